@@ -1,0 +1,194 @@
+/**
+ * The portal's configuration: the only module that reads process.env.
+ *
+ * Two modes, never mixed:
+ * - production: the operator registered the portal's Entra app and set AZURE_AD_CLIENT_ID and
+ *   AZURE_AD_CLIENT_SECRET; every secret must then be set explicitly.
+ * - demo: AZURE_EMULATOR_URL points at the Azure emulator (the start launcher sets it when no Entra app
+ *   is configured); missing session and encryption secrets are generated once into the data folder.
+ * A half-set configuration throws a ConfigError naming the variable; it never falls back to the demo.
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const httpsUrl = z
+  .string()
+  .trim()
+  .url({ message: "must be an absolute URL, for example https://login.microsoftonline.com" })
+  .refine((value) => value.startsWith("https://"), { message: "must use https://" })
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const baseUrl = z
+  .string()
+  .trim()
+  .url({ message: "must be an absolute URL, for example https://connect.example.com" })
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const base64Key = z
+  .string()
+  .trim()
+  .refine((value) => Buffer.from(value, "base64").length === 32, {
+    message: "must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)",
+  });
+
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const schema = z.object({
+  AZURE_AD_CLIENT_ID: optional(z.string().trim().uuid({ message: "must be the Application (client) ID, a GUID" })),
+  AZURE_AD_CLIENT_SECRET: optional(z.string().min(1)),
+  AZURE_AD_TENANT: optional(z.string().trim().min(1)),
+  AZURE_AUTHORITY_HOST: optional(httpsUrl),
+  GRAPH_BASE_URL: optional(httpsUrl),
+  GRAPH_RESOURCE: optional(httpsUrl),
+  ARM_BASE_URL: optional(httpsUrl),
+  ARM_RESOURCE: optional(httpsUrl),
+  PUBLIC_BASE_URL: optional(baseUrl),
+  SESSION_SECRET: optional(z.string().min(32, { message: "must be at least 32 characters" })),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine((value) => /^(pglite:|postgres(ql)?:\/\/)/.test(value), {
+        message: "must start with pglite: (embedded) or postgresql:// (PostgreSQL)",
+      }),
+  ),
+  ENCRYPTION_KEY: optional(base64Key),
+  ENCRYPTION_KEYS_OLD: optional(z.string()),
+  AZURE_EMULATOR_URL: optional(httpsUrl),
+  MCA_DATA_DIR: optional(z.string().min(1)),
+  LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+  PORT: optional(z.coerce.number().int().min(1).max(65535)),
+});
+
+export type Env = {
+  mode: "production" | "demo";
+  azureAd: { clientId: string; clientSecret: string; tenant: string };
+  authorityHost: string;
+  graph: { baseUrl: string; resource: string };
+  arm: { baseUrl: string; resource: string };
+  publicBaseUrl: string;
+  sessionSecret: string;
+  databaseUrl: string;
+  encryptionKey: Buffer;
+  oldEncryptionKeys: Buffer[];
+  /** Set in demo mode: the simulated Azure the portal talks to, shown in the banner. */
+  emulatorUrl: string | null;
+  dataDir: string;
+  logLevel: string;
+};
+
+type DemoSecrets = { sessionSecret: string; encryptionKey: string };
+
+/** Generates the demo's secrets once, into the data folder, readable by the owner only. */
+function loadOrCreateDemoSecrets(dataDir: string): DemoSecrets {
+  const file = path.join(dataDir, "demo-secrets.json");
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<DemoSecrets>;
+    if (parsed.sessionSecret && parsed.encryptionKey) return parsed as DemoSecrets;
+  } catch {
+    // Missing or unreadable: make new ones below.
+  }
+  const secrets: DemoSecrets = {
+    sessionSecret: randomBytes(32).toString("base64url"),
+    encryptionKey: randomBytes(32).toString("base64"),
+  };
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+/** Validates a raw environment. Exported for tests; the app uses getEnv(). */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `- ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const v = result.data;
+  const demo = Boolean(v.AZURE_EMULATOR_URL);
+  const missing = (name: string) =>
+    new ConfigError(
+      `${name} is not set. ${
+        demo
+          ? "The demo launcher (npm start) sets it; start the portal with npm start."
+          : "Set it (see README, \"Configuration\"), or unset AZURE_AD_CLIENT_ID to run the demo."
+      }`,
+    );
+
+  if (!v.AZURE_AD_CLIENT_ID && !v.AZURE_AD_CLIENT_SECRET && !demo) {
+    throw new ConfigError(
+      "No Entra app is configured. Set AZURE_AD_CLIENT_ID and AZURE_AD_CLIENT_SECRET for a real tenant " +
+        "(README, \"Register the portal in Entra ID\"), or run `npm start` without them for the demo.",
+    );
+  }
+  if (!v.AZURE_AD_CLIENT_ID) throw missing("AZURE_AD_CLIENT_ID");
+  if (!v.AZURE_AD_CLIENT_SECRET) throw missing("AZURE_AD_CLIENT_SECRET");
+
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ v.MCA_DATA_DIR ?? ".data");
+  let sessionSecret = v.SESSION_SECRET;
+  let encryptionKey = v.ENCRYPTION_KEY;
+  if (demo && (!sessionSecret || !encryptionKey)) {
+    const generated = loadOrCreateDemoSecrets(dataDir);
+    sessionSecret ??= generated.sessionSecret;
+    encryptionKey ??= generated.encryptionKey;
+  }
+  if (!sessionSecret) throw missing("SESSION_SECRET");
+  if (!encryptionKey) throw missing("ENCRYPTION_KEY");
+  if (!v.PUBLIC_BASE_URL && !demo) throw missing("PUBLIC_BASE_URL");
+
+  const oldKeys = (v.ENCRYPTION_KEYS_OLD ?? "")
+    .split(",")
+    .map((key) => key.trim())
+    .filter(Boolean)
+    .map((key, index) => {
+      const buffer = Buffer.from(key, "base64");
+      if (buffer.length !== 32) {
+        throw new ConfigError(`ENCRYPTION_KEYS_OLD: key ${index + 1} must be 32 bytes in base64`);
+      }
+      return buffer;
+    });
+
+  const graphBaseUrl = v.GRAPH_BASE_URL ?? "https://graph.microsoft.com";
+  const armBaseUrl = v.ARM_BASE_URL ?? "https://management.azure.com";
+  return {
+    mode: demo ? "demo" : "production",
+    azureAd: { clientId: v.AZURE_AD_CLIENT_ID, clientSecret: v.AZURE_AD_CLIENT_SECRET, tenant: v.AZURE_AD_TENANT ?? "organizations" },
+    authorityHost: v.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com",
+    // The resource identifiers name the service in scopes and token audiences; they equal the base URL
+    // in every real cloud, but differ when the base URL points at the emulator.
+    graph: { baseUrl: graphBaseUrl, resource: v.GRAPH_RESOURCE ?? graphBaseUrl },
+    arm: { baseUrl: armBaseUrl, resource: v.ARM_RESOURCE ?? armBaseUrl },
+    publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT ?? 3000}`,
+    sessionSecret,
+    databaseUrl: v.DATABASE_URL ?? `pglite:${path.join(dataDir, "db")}`,
+    encryptionKey: Buffer.from(encryptionKey, "base64"),
+    oldEncryptionKeys: oldKeys,
+    emulatorUrl: v.AZURE_EMULATOR_URL ?? null,
+    dataDir,
+    logLevel: v.LOG_LEVEL ?? "info",
+  };
+}
+
+/** The log level alone, usable before the rest of the configuration is known to be valid. */
+export function logLevel(): string {
+  const parsed = schema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL);
+  return (parsed.success && parsed.data) || "info";
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration, read once per process. Throws ConfigError when it is not usable. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

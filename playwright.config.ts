@@ -1,0 +1,60 @@
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests drive Debian's /usr/bin/chromium (Playwright's own browser downloads are not
+ * available here) against the built portal, started by the same launcher as `npm start` in demo mode,
+ * on its own ports and data folder. The caller (scripts/test.sh) builds first and exports
+ * NODE_EXTRA_CA_CERTS for the emulator's CA.
+ */
+export const portalPort = 3100;
+export const emulatorPort = 8543;
+export const portalUrl = `http://localhost:${portalPort}`;
+export const emulatorUrl = `https://127.0.0.1:${emulatorPort}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    baseURL: portalUrl,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    // The browser visits the emulator's sign-in page, whose certificate comes from the emulator's own
+    // local CA (Node trusts it through NODE_EXTRA_CA_CERTS; Chromium has no such switch).
+    ignoreHTTPSErrors: true,
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `npx --no-install tsx scripts/start.ts --demo --no-build --delays test --port ${portalPort} --emulator-port ${emulatorPort} --data-dir .data/e2e --emulator-data-dir .data/emulator-test`,
+    url: `${portalUrl}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `npm test`: every check, from a fresh Debian machine with Node 20. Installs what is missing (npm
+# packages, Debian's chromium and PostgreSQL), starts PostgreSQL, then runs lint, typecheck, unit and
+# integration tests (data-layer tests on PGlite and PostgreSQL), builds the portal and runs the
+# Playwright end-to-end tests in /usr/bin/chromium against the built portal and the Azure emulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+source scripts/lib.sh
+started=$(date +%s)
+phase() { echo; echo "==> $1 ($(( $(date +%s) - started ))s)"; }
+
+phase "Dependencies"
+ensure_node_modules
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+if [ -z "${TEST_POSTGRES_URL:-}" ]; then
+  source scripts/test-postgres.sh
+  start_test_postgres
+fi
+
+ensure_emulator_ca .data/emulator-test
+
+phase "Lint"
+npm run --silent lint
+
+phase "Typecheck"
+npm run --silent typecheck
+
+phase "Unit and integration tests (Vitest)"
+npx --no-install vitest run
+
+phase "Build"
+rm -rf .data/e2e
+npx --no-install next build
+
+phase "End-to-end tests (Playwright, Debian chromium)"
+npx --no-install playwright test
+
+phase "All checks passed"

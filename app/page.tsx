@@ -1,10 +1,15 @@
+import Link from "next/link";
+
+import { SignInButton } from "@/components/auth/sign-in-button";
 import { SiteHeader } from "@/components/layout/site-header";
+import { getCurrentUser } from "@/lib/auth";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
 
-export default function HomePage() {
+export default async function HomePage() {
+  const user = await getCurrentUser();
   return (
     <>
-      <SiteHeader />
+      <SiteHeader user={user} />
       <main className="mx-auto max-w-5xl px-4 py-12">
         <section aria-labelledby="intro" className="max-w-3xl">
           <h1 id="intro" className="text-4xl font-bold tracking-tight text-brand-900">
@@ -16,23 +21,21 @@ export default function HomePage() {
             a secret, finds your billing account, grants read-only billing access, and proves the connection
             works by reading this month&apos;s costs.
           </p>
-          <form action="/sign-in" method="get" className="mt-8 flex flex-wrap items-center gap-4">
-            <button
-              type="submit"
-              className="inline-flex items-center gap-2 rounded-md bg-brand-600 px-5 py-3 font-semibold text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
-            >
-              <svg aria-hidden="true" viewBox="0 0 21 21" className="h-5 w-5">
-                <rect x="1" y="1" width="9" height="9" fill="#f25022" />
-                <rect x="11" y="1" width="9" height="9" fill="#7fba00" />
-                <rect x="1" y="11" width="9" height="9" fill="#00a4ef" />
-                <rect x="11" y="11" width="9" height="9" fill="#ffb900" />
-              </svg>
-              Sign in with Microsoft
-            </button>
-            <p className="text-sm text-slate-600">
-              You need an account that can register apps in Microsoft Entra ID.
-            </p>
-          </form>
+          <div className="mt-8 flex flex-wrap items-center gap-4">
+            {user ? (
+              <Link
+                href="/onboardings"
+                className="rounded-md bg-brand-600 px-5 py-3 font-semibold text-white shadow-sm hover:bg-brand-700"
+              >
+                Go to your onboardings
+              </Link>
+            ) : (
+              <>
+                <SignInButton />
+                <p className="text-sm text-slate-600">You need an account that can register apps in Microsoft Entra ID.</p>
+              </>
+            )}
+          </div>
         </section>
 
         <section aria-labelledby="steps-heading" className="mt-14">

@@ -1,6 +1,10 @@
 import Link from "next/link";
 
-export function SiteHeader({ children }: { children?: React.ReactNode }) {
+import { SignOutButton } from "@/components/auth/sign-out-button";
+
+type HeaderUser = { name: string | null; email: string | null } | null;
+
+export function SiteHeader({ user }: { user?: HeaderUser }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
@@ -10,9 +14,17 @@ export function SiteHeader({ children }: { children?: React.ReactNode }) {
           </svg>
           MCA Connect
         </Link>
-        <nav aria-label="Account" className="flex items-center gap-3 text-sm">
-          {children}
-        </nav>
+        {user ? (
+          <nav aria-label="Account" className="flex items-center gap-3 text-sm">
+            <Link href="/onboardings" className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+              Onboardings
+            </Link>
+            <span className="text-slate-600" title={user.email ?? undefined}>
+              {user.name ?? user.email}
+            </span>
+            <SignOutButton />
+          </nav>
+        ) : null}
       </div>
     </header>
   );

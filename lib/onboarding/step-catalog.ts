@@ -12,6 +12,12 @@ export type StepInfo = {
   title: string;
   summary: string;
   why: string;
+  /** What the step needs done first. */
+  needs: readonly StepId[];
+  /** Our drawings of the Azure screens the manual path goes through (public/steps). */
+  pictures: readonly { src: string; alt: string }[];
+  /** The same step by hand in the Azure portal. */
+  portalPath: readonly string[];
 };
 
 export const stepCatalog: readonly StepInfo[] = [
@@ -21,6 +27,17 @@ export const stepCatalog: readonly StepInfo[] = [
     title: "Create a new application registration",
     summary: "Registers an app named “vantage” in your Microsoft Entra ID tenant, with its service principal.",
     why: "The cost platform signs in as this app. Its Application (client) ID and your Directory (tenant) ID identify it.",
+    needs: [],
+    pictures: [
+      { src: "/steps/app-registrations.svg", alt: "Microsoft Entra ID with App registrations selected and the New registration button highlighted" },
+      { src: "/steps/register-app.svg", alt: "The Register an application form with vantage entered as the name" },
+      { src: "/steps/app-ids.svg", alt: "The vantage app's overview with its Application (client) ID and Directory (tenant) ID highlighted" },
+    ],
+    portalPath: [
+      "In the Azure portal, open Microsoft Entra ID, then App registrations.",
+      "Click New registration, enter the name vantage, keep the defaults and click Register.",
+      "Note the Application (client) ID and the Directory (tenant) ID.",
+    ],
   },
   {
     id: "client-secret",
@@ -28,6 +45,15 @@ export const stepCatalog: readonly StepInfo[] = [
     title: "Generate a client secret",
     summary: "Adds a client secret called “vantage-secret” to the app, with the expiry you choose.",
     why: "The secret is the app's password. Azure shows its value once; the portal keeps it encrypted and shows only a hint afterwards.",
+    needs: ["app-registration"],
+    pictures: [
+      { src: "/steps/client-secret.svg", alt: "The Add a client secret pane with vantage-secret as the description and an expiry chosen" },
+    ],
+    portalPath: [
+      "On the app, open Certificates & secrets and click New client secret.",
+      "Enter vantage-secret as the description, choose an expiry and click Add.",
+      "Copy the secret's Value at once: Azure shows it only this one time.",
+    ],
   },
   {
     id: "billing-account",
@@ -35,6 +61,14 @@ export const stepCatalog: readonly StepInfo[] = [
     title: "Obtain your billing account ID",
     summary: "Finds your Microsoft Customer Agreement billing account and records its ID.",
     why: "Costs are read at the billing account scope, so the platform needs to know which account to read.",
+    needs: [],
+    pictures: [
+      { src: "/steps/billing-account-id.svg", alt: "Cost Management + Billing properties of an MCA billing account with the billing account ID highlighted" },
+    ],
+    portalPath: [
+      "Open Cost Management + Billing, then Billing scopes, and select your MCA billing account.",
+      "Under Settings, open Properties and copy the Billing account ID.",
+    ],
   },
   {
     id: "role-assignment",
@@ -42,6 +76,15 @@ export const stepCatalog: readonly StepInfo[] = [
     title: "Assign the billing account reader role to the service principal",
     summary: "Gives the app's service principal the Billing account reader role on that billing account.",
     why: "Read-only access to billing data is all the platform needs; it can never change your infrastructure.",
+    needs: ["app-registration", "billing-account"],
+    pictures: [
+      { src: "/steps/billing-account-reader.svg", alt: "Add role assignment on the billing account with Billing account reader chosen for the vantage app" },
+    ],
+    portalPath: [
+      "On the billing account, open Access control (IAM) and click Add.",
+      "Choose the Billing account reader role, search for the vantage app and select it, then click Add.",
+      "Only a Billing account owner (or a Global Administrator who elevates access) may do this.",
+    ],
   },
   {
     id: "verify",
@@ -49,6 +92,14 @@ export const stepCatalog: readonly StepInfo[] = [
     title: "Add app registration credentials",
     summary: "Stores the tenant ID, client ID, secret and billing account ID, then signs in as the app to prove they work.",
     why: "A connection is only done when the new credentials can read this month's costs.",
+    needs: ["client-secret", "role-assignment"],
+    pictures: [
+      { src: "/steps/credentials.svg", alt: "A cost platform's Add credentials form with tenant ID, app ID, password and billing account ID fields" },
+    ],
+    portalPath: [
+      "In your cost platform, add an Azure integration and choose Add credentials.",
+      "Paste the tenant ID, the application (client) ID, the secret and the billing account ID, then connect.",
+    ],
   },
 ];
 

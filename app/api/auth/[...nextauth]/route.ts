@@ -1,0 +1,28 @@
+import NextAuth from "next-auth";
+import { type NextRequest } from "next/server";
+
+import { authOptions } from "@/lib/auth";
+import { getEnv } from "@/lib/env";
+
+type Context = { params: Promise<{ nextauth: string[] }> };
+
+/**
+ * next-auth's routes, with one addition: when Microsoft answers the callback with an error (consent
+ * declined, admin approval needed), next-auth only reports "OAuthCallback"; the sign-in error page is
+ * told the actual reason, by its AADSTS code, so it can say what to do.
+ */
+async function handler(request: NextRequest, context: Context) {
+  const { nextauth } = await context.params;
+  const error = request.nextUrl.searchParams.get("error");
+  if (request.method === "GET" && nextauth[0] === "callback" && error) {
+    const description = request.nextUrl.searchParams.get("error_description") ?? "";
+    const code = /AADSTS\d+/.exec(description)?.[0] ?? "";
+    const target = new URL("/sign-in/error", getEnv().publicBaseUrl);
+    target.searchParams.set("error", error.replace(/[^a-z_]/gi, "").slice(0, 40));
+    if (code) target.searchParams.set("code", code);
+    return Response.redirect(target, 302);
+  }
+  return NextAuth(authOptions())(request, context);
+}
+
+export { handler as GET, handler as POST };

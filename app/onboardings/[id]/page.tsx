@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+
+import { AuditLog } from "@/components/checklist/audit-log";
+import { ConnectForm } from "@/components/checklist/connect-form";
+import { LiveProgress } from "@/components/checklist/live-progress";
+import { SettingsForm } from "@/components/checklist/settings-form";
+import { StepCard } from "@/components/checklist/step-card";
+import { SiteHeader } from "@/components/layout/site-header";
+import { requireUser } from "@/lib/auth";
+import { listAudit } from "@/lib/data/audit";
+import { getOnboarding } from "@/lib/data/onboardings";
+import { progressSnapshot } from "@/lib/onboarding/progress";
+import { stepCatalog } from "@/lib/onboarding/step-catalog";
+
+export const metadata: Metadata = { title: "Connect your billing account" };
+
+export default async function OnboardingPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser(`/onboardings/${id}`);
+  const [onboarding, audit, progress] = await Promise.all([getOnboarding(user, id), listAudit(id), progressSnapshot(user, id)]);
+  if (!onboarding || !progress) notFound();
+
+  const remaining = onboarding.steps.filter((s) => s.status !== "done").length;
+  const started = onboarding.steps.some((s) => s.status !== "not_started");
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="mx-auto max-w-5xl px-4 py-10">
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <div>
+            <h1 className="text-3xl font-bold text-brand-900">Connect your billing account</h1>
+            <p className="mt-2 text-slate-700">
+              Five steps, done for you with your Microsoft sign-in. {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}
+            </p>
+          </div>
+          {remaining > 0 ? <ConnectForm onboardingId={onboarding.id} label={started ? "Connect (run remaining steps)" : "Connect"} /> : null}
+        </div>
+        <div className="mt-3">
+          <LiveProgress onboardingId={onboarding.id} initialActive={progress.active} initialFingerprint={progress.fingerprint} />
+        </div>
+
+        {!onboarding.clientId || onboarding.steps.find((s) => s.stepId === "client-secret")?.status !== "done" ? (
+          <section aria-label="Settings" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
+            <SettingsForm onboardingId={onboarding.id} appDisplayName={onboarding.appDisplayName} secretExpiryMonths={onboarding.secretExpiryMonths} appLocked={Boolean(onboarding.clientId)} />
+          </section>
+        ) : null}
+
+        <section aria-labelledby="checklist-heading" className="mt-8">
+          <h2 id="checklist-heading" className="sr-only">
+            Checklist
+          </h2>
+          <ol className="space-y-4">
+            {stepCatalog.map((info) => {
+              const step = onboarding.steps.find((s) => s.stepId === info.id);
+              return step ? <StepCard key={info.id} info={info} step={step} onboarding={onboarding} /> : null;
+            })}
+          </ol>
+        </section>
+
+        <AuditLog events={audit} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+
+function MicrosoftLogo() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 21 21" className="h-5 w-5">
+      <rect x="1" y="1" width="9" height="9" fill="#f25022" />
+      <rect x="11" y="1" width="9" height="9" fill="#7fba00" />
+      <rect x="1" y="11" width="9" height="9" fill="#00a4ef" />
+      <rect x="11" y="11" width="9" height="9" fill="#ffb900" />
+    </svg>
+  );
+}
+
+export function SignInButton({ callbackUrl = "/onboardings", label = "Sign in with Microsoft" }: { callbackUrl?: string; label?: string }) {
+  const [pending, setPending] = useState(false);
+  return (
+    <button
+      type="button"
+      disabled={pending}
+      aria-busy={pending}
+      onClick={() => {
+        setPending(true);
+        void signIn("azure-ad", { callbackUrl }).catch(() => setPending(false));
+      }}
+      className="inline-flex items-center gap-2 rounded-md bg-brand-600 px-5 py-3 font-semibold text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:opacity-70"
+    >
+      <MicrosoftLogo />
+      {pending ? "Redirecting to Microsoft…" : label}
+    </button>
+  );
+}

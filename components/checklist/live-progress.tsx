@@ -1,0 +1,58 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+
+import type { ProgressSnapshot } from "@/lib/onboarding/progress";
+import { queryKeys } from "@/lib/query-keys";
+
+async function getJson(url: string, init?: RequestInit): Promise<ProgressSnapshot> {
+  const res = await fetch(url, { ...init, cache: "no-store", headers: { accept: "application/json" } });
+  if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { message?: string }).message ?? `HTTP ${res.status}`);
+  return (await res.json()) as ProgressSnapshot;
+}
+
+/**
+ * Keeps the checklist live without reloads: polls the read-only progress endpoint while something is
+ * queued, waiting or running, asks the server to advance when a step is due, and refreshes the server
+ * components when anything changed. Idle onboardings are not polled.
+ */
+export function LiveProgress({ onboardingId, initialActive, initialFingerprint }: { onboardingId: string; initialActive: boolean; initialFingerprint: string }) {
+  const router = useRouter();
+  const seen = useRef(initialFingerprint);
+  const progress = useQuery({
+    queryKey: queryKeys.progress(onboardingId),
+    queryFn: () => getJson(`/api/onboardings/${onboardingId}/progress`),
+    refetchInterval: (query) => ((query.state.data?.active ?? initialActive) ? 1500 : false),
+    enabled: true,
+  });
+  const advance = useMutation({
+    mutationFn: () => getJson(`/api/onboardings/${onboardingId}/advance`, { method: "POST" }),
+    onSuccess: (data) => progress.refetch().then(() => data),
+  });
+
+  const data = progress.data;
+  useEffect(() => {
+    if (!data) return;
+    if (data.fingerprint !== seen.current) {
+      seen.current = data.fingerprint;
+      router.refresh();
+    }
+    if (data.due && !advance.isPending) advance.mutate();
+  }, [data, advance, router]);
+
+  const running = data?.steps.filter((s) => s.status === "running" || s.status === "waiting").length ?? 0;
+  const message = advance.isError
+    ? `Could not continue: ${advance.error.message}`
+    : progress.isError
+      ? "Lost contact with the server; retrying…"
+      : data?.active
+        ? `Working: ${running} step${running === 1 ? "" : "s"} in progress. You can close this tab; progress is saved.`
+        : null;
+  return (
+    <p role="status" aria-live="polite" className="min-h-5 text-sm text-slate-700">
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,20 @@
+import type { StepDisplayState } from "@/components/checklist/step-state";
+
+const looks: Record<StepDisplayState, { label: string; className: string; icon: string }> = {
+  not_started: { label: "Not started", className: "bg-slate-100 text-slate-700", icon: "○" },
+  queued: { label: "Queued", className: "bg-slate-100 text-slate-700", icon: "…" },
+  running: { label: "Running", className: "bg-blue-100 text-blue-800", icon: "↻" },
+  waiting: { label: "Waiting for Azure", className: "bg-sky-100 text-sky-800", icon: "⧗" },
+  done: { label: "Done", className: "bg-emerald-100 text-emerald-800", icon: "✓" },
+  needs_attention: { label: "Needs attention", className: "bg-amber-100 text-amber-900", icon: "!" },
+};
+
+export function StatusBadge({ state }: { state: StepDisplayState }) {
+  const look = looks[state];
+  return (
+    <span className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-semibold ${look.className}`}>
+      <span aria-hidden="true">{look.icon}</span>
+      {look.label}
+    </span>
+  );
+}

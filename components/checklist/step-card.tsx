@@ -1,0 +1,160 @@
+import { BillingAccountPicker, type Choice } from "@/components/checklist/billing-account-picker";
+import { StatusBadge } from "@/components/checklist/status-badge";
+import { StepActionForm } from "@/components/checklist/step-action-form";
+import { displayState } from "@/components/checklist/step-state";
+import type { OnboardingView, StepView } from "@/lib/data/onboardings";
+import type { StepInfo } from "@/lib/onboarding/step-catalog";
+
+type StepError = { message?: string; action?: string; resolution?: string; code?: string; requestId?: string; waiting?: boolean };
+type Outputs = Record<string, unknown> & { choices?: Choice[] };
+
+function Field({ label, value, mono = true }: { label: string; value: React.ReactNode; mono?: boolean }) {
+  if (value === null || value === undefined || value === "") return null;
+  return (
+    <div className="grid grid-cols-[11rem_1fr] gap-2 py-1 text-sm">
+      <dt className="text-slate-600">{label}</dt>
+      <dd className={`${mono ? "font-mono" : ""} break-all text-slate-900`}>{value}</dd>
+    </div>
+  );
+}
+
+function formatDate(value: unknown) {
+  if (!value) return null;
+  const date = new Date(String(value));
+  return date.toLocaleDateString("en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+}
+
+export function formatMoney(amount: number, currency: string | null) {
+  if (!currency) return amount.toFixed(2);
+  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
+}
+
+function StepOutputs({ info, step, onboarding }: { info: StepInfo; step: StepView; onboarding: OnboardingView }) {
+  const o = (step.outputs ?? {}) as Outputs;
+  switch (info.id) {
+    case "app-registration":
+      return (
+        <dl>
+          <Field label="Directory (tenant) ID" value={onboarding.clientId ? onboarding.tenantId : null} />
+          <Field label="Application (client) ID" value={onboarding.clientId} />
+          <Field label="App object ID" value={onboarding.applicationObjectId} />
+          <Field label="Service principal ID" value={onboarding.servicePrincipalId} />
+        </dl>
+      );
+    case "client-secret":
+      return (
+        <dl>
+          <Field label="Secret" value={onboarding.secretHint ? `${onboarding.secretHint}… (stored encrypted)` : null} />
+          <Field label="Expires" value={formatDate(onboarding.secretExpiresAt)} mono={false} />
+        </dl>
+      );
+    case "billing-account":
+      return (
+        <dl>
+          <Field label="Billing account" value={onboarding.billingAccountDisplayName} mono={false} />
+          <Field label="Billing account ID" value={step.status === "done" ? onboarding.billingAccountName : null} />
+        </dl>
+      );
+    case "role-assignment":
+      return (
+        <dl>
+          <Field label="Role" value={onboarding.roleAssignmentId ? "Billing account reader" : null} mono={false} />
+          <Field label="Assigned to" value={onboarding.roleAssignmentId ? onboarding.servicePrincipalId : null} />
+          <Field label="Assignment ID" value={onboarding.roleAssignmentId} />
+        </dl>
+      );
+    case "verify":
+      if (step.status !== "done" || typeof o.amount !== "number") return null;
+      return (
+        <div className="rounded-md border border-emerald-200 bg-emerald-50 p-4">
+          <p className="text-lg font-semibold text-emerald-900">Connected</p>
+          <p className="mt-1 text-emerald-900">
+            {o.amount === 0 ? (
+              "Nothing spent yet this month."
+            ) : (
+              <>
+                <span className="text-2xl font-bold">{formatMoney(o.amount, (o.currency as string | null) ?? null)}</span> spent this month so far
+              </>
+            )}
+          </p>
+          <p className="mt-1 text-xs text-emerald-800">
+            Read as the new app from Cost Management, {formatDate(o.from)} to {formatDate(o.to)} (UTC).
+          </p>
+        </div>
+      );
+  }
+}
+
+export function StepCard({ info, step, onboarding }: { info: StepInfo; step: StepView; onboarding: OnboardingView }) {
+  const state = displayState(step.status, step.error);
+  const error = (step.error ?? null) as StepError | null;
+  const outputs = (step.outputs ?? {}) as Outputs;
+  const dependenciesDone = info.needs.every((need) => onboarding.steps.find((s) => s.stepId === need)?.status === "done");
+  const busy = state === "running" || state === "waiting" || state === "queued";
+  const buttonLabel = step.status === "done" ? "Redo this step" : step.status === "needs_attention" ? "Try again" : "Run this step";
+  const headingId = `step-${info.id}`;
+  return (
+    <li aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <p className="text-sm font-medium text-brand-600">Step {info.number}</p>
+          <h3 id={headingId} className="text-lg font-semibold text-slate-900">
+            {info.title}
+          </h3>
+        </div>
+        <StatusBadge state={state} />
+      </div>
+      <p className="mt-2 text-sm text-slate-700">{info.summary}</p>
+      <p className="mt-1 text-sm text-slate-600">
+        <span className="font-medium">Why: </span>
+        {info.why}
+      </p>
+
+      <div className="mt-3">
+        <StepOutputs info={info} step={step} onboarding={onboarding} />
+      </div>
+
+      {state === "waiting" && error?.message ? <p className="mt-3 text-sm text-sky-900">{error.message}</p> : null}
+      {state === "queued" && !dependenciesDone ? (
+        <p className="mt-3 text-sm text-slate-600">Starts when step {info.needs.map((n) => ({ "app-registration": 1, "client-secret": 2, "billing-account": 3, "role-assignment": 4, verify: 5 })[n]).join(" and ")} {info.needs.length > 1 ? "are" : "is"} done.</p>
+      ) : null}
+      {state === "needs_attention" && error ? (
+        <div role="alert" className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
+          <p className="font-medium">{error.message}</p>
+          {error.action ? <p className="mt-1">{error.action}</p> : null}
+          {error.code || error.requestId ? (
+            <p className="mt-1 text-xs text-amber-900">
+              {error.code ? `Azure error ${error.code}` : null}
+              {error.requestId ? ` · request id ${error.requestId}` : null}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+
+      {info.id === "billing-account" && error?.resolution && outputs.choices?.length ? (
+        <BillingAccountPicker onboardingId={onboarding.id} choices={outputs.choices} selected={onboarding.billingAccountName} />
+      ) : null}
+
+      <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
+        <StepActionForm onboardingId={onboarding.id} stepId={info.id} label={buttonLabel} disabled={busy || !dependenciesDone} />
+        <details className="text-sm">
+          <summary className="cursor-pointer text-brand-700 underline">How this looks in the Azure portal</summary>
+          <ol className="mt-2 list-decimal space-y-1 pl-5 text-slate-700">
+            {info.portalPath.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ol>
+          <div className="mt-3 grid gap-3">
+            {info.pictures.map((picture) => (
+              <figure key={picture.src}>
+                {/* eslint-disable-next-line @next/next/no-img-element -- static SVG drawings, no optimisation needed */}
+                <img src={picture.src} alt={picture.alt} width={800} height={500} loading="lazy" className="w-full max-w-xl rounded border border-slate-200" />
+                <figcaption className="mt-1 text-xs text-slate-600">{picture.alt} (our drawing)</figcaption>
+              </figure>
+            ))}
+          </div>
+        </details>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,24 @@
+"use client";
+
+import { useFormStatus } from "react-dom";
+
+type Variant = "primary" | "secondary";
+
+const styles: Record<Variant, string> = {
+  primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-600/60",
+  secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
+};
+
+export function SubmitButton({ children, pendingText, variant = "primary", disabled }: { children: React.ReactNode; pendingText?: string; variant?: Variant; disabled?: boolean }) {
+  const { pending } = useFormStatus();
+  return (
+    <button
+      type="submit"
+      disabled={pending || disabled}
+      aria-busy={pending}
+      className={`inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 ${styles[variant]}`}
+    >
+      {pending ? (pendingText ?? "Working…") : children}
+    </button>
+  );
+}

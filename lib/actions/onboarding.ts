@@ -1,0 +1,87 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+
+import { withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
+import { createOnboarding, getOnboardingOrThrow, updateOnboardingSettings } from "@/lib/data/onboardings";
+import { advance, queueSteps } from "@/lib/onboarding/engine";
+import {
+  chooseBillingAccountSchema,
+  newOnboardingSchema,
+  onboardingSettingsSchema,
+  stepRequestSchema,
+} from "@/lib/validations/onboarding";
+
+// How long an action may spend running steps before it answers; the page's poller continues after.
+const actionBudgetMs = 6_000;
+
+function formValues(formData: FormData) {
+  return Object.fromEntries([...formData.entries()].filter(([, value]) => typeof value === "string"));
+}
+
+export async function createOnboardingAction(_prev: ActionResult<{ id: string }> | null, formData: FormData): Promise<ActionResult<{ id: string }>> {
+  const result = await withActor(newOnboardingSchema, formValues(formData), async (actor, data) => {
+    const created = await createOnboarding(actor, data);
+    return { ok: true, data: created };
+  });
+  if (result.ok) redirect(`/onboardings/${result.data.id}`);
+  return result;
+}
+
+export async function updateSettingsAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
+  return withActor(onboardingSettingsSchema, formValues(formData), async (actor, { onboardingId, ...settings }) => {
+    const onboarding = await getOnboardingOrThrow(actor, onboardingId);
+    const stepDone = (id: string) => onboarding.steps.find((s) => s.stepId === id)?.status === "done";
+    if (settings.appDisplayName !== undefined && settings.appDisplayName !== onboarding.appDisplayName && onboarding.clientId) {
+      return { ok: false, message: "The app registration exists already; its name can no longer be changed here.", fieldErrors: { appDisplayName: ["Already created in Azure."] } };
+    }
+    await updateOnboardingSettings(actor, onboardingId, settings);
+    revalidatePath(`/onboardings/${onboardingId}`);
+    return { ok: true, data: undefined, message: stepDone("client-secret") && settings.secretExpiryMonths ? "Saved. Redo step 2 to make a secret with the new expiry." : "Saved." };
+  });
+}
+
+/** "Connect": queue every step that is not done and start running them. */
+export async function connectAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
+  return withActor(stepRequestSchema.pick({ onboardingId: true }), formValues(formData), async (actor, { onboardingId }) => {
+    await queueSteps(actor, onboardingId, "remaining");
+    await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
+    revalidatePath(`/onboardings/${onboardingId}`);
+    return { ok: true, data: undefined };
+  });
+}
+
+/** Runs (or redoes) one step. */
+export async function runStepAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
+  return withActor(stepRequestSchema, formValues(formData), async (actor, { onboardingId, stepId }) => {
+    await queueSteps(actor, onboardingId, stepId);
+    await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
+    revalidatePath(`/onboardings/${onboardingId}`);
+    return { ok: true, data: undefined };
+  });
+}
+
+/** The billing account picker of step 3; a chosen account already connected asks for confirmation. */
+export async function chooseBillingAccountAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
+  return withActor(chooseBillingAccountSchema, formValues(formData), async (actor, { onboardingId, billingAccountName }) => {
+    const onboarding = await getOnboardingOrThrow(actor, onboardingId);
+    const existing = (await findIntegrationsForBillingAccount(actor.tenantId, billingAccountName)).filter((i) => i.onboardingId !== onboardingId);
+    if (existing.length > 0 && formData.get("confirmDuplicate") !== "yes") {
+      return {
+        ok: false,
+        message: `This billing account is already connected (${existing.length === 1 ? "one integration" : `${existing.length} integrations`}). Connecting it again creates a second app with its own secret. Tick "Connect it again" to go ahead.`,
+        fieldErrors: { confirmDuplicate: ["Confirm to connect this billing account a second time."] },
+      };
+    }
+    if (onboarding.steps.find((s) => s.stepId === "role-assignment")?.status === "done") {
+      return { ok: false, message: "The role is already assigned on the chosen account. Start a new onboarding to connect another billing account." };
+    }
+    await updateOnboardingSettings(actor, onboardingId, { billingAccountName, billingAccountDisplayName: null });
+    await queueSteps(actor, onboardingId, "billing-account");
+    await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
+    revalidatePath(`/onboardings/${onboardingId}`);
+    return { ok: true, data: undefined };
+  });
+}

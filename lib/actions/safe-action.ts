@@ -1,0 +1,60 @@
+/**
+ * The one shape every server action returns, and the wrapper that authenticates the caller on its
+ * own (a page's check does not protect the POST endpoint behind an action) and maps expected errors
+ * to messages a person can act on.
+ */
+import "server-only";
+
+import type { z } from "zod";
+
+import { getCurrentUser } from "@/lib/auth";
+import { AzureCallError } from "@/lib/azure/errors";
+import { NotFoundError } from "@/lib/data/onboardings";
+import { log } from "@/lib/log";
+import { EngineError } from "@/lib/onboarding/engine";
+import type { Actor } from "@/lib/onboarding/types";
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
+
+export class UnauthenticatedError extends Error {
+  constructor() {
+    super("Your session has ended. Sign in again.");
+  }
+}
+
+export async function requireActor(): Promise<Actor> {
+  const user = await getCurrentUser();
+  if (!user) throw new UnauthenticatedError();
+  return user;
+}
+
+export function failure(error: unknown): { ok: false; message: string } {
+  if (error instanceof UnauthenticatedError) return { ok: false, message: error.message };
+  if (error instanceof NotFoundError) return { ok: false, message: "This onboarding does not exist or is not yours." };
+  if (error instanceof EngineError) return { ok: false, message: error.message };
+  if (error instanceof AzureCallError) return { ok: false, message: error.message };
+  log.error({ err: error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : String(error) }, "action failed");
+  return { ok: false, message: "Something went wrong on our side. Nothing was lost; try again." };
+}
+
+/** Authenticates, validates the form against `schema`, then runs `fn`. */
+export async function withActor<S extends z.ZodType, T>(
+  schema: S,
+  input: unknown,
+  fn: (actor: Actor, data: z.infer<S>) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  try {
+    const actor = await requireActor();
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
+      return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
+    }
+    return await fn(actor, parsed.data);
+  } catch (error) {
+    return failure(error);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Onboardings as people see them. Every function takes the acting user and filters by ownership in the
+ * query itself; shapes are narrow and never include the secret's ciphertext.
+ */
+import "server-only";
+
+import { db } from "@/lib/db";
+import { stepIds, type StepId } from "@/lib/onboarding/step-catalog";
+import type { Actor } from "@/lib/onboarding/types";
+
+export class NotFoundError extends Error {
+  constructor(what = "Onboarding") {
+    super(`${what} not found`);
+    this.name = "NotFoundError";
+  }
+}
+
+const onboardingView = {
+  id: true,
+  tenantId: true,
+  mode: true,
+  status: true,
+  appDisplayName: true,
+  secretExpiryMonths: true,
+  billingAccountName: true,
+  billingAccountDisplayName: true,
+  applicationObjectId: true,
+  clientId: true,
+  servicePrincipalId: true,
+  secretHint: true,
+  secretExpiresAt: true,
+  roleAssignmentId: true,
+  createdAt: true,
+  updatedAt: true,
+  owner: { select: { id: true, name: true, email: true } },
+} as const;
+
+const stepView = {
+  stepId: true,
+  status: true,
+  outputs: true,
+  error: true,
+  attempts: true,
+  nextAttemptAt: true,
+  leaseExpiresAt: true,
+  startedAt: true,
+  finishedAt: true,
+  updatedAt: true,
+  version: true,
+} as const;
+
+export async function createOnboarding(actor: Actor, input: { appDisplayName: string; secretExpiryMonths: number }) {
+  return db.onboarding.create({
+    data: {
+      ownerId: actor.id,
+      tenantId: actor.tenantId,
+      appDisplayName: input.appDisplayName,
+      secretExpiryMonths: input.secretExpiryMonths,
+      steps: { create: stepIds.map((stepId) => ({ stepId })) },
+    },
+    select: { id: true },
+  });
+}
+
+export async function listOnboardings(actor: Actor) {
+  return db.onboarding.findMany({
+    where: { ownerId: actor.id },
+    orderBy: { createdAt: "desc" },
+    select: { ...onboardingView, steps: { select: { stepId: true, status: true } } },
+  });
+}
+
+export async function getOnboarding(actor: Actor, id: string) {
+  const onboarding = await db.onboarding.findFirst({
+    where: { id, ownerId: actor.id },
+    select: { ...onboardingView, steps: { select: stepView } },
+  });
+  if (!onboarding) return null;
+  const byId = new Map(onboarding.steps.map((step) => [step.stepId, step]));
+  return { ...onboarding, steps: stepIds.map((stepId) => byId.get(stepId)!).filter(Boolean) };
+}
+
+export async function getOnboardingOrThrow(actor: Actor, id: string) {
+  const onboarding = await getOnboarding(actor, id);
+  if (!onboarding) throw new NotFoundError();
+  return onboarding;
+}
+
+export type OnboardingView = NonNullable<Awaited<ReturnType<typeof getOnboarding>>>;
+export type StepView = OnboardingView["steps"][number];
+
+/** The few fields the live progress poller needs: cheap, and nothing secret. */
+export async function getProgress(actor: Actor, id: string) {
+  const onboarding = await db.onboarding.findFirst({
+    where: { id, ownerId: actor.id },
+    select: { id: true, status: true, updatedAt: true, steps: { select: { stepId: true, status: true, nextAttemptAt: true, leaseExpiresAt: true, version: true, error: true } } },
+  });
+  return onboarding;
+}
+
+export async function updateOnboardingSettings(
+  actor: Actor,
+  id: string,
+  data: { appDisplayName?: string; secretExpiryMonths?: number; billingAccountName?: string; billingAccountDisplayName?: string | null },
+) {
+  const result = await db.onboarding.updateMany({ where: { id, ownerId: actor.id }, data });
+  if (result.count === 0) throw new NotFoundError();
+}
+
+export function isStepId(value: string): value is StepId {
+  return (stepIds as readonly string[]).includes(value);
+}

@@ -1,0 +1,59 @@
+/**
+ * MSAL's per-account token cache, encrypted at rest. Writers compare-and-set on version: Graph and ARM
+ * tokens are fetched concurrently for one account, and the loser merges its entries into the winner's
+ * cache rather than dropping either.
+ */
+import "server-only";
+
+import { db } from "@/lib/db";
+import { decryptSecret, encryptSecret } from "@/lib/vault";
+
+export async function readTokenCache(homeAccountId: string): Promise<{ serialized: string; version: number } | null> {
+  const row = await db.msalTokenCache.findUnique({ where: { homeAccountId } });
+  if (!row) return null;
+  try {
+    return { serialized: decryptSecret({ ciphertext: row.ciphertext, keyId: row.keyId }, `msal-cache:${homeAccountId}`), version: row.version };
+  } catch {
+    // A key that is no longer configured: the account simply signs in again.
+    return null;
+  }
+}
+
+type CacheSections = Record<string, Record<string, unknown>>;
+
+function merge(ours: string, theirs: string): string {
+  const a = JSON.parse(ours) as CacheSections;
+  const b = JSON.parse(theirs) as CacheSections;
+  const out: CacheSections = { ...b };
+  for (const [section, entries] of Object.entries(a)) out[section] = { ...(b[section] ?? {}), ...entries };
+  return JSON.stringify(out);
+}
+
+/** Stores the cache; returns the new version. `expected` null means "no row was read". */
+export async function writeTokenCache(homeAccountId: string, serialized: string, expected: number | null): Promise<number> {
+  let content = serialized;
+  let version = expected;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const sealed = encryptSecret(content, `msal-cache:${homeAccountId}`);
+    if (version === null) {
+      const created = await db.msalTokenCache
+        .create({ data: { homeAccountId, ciphertext: sealed.ciphertext, keyId: sealed.keyId, version: 1 } })
+        .catch(() => null);
+      if (created) return created.version;
+    } else {
+      const updated = await db.msalTokenCache.updateMany({
+        where: { homeAccountId, version },
+        data: { ciphertext: sealed.ciphertext, keyId: sealed.keyId, version: { increment: 1 } },
+      });
+      if (updated.count === 1) return version + 1;
+    }
+    const current = await readTokenCache(homeAccountId);
+    if (current) content = merge(content, current.serialized);
+    version = current?.version ?? null;
+  }
+  throw new Error("The token cache is being written by too many requests at once; try again");
+}
+
+export async function deleteTokenCache(homeAccountId: string): Promise<void> {
+  await db.msalTokenCache.deleteMany({ where: { homeAccountId } });
+}

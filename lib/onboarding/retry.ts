@@ -1,0 +1,39 @@
+import { AzureCallError } from "@/lib/azure/errors";
+import type { StepContext } from "@/lib/onboarding/types";
+
+/** Thrown inside a step when Azure is still catching up and this request's time is spent. */
+export class StillWaiting extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryInMs: number,
+  ) {
+    super(reason);
+    this.name = "StillWaiting";
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `fn`, retrying while Azure reports eventual consistency (a new object not yet replicated) or a
+ * transient failure, with backoff, until the request's deadline; then throws StillWaiting so the
+ * engine records "waiting for Azure" and a later request continues.
+ */
+export async function whileAzureCatchesUp<T>(
+  ctx: Pick<StepContext, "deadline">,
+  reason: string,
+  fn: () => Promise<T>,
+  isRetryable: (error: AzureCallError) => boolean = (error) => error.kind === "consistency" || error.kind === "transient",
+): Promise<T> {
+  let delay = 500;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof AzureCallError) || !isRetryable(error)) throw error;
+      if (Date.now() + delay > ctx.deadline) throw new StillWaiting(reason, Math.min(Math.max(delay, 2000), 15_000));
+      await sleep(delay);
+      delay = Math.min(delay * 2, 4000);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Step 1: the app registration and its service principal, in the onboarding's tenant. The app is
+ * marked with our uniqueName ("mca-connect-<onboarding id>") and created by an upsert on it, so a
+ * retry, a second tab or a crash after Azure answered adopts the same app instead of making another.
+ */
+import { AzureCallError } from "@/lib/azure/errors";
+import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import type { StepModule } from "@/lib/onboarding/types";
+
+export function appUniqueName(onboardingId: string) {
+  return `mca-connect-${onboardingId}`;
+}
+
+export const appRegistrationStep: StepModule = {
+  id: "app-registration",
+  async run(ctx) {
+    const graph = ctx.graph();
+    const organization = await graph.organization();
+    if (organization.id !== ctx.onboarding.tenantId) {
+      throw new AzureCallError({
+        kind: "permission",
+        service: "graph",
+        message: `You are signed in to the tenant ${organization.displayName}, not the tenant this onboarding belongs to.`,
+      });
+    }
+
+    const app = await graph.upsertApplication(appUniqueName(ctx.onboarding.id), ctx.onboarding.appDisplayName).catch(async (error: unknown) => {
+      await ctx.audit({ action: "Create app registration", target: ctx.onboarding.appDisplayName, outcome: "failure", requestId: (error as AzureCallError).requestId, detail: { code: (error as AzureCallError).code } });
+      throw error;
+    });
+    if (app.id !== ctx.onboarding.applicationObjectId || app.appId !== ctx.onboarding.clientId) {
+      await ctx.save({ applicationObjectId: app.id, clientId: app.appId });
+    }
+    if (app.created) {
+      await ctx.audit({ action: "Create app registration", target: `${app.displayName} (${app.appId})`, requestId: app.requestId, outcome: "success" });
+    }
+
+    // A new app takes a moment to replicate before its service principal can be made.
+    const sp = await whileAzureCatchesUp(ctx, "Waiting for Microsoft Entra to replicate the new app before creating its service principal.", () =>
+      graph.upsertServicePrincipal(app.appId),
+    ).catch(async (error: unknown) => {
+      if (error instanceof AzureCallError) {
+        await ctx.audit({ action: "Create service principal", target: app.appId, outcome: "failure", requestId: error.requestId, detail: { code: error.code } });
+      }
+      throw error;
+    });
+    if (sp.id !== ctx.onboarding.servicePrincipalId) await ctx.save({ servicePrincipalId: sp.id });
+    if (sp.created) {
+      await ctx.audit({ action: "Create service principal", target: sp.id, requestId: sp.requestId, outcome: "success" });
+    }
+
+    return {
+      status: "done",
+      outputs: {
+        tenantId: organization.id,
+        tenantName: organization.displayName,
+        appName: app.displayName,
+        clientId: app.appId,
+        applicationObjectId: app.id,
+        servicePrincipalId: sp.id,
+      },
+    };
+  },
+};

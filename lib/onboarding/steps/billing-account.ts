@@ -1,0 +1,101 @@
+/**
+ * Step 3: which billing account. Only an active Microsoft Customer Agreement account whose primary
+ * billing tenant is this tenant can grant roles to this tenant's app; one such account is chosen
+ * automatically, several need a person to pick, and every other account says why it cannot be used.
+ */
+import type { BillingAccountSummary } from "@/lib/azure/arm";
+import type { StepModule } from "@/lib/onboarding/types";
+
+export type BillingAccountChoice = BillingAccountSummary & { usable: boolean; reason: string | null };
+
+const agreementNames: Record<string, string> = {
+  MicrosoftCustomerAgreement: "Microsoft Customer Agreement",
+  EnterpriseAgreement: "Enterprise Agreement",
+  MicrosoftOnlineServicesProgram: "Microsoft Online Services Program (pay-as-you-go)",
+  MicrosoftPartnerAgreement: "Microsoft Partner Agreement",
+};
+
+export function agreementName(type: string) {
+  return agreementNames[type] ?? type;
+}
+
+export function classifyAccount(account: BillingAccountSummary, tenantId: string): BillingAccountChoice {
+  let reason: string | null = null;
+  if (account.agreementType !== "MicrosoftCustomerAgreement") {
+    reason =
+      account.agreementType === "EnterpriseAgreement"
+        ? "An Enterprise Agreement account: connect it with the EA integration, which uses enrollment roles instead."
+        : `A ${agreementName(account.agreementType)} account: only Microsoft Customer Agreement accounts can be connected here.`;
+  } else if (account.accountStatus !== "Active") {
+    reason = `The account is ${account.accountStatus.toLowerCase()}, not active.`;
+  } else if (account.primaryBillingTenantId && account.primaryBillingTenantId !== tenantId) {
+    reason = "The account belongs to another tenant: only apps of its primary billing tenant can be given billing roles on it.";
+  }
+  return { ...account, usable: reason === null, reason };
+}
+
+export const billingAccountStep: StepModule = {
+  id: "billing-account",
+  async run(ctx) {
+    const accounts = (await ctx.arm().listBillingAccounts()).map((a) => classifyAccount(a, ctx.onboarding.tenantId));
+    const usable = accounts.filter((a) => a.usable);
+    const choices = accounts.map(({ name, displayName, agreementType, accountStatus, usable: ok, reason }) => ({
+      name,
+      displayName,
+      agreementType,
+      accountStatus,
+      usable: ok,
+      reason,
+    }));
+
+    const chosenName = ctx.onboarding.billingAccountName;
+    if (chosenName) {
+      const chosen = accounts.find((a) => a.name === chosenName);
+      if (chosen?.usable) {
+        if (chosen.displayName !== ctx.onboarding.billingAccountDisplayName) await ctx.save({ billingAccountDisplayName: chosen.displayName });
+        return { status: "done", outputs: { billingAccountName: chosen.name, billingAccountDisplayName: chosen.displayName, agreementType: chosen.agreementType, choices } };
+      }
+      return {
+        status: "needs_attention",
+        outputs: { choices },
+        error: {
+          kind: "input",
+          message: chosen ? `The chosen billing account cannot be used: ${chosen.reason}` : "The chosen billing account is not visible to you.",
+          action: "Choose another billing account below.",
+          resolution: "choose-billing-account",
+        },
+      };
+    }
+
+    if (usable.length === 1) {
+      const only = usable[0]!;
+      await ctx.save({ billingAccountName: only.name, billingAccountDisplayName: only.displayName });
+      return { status: "done", outputs: { billingAccountName: only.name, billingAccountDisplayName: only.displayName, agreementType: only.agreementType, autoSelected: true, choices } };
+    }
+
+    if (usable.length > 1) {
+      return {
+        status: "needs_attention",
+        outputs: { choices },
+        error: { kind: "input", message: `You have ${usable.length} Microsoft Customer Agreement billing accounts.`, action: "Choose the one to connect.", resolution: "choose-billing-account" },
+      };
+    }
+
+    return {
+      status: "needs_attention",
+      outputs: { choices },
+      error: {
+        kind: "input",
+        message:
+          accounts.length === 0
+            ? "You can see no billing accounts. Billing accounts are visible to people with a billing role on them (for example Billing account owner or reader)."
+            : "None of the billing accounts you can see is an active Microsoft Customer Agreement account of this tenant.",
+        action:
+          accounts.length === 0
+            ? "Ask a Billing account owner to finish this step with a share link, or to give you a billing role, then run it again."
+            : "Check the reasons listed below; an Enterprise Agreement needs the EA integration instead.",
+        resolution: "no-usable-billing-account",
+      },
+    };
+  },
+};

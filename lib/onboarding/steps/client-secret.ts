@@ -1,0 +1,93 @@
+/**
+ * Step 2: the client secret. Azure returns a secret's value once, so the value is encrypted and saved
+ * in the same write as its keyId. A secret on our app that we hold no value for (a crash between
+ * Azure's answer and that write, or an earlier redo) is removed: exactly one usable secret remains.
+ */
+import { AzureCallError } from "@/lib/azure/errors";
+import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import type { StepModule } from "@/lib/onboarding/types";
+import { encryptSecret } from "@/lib/vault";
+
+export const secretDescription = "vantage-secret";
+
+
+export function secretContext(onboardingId: string) {
+  return `onboarding-secret:${onboardingId}`;
+}
+
+function addMonths(date: Date, months: number) {
+  const out = new Date(date);
+  out.setUTCMonth(out.getUTCMonth() + months);
+  return out;
+}
+
+export const clientSecretStep: StepModule = {
+  id: "client-secret",
+  async run(ctx) {
+    const { onboarding } = ctx;
+    if (!onboarding.applicationObjectId) {
+      throw new AzureCallError({ kind: "input", message: "Create the app registration (step 1) first." });
+    }
+    const graph = ctx.graph();
+    const objectId = onboarding.applicationObjectId;
+    const app = await whileAzureCatchesUp(ctx, "Waiting for Microsoft Entra to replicate the new app.", async () => {
+      const found = await graph.application(objectId);
+      if (!found) throw new AzureCallError({ kind: "consistency", message: "The app is not visible yet", service: "graph" });
+      return found;
+    });
+
+    const held = onboarding.secretKeyId && onboarding.secretCiphertext ? onboarding.secretKeyId : null;
+    const credentials = app.passwordCredentials ?? [];
+    if (held && !ctx.redo && credentials.some((c) => c.keyId === held)) {
+      return { status: "done", outputs: outputsFrom(onboarding.secretHint, onboarding.secretExpiresAt) };
+    }
+
+    // Secrets on our app whose value we do not hold cannot be used by anyone: remove them first.
+    for (const orphan of credentials.filter((c) => c.keyId !== held && c.displayName === secretDescription)) {
+      const removed = await graph.removePassword(objectId, orphan.keyId);
+      await ctx.audit({ action: "Remove unusable client secret", target: `${orphan.hint ?? ""}… (${orphan.keyId})`, requestId: removed.requestId, outcome: "success" });
+    }
+
+    const expiresAt = addMonths(new Date(), onboarding.secretExpiryMonths);
+    let secret;
+    try {
+      secret = await graph.addPassword(objectId, secretDescription, expiresAt);
+    } catch (error) {
+      const e = error as AzureCallError;
+      await ctx.audit({ action: "Add client secret", target: secretDescription, requestId: e.requestId, outcome: "failure", detail: { code: e.code } });
+      if (e.kind === "policy") {
+        return {
+          status: "needs_attention",
+          error: {
+            ...e.toJSON(),
+            message: `Your tenant's app management policy refused a secret valid for ${onboarding.secretExpiryMonths} months.`,
+            action: "Choose a shorter expiry and run this step again, or ask an administrator about the policy.",
+            resolution: "shorter-expiry",
+          },
+        };
+      }
+      throw error;
+    }
+    const sealed = encryptSecret(secret.secretText, secretContext(onboarding.id));
+    const previous = held;
+    await ctx.save({
+      secretKeyId: secret.keyId,
+      secretCiphertext: sealed.ciphertext,
+      secretEncryptionKeyId: sealed.keyId,
+      secretHint: secret.hint ?? secret.secretText.slice(0, 3),
+      secretExpiresAt: secret.endDateTime ? new Date(secret.endDateTime) : expiresAt,
+    });
+    await ctx.audit({ action: "Add client secret", target: `${secretDescription} (${secret.keyId})`, requestId: secret.requestId, outcome: "success", detail: { expires: secret.endDateTime } });
+
+    // A redo replaces the secret: the old one stops working only once the new one is stored.
+    if (previous && credentials.some((c) => c.keyId === previous)) {
+      const removed = await graph.removePassword(objectId, previous);
+      await ctx.audit({ action: "Remove previous client secret", target: previous, requestId: removed.requestId, outcome: "success" });
+    }
+    return { status: "done", outputs: outputsFrom(ctx.onboarding.secretHint, ctx.onboarding.secretExpiresAt) };
+  },
+};
+
+function outputsFrom(hint: string | null, expiresAt: Date | null) {
+  return { secretHint: hint ? `${hint}…` : null, secretExpiresAt: expiresAt?.toISOString() ?? null, description: secretDescription };
+}

@@ -1,0 +1,81 @@
+/**
+ * Step 5: store the integration, then prove it works as the cost platform will use it: sign in as the
+ * new app with its secret (client credentials), read the billing account, and run a month-to-date
+ * Cost Management query. A new secret and a new role take a while to reach every Azure service, so
+ * refusals that look like propagation are retried for a while before they count as failures.
+ */
+import { ArmClient } from "@/lib/azure/arm";
+import { azureEndpoints } from "@/lib/azure/endpoints";
+import { AzureCallError } from "@/lib/azure/errors";
+import { appCredential } from "@/lib/azure/token-broker";
+import { saveIntegrationForOnboarding, recordVerification } from "@/lib/data/integrations";
+import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import { secretContext } from "@/lib/onboarding/steps/client-secret";
+import type { StepModule } from "@/lib/onboarding/types";
+import { decryptSecret } from "@/lib/vault";
+
+// How long refusals are read as "not propagated yet" before they count as real failures.
+const propagationPatienceMs = 15 * 60_000;
+
+export const verifyStep: StepModule = {
+  id: "verify",
+  async run(ctx) {
+    const o = ctx.onboarding;
+    if (!o.clientId || !o.secretCiphertext || !o.secretEncryptionKeyId || !o.billingAccountName) {
+      throw new AzureCallError({ kind: "input", message: "Steps 1 to 4 must be done first." });
+    }
+    const secret = decryptSecret({ ciphertext: o.secretCiphertext, keyId: o.secretEncryptionKeyId }, secretContext(o.id));
+    const integration = await saveIntegrationForOnboarding(o);
+
+    const endpoints = azureEndpoints();
+    const arm = new ArmClient(appCredential(o.tenantId, o.clientId, secret, endpoints.arm.resource), endpoints);
+    const account = o.billingAccountName;
+    const stillPropagating = (error: AzureCallError) =>
+      error.kind === "transient" ||
+      (Date.now() - ctx.firstAttemptAt.getTime() < propagationPatienceMs && ["consistency", "permission", "sign-in"].includes(error.kind));
+
+    try {
+      const result = await whileAzureCatchesUp(
+        ctx,
+        "Waiting for the new secret and role to reach every Azure service (this can take a few minutes).",
+        async () => {
+          try {
+            await arm.getBillingAccount(account);
+            return await arm.monthToDateCost(account);
+          } catch (error) {
+            throw error instanceof AzureCallError ? error : toAzureError(error);
+          }
+        },
+        stillPropagating,
+      );
+      await recordVerification(integration.id, { ok: true, amount: result.amount, currency: result.currency, from: result.from, to: result.to });
+      await ctx.audit({ action: "Verify connection", target: account, requestId: result.requestId, outcome: "success", detail: { currency: result.currency } });
+      await ctx.save({ status: "completed" });
+      return { status: "done", outputs: { amount: result.amount, currency: result.currency, from: result.from, to: result.to, integrationId: integration.id } };
+    } catch (error) {
+      if (error instanceof AzureCallError) {
+        await recordVerification(integration.id, { ok: false, message: error.message, code: error.code });
+        await ctx.audit({ action: "Verify connection", target: account, requestId: error.requestId, outcome: "failure", detail: { code: error.code } });
+        const redo = error.code === "AADSTS7000222" || error.code === "AADSTS7000215" ? "client-secret" : error.kind === "permission" ? "role-assignment" : null;
+        return {
+          status: "needs_attention",
+          error: {
+            ...error.toJSON(),
+            action: redo === "client-secret" ? "Redo step 2 to make a new secret, then verify again." : redo === "role-assignment" ? "Redo step 4 so the app has Billing account reader, then verify again." : "Try again; if it keeps failing, check the steps above.",
+            resolution: redo ? `redo-${redo}` : undefined,
+          },
+        };
+      }
+      throw error;
+    }
+  },
+};
+
+function toAzureError(error: unknown): AzureCallError {
+  const e = error as { statusCode?: number; code?: string; message?: string; name?: string };
+  if (e?.name === "RestError" && e.statusCode) {
+    const kind = e.statusCode === 403 ? "permission" : e.statusCode === 401 ? "sign-in" : e.statusCode >= 500 || e.statusCode === 429 ? "transient" : "fatal";
+    return new AzureCallError({ kind, status: e.statusCode, code: e.code, message: e.message ?? "Request failed", service: "arm" });
+  }
+  return new AzureCallError({ kind: "transient", message: e?.message ?? String(error) });
+}

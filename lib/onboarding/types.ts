@@ -1,0 +1,71 @@
+import type { ArmClient } from "@/lib/azure/arm";
+import type { SafeError } from "@/lib/azure/errors";
+import type { GraphClient } from "@/lib/azure/graph";
+import type { Onboarding } from "@/lib/generated/prisma/client";
+import type { StepId } from "@/lib/onboarding/step-catalog";
+
+/** Whoever runs a step: the owner, or (later) a colleague through a share link. */
+export type Actor = { id: string; name: string | null; email: string | null; tenantId: string; homeAccountId: string };
+
+export type AuditInput = {
+  action: string;
+  target?: string;
+  requestId?: string;
+  outcome: "success" | "failure";
+  detail?: Record<string, unknown>;
+};
+
+export type OnboardingFields = Partial<
+  Pick<
+    Onboarding,
+    | "applicationObjectId"
+    | "clientId"
+    | "servicePrincipalId"
+    | "secretKeyId"
+    | "secretCiphertext"
+    | "secretEncryptionKeyId"
+    | "secretHint"
+    | "secretExpiresAt"
+    | "billingAccountName"
+    | "billingAccountDisplayName"
+    | "roleAssignmentId"
+    | "roleAssignmentName"
+    | "status"
+  >
+>;
+
+export type StepContext = {
+  readonly stepId: StepId;
+  /** The onboarding as it is now; save() keeps it current. */
+  onboarding: Onboarding;
+  readonly actor: Actor;
+  /** Set when a person asked to redo a step that was done. */
+  readonly redo: boolean;
+  /** Epoch ms after which the step must stop waiting in this request and record "waiting". */
+  readonly deadline: number;
+  /** When this run of the step began waiting for Azure, for the overall give-up time. */
+  readonly firstAttemptAt: Date;
+  graph(): GraphClient;
+  arm(): ArmClient;
+  /** Persists Azure ids the moment they exist. */
+  save(fields: OnboardingFields): Promise<void>;
+  audit(event: AuditInput): Promise<void>;
+};
+
+/** What a step reports; outputs are shown on the checklist (never secrets). */
+export type StepOutcome =
+  | { status: "done"; outputs: Record<string, unknown> }
+  | { status: "waiting"; message: string; retryInMs: number; outputs?: Record<string, unknown> }
+  | { status: "needs_attention"; error: StepError; outputs?: Record<string, unknown> };
+
+export type StepError = SafeError & {
+  /** What the person can do about it, in a sentence. */
+  action?: string;
+  /** Machine-readable hint for the page, e.g. "choose-billing-account" or "shorter-expiry". */
+  resolution?: string;
+};
+
+export type StepModule = {
+  id: StepId;
+  run(ctx: StepContext): Promise<StepOutcome>;
+};

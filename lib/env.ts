@@ -44,7 +44,7 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 const schema = z.object({
-  AZURE_AD_CLIENT_ID: optional(z.string().trim().uuid({ message: "must be the Application (client) ID, a GUID" })),
+  AZURE_AD_CLIENT_ID: optional(z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: "must be the Application (client) ID, a GUID" })),
   AZURE_AD_CLIENT_SECRET: optional(z.string().min(1)),
   AZURE_AD_TENANT: optional(z.string().trim().min(1)),
   AZURE_AUTHORITY_HOST: optional(httpsUrl),

@@ -5,7 +5,10 @@ import { defineConfig } from "vitest/config";
 // NODE_EXTRA_CA_CERTS before Node starts, so scripts/test.sh creates it and exports the variable.
 export default defineConfig({
   resolve: {
-    alias: { "@": path.resolve(__dirname), "server-only": path.resolve(__dirname, "scripts/test-support/server-only.ts") },
+    alias: {
+      "@": path.resolve(__dirname),
+      "server-only": path.resolve(__dirname, "scripts/test-support/server-only.ts"),
+    },
   },
   test: {
     include: ["lib/**/*.test.ts", "emulator/**/*.test.ts", "scripts/**/*.test.ts"],

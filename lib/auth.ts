@@ -17,7 +17,14 @@ import { getUserById, upsertUserFromSignIn, type SignedInUser } from "@/lib/data
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
-type IdTokenClaims = { oid?: string; tid?: string; sub?: string; name?: string; preferred_username?: string; email?: string };
+type IdTokenClaims = {
+  oid?: string;
+  tid?: string;
+  sub?: string;
+  name?: string;
+  preferred_username?: string;
+  email?: string;
+};
 
 declare module "next-auth" {
   interface Session {
@@ -33,7 +40,13 @@ declare module "next-auth/jwt" {
   }
 }
 
-type OidcClient = { validateIdToken(tokenSet: TokenSet, nonce: string | null, returnedBy: "token" | "authorization"): Promise<unknown> };
+type OidcClient = {
+  validateIdToken(
+    tokenSet: TokenSet,
+    nonce: string | null,
+    returnedBy: "token" | "authorization",
+  ): Promise<unknown>;
+};
 
 let options: NextAuthOptions | undefined;
 
@@ -41,7 +54,11 @@ export function authOptions(): NextAuthOptions {
   if (options) return options;
   const env = getEnv();
   process.env.NEXTAUTH_URL ??= env.publicBaseUrl;
-  const base = AzureADProvider({ clientId: env.azureAd.clientId, clientSecret: env.azureAd.clientSecret, tenantId: env.azureAd.tenant });
+  const base = AzureADProvider({
+    clientId: env.azureAd.clientId,
+    clientSecret: env.azureAd.clientSecret,
+    tenantId: env.azureAd.tenant,
+  });
   options = {
     secret: env.sessionSecret,
     session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
@@ -66,7 +83,11 @@ export function authOptions(): NextAuthOptions {
             });
             // Signature, issuer, audience, expiry and nonce: next-auth skips them for a custom exchange.
             const oidc = client as unknown as OidcClient;
-            await oidc.validateIdToken(new TokenSet({ id_token: result.idToken }), checks.nonce ?? null, "token");
+            await oidc.validateIdToken(
+              new TokenSet({ id_token: result.idToken }),
+              checks.nonce ?? null,
+              "token",
+            );
             return {
               tokens: {
                 id_token: result.idToken,
@@ -78,7 +99,11 @@ export function authOptions(): NextAuthOptions {
         },
         // The stock profile() fetches a photo from graph.microsoft.com; the id_token says enough.
         profile(profile: IdTokenClaims) {
-          return { id: profile.oid ?? profile.sub ?? "", name: profile.name ?? null, email: profile.email ?? profile.preferred_username ?? null };
+          return {
+            id: profile.oid ?? profile.sub ?? "",
+            name: profile.name ?? null,
+            email: profile.email ?? profile.preferred_username ?? null,
+          };
         },
       },
     ],
@@ -88,7 +113,10 @@ export function authOptions(): NextAuthOptions {
         const homeAccountId = (account as { home_account_id?: string } | null)?.home_account_id;
         if (!claims?.oid || !claims.tid || !homeAccountId) {
           if (homeAccountId) await forgetAccount(homeAccountId);
-          log.warn({ hasOid: Boolean(claims?.oid), hasTid: Boolean(claims?.tid) }, "sign-in refused: id_token lacks oid or tid");
+          log.warn(
+            { hasOid: Boolean(claims?.oid), hasTid: Boolean(claims?.tid) },
+            "sign-in refused: id_token lacks oid or tid",
+          );
           return "/sign-in/error?error=NotAnOrganizationAccount";
         }
         return true;
@@ -104,12 +132,24 @@ export function authOptions(): NextAuthOptions {
             name: claims.name,
             email: claims.email ?? claims.preferred_username,
           });
-          return { sub: user.id, name: user.name, email: user.email, uid: user.id, homeAccountId, tid: claims.tid };
+          return {
+            sub: user.id,
+            name: user.name,
+            email: user.email,
+            uid: user.id,
+            homeAccountId,
+            tid: claims.tid,
+          };
         }
         return token;
       },
       async session({ session, token }) {
-        session.user = { id: token.uid ?? "", name: token.name ?? null, email: token.email ?? null, tenantId: token.tid ?? "" };
+        session.user = {
+          id: token.uid ?? "",
+          name: token.name ?? null,
+          email: token.email ?? null,
+          tenantId: token.tid ?? "",
+        };
         return session;
       },
     },

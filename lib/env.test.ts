@@ -21,7 +21,10 @@ describe("parseEnv", () => {
     expect(env.mode).toBe("production");
     expect(env.publicBaseUrl).toBe("https://connect.example.com");
     expect(env.authorityHost).toBe("https://login.microsoftonline.com");
-    expect(env.graph).toEqual({ baseUrl: "https://graph.microsoft.com", resource: "https://graph.microsoft.com" });
+    expect(env.graph).toEqual({
+      baseUrl: "https://graph.microsoft.com",
+      resource: "https://graph.microsoft.com",
+    });
     expect(env.arm.resource).toBe("https://management.azure.com");
     expect(env.databaseUrl).toMatch(/^pglite:/);
   });
@@ -39,15 +42,26 @@ describe("parseEnv", () => {
   });
 
   it("rejects malformed values with the variable's name and a hint", () => {
-    expect(() => parseEnv({ ...production, AZURE_AD_CLIENT_ID: "vantage" })).toThrow(/AZURE_AD_CLIENT_ID: must be the Application \(client\) ID/);
-    expect(() => parseEnv({ ...production, ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be 32 random bytes/);
-    expect(() => parseEnv({ ...production, GRAPH_BASE_URL: "http://graph.local" })).toThrow(/GRAPH_BASE_URL: must use https/);
+    expect(() => parseEnv({ ...production, AZURE_AD_CLIENT_ID: "vantage" })).toThrow(
+      /AZURE_AD_CLIENT_ID: must be the Application \(client\) ID/,
+    );
+    expect(() => parseEnv({ ...production, ENCRYPTION_KEY: "short" })).toThrow(
+      /ENCRYPTION_KEY: must be 32 random bytes/,
+    );
+    expect(() => parseEnv({ ...production, GRAPH_BASE_URL: "http://graph.local" })).toThrow(
+      /GRAPH_BASE_URL: must use https/,
+    );
     expect(() => parseEnv({ ...production, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
   });
 
   it("generates demo secrets once into the data folder, readable by the owner only", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mca-env-"));
-    const demo = { AZURE_AD_CLIENT_ID: production.AZURE_AD_CLIENT_ID, AZURE_AD_CLIENT_SECRET: "x", AZURE_EMULATOR_URL: "https://127.0.0.1:8443", MCA_DATA_DIR: dir };
+    const demo = {
+      AZURE_AD_CLIENT_ID: production.AZURE_AD_CLIENT_ID,
+      AZURE_AD_CLIENT_SECRET: "x",
+      AZURE_EMULATOR_URL: "https://127.0.0.1:8443",
+      MCA_DATA_DIR: dir,
+    };
     const first = parseEnv(demo);
     const second = parseEnv(demo);
     expect(first.mode).toBe("demo");

@@ -44,7 +44,14 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 const schema = z.object({
-  AZURE_AD_CLIENT_ID: optional(z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: "must be the Application (client) ID, a GUID" })),
+  AZURE_AD_CLIENT_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+        message: "must be the Application (client) ID, a GUID",
+      }),
+  ),
   AZURE_AD_CLIENT_SECRET: optional(z.string().min(1)),
   AZURE_AD_TENANT: optional(z.string().trim().min(1)),
   AZURE_AUTHORITY_HOST: optional(httpsUrl),
@@ -121,14 +128,14 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       `${name} is not set. ${
         demo
           ? "The demo launcher (npm start) sets it; start the portal with npm start."
-          : "Set it (see README, \"Configuration\"), or unset AZURE_AD_CLIENT_ID to run the demo."
+          : 'Set it (see README, "Configuration"), or unset AZURE_AD_CLIENT_ID to run the demo.'
       }`,
     );
 
   if (!v.AZURE_AD_CLIENT_ID && !v.AZURE_AD_CLIENT_SECRET && !demo) {
     throw new ConfigError(
       "No Entra app is configured. Set AZURE_AD_CLIENT_ID and AZURE_AD_CLIENT_SECRET for a real tenant " +
-        "(README, \"Register the portal in Entra ID\"), or run `npm start` without them for the demo.",
+        '(README, "Register the portal in Entra ID"), or run `npm start` without them for the demo.',
     );
   }
   if (!v.AZURE_AD_CLIENT_ID) throw missing("AZURE_AD_CLIENT_ID");
@@ -162,7 +169,11 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   const armBaseUrl = v.ARM_BASE_URL ?? "https://management.azure.com";
   return {
     mode: demo ? "demo" : "production",
-    azureAd: { clientId: v.AZURE_AD_CLIENT_ID, clientSecret: v.AZURE_AD_CLIENT_SECRET, tenant: v.AZURE_AD_TENANT ?? "organizations" },
+    azureAd: {
+      clientId: v.AZURE_AD_CLIENT_ID,
+      clientSecret: v.AZURE_AD_CLIENT_SECRET,
+      tenant: v.AZURE_AD_TENANT ?? "organizations",
+    },
     authorityHost: v.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com",
     // The resource identifiers name the service in scopes and token audiences; they equal the base URL
     // in every real cloud, but differ when the base URL points at the emulator.

@@ -27,7 +27,11 @@ const redactedKeys = [
   "ciphertext",
 ];
 
-export const redactPaths = [...redactedKeys, ...redactedKeys.map((key) => `*.${key}`), ...redactedKeys.map((key) => `*.*.${key}`)];
+export const redactPaths = [
+  ...redactedKeys,
+  ...redactedKeys.map((key) => `*.${key}`),
+  ...redactedKeys.map((key) => `*.*.${key}`),
+];
 
 export const log = pino({
   level: logLevel(),

@@ -63,7 +63,9 @@ function needsBuild(): boolean {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (!fs.existsSync(buildId)) return true;
   const built = fs.statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "public", "prisma"].map((dir) => newestMtime(path.join(root, dir)));
+  const sources = ["app", "components", "lib", "public", "prisma"].map((dir) =>
+    newestMtime(path.join(root, dir)),
+  );
   const files = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map((file) =>
     fs.existsSync(path.join(root, file)) ? fs.statSync(path.join(root, file)).mtimeMs : 0,
   );
@@ -137,7 +139,8 @@ async function startDemoEmulator(publicBaseUrl: string): Promise<Record<string, 
       redirectUris: [`${publicBaseUrl}/api/auth/callback/azure-ad`],
     }),
   });
-  if (!res.ok) throw new Error(`Could not register the portal in the emulator: ${res.status} ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(`Could not register the portal in the emulator: ${res.status} ${await res.text()}`);
   return {
     AZURE_AD_CLIENT_ID: client.clientId,
     AZURE_AD_CLIENT_SECRET: client.clientSecret,

@@ -22,13 +22,15 @@ export default async function OnboardingsPage() {
     <>
       <SiteHeader user={user} />
       <main className="mx-auto max-w-5xl px-4 py-10">
-        <h1 className="text-3xl font-bold text-brand-900">Your onboardings</h1>
-        <p className="mt-2 text-slate-700">Each onboarding connects one billing account. Start one, then click Connect.</p>
+        <h1 className="text-brand-900 text-3xl font-bold">Your onboardings</h1>
+        <p className="mt-2 text-slate-700">
+          Each onboarding connects one billing account. Start one, then click Connect.
+        </p>
         <div className="mt-6">
           <NewOnboardingForm />
         </div>
         <section aria-labelledby="list-heading" className="mt-10">
-          <h2 id="list-heading" className="text-xl font-semibold text-brand-900">
+          <h2 id="list-heading" className="text-brand-900 text-xl font-semibold">
             All onboardings
           </h2>
           {onboardings.length === 0 ? (
@@ -40,14 +42,22 @@ export default async function OnboardingsPage() {
                 return (
                   <li key={o.id} className="flex flex-wrap items-center justify-between gap-3 p-4">
                     <div>
-                      <Link href={`/onboardings/${o.id}`} className="font-semibold text-brand-700 underline">
+                      <Link href={`/onboardings/${o.id}`} className="text-brand-700 font-semibold underline">
                         {o.billingAccountDisplayName ?? `App “${o.appDisplayName}”`}
                       </Link>
                       <p className="text-sm text-slate-600">
-                        Started {o.createdAt.toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC · {done} of 5 steps done
+                        Started{" "}
+                        {o.createdAt.toLocaleString("en-GB", {
+                          timeZone: "UTC",
+                          dateStyle: "medium",
+                          timeStyle: "short",
+                        })}{" "}
+                        UTC · {done} of 5 steps done
                       </p>
                     </div>
-                    <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">{statusLabels[o.status] ?? o.status}</span>
+                    <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
+                      {statusLabels[o.status] ?? o.status}
+                    </span>
                   </li>
                 );
               })}

@@ -12,7 +12,11 @@ function safeCallback(value: string | string[] | undefined): string {
   return url && url.startsWith("/") && !url.startsWith("//") ? url : "/onboardings";
 }
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallback(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
@@ -20,26 +24,27 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <>
       <SiteHeader />
       <main className="mx-auto max-w-2xl px-4 py-12">
-        <h1 className="text-3xl font-bold text-brand-900">Sign in with Microsoft</h1>
+        <h1 className="text-brand-900 text-3xl font-bold">Sign in with Microsoft</h1>
         <p className="mt-4 text-slate-700">
-          Use a work account of the Microsoft Entra tenant that owns your billing account. Microsoft will ask you to
-          allow MCA Connect to act on your behalf:
+          Use a work account of the Microsoft Entra tenant that owns your billing account. Microsoft will ask
+          you to allow MCA Connect to act on your behalf:
         </p>
         <ul className="mt-4 list-disc space-y-2 pl-6 text-slate-700">
           <li>
-            <strong>Read and write all applications</strong> (Microsoft Graph): to register the “vantage” app and add its
-            secret. This permission needs an administrator&apos;s consent.
+            <strong>Read and write all applications</strong> (Microsoft Graph): to register the “vantage” app
+            and add its secret. This permission needs an administrator&apos;s consent.
           </li>
           <li>
-            <strong>Access Azure Resource Manager as you</strong>: to find your billing account and assign the Billing
-            account reader role.
+            <strong>Access Azure Resource Manager as you</strong>: to find your billing account and assign the
+            Billing account reader role.
           </li>
           <li>
             <strong>Sign you in and read your profile</strong>: to know who is acting, for the audit trail.
           </li>
         </ul>
         <p className="mt-4 text-sm text-slate-600">
-          MCA Connect only uses these rights while you run a step, and keeps your tokens encrypted on the server.
+          MCA Connect only uses these rights while you run a step, and keeps your tokens encrypted on the
+          server.
         </p>
         <div className="mt-8">
           <SignInButton callbackUrl={callbackUrl} />

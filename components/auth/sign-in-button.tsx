@@ -14,7 +14,13 @@ function MicrosoftLogo() {
   );
 }
 
-export function SignInButton({ callbackUrl = "/onboardings", label = "Sign in with Microsoft" }: { callbackUrl?: string; label?: string }) {
+export function SignInButton({
+  callbackUrl = "/onboardings",
+  label = "Sign in with Microsoft",
+}: {
+  callbackUrl?: string;
+  label?: string;
+}) {
   const [pending, setPending] = useState(false);
   return (
     <button
@@ -25,7 +31,7 @@ export function SignInButton({ callbackUrl = "/onboardings", label = "Sign in wi
         setPending(true);
         void signIn("azure-ad", { callbackUrl }).catch(() => setPending(false));
       }}
-      className="inline-flex items-center gap-2 rounded-md bg-brand-600 px-5 py-3 font-semibold text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:opacity-70"
+      className="bg-brand-600 hover:bg-brand-700 focus-visible:outline-brand-600 inline-flex items-center gap-2 rounded-md px-5 py-3 font-semibold text-white shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-70"
     >
       <MicrosoftLogo />
       {pending ? "Redirecting to Microsoft…" : label}

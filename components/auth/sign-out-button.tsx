@@ -7,7 +7,7 @@ export function SignOutButton() {
     <button
       type="button"
       onClick={() => void signOut({ callbackUrl: "/" })}
-      className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-600"
+      className="focus-visible:outline-brand-600 rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100 focus-visible:outline-2"
     >
       Sign out
     </button>

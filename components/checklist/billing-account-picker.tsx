@@ -6,7 +6,14 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { chooseBillingAccountAction } from "@/lib/actions/onboarding";
 
-export type Choice = { name: string; displayName: string; agreementType: string; accountStatus: string; usable: boolean; reason: string | null };
+export type Choice = {
+  name: string;
+  displayName: string;
+  agreementType: string;
+  accountStatus: string;
+  usable: boolean;
+  reason: string | null;
+};
 
 const agreementLabels: Record<string, string> = {
   MicrosoftCustomerAgreement: "Microsoft Customer Agreement",
@@ -15,25 +22,48 @@ const agreementLabels: Record<string, string> = {
   MicrosoftPartnerAgreement: "Microsoft Partner Agreement",
 };
 
-export function BillingAccountPicker({ onboardingId, choices, selected }: { onboardingId: string; choices: Choice[]; selected: string | null }) {
+export function BillingAccountPicker({
+  onboardingId,
+  choices,
+  selected,
+}: {
+  onboardingId: string;
+  choices: Choice[];
+  selected: string | null;
+}) {
   const [state, action] = useActionState<ActionResult | null, FormData>(chooseBillingAccountAction, null);
   const needsConfirm = state && !state.ok && state.fieldErrors?.confirmDuplicate;
   return (
     <form action={action} className="mt-3 space-y-3">
       <input type="hidden" name="onboardingId" value={onboardingId} />
       <fieldset>
-        <legend className="text-sm font-semibold text-slate-800">Choose the billing account to connect</legend>
+        <legend className="text-sm font-semibold text-slate-800">
+          Choose the billing account to connect
+        </legend>
         <ul className="mt-2 space-y-2">
           {choices.map((choice) => (
-            <li key={choice.name} className={`rounded-md border p-3 ${choice.usable ? "border-slate-300 bg-white" : "border-slate-200 bg-slate-50"}`}>
+            <li
+              key={choice.name}
+              className={`rounded-md border p-3 ${choice.usable ? "border-slate-300 bg-white" : "border-slate-200 bg-slate-50"}`}
+            >
               <label className="flex items-start gap-3">
-                <input type="radio" name="billingAccountName" value={choice.name} disabled={!choice.usable} defaultChecked={choice.name === selected} className="mt-1" />
+                <input
+                  type="radio"
+                  name="billingAccountName"
+                  value={choice.name}
+                  disabled={!choice.usable}
+                  defaultChecked={choice.name === selected}
+                  className="mt-1"
+                />
                 <span>
                   <span className="block font-medium">{choice.displayName}</span>
                   <span className="block text-xs text-slate-600">
-                    {agreementLabels[choice.agreementType] ?? choice.agreementType} · {choice.accountStatus} · <span className="font-mono">{choice.name}</span>
+                    {agreementLabels[choice.agreementType] ?? choice.agreementType} · {choice.accountStatus} ·{" "}
+                    <span className="font-mono">{choice.name}</span>
                   </span>
-                  {choice.reason ? <span className="mt-1 block text-sm text-amber-900">{choice.reason}</span> : null}
+                  {choice.reason ? (
+                    <span className="mt-1 block text-sm text-amber-900">{choice.reason}</span>
+                  ) : null}
                 </span>
               </label>
             </li>

@@ -9,7 +9,10 @@ import { queryKeys } from "@/lib/query-keys";
 
 async function getJson(url: string, init?: RequestInit): Promise<ProgressSnapshot> {
   const res = await fetch(url, { ...init, cache: "no-store", headers: { accept: "application/json" } });
-  if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { message?: string }).message ?? `HTTP ${res.status}`);
+  if (!res.ok)
+    throw new Error(
+      ((await res.json().catch(() => ({}))) as { message?: string }).message ?? `HTTP ${res.status}`,
+    );
   return (await res.json()) as ProgressSnapshot;
 }
 
@@ -18,7 +21,15 @@ async function getJson(url: string, init?: RequestInit): Promise<ProgressSnapsho
  * queued, waiting or running, asks the server to advance when a step is due, and refreshes the server
  * components when anything changed. Idle onboardings are not polled.
  */
-export function LiveProgress({ onboardingId, initialActive, initialFingerprint }: { onboardingId: string; initialActive: boolean; initialFingerprint: string }) {
+export function LiveProgress({
+  onboardingId,
+  initialActive,
+  initialFingerprint,
+}: {
+  onboardingId: string;
+  initialActive: boolean;
+  initialFingerprint: string;
+}) {
   const router = useRouter();
   const seen = useRef(initialFingerprint);
   const progress = useQuery({

@@ -7,7 +7,17 @@ import type { ActionResult } from "@/lib/actions/safe-action";
 import { updateSettingsAction } from "@/lib/actions/onboarding";
 import { secretExpiryChoices } from "@/lib/onboarding/secret-expiry";
 
-export function SettingsForm({ onboardingId, appDisplayName, secretExpiryMonths, appLocked }: { onboardingId: string; appDisplayName: string; secretExpiryMonths: number; appLocked: boolean }) {
+export function SettingsForm({
+  onboardingId,
+  appDisplayName,
+  secretExpiryMonths,
+  appLocked,
+}: {
+  onboardingId: string;
+  appDisplayName: string;
+  secretExpiryMonths: number;
+  appLocked: boolean;
+}) {
   const [state, action] = useActionState<ActionResult | null, FormData>(updateSettingsAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
@@ -34,14 +44,21 @@ export function SettingsForm({ onboardingId, appDisplayName, secretExpiryMonths,
         <label htmlFor="secretExpiryMonths" className="block text-sm font-medium text-slate-700">
           Secret expires after
         </label>
-        <select id="secretExpiryMonths" name="secretExpiryMonths" defaultValue={String(secretExpiryMonths)} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm">
+        <select
+          id="secretExpiryMonths"
+          name="secretExpiryMonths"
+          defaultValue={String(secretExpiryMonths)}
+          className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
+        >
           {secretExpiryChoices.map((months) => (
             <option key={months} value={months}>
               {months} months
             </option>
           ))}
         </select>
-        <p className="mt-1 text-xs text-slate-600">{errors?.secretExpiryMonths?.[0] ?? "Renew before it expires."}</p>
+        <p className="mt-1 text-xs text-slate-600">
+          {errors?.secretExpiryMonths?.[0] ?? "Renew before it expires."}
+        </p>
       </div>
       <div className="pb-5">
         <SubmitButton variant="secondary" pendingText="Saving…">

@@ -12,7 +12,9 @@ const looks: Record<StepDisplayState, { label: string; className: string; icon: 
 export function StatusBadge({ state }: { state: StepDisplayState }) {
   const look = looks[state];
   return (
-    <span className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-semibold ${look.className}`}>
+    <span
+      className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-semibold ${look.className}`}
+    >
       <span aria-hidden="true">{look.icon}</span>
       {look.label}
     </span>

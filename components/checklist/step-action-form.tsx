@@ -6,7 +6,17 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { runStepAction } from "@/lib/actions/onboarding";
 
-export function StepActionForm({ onboardingId, stepId, label, disabled }: { onboardingId: string; stepId: string; label: string; disabled?: boolean }) {
+export function StepActionForm({
+  onboardingId,
+  stepId,
+  label,
+  disabled,
+}: {
+  onboardingId: string;
+  stepId: string;
+  label: string;
+  disabled?: boolean;
+}) {
   const [state, action] = useActionState<ActionResult | null, FormData>(runStepAction, null);
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">

@@ -5,7 +5,14 @@ import { displayState } from "@/components/checklist/step-state";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
 import type { StepInfo } from "@/lib/onboarding/step-catalog";
 
-type StepError = { message?: string; action?: string; resolution?: string; code?: string; requestId?: string; waiting?: boolean };
+type StepError = {
+  message?: string;
+  action?: string;
+  resolution?: string;
+  code?: string;
+  requestId?: string;
+  waiting?: boolean;
+};
 type Outputs = Record<string, unknown> & { choices?: Choice[] };
 
 function Field({ label, value, mono = true }: { label: string; value: React.ReactNode; mono?: boolean }) {
@@ -21,7 +28,12 @@ function Field({ label, value, mono = true }: { label: string; value: React.Reac
 function formatDate(value: unknown) {
   if (!value) return null;
   const date = new Date(String(value));
-  return date.toLocaleDateString("en-GB", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  return date.toLocaleDateString("en-GB", {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 export function formatMoney(amount: number, currency: string | null) {
@@ -29,7 +41,15 @@ export function formatMoney(amount: number, currency: string | null) {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
 }
 
-function StepOutputs({ info, step, onboarding }: { info: StepInfo; step: StepView; onboarding: OnboardingView }) {
+function StepOutputs({
+  info,
+  step,
+  onboarding,
+}: {
+  info: StepInfo;
+  step: StepView;
+  onboarding: OnboardingView;
+}) {
   const o = (step.outputs ?? {}) as Outputs;
   switch (info.id) {
     case "app-registration":
@@ -44,7 +64,10 @@ function StepOutputs({ info, step, onboarding }: { info: StepInfo; step: StepVie
     case "client-secret":
       return (
         <dl>
-          <Field label="Secret" value={onboarding.secretHint ? `${onboarding.secretHint}… (stored encrypted)` : null} />
+          <Field
+            label="Secret"
+            value={onboarding.secretHint ? `${onboarding.secretHint}… (stored encrypted)` : null}
+          />
           <Field label="Expires" value={formatDate(onboarding.secretExpiresAt)} mono={false} />
         </dl>
       );
@@ -52,14 +75,24 @@ function StepOutputs({ info, step, onboarding }: { info: StepInfo; step: StepVie
       return (
         <dl>
           <Field label="Billing account" value={onboarding.billingAccountDisplayName} mono={false} />
-          <Field label="Billing account ID" value={step.status === "done" ? onboarding.billingAccountName : null} />
+          <Field
+            label="Billing account ID"
+            value={step.status === "done" ? onboarding.billingAccountName : null}
+          />
         </dl>
       );
     case "role-assignment":
       return (
         <dl>
-          <Field label="Role" value={onboarding.roleAssignmentId ? "Billing account reader" : null} mono={false} />
-          <Field label="Assigned to" value={onboarding.roleAssignmentId ? onboarding.servicePrincipalId : null} />
+          <Field
+            label="Role"
+            value={onboarding.roleAssignmentId ? "Billing account reader" : null}
+            mono={false}
+          />
+          <Field
+            label="Assigned to"
+            value={onboarding.roleAssignmentId ? onboarding.servicePrincipalId : null}
+          />
           <Field label="Assignment ID" value={onboarding.roleAssignmentId} />
         </dl>
       );
@@ -73,7 +106,10 @@ function StepOutputs({ info, step, onboarding }: { info: StepInfo; step: StepVie
               "Nothing spent yet this month."
             ) : (
               <>
-                <span className="text-2xl font-bold">{formatMoney(o.amount, (o.currency as string | null) ?? null)}</span> spent this month so far
+                <span className="text-2xl font-bold">
+                  {formatMoney(o.amount, (o.currency as string | null) ?? null)}
+                </span>{" "}
+                spent this month so far
               </>
             )}
           </p>
@@ -85,19 +121,34 @@ function StepOutputs({ info, step, onboarding }: { info: StepInfo; step: StepVie
   }
 }
 
-export function StepCard({ info, step, onboarding }: { info: StepInfo; step: StepView; onboarding: OnboardingView }) {
+export function StepCard({
+  info,
+  step,
+  onboarding,
+}: {
+  info: StepInfo;
+  step: StepView;
+  onboarding: OnboardingView;
+}) {
   const state = displayState(step.status, step.error);
   const error = (step.error ?? null) as StepError | null;
   const outputs = (step.outputs ?? {}) as Outputs;
-  const dependenciesDone = info.needs.every((need) => onboarding.steps.find((s) => s.stepId === need)?.status === "done");
+  const dependenciesDone = info.needs.every(
+    (need) => onboarding.steps.find((s) => s.stepId === need)?.status === "done",
+  );
   const busy = state === "running" || state === "waiting" || state === "queued";
-  const buttonLabel = step.status === "done" ? "Redo this step" : step.status === "needs_attention" ? "Try again" : "Run this step";
+  const buttonLabel =
+    step.status === "done"
+      ? "Redo this step"
+      : step.status === "needs_attention"
+        ? "Try again"
+        : "Run this step";
   const headingId = `step-${info.id}`;
   return (
     <li aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <p className="text-sm font-medium text-brand-600">Step {info.number}</p>
+          <p className="text-brand-600 text-sm font-medium">Step {info.number}</p>
           <h3 id={headingId} className="text-lg font-semibold text-slate-900">
             {info.title}
           </h3>
@@ -114,12 +165,32 @@ export function StepCard({ info, step, onboarding }: { info: StepInfo; step: Ste
         <StepOutputs info={info} step={step} onboarding={onboarding} />
       </div>
 
-      {state === "waiting" && error?.message ? <p className="mt-3 text-sm text-sky-900">{error.message}</p> : null}
+      {state === "waiting" && error?.message ? (
+        <p className="mt-3 text-sm text-sky-900">{error.message}</p>
+      ) : null}
       {state === "queued" && !dependenciesDone ? (
-        <p className="mt-3 text-sm text-slate-600">Starts when step {info.needs.map((n) => ({ "app-registration": 1, "client-secret": 2, "billing-account": 3, "role-assignment": 4, verify: 5 })[n]).join(" and ")} {info.needs.length > 1 ? "are" : "is"} done.</p>
+        <p className="mt-3 text-sm text-slate-600">
+          Starts when step{" "}
+          {info.needs
+            .map(
+              (n) =>
+                ({
+                  "app-registration": 1,
+                  "client-secret": 2,
+                  "billing-account": 3,
+                  "role-assignment": 4,
+                  verify: 5,
+                })[n],
+            )
+            .join(" and ")}{" "}
+          {info.needs.length > 1 ? "are" : "is"} done.
+        </p>
       ) : null}
       {state === "needs_attention" && error ? (
-        <div role="alert" className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
+        <div
+          role="alert"
+          className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+        >
           <p className="font-medium">{error.message}</p>
           {error.action ? <p className="mt-1">{error.action}</p> : null}
           {error.code || error.requestId ? (
@@ -132,13 +203,24 @@ export function StepCard({ info, step, onboarding }: { info: StepInfo; step: Ste
       ) : null}
 
       {info.id === "billing-account" && error?.resolution && outputs.choices?.length ? (
-        <BillingAccountPicker onboardingId={onboarding.id} choices={outputs.choices} selected={onboarding.billingAccountName} />
+        <BillingAccountPicker
+          onboardingId={onboarding.id}
+          choices={outputs.choices}
+          selected={onboarding.billingAccountName}
+        />
       ) : null}
 
       <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
-        <StepActionForm onboardingId={onboarding.id} stepId={info.id} label={buttonLabel} disabled={busy || !dependenciesDone} />
+        <StepActionForm
+          onboardingId={onboarding.id}
+          stepId={info.id}
+          label={buttonLabel}
+          disabled={busy || !dependenciesDone}
+        />
         <details className="text-sm">
-          <summary className="cursor-pointer text-brand-700 underline">How this looks in the Azure portal</summary>
+          <summary className="text-brand-700 cursor-pointer underline">
+            How this looks in the Azure portal
+          </summary>
           <ol className="mt-2 list-decimal space-y-1 pl-5 text-slate-700">
             {info.portalPath.map((line) => (
               <li key={line}>{line}</li>
@@ -148,7 +230,14 @@ export function StepCard({ info, step, onboarding }: { info: StepInfo; step: Ste
             {info.pictures.map((picture) => (
               <figure key={picture.src}>
                 {/* eslint-disable-next-line @next/next/no-img-element -- static SVG drawings, no optimisation needed */}
-                <img src={picture.src} alt={picture.alt} width={800} height={500} loading="lazy" className="w-full max-w-xl rounded border border-slate-200" />
+                <img
+                  src={picture.src}
+                  alt={picture.alt}
+                  width={800}
+                  height={500}
+                  loading="lazy"
+                  className="w-full max-w-xl rounded border border-slate-200"
+                />
                 <figcaption className="mt-1 text-xs text-slate-600">{picture.alt} (our drawing)</figcaption>
               </figure>
             ))}

@@ -3,6 +3,7 @@ export type StepDisplayState = "not_started" | "queued" | "running" | "waiting" 
 
 export function displayState(status: string, error: unknown): StepDisplayState {
   if (status === "waiting") return (error as { waiting?: boolean } | null)?.waiting ? "waiting" : "queued";
-  if (status === "running" || status === "done" || status === "needs_attention" || status === "not_started") return status;
+  if (status === "running" || status === "done" || status === "needs_attention" || status === "not_started")
+    return status;
   return "not_started";
 }

@@ -8,8 +8,8 @@ export function SiteHeader({ user }: { user?: HeaderUser }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-        <Link href="/" className="flex items-center gap-2 font-semibold text-brand-900">
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-brand-600" fill="currentColor">
+        <Link href="/" className="text-brand-900 flex items-center gap-2 font-semibold">
+          <svg aria-hidden="true" viewBox="0 0 24 24" className="text-brand-600 h-6 w-6" fill="currentColor">
             <path d="M3 5h8v6H3zM13 5h8v6h-8zM3 13h8v6H3zM13 13h8v6h-8z" opacity=".9" />
           </svg>
           MCA Connect

@@ -9,14 +9,24 @@ const styles: Record<Variant, string> = {
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
 };
 
-export function SubmitButton({ children, pendingText, variant = "primary", disabled }: { children: React.ReactNode; pendingText?: string; variant?: Variant; disabled?: boolean }) {
+export function SubmitButton({
+  children,
+  pendingText,
+  variant = "primary",
+  disabled,
+}: {
+  children: React.ReactNode;
+  pendingText?: string;
+  variant?: Variant;
+  disabled?: boolean;
+}) {
   const { pending } = useFormStatus();
   return (
     <button
       type="submit"
       disabled={pending || disabled}
       aria-busy={pending}
-      className={`inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 ${styles[variant]}`}
+      className={`focus-visible:outline-brand-600 inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 ${styles[variant]}`}
     >
       {pending ? (pendingText ?? "Working…") : children}
     </button>

@@ -21,7 +21,10 @@ function formValues(formData: FormData) {
   return Object.fromEntries([...formData.entries()].filter(([, value]) => typeof value === "string"));
 }
 
-export async function createOnboardingAction(_prev: ActionResult<{ id: string }> | null, formData: FormData): Promise<ActionResult<{ id: string }>> {
+export async function createOnboardingAction(
+  _prev: ActionResult<{ id: string }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ id: string }>> {
   const result = await withActor(newOnboardingSchema, formValues(formData), async (actor, data) => {
     const created = await createOnboarding(actor, data);
     return { ok: true, data: created };
@@ -30,27 +33,53 @@ export async function createOnboardingAction(_prev: ActionResult<{ id: string }>
   return result;
 }
 
-export async function updateSettingsAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  return withActor(onboardingSettingsSchema, formValues(formData), async (actor, { onboardingId, ...settings }) => {
-    const onboarding = await getOnboardingOrThrow(actor, onboardingId);
-    const stepDone = (id: string) => onboarding.steps.find((s) => s.stepId === id)?.status === "done";
-    if (settings.appDisplayName !== undefined && settings.appDisplayName !== onboarding.appDisplayName && onboarding.clientId) {
-      return { ok: false, message: "The app registration exists already; its name can no longer be changed here.", fieldErrors: { appDisplayName: ["Already created in Azure."] } };
-    }
-    await updateOnboardingSettings(actor, onboardingId, settings);
-    revalidatePath(`/onboardings/${onboardingId}`);
-    return { ok: true, data: undefined, message: stepDone("client-secret") && settings.secretExpiryMonths ? "Saved. Redo step 2 to make a secret with the new expiry." : "Saved." };
-  });
+export async function updateSettingsAction(
+  _prev: ActionResult | null,
+  formData: FormData,
+): Promise<ActionResult> {
+  return withActor(
+    onboardingSettingsSchema,
+    formValues(formData),
+    async (actor, { onboardingId, ...settings }) => {
+      const onboarding = await getOnboardingOrThrow(actor, onboardingId);
+      const stepDone = (id: string) => onboarding.steps.find((s) => s.stepId === id)?.status === "done";
+      if (
+        settings.appDisplayName !== undefined &&
+        settings.appDisplayName !== onboarding.appDisplayName &&
+        onboarding.clientId
+      ) {
+        return {
+          ok: false,
+          message: "The app registration exists already; its name can no longer be changed here.",
+          fieldErrors: { appDisplayName: ["Already created in Azure."] },
+        };
+      }
+      await updateOnboardingSettings(actor, onboardingId, settings);
+      revalidatePath(`/onboardings/${onboardingId}`);
+      return {
+        ok: true,
+        data: undefined,
+        message:
+          stepDone("client-secret") && settings.secretExpiryMonths
+            ? "Saved. Redo step 2 to make a secret with the new expiry."
+            : "Saved.",
+      };
+    },
+  );
 }
 
 /** "Connect": queue every step that is not done and start running them. */
 export async function connectAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  return withActor(stepRequestSchema.pick({ onboardingId: true }), formValues(formData), async (actor, { onboardingId }) => {
-    await queueSteps(actor, onboardingId, "remaining");
-    await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
-    revalidatePath(`/onboardings/${onboardingId}`);
-    return { ok: true, data: undefined };
-  });
+  return withActor(
+    stepRequestSchema.pick({ onboardingId: true }),
+    formValues(formData),
+    async (actor, { onboardingId }) => {
+      await queueSteps(actor, onboardingId, "remaining");
+      await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
+      revalidatePath(`/onboardings/${onboardingId}`);
+      return { ok: true, data: undefined };
+    },
+  );
 }
 
 /** Runs (or redoes) one step. */
@@ -64,24 +93,40 @@ export async function runStepAction(_prev: ActionResult | null, formData: FormDa
 }
 
 /** The billing account picker of step 3; a chosen account already connected asks for confirmation. */
-export async function chooseBillingAccountAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  return withActor(chooseBillingAccountSchema, formValues(formData), async (actor, { onboardingId, billingAccountName }) => {
-    const onboarding = await getOnboardingOrThrow(actor, onboardingId);
-    const existing = (await findIntegrationsForBillingAccount(actor.tenantId, billingAccountName)).filter((i) => i.onboardingId !== onboardingId);
-    if (existing.length > 0 && formData.get("confirmDuplicate") !== "yes") {
-      return {
-        ok: false,
-        message: `This billing account is already connected (${existing.length === 1 ? "one integration" : `${existing.length} integrations`}). Connecting it again creates a second app with its own secret. Tick "Connect it again" to go ahead.`,
-        fieldErrors: { confirmDuplicate: ["Confirm to connect this billing account a second time."] },
-      };
-    }
-    if (onboarding.steps.find((s) => s.stepId === "role-assignment")?.status === "done") {
-      return { ok: false, message: "The role is already assigned on the chosen account. Start a new onboarding to connect another billing account." };
-    }
-    await updateOnboardingSettings(actor, onboardingId, { billingAccountName, billingAccountDisplayName: null });
-    await queueSteps(actor, onboardingId, "billing-account");
-    await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
-    revalidatePath(`/onboardings/${onboardingId}`);
-    return { ok: true, data: undefined };
-  });
+export async function chooseBillingAccountAction(
+  _prev: ActionResult | null,
+  formData: FormData,
+): Promise<ActionResult> {
+  return withActor(
+    chooseBillingAccountSchema,
+    formValues(formData),
+    async (actor, { onboardingId, billingAccountName }) => {
+      const onboarding = await getOnboardingOrThrow(actor, onboardingId);
+      const existing = (await findIntegrationsForBillingAccount(actor.tenantId, billingAccountName)).filter(
+        (i) => i.onboardingId !== onboardingId,
+      );
+      if (existing.length > 0 && formData.get("confirmDuplicate") !== "yes") {
+        return {
+          ok: false,
+          message: `This billing account is already connected (${existing.length === 1 ? "one integration" : `${existing.length} integrations`}). Connecting it again creates a second app with its own secret. Tick "Connect it again" to go ahead.`,
+          fieldErrors: { confirmDuplicate: ["Confirm to connect this billing account a second time."] },
+        };
+      }
+      if (onboarding.steps.find((s) => s.stepId === "role-assignment")?.status === "done") {
+        return {
+          ok: false,
+          message:
+            "The role is already assigned on the chosen account. Start a new onboarding to connect another billing account.",
+        };
+      }
+      await updateOnboardingSettings(actor, onboardingId, {
+        billingAccountName,
+        billingAccountDisplayName: null,
+      });
+      await queueSteps(actor, onboardingId, "billing-account");
+      await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
+      revalidatePath(`/onboardings/${onboardingId}`);
+      return { ok: true, data: undefined };
+    },
+  );
 }

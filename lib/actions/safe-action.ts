@@ -32,10 +32,17 @@ export async function requireActor(): Promise<Actor> {
 
 export function failure(error: unknown): { ok: false; message: string } {
   if (error instanceof UnauthenticatedError) return { ok: false, message: error.message };
-  if (error instanceof NotFoundError) return { ok: false, message: "This onboarding does not exist or is not yours." };
+  if (error instanceof NotFoundError)
+    return { ok: false, message: "This onboarding does not exist or is not yours." };
   if (error instanceof EngineError) return { ok: false, message: error.message };
   if (error instanceof AzureCallError) return { ok: false, message: error.message };
-  log.error({ err: error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : String(error) }, "action failed");
+  log.error(
+    {
+      err:
+        error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : String(error),
+    },
+    "action failed",
+  );
   return { ok: false, message: "Something went wrong on our side. Nothing was lost; try again." };
 }
 

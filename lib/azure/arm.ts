@@ -65,9 +65,15 @@ export class ArmClient {
 
   async listBillingAccounts(): Promise<BillingAccountSummary[]> {
     const accounts: BillingAccountSummary[] = [];
-    let url: string | undefined = `${this.base}/providers/Microsoft.Billing/billingAccounts?api-version=${billingApiVersion}`;
+    let url: string | undefined =
+      `${this.base}/providers/Microsoft.Billing/billingAccounts?api-version=${billingApiVersion}`;
     for (let page = 0; url && page < 50; page++) {
-      const res: { body: { value: ArmBillingAccount[]; nextLink?: string } } = await sendJson(this.billing, "arm", "GET", url);
+      const res: { body: { value: ArmBillingAccount[]; nextLink?: string } } = await sendJson(
+        this.billing,
+        "arm",
+        "GET",
+        url,
+      );
       for (const item of res.body.value ?? []) accounts.push(summarize(item));
       url = res.body.nextLink ?? undefined;
     }
@@ -75,7 +81,12 @@ export class ArmClient {
   }
 
   async getBillingAccount(name: string): Promise<BillingAccountSummary & { requestId?: string }> {
-    const res = await sendJson<ArmBillingAccount>(this.billing, "arm", "GET", `${this.accountPath(name)}?api-version=${billingApiVersion}`);
+    const res = await sendJson<ArmBillingAccount>(
+      this.billing,
+      "arm",
+      "GET",
+      `${this.accountPath(name)}?api-version=${billingApiVersion}`,
+    );
     return { ...summarize(res.body), requestId: res.requestId };
   }
 
@@ -84,7 +95,8 @@ export class ArmClient {
     const fallback = `/providers/Microsoft.Billing/billingAccounts/${accountName}/billingRoleDefinitions/${billingAccountReaderRoleId}`;
     try {
       for await (const definition of this.billing.billingRoleDefinitions.listByBillingAccount(accountName)) {
-        if (definition.roleName?.toLowerCase() === "billing account reader" && definition.id) return definition.id;
+        if (definition.roleName?.toLowerCase() === "billing account reader" && definition.id)
+          return definition.id;
       }
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 403) return fallback;
@@ -116,7 +128,11 @@ export class ArmClient {
     body: { principalId: string; principalTenantId: string; roleDefinitionId: string },
     options: { maxWaitMs?: number } = {},
   ): Promise<BillingRoleAssignmentSummary & { requestId?: string; pending?: boolean }> {
-    const res = await sendJson<{ name: string; id: string; properties?: Partial<BillingRoleAssignmentSummary> }>(
+    const res = await sendJson<{
+      name: string;
+      id: string;
+      properties?: Partial<BillingRoleAssignmentSummary>;
+    }>(
       this.billing,
       "arm",
       "POST",
@@ -125,24 +141,40 @@ export class ArmClient {
     );
     if (res.status !== 202) return { ...toAssignment(res.body), requestId: res.requestId };
     const location = res.headers["location"] ?? res.headers["azure-asyncoperation"];
-    if (!location) throw new AzureCallError({ kind: "transient", message: "Azure accepted the role assignment but gave no address to follow it", service: "arm", requestId: res.requestId });
+    if (!location)
+      throw new AzureCallError({
+        kind: "transient",
+        message: "Azure accepted the role assignment but gave no address to follow it",
+        service: "arm",
+        requestId: res.requestId,
+      });
     const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
     let wait = Number(res.headers["retry-after"] ?? 5) * 1000;
     while (Date.now() < deadline) {
       await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
-      const poll = await sendJson<{ name: string; id: string; properties?: Partial<BillingRoleAssignmentSummary> }>(this.billing, "arm", "GET", location, {
+      const poll = await sendJson<{
+        name: string;
+        id: string;
+        properties?: Partial<BillingRoleAssignmentSummary>;
+      }>(this.billing, "arm", "GET", location, {
         okStatuses: [200, 202],
       });
-      if (poll.status === 200 && poll.body?.name) return { ...toAssignment(poll.body), requestId: res.requestId };
+      if (poll.status === 200 && poll.body?.name)
+        return { ...toAssignment(poll.body), requestId: res.requestId };
       wait = Number(poll.headers["retry-after"] ?? 5) * 1000;
     }
     return { name: "", id: "", pending: true, requestId: res.requestId };
   }
 
   /** Month-to-date actual cost at the billing account scope, in UTC. A 204 or no rows is zero spent. */
-  async monthToDateCost(accountName: string, now = new Date()): Promise<CostSummary & { requestId?: string }> {
+  async monthToDateCost(
+    accountName: string,
+    now = new Date(),
+  ): Promise<CostSummary & { requestId?: string }> {
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const res = await sendJson<{ properties?: { columns?: { name: string; type: string }[]; rows?: unknown[][] } } | undefined>(
+    const res = await sendJson<
+      { properties?: { columns?: { name: string; type: string }[]; rows?: unknown[][] } } | undefined
+    >(
       this.billing,
       "arm",
       "POST",
@@ -156,14 +188,21 @@ export class ArmClient {
         okStatuses: [200, 204],
       },
     );
-    const summary: CostSummary = { amount: 0, currency: null, rows: 0, from: from.toISOString().slice(0, 10), to: now.toISOString().slice(0, 10) };
+    const summary: CostSummary = {
+      amount: 0,
+      currency: null,
+      rows: 0,
+      from: from.toISOString().slice(0, 10),
+      to: now.toISOString().slice(0, 10),
+    };
     const columns = res.body?.properties?.columns ?? [];
     const rows = res.body?.properties?.rows ?? [];
     const costIndex = columns.findIndex((c) => /^(totalCost|Cost|PreTaxCost|CostUSD)$/i.test(c.name));
     const currencyIndex = columns.findIndex((c) => /currency/i.test(c.name));
     for (const row of rows) {
       summary.amount += Number(row[costIndex] ?? 0);
-      if (currencyIndex >= 0 && typeof row[currencyIndex] === "string") summary.currency = row[currencyIndex] as string;
+      if (currencyIndex >= 0 && typeof row[currencyIndex] === "string")
+        summary.currency = row[currencyIndex] as string;
     }
     summary.amount = Math.round(summary.amount * 100) / 100;
     summary.rows = rows.length;
@@ -184,7 +223,11 @@ function summarize(item: ArmBillingAccount): BillingAccountSummary {
   };
 }
 
-function toAssignment(body: { name: string; id: string; properties?: Partial<BillingRoleAssignmentSummary> }): BillingRoleAssignmentSummary {
+function toAssignment(body: {
+  name: string;
+  id: string;
+  properties?: Partial<BillingRoleAssignmentSummary>;
+}): BillingRoleAssignmentSummary {
   return {
     name: body.name,
     id: body.id,

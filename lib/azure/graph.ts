@@ -26,7 +26,12 @@ export type GraphPasswordCredential = {
   secretText?: string | null;
 };
 
-export type GraphServicePrincipal = { id: string; appId: string; displayName?: string; appOwnerOrganizationId?: string };
+export type GraphServicePrincipal = {
+  id: string;
+  appId: string;
+  displayName?: string;
+  appOwnerOrganizationId?: string;
+};
 
 export type Traced<T> = T & { requestId?: string };
 
@@ -51,7 +56,12 @@ export class GraphClient {
   }
 
   async organization(): Promise<{ id: string; displayName: string }> {
-    const res = await sendJson<{ value: { id: string; displayName: string }[] }>(this.client, "graph", "GET", this.url("/organization?$select=id,displayName"));
+    const res = await sendJson<{ value: { id: string; displayName: string }[] }>(
+      this.client,
+      "graph",
+      "GET",
+      this.url("/organization?$select=id,displayName"),
+    );
     const org = res.body.value[0];
     if (!org) throw new Error("Graph returned no organization for the signed-in user");
     return org;
@@ -68,7 +78,10 @@ export class GraphClient {
   }
 
   /** Creates the app if no app carries this uniqueName yet, else leaves it; returns it either way. */
-  async upsertApplication(uniqueName: string, displayName: string): Promise<Traced<GraphApplication & { created: boolean }>> {
+  async upsertApplication(
+    uniqueName: string,
+    displayName: string,
+  ): Promise<Traced<GraphApplication & { created: boolean }>> {
     const res = await sendJson<GraphApplication | undefined>(
       this.client,
       "graph",
@@ -76,7 +89,8 @@ export class GraphClient {
       this.url(`/applications(uniqueName='${encodeURIComponent(uniqueName)}')`),
       { body: { displayName, signInAudience: "AzureADMyOrg" }, headers: { prefer: "create-if-missing" } },
     );
-    if (res.status === 201 && res.body?.appId) return { ...res.body, created: true, requestId: res.requestId };
+    if (res.status === 201 && res.body?.appId)
+      return { ...res.body, created: true, requestId: res.requestId };
     const app = await this.applicationByUniqueName(uniqueName);
     if (!app) throw new Error("The app registration was updated but cannot be read back");
     return { ...app, created: false, requestId: res.requestId };
@@ -99,7 +113,12 @@ export class GraphClient {
 
   async application(objectId: string): Promise<GraphApplication | null> {
     try {
-      const res = await sendJson<GraphApplication>(this.client, "graph", "GET", this.url(`/applications/${objectId}?$select=${appSelect}`));
+      const res = await sendJson<GraphApplication>(
+        this.client,
+        "graph",
+        "GET",
+        this.url(`/applications/${objectId}?$select=${appSelect}`),
+      );
       return res.body;
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;
@@ -117,20 +136,41 @@ export class GraphClient {
       { body: {}, headers: { prefer: "create-if-missing" } },
     );
     if (res.status === 201 && res.body?.id) return { ...res.body, created: true, requestId: res.requestId };
-    const sp = await sendJson<GraphServicePrincipal>(this.client, "graph", "GET", this.url(`/servicePrincipals(appId='${appId}')?$select=id,appId,displayName,appOwnerOrganizationId`));
+    const sp = await sendJson<GraphServicePrincipal>(
+      this.client,
+      "graph",
+      "GET",
+      this.url(`/servicePrincipals(appId='${appId}')?$select=id,appId,displayName,appOwnerOrganizationId`),
+    );
     return { ...sp.body, created: false, requestId: res.requestId };
   }
 
   /** Not idempotent: the caller looks for an earlier secret (by keyId or marker) before calling. */
-  async addPassword(objectId: string, displayName: string, endDateTime: Date): Promise<Traced<GraphPasswordCredential & { secretText: string }>> {
-    const res = await sendJson<GraphPasswordCredential & { secretText: string }>(this.client, "graph", "POST", this.url(`/applications/${objectId}/addPassword`), {
-      body: { passwordCredential: { displayName, endDateTime: endDateTime.toISOString() } },
-    });
+  async addPassword(
+    objectId: string,
+    displayName: string,
+    endDateTime: Date,
+  ): Promise<Traced<GraphPasswordCredential & { secretText: string }>> {
+    const res = await sendJson<GraphPasswordCredential & { secretText: string }>(
+      this.client,
+      "graph",
+      "POST",
+      this.url(`/applications/${objectId}/addPassword`),
+      {
+        body: { passwordCredential: { displayName, endDateTime: endDateTime.toISOString() } },
+      },
+    );
     return { ...res.body, requestId: res.requestId };
   }
 
   async removePassword(objectId: string, keyId: string): Promise<{ requestId?: string }> {
-    const res = await sendJson(this.client, "graph", "POST", this.url(`/applications/${objectId}/removePassword`), { body: { keyId } });
+    const res = await sendJson(
+      this.client,
+      "graph",
+      "POST",
+      this.url(`/applications/${objectId}/removePassword`),
+      { body: { keyId } },
+    );
     return { requestId: res.requestId };
   }
 }

@@ -7,7 +7,12 @@ import { createPipelineRequest, type HttpMethods } from "@azure/core-rest-pipeli
 
 import { errorFromResponse, type AzureService } from "@/lib/azure/errors";
 
-export type JsonResponse<T> = { status: number; body: T; requestId?: string; headers: Record<string, string> };
+export type JsonResponse<T> = {
+  status: number;
+  body: T;
+  requestId?: string;
+  headers: Record<string, string>;
+};
 
 export async function sendJson<T>(
   client: ServiceClient,
@@ -34,8 +39,12 @@ export async function sendJson<T>(
     }
   }
   const requestId =
-    response.headers.get(service === "graph" ? "request-id" : "x-ms-request-id") ?? response.headers.get("x-ms-request-id") ?? undefined;
-  const ok = options.okStatuses ? options.okStatuses.includes(response.status) : response.status >= 200 && response.status < 300;
+    response.headers.get(service === "graph" ? "request-id" : "x-ms-request-id") ??
+    response.headers.get("x-ms-request-id") ??
+    undefined;
+  const ok = options.okStatuses
+    ? options.okStatuses.includes(response.status)
+    : response.status >= 200 && response.status < 300;
   if (!ok) throw errorFromResponse(service, response.status, body, requestId);
   return { status: response.status, body: body as T, requestId, headers: response.headers.toJSON() };
 }

@@ -28,7 +28,11 @@ function onlyForIdempotent(inner: PipelinePolicy): PipelinePolicy {
 
 /** Replaces the pipeline's default retry policy with the rules above. */
 export function applyRetryRules(pipeline: Pipeline, tuning: RetryTuning = {}): Pipeline {
-  const options = { maxRetries: tuning.maxRetries ?? 3, retryDelayInMs: tuning.retryDelayInMs ?? 800, maxRetryDelayInMs: tuning.maxRetryDelayInMs ?? 10_000 };
+  const options = {
+    maxRetries: tuning.maxRetries ?? 3,
+    retryDelayInMs: tuning.retryDelayInMs ?? 800,
+    maxRetryDelayInMs: tuning.maxRetryDelayInMs ?? 10_000,
+  };
   pipeline.removePolicy({ name: "defaultRetryPolicy" });
   pipeline.addPolicy(throttlingRetryPolicy({ maxRetries: options.maxRetries }), { phase: "Retry" });
   pipeline.addPolicy(onlyForIdempotent(systemErrorRetryPolicy(options)), { phase: "Retry" });

@@ -46,7 +46,12 @@ async function fetchMetadata(authority: string): Promise<Metadata> {
   const host = new URL(authority).host;
   const res = await fetch(`${authority}/v2.0/.well-known/openid-configuration`);
   if (!res.ok) {
-    throw new AzureCallError({ kind: "transient", service: "entra", status: res.status, message: `Microsoft Entra discovery answered ${res.status}` });
+    throw new AzureCallError({
+      kind: "transient",
+      service: "entra",
+      status: res.status,
+      message: `Microsoft Entra discovery answered ${res.status}`,
+    });
   }
   const authorityMetadata = await res.text();
   const cloudDiscoveryMetadata = JSON.stringify({
@@ -89,7 +94,9 @@ class AccountCachePlugin implements ICachePlugin {
     const serialized = context.tokenCache.serialize();
     if (!this.homeAccountId) {
       // The first write after a sign-in: the cache holds exactly the one account just signed in.
-      const accounts = Object.values((JSON.parse(serialized) as { Account?: Record<string, { home_account_id?: string }> }).Account ?? {});
+      const accounts = Object.values(
+        (JSON.parse(serialized) as { Account?: Record<string, { home_account_id?: string }> }).Account ?? {},
+      );
       this.homeAccountId = accounts[0]?.home_account_id ?? null;
       if (!this.homeAccountId) return;
     }
@@ -97,7 +104,11 @@ class AccountCachePlugin implements ICachePlugin {
   }
 }
 
-async function clientFor(tenant: string, plugin?: ICachePlugin, credentials?: { clientId: string; clientSecret: string }) {
+async function clientFor(
+  tenant: string,
+  plugin?: ICachePlugin,
+  credentials?: { clientId: string; clientSecret: string },
+) {
   const env = getEnv();
   const authority = authorityFor(tenant);
   const metadata = await metadataFor(authority);
@@ -151,26 +162,47 @@ export async function redeemAuthorizationCode(input: {
 }
 
 /** A delegated token for the signed-in account, in the onboarding's tenant. */
-export async function acquireDelegatedToken(homeAccountId: string, tenantId: string, resource: Resource): Promise<AuthenticationResult> {
+export async function acquireDelegatedToken(
+  homeAccountId: string,
+  tenantId: string,
+  resource: Resource,
+): Promise<AuthenticationResult> {
   const client = await clientFor(tenantId, new AccountCachePlugin(homeAccountId));
   const account = await client.getTokenCache().getAccountByHomeId(homeAccountId);
   if (!account) {
-    throw new AzureCallError({ kind: "sign-in", service: "entra", message: "Your Microsoft sign-in has expired. Sign in again to continue." });
+    throw new AzureCallError({
+      kind: "sign-in",
+      service: "entra",
+      message: "Your Microsoft sign-in has expired. Sign in again to continue.",
+    });
   }
   try {
-    return await client.acquireTokenSilent({ account, scopes: delegatedScopes(resource), authority: authorityFor(tenantId) });
+    return await client.acquireTokenSilent({
+      account,
+      scopes: delegatedScopes(resource),
+      authority: authorityFor(tenantId),
+    });
   } catch (error) {
     throw errorFromMsal(error);
   }
 }
 
 function toAccessToken(result: AuthenticationResult): AccessToken {
-  return { token: result.accessToken, expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
+  return {
+    token: result.accessToken,
+    expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000,
+  };
 }
 
 /** A TokenCredential for the Azure SDK clients, acting as the signed-in account. */
-export function delegatedCredential(homeAccountId: string, tenantId: string, resource: Resource): TokenCredential {
-  return { getToken: async () => toAccessToken(await acquireDelegatedToken(homeAccountId, tenantId, resource)) };
+export function delegatedCredential(
+  homeAccountId: string,
+  tenantId: string,
+  resource: Resource,
+): TokenCredential {
+  return {
+    getToken: async () => toAccessToken(await acquireDelegatedToken(homeAccountId, tenantId, resource)),
+  };
 }
 
 /** Forgets an account's tokens (sign-out, or a sign-in the portal refused). */
@@ -182,13 +214,23 @@ export async function forgetAccount(homeAccountId: string): Promise<void> {
  * Signs in as a created app with its secret (client credentials), through a throwaway MSAL client with
  * no persistent cache: this is how step 5 proves the credentials work.
  */
-export function appCredential(tenantId: string, clientId: string, clientSecret: string, resourceUrl: string): TokenCredential {
+export function appCredential(
+  tenantId: string,
+  clientId: string,
+  clientSecret: string,
+  resourceUrl: string,
+): TokenCredential {
   return {
     getToken: async () => {
       const client = await clientFor(tenantId, undefined, { clientId, clientSecret });
       try {
         const result = await client.acquireTokenByClientCredential({ scopes: [`${resourceUrl}/.default`] });
-        if (!result) throw new AzureCallError({ kind: "fatal", service: "entra", message: "Microsoft Entra returned no token" });
+        if (!result)
+          throw new AzureCallError({
+            kind: "fatal",
+            service: "entra",
+            message: "Microsoft Entra returned no token",
+          });
         return toAccessToken(result);
       } catch (error) {
         throw error instanceof AzureCallError ? error : errorFromMsal(error);

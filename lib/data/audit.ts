@@ -23,6 +23,14 @@ export async function listAudit(onboardingId: string) {
     where: { onboardingId },
     orderBy: { at: "desc" },
     take: 100,
-    select: { id: true, actorName: true, action: true, target: true, azureRequestId: true, outcome: true, at: true },
+    select: {
+      id: true,
+      actorName: true,
+      action: true,
+      target: true,
+      azureRequestId: true,
+      outcome: true,
+      at: true,
+    },
   });
 }

@@ -49,7 +49,10 @@ const stepView = {
   version: true,
 } as const;
 
-export async function createOnboarding(actor: Actor, input: { appDisplayName: string; secretExpiryMonths: number }) {
+export async function createOnboarding(
+  actor: Actor,
+  input: { appDisplayName: string; secretExpiryMonths: number },
+) {
   return db.onboarding.create({
     data: {
       ownerId: actor.id,
@@ -93,7 +96,21 @@ export type StepView = OnboardingView["steps"][number];
 export async function getProgress(actor: Actor, id: string) {
   const onboarding = await db.onboarding.findFirst({
     where: { id, ownerId: actor.id },
-    select: { id: true, status: true, updatedAt: true, steps: { select: { stepId: true, status: true, nextAttemptAt: true, leaseExpiresAt: true, version: true, error: true } } },
+    select: {
+      id: true,
+      status: true,
+      updatedAt: true,
+      steps: {
+        select: {
+          stepId: true,
+          status: true,
+          nextAttemptAt: true,
+          leaseExpiresAt: true,
+          version: true,
+          error: true,
+        },
+      },
+    },
   });
   return onboarding;
 }
@@ -101,7 +118,12 @@ export async function getProgress(actor: Actor, id: string) {
 export async function updateOnboardingSettings(
   actor: Actor,
   id: string,
-  data: { appDisplayName?: string; secretExpiryMonths?: number; billingAccountName?: string; billingAccountDisplayName?: string | null },
+  data: {
+    appDisplayName?: string;
+    secretExpiryMonths?: number;
+    billingAccountName?: string;
+    billingAccountDisplayName?: string | null;
+  },
 ) {
   const result = await db.onboarding.updateMany({ where: { id, ownerId: actor.id }, data });
   if (result.count === 0) throw new NotFoundError();

@@ -8,11 +8,19 @@ import "server-only";
 import { db } from "@/lib/db";
 import { decryptSecret, encryptSecret } from "@/lib/vault";
 
-export async function readTokenCache(homeAccountId: string): Promise<{ serialized: string; version: number } | null> {
+export async function readTokenCache(
+  homeAccountId: string,
+): Promise<{ serialized: string; version: number } | null> {
   const row = await db.msalTokenCache.findUnique({ where: { homeAccountId } });
   if (!row) return null;
   try {
-    return { serialized: decryptSecret({ ciphertext: row.ciphertext, keyId: row.keyId }, `msal-cache:${homeAccountId}`), version: row.version };
+    return {
+      serialized: decryptSecret(
+        { ciphertext: row.ciphertext, keyId: row.keyId },
+        `msal-cache:${homeAccountId}`,
+      ),
+      version: row.version,
+    };
   } catch {
     // A key that is no longer configured: the account simply signs in again.
     return null;
@@ -30,7 +38,11 @@ function merge(ours: string, theirs: string): string {
 }
 
 /** Stores the cache; returns the new version. `expected` null means "no row was read". */
-export async function writeTokenCache(homeAccountId: string, serialized: string, expected: number | null): Promise<number> {
+export async function writeTokenCache(
+  homeAccountId: string,
+  serialized: string,
+  expected: number | null,
+): Promise<number> {
   let content = serialized;
   let version = expected;
   for (let attempt = 0; attempt < 5; attempt++) {

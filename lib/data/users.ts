@@ -2,7 +2,13 @@ import "server-only";
 
 import { db } from "@/lib/db";
 
-export type SignedInUser = { id: string; name: string | null; email: string | null; tenantId: string; homeAccountId: string };
+export type SignedInUser = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  tenantId: string;
+  homeAccountId: string;
+};
 
 /** Records who signed in (one row per person per tenant; a guest is a different person in each tenant). */
 export async function upsertUserFromSignIn(input: {
@@ -22,5 +28,8 @@ export async function upsertUserFromSignIn(input: {
 }
 
 export async function getUserById(id: string): Promise<SignedInUser | null> {
-  return db.user.findUnique({ where: { id }, select: { id: true, name: true, email: true, tenantId: true, homeAccountId: true } });
+  return db.user.findUnique({
+    where: { id },
+    select: { id: true, name: true, email: true, tenantId: true, homeAccountId: true },
+  });
 }

@@ -55,7 +55,11 @@ function asJson(value: unknown): Prisma.InputJsonValue {
  * Queues steps to run: "remaining" for Connect (every step not done), or one step (a redo when done).
  * A step that is running keeps running; its lease decides.
  */
-export async function queueSteps(actor: Actor, onboardingId: string, which: StepId | "remaining"): Promise<void> {
+export async function queueSteps(
+  actor: Actor,
+  onboardingId: string,
+  which: StepId | "remaining",
+): Promise<void> {
   await loadForActor(actor, onboardingId);
   const steps = await db.onboardingStep.findMany({ where: { onboardingId } });
   const now = new Date();
@@ -99,7 +103,10 @@ export function dueSteps(steps: StepRow[], now = new Date()): StepRow[] {
 /** The next moment something becomes due, for the poller (null when nothing is queued). */
 export function nextDueAt(steps: StepRow[]): Date | null {
   const times = steps
-    .filter((s) => (s.status === "waiting" && dependenciesDone(s.stepId as StepId, steps)) || s.status === "running")
+    .filter(
+      (s) =>
+        (s.status === "waiting" && dependenciesDone(s.stepId as StepId, steps)) || s.status === "running",
+    )
     .map((s) => (s.status === "running" ? s.leaseExpiresAt : s.nextAttemptAt) ?? new Date());
   return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
 }
@@ -108,10 +115,16 @@ export function nextDueAt(steps: StepRow[]): Date | null {
  * Runs every due step until none is due or the budget is spent. Steps without a dependency between
  * them (1 and 3) run side by side.
  */
-export async function advance(actor: Actor, onboardingId: string, options: { budgetMs?: number } = {}): Promise<void> {
+export async function advance(
+  actor: Actor,
+  onboardingId: string,
+  options: { budgetMs?: number } = {},
+): Promise<void> {
   const onboarding = await loadForActor(actor, onboardingId);
   if (onboarding.tenantId !== actor.tenantId) {
-    throw new EngineError("You are signed in to another tenant. Sign in with an account of the onboarding's tenant to run its steps.");
+    throw new EngineError(
+      "You are signed in to another tenant. Sign in with an account of the onboarding's tenant to run its steps.",
+    );
   }
   const deadline = Date.now() + (options.budgetMs ?? 8_000);
   for (let round = 0; round < 10 && Date.now() < deadline; round++) {
@@ -156,10 +169,21 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
     redo,
     deadline,
     firstAttemptAt: step.startedAt ?? now,
-    graph: () => (graph ??= new GraphClient(delegatedCredential(actor.homeAccountId, onboarding.tenantId, "graph"), endpoints)),
-    arm: () => (arm ??= new ArmClient(delegatedCredential(actor.homeAccountId, onboarding.tenantId, "arm"), endpoints)),
+    graph: () =>
+      (graph ??= new GraphClient(
+        delegatedCredential(actor.homeAccountId, onboarding.tenantId, "graph"),
+        endpoints,
+      )),
+    arm: () =>
+      (arm ??= new ArmClient(
+        delegatedCredential(actor.homeAccountId, onboarding.tenantId, "arm"),
+        endpoints,
+      )),
     save: async (fields) => {
-      onboarding = await db.onboarding.update({ where: { id: onboardingId }, data: { ...fields, version: { increment: 1 } } });
+      onboarding = await db.onboarding.update({
+        where: { id: onboardingId },
+        data: { ...fields, version: { increment: 1 } },
+      });
     },
     audit: (event) => recordAudit(onboardingId, actor, event),
   };
@@ -180,7 +204,11 @@ function outcomeFromError(error: unknown, attempts: number): StepOutcome {
   const safe = error instanceof AzureCallError ? error.toJSON() : toSafeError(error);
   if (!(error instanceof AzureCallError)) log.error({ err: safe }, "step failed unexpectedly");
   if (safe.kind === "transient" && attempts < maxTransientAttempts) {
-    return { status: "waiting", message: "Azure had a temporary problem; trying again shortly.", retryInMs: Math.min(2000 * 2 ** attempts, 30_000) };
+    return {
+      status: "waiting",
+      message: "Azure had a temporary problem; trying again shortly.",
+      retryInMs: Math.min(2000 * 2 ** attempts, 30_000),
+    };
   }
   return { status: "needs_attention", error: withAction(safe) };
 }
@@ -189,11 +217,13 @@ function withAction(error: StepError): StepError {
   if (error.action) return error;
   const actions: Record<string, string> = {
     "sign-in": "Sign in again, then run the step again.",
-    permission: "Your account lacks the rights for this step: ask an administrator, or share the onboarding with someone who has them.",
+    permission:
+      "Your account lacks the rights for this step: ask an administrator, or share the onboarding with someone who has them.",
     consistency: "Azure is still catching up; run the step again in a minute.",
     transient: "Azure had a temporary problem; run the step again.",
     input: "Check the values above and run the step again.",
-    policy: "A tenant policy refused this; ask an administrator, or change the setting and run the step again.",
+    policy:
+      "A tenant policy refused this; ask an administrator, or change the setting and run the step again.",
     fatal: "Run the step again; if it keeps failing, check the audit log below for Azure's request id.",
   };
   return { ...error, action: actions[error.kind] };
@@ -204,7 +234,14 @@ async function finishStep(onboardingId: string, stepId: StepId, outcome: StepOut
   const base = { leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } } as const;
   const data: Prisma.OnboardingStepUpdateManyMutationInput =
     outcome.status === "done"
-      ? { ...base, status: "done", outputs: asJson(outcome.outputs), error: Prisma.DbNull, nextAttemptAt: null, finishedAt: now }
+      ? {
+          ...base,
+          status: "done",
+          outputs: asJson(outcome.outputs),
+          error: Prisma.DbNull,
+          nextAttemptAt: null,
+          finishedAt: now,
+        }
       : outcome.status === "waiting"
         ? {
             ...base,
@@ -213,18 +250,33 @@ async function finishStep(onboardingId: string, stepId: StepId, outcome: StepOut
             nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
             ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
           }
-        : { ...base, status: "needs_attention", error: asJson(outcome.error), nextAttemptAt: null, finishedAt: now, ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}) };
-  const updated = await db.onboardingStep.updateMany({ where: { onboardingId, stepId, leaseOwner: instanceId }, data });
-  if (updated.count === 0) log.warn({ onboardingId, stepId }, "step lease was taken over before the step finished; its result was dropped");
+        : {
+            ...base,
+            status: "needs_attention",
+            error: asJson(outcome.error),
+            nextAttemptAt: null,
+            finishedAt: now,
+            ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
+          };
+  const updated = await db.onboardingStep.updateMany({
+    where: { onboardingId, stepId, leaseOwner: instanceId },
+    data,
+  });
+  if (updated.count === 0)
+    log.warn(
+      { onboardingId, stepId },
+      "step lease was taken over before the step finished; its result was dropped",
+    );
 }
 
 /** The onboarding's overall status follows its steps. */
 export async function refreshStatus(onboardingId: string) {
   const steps = await db.onboardingStep.findMany({ where: { onboardingId }, select: { status: true } });
-  const status = steps.length === stepCatalog.length && steps.every((s) => s.status === "done")
-    ? "completed"
-    : steps.some((s) => s.status === "needs_attention")
-      ? "needs_attention"
-      : "in_progress";
+  const status =
+    steps.length === stepCatalog.length && steps.every((s) => s.status === "done")
+      ? "completed"
+      : steps.some((s) => s.status === "needs_attention")
+        ? "needs_attention"
+        : "in_progress";
   await db.onboarding.updateMany({ where: { id: onboardingId, NOT: { status } }, data: { status } });
 }

@@ -23,7 +23,8 @@ export async function whileAzureCatchesUp<T>(
   ctx: Pick<StepContext, "deadline">,
   reason: string,
   fn: () => Promise<T>,
-  isRetryable: (error: AzureCallError) => boolean = (error) => error.kind === "consistency" || error.kind === "transient",
+  isRetryable: (error: AzureCallError) => boolean = (error) =>
+    error.kind === "consistency" || error.kind === "transient",
 ): Promise<T> {
   let delay = 500;
   for (;;) {
@@ -31,7 +32,8 @@ export async function whileAzureCatchesUp<T>(
       return await fn();
     } catch (error) {
       if (!(error instanceof AzureCallError) || !isRetryable(error)) throw error;
-      if (Date.now() + delay > ctx.deadline) throw new StillWaiting(reason, Math.min(Math.max(delay, 2000), 15_000));
+      if (Date.now() + delay > ctx.deadline)
+        throw new StillWaiting(reason, Math.min(Math.max(delay, 2000), 15_000));
       await sleep(delay);
       delay = Math.min(delay * 2, 4000);
     }

@@ -2,7 +2,13 @@
  * The five steps' public words: titles in the seed guide's order, what each does and why. The checklist,
  * the home page, manual mode and the share page all render from here, so every screen says the same.
  */
-export const stepIds = ["app-registration", "client-secret", "billing-account", "role-assignment", "verify"] as const;
+export const stepIds = [
+  "app-registration",
+  "client-secret",
+  "billing-account",
+  "role-assignment",
+  "verify",
+] as const;
 
 export type StepId = (typeof stepIds)[number];
 
@@ -25,13 +31,23 @@ export const stepCatalog: readonly StepInfo[] = [
     id: "app-registration",
     number: 1,
     title: "Create a new application registration",
-    summary: "Registers an app named “vantage” in your Microsoft Entra ID tenant, with its service principal.",
+    summary:
+      "Registers an app named “vantage” in your Microsoft Entra ID tenant, with its service principal.",
     why: "The cost platform signs in as this app. Its Application (client) ID and your Directory (tenant) ID identify it.",
     needs: [],
     pictures: [
-      { src: "/steps/app-registrations.svg", alt: "Microsoft Entra ID with App registrations selected and the New registration button highlighted" },
-      { src: "/steps/register-app.svg", alt: "The Register an application form with vantage entered as the name" },
-      { src: "/steps/app-ids.svg", alt: "The vantage app's overview with its Application (client) ID and Directory (tenant) ID highlighted" },
+      {
+        src: "/steps/app-registrations.svg",
+        alt: "Microsoft Entra ID with App registrations selected and the New registration button highlighted",
+      },
+      {
+        src: "/steps/register-app.svg",
+        alt: "The Register an application form with vantage entered as the name",
+      },
+      {
+        src: "/steps/app-ids.svg",
+        alt: "The vantage app's overview with its Application (client) ID and Directory (tenant) ID highlighted",
+      },
     ],
     portalPath: [
       "In the Azure portal, open Microsoft Entra ID, then App registrations.",
@@ -47,7 +63,10 @@ export const stepCatalog: readonly StepInfo[] = [
     why: "The secret is the app's password. Azure shows its value once; the portal keeps it encrypted and shows only a hint afterwards.",
     needs: ["app-registration"],
     pictures: [
-      { src: "/steps/client-secret.svg", alt: "The Add a client secret pane with vantage-secret as the description and an expiry chosen" },
+      {
+        src: "/steps/client-secret.svg",
+        alt: "The Add a client secret pane with vantage-secret as the description and an expiry chosen",
+      },
     ],
     portalPath: [
       "On the app, open Certificates & secrets and click New client secret.",
@@ -63,7 +82,10 @@ export const stepCatalog: readonly StepInfo[] = [
     why: "Costs are read at the billing account scope, so the platform needs to know which account to read.",
     needs: [],
     pictures: [
-      { src: "/steps/billing-account-id.svg", alt: "Cost Management + Billing properties of an MCA billing account with the billing account ID highlighted" },
+      {
+        src: "/steps/billing-account-id.svg",
+        alt: "Cost Management + Billing properties of an MCA billing account with the billing account ID highlighted",
+      },
     ],
     portalPath: [
       "Open Cost Management + Billing, then Billing scopes, and select your MCA billing account.",
@@ -78,7 +100,10 @@ export const stepCatalog: readonly StepInfo[] = [
     why: "Read-only access to billing data is all the platform needs; it can never change your infrastructure.",
     needs: ["app-registration", "billing-account"],
     pictures: [
-      { src: "/steps/billing-account-reader.svg", alt: "Add role assignment on the billing account with Billing account reader chosen for the vantage app" },
+      {
+        src: "/steps/billing-account-reader.svg",
+        alt: "Add role assignment on the billing account with Billing account reader chosen for the vantage app",
+      },
     ],
     portalPath: [
       "On the billing account, open Access control (IAM) and click Add.",
@@ -90,11 +115,15 @@ export const stepCatalog: readonly StepInfo[] = [
     id: "verify",
     number: 5,
     title: "Add app registration credentials",
-    summary: "Stores the tenant ID, client ID, secret and billing account ID, then signs in as the app to prove they work.",
+    summary:
+      "Stores the tenant ID, client ID, secret and billing account ID, then signs in as the app to prove they work.",
     why: "A connection is only done when the new credentials can read this month's costs.",
     needs: ["client-secret", "role-assignment"],
     pictures: [
-      { src: "/steps/credentials.svg", alt: "A cost platform's Add credentials form with tenant ID, app ID, password and billing account ID fields" },
+      {
+        src: "/steps/credentials.svg",
+        alt: "A cost platform's Add credentials form with tenant ID, app ID, password and billing account ID fields",
+      },
     ],
     portalPath: [
       "In your cost platform, add an Azure integration and choose Add credentials.",

@@ -5,7 +5,13 @@ import type { Onboarding } from "@/lib/generated/prisma/client";
 import type { StepId } from "@/lib/onboarding/step-catalog";
 
 /** Whoever runs a step: the owner, or (later) a colleague through a share link. */
-export type Actor = { id: string; name: string | null; email: string | null; tenantId: string; homeAccountId: string };
+export type Actor = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  tenantId: string;
+  homeAccountId: string;
+};
 
 export type AuditInput = {
   action: string;

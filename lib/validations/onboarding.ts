@@ -11,7 +11,10 @@ export const appNameSchema = z
 
 export const expirySchema = z.coerce
   .number()
-  .refine((value) => (secretExpiryChoices as readonly number[]).includes(value), "Choose 6, 12 or 24 months.");
+  .refine(
+    (value) => (secretExpiryChoices as readonly number[]).includes(value),
+    "Choose 6, 12 or 24 months.",
+  );
 
 export const newOnboardingSchema = z.object({
   appDisplayName: appNameSchema,

@@ -18,7 +18,11 @@ export const metadata: Metadata = { title: "Connect your billing account" };
 export default async function OnboardingPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/onboardings/${id}`);
-  const [onboarding, audit, progress] = await Promise.all([getOnboarding(user, id), listAudit(id), progressSnapshot(user, id)]);
+  const [onboarding, audit, progress] = await Promise.all([
+    getOnboarding(user, id),
+    listAudit(id),
+    progressSnapshot(user, id),
+  ]);
   if (!onboarding || !progress) notFound();
 
   const remaining = onboarding.steps.filter((s) => s.status !== "done").length;
@@ -29,20 +33,36 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
       <main className="mx-auto max-w-5xl px-4 py-10">
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div>
-            <h1 className="text-3xl font-bold text-brand-900">Connect your billing account</h1>
+            <h1 className="text-brand-900 text-3xl font-bold">Connect your billing account</h1>
             <p className="mt-2 text-slate-700">
-              Five steps, done for you with your Microsoft sign-in. {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}
+              Five steps, done for you with your Microsoft sign-in.{" "}
+              {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}
             </p>
           </div>
-          {remaining > 0 ? <ConnectForm onboardingId={onboarding.id} label={started ? "Connect (run remaining steps)" : "Connect"} /> : null}
+          {remaining > 0 ? (
+            <ConnectForm
+              onboardingId={onboarding.id}
+              label={started ? "Connect (run remaining steps)" : "Connect"}
+            />
+          ) : null}
         </div>
         <div className="mt-3">
-          <LiveProgress onboardingId={onboarding.id} initialActive={progress.active} initialFingerprint={progress.fingerprint} />
+          <LiveProgress
+            onboardingId={onboarding.id}
+            initialActive={progress.active}
+            initialFingerprint={progress.fingerprint}
+          />
         </div>
 
-        {!onboarding.clientId || onboarding.steps.find((s) => s.stepId === "client-secret")?.status !== "done" ? (
+        {!onboarding.clientId ||
+        onboarding.steps.find((s) => s.stepId === "client-secret")?.status !== "done" ? (
           <section aria-label="Settings" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
-            <SettingsForm onboardingId={onboarding.id} appDisplayName={onboarding.appDisplayName} secretExpiryMonths={onboarding.secretExpiryMonths} appLocked={Boolean(onboarding.clientId)} />
+            <SettingsForm
+              onboardingId={onboarding.id}
+              appDisplayName={onboarding.appDisplayName}
+              secretExpiryMonths={onboarding.secretExpiryMonths}
+              appLocked={Boolean(onboarding.clientId)}
+            />
           </section>
         ) : null}
 

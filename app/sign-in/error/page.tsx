@@ -13,14 +13,16 @@ function explain(error: string, code: string): Explanation {
     return {
       title: "You declined the permissions",
       body: "Microsoft asked whether MCA Connect may act on your behalf, and the answer was no. Without these permissions the portal cannot create the app registration or read your billing account.",
-      action: "Sign in again and choose Accept, or use manual mode to do the steps yourself in the Azure portal.",
+      action:
+        "Sign in again and choose Accept, or use manual mode to do the steps yourself in the Azure portal.",
     };
   }
   if (code === "AADSTS90094" || code === "AADSTS65001" || error === "consent_required") {
     return {
       title: "An administrator must approve MCA Connect first",
       body: "Creating app registrations needs the Application.ReadWrite.All permission, which only an administrator (for example a Global Administrator or Cloud Application Administrator) can grant for your organization.",
-      action: "Ask an administrator to sign in once and consent on behalf of your organization, then sign in again.",
+      action:
+        "Ask an administrator to sign in once and consent on behalf of your organization, then sign in again.",
     };
   }
   if (error === "NotAnOrganizationAccount") {
@@ -44,7 +46,11 @@ function explain(error: string, code: string): Explanation {
   };
 }
 
-export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SignInErrorPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const params = await searchParams;
   const error = (params.error ?? "").slice(0, 60);
   const code = /^AADSTS\d{4,7}$/.test(params.code ?? "") ? params.code! : "";

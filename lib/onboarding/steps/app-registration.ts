@@ -24,29 +24,55 @@ export const appRegistrationStep: StepModule = {
       });
     }
 
-    const app = await graph.upsertApplication(appUniqueName(ctx.onboarding.id), ctx.onboarding.appDisplayName).catch(async (error: unknown) => {
-      await ctx.audit({ action: "Create app registration", target: ctx.onboarding.appDisplayName, outcome: "failure", requestId: (error as AzureCallError).requestId, detail: { code: (error as AzureCallError).code } });
-      throw error;
-    });
+    const app = await graph
+      .upsertApplication(appUniqueName(ctx.onboarding.id), ctx.onboarding.appDisplayName)
+      .catch(async (error: unknown) => {
+        await ctx.audit({
+          action: "Create app registration",
+          target: ctx.onboarding.appDisplayName,
+          outcome: "failure",
+          requestId: (error as AzureCallError).requestId,
+          detail: { code: (error as AzureCallError).code },
+        });
+        throw error;
+      });
     if (app.id !== ctx.onboarding.applicationObjectId || app.appId !== ctx.onboarding.clientId) {
       await ctx.save({ applicationObjectId: app.id, clientId: app.appId });
     }
     if (app.created) {
-      await ctx.audit({ action: "Create app registration", target: `${app.displayName} (${app.appId})`, requestId: app.requestId, outcome: "success" });
+      await ctx.audit({
+        action: "Create app registration",
+        target: `${app.displayName} (${app.appId})`,
+        requestId: app.requestId,
+        outcome: "success",
+      });
     }
 
     // A new app takes a moment to replicate before its service principal can be made.
-    const sp = await whileAzureCatchesUp(ctx, "Waiting for Microsoft Entra to replicate the new app before creating its service principal.", () =>
-      graph.upsertServicePrincipal(app.appId),
+    const sp = await whileAzureCatchesUp(
+      ctx,
+      "Waiting for Microsoft Entra to replicate the new app before creating its service principal.",
+      () => graph.upsertServicePrincipal(app.appId),
     ).catch(async (error: unknown) => {
       if (error instanceof AzureCallError) {
-        await ctx.audit({ action: "Create service principal", target: app.appId, outcome: "failure", requestId: error.requestId, detail: { code: error.code } });
+        await ctx.audit({
+          action: "Create service principal",
+          target: app.appId,
+          outcome: "failure",
+          requestId: error.requestId,
+          detail: { code: error.code },
+        });
       }
       throw error;
     });
     if (sp.id !== ctx.onboarding.servicePrincipalId) await ctx.save({ servicePrincipalId: sp.id });
     if (sp.created) {
-      await ctx.audit({ action: "Create service principal", target: sp.id, requestId: sp.requestId, outcome: "success" });
+      await ctx.audit({
+        action: "Create service principal",
+        target: sp.id,
+        requestId: sp.requestId,
+        outcome: "success",
+      });
     }
 
     return {

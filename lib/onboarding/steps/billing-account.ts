@@ -29,7 +29,8 @@ export function classifyAccount(account: BillingAccountSummary, tenantId: string
   } else if (account.accountStatus !== "Active") {
     reason = `The account is ${account.accountStatus.toLowerCase()}, not active.`;
   } else if (account.primaryBillingTenantId && account.primaryBillingTenantId !== tenantId) {
-    reason = "The account belongs to another tenant: only apps of its primary billing tenant can be given billing roles on it.";
+    reason =
+      "The account belongs to another tenant: only apps of its primary billing tenant can be given billing roles on it.";
   }
   return { ...account, usable: reason === null, reason };
 }
@@ -37,30 +38,45 @@ export function classifyAccount(account: BillingAccountSummary, tenantId: string
 export const billingAccountStep: StepModule = {
   id: "billing-account",
   async run(ctx) {
-    const accounts = (await ctx.arm().listBillingAccounts()).map((a) => classifyAccount(a, ctx.onboarding.tenantId));
+    const accounts = (await ctx.arm().listBillingAccounts()).map((a) =>
+      classifyAccount(a, ctx.onboarding.tenantId),
+    );
     const usable = accounts.filter((a) => a.usable);
-    const choices = accounts.map(({ name, displayName, agreementType, accountStatus, usable: ok, reason }) => ({
-      name,
-      displayName,
-      agreementType,
-      accountStatus,
-      usable: ok,
-      reason,
-    }));
+    const choices = accounts.map(
+      ({ name, displayName, agreementType, accountStatus, usable: ok, reason }) => ({
+        name,
+        displayName,
+        agreementType,
+        accountStatus,
+        usable: ok,
+        reason,
+      }),
+    );
 
     const chosenName = ctx.onboarding.billingAccountName;
     if (chosenName) {
       const chosen = accounts.find((a) => a.name === chosenName);
       if (chosen?.usable) {
-        if (chosen.displayName !== ctx.onboarding.billingAccountDisplayName) await ctx.save({ billingAccountDisplayName: chosen.displayName });
-        return { status: "done", outputs: { billingAccountName: chosen.name, billingAccountDisplayName: chosen.displayName, agreementType: chosen.agreementType, choices } };
+        if (chosen.displayName !== ctx.onboarding.billingAccountDisplayName)
+          await ctx.save({ billingAccountDisplayName: chosen.displayName });
+        return {
+          status: "done",
+          outputs: {
+            billingAccountName: chosen.name,
+            billingAccountDisplayName: chosen.displayName,
+            agreementType: chosen.agreementType,
+            choices,
+          },
+        };
       }
       return {
         status: "needs_attention",
         outputs: { choices },
         error: {
           kind: "input",
-          message: chosen ? `The chosen billing account cannot be used: ${chosen.reason}` : "The chosen billing account is not visible to you.",
+          message: chosen
+            ? `The chosen billing account cannot be used: ${chosen.reason}`
+            : "The chosen billing account is not visible to you.",
           action: "Choose another billing account below.",
           resolution: "choose-billing-account",
         },
@@ -70,14 +86,28 @@ export const billingAccountStep: StepModule = {
     if (usable.length === 1) {
       const only = usable[0]!;
       await ctx.save({ billingAccountName: only.name, billingAccountDisplayName: only.displayName });
-      return { status: "done", outputs: { billingAccountName: only.name, billingAccountDisplayName: only.displayName, agreementType: only.agreementType, autoSelected: true, choices } };
+      return {
+        status: "done",
+        outputs: {
+          billingAccountName: only.name,
+          billingAccountDisplayName: only.displayName,
+          agreementType: only.agreementType,
+          autoSelected: true,
+          choices,
+        },
+      };
     }
 
     if (usable.length > 1) {
       return {
         status: "needs_attention",
         outputs: { choices },
-        error: { kind: "input", message: `You have ${usable.length} Microsoft Customer Agreement billing accounts.`, action: "Choose the one to connect.", resolution: "choose-billing-account" },
+        error: {
+          kind: "input",
+          message: `You have ${usable.length} Microsoft Customer Agreement billing accounts.`,
+          action: "Choose the one to connect.",
+          resolution: "choose-billing-account",
+        },
       };
     }
 

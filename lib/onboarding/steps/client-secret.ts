@@ -10,7 +10,6 @@ import { encryptSecret } from "@/lib/vault";
 
 export const secretDescription = "vantage-secret";
 
-
 export function secretContext(onboardingId: string) {
   return `onboarding-secret:${onboardingId}`;
 }
@@ -30,11 +29,20 @@ export const clientSecretStep: StepModule = {
     }
     const graph = ctx.graph();
     const objectId = onboarding.applicationObjectId;
-    const app = await whileAzureCatchesUp(ctx, "Waiting for Microsoft Entra to replicate the new app.", async () => {
-      const found = await graph.application(objectId);
-      if (!found) throw new AzureCallError({ kind: "consistency", message: "The app is not visible yet", service: "graph" });
-      return found;
-    });
+    const app = await whileAzureCatchesUp(
+      ctx,
+      "Waiting for Microsoft Entra to replicate the new app.",
+      async () => {
+        const found = await graph.application(objectId);
+        if (!found)
+          throw new AzureCallError({
+            kind: "consistency",
+            message: "The app is not visible yet",
+            service: "graph",
+          });
+        return found;
+      },
+    );
 
     const held = onboarding.secretKeyId && onboarding.secretCiphertext ? onboarding.secretKeyId : null;
     const credentials = app.passwordCredentials ?? [];
@@ -45,7 +53,12 @@ export const clientSecretStep: StepModule = {
     // Secrets on our app whose value we do not hold cannot be used by anyone: remove them first.
     for (const orphan of credentials.filter((c) => c.keyId !== held && c.displayName === secretDescription)) {
       const removed = await graph.removePassword(objectId, orphan.keyId);
-      await ctx.audit({ action: "Remove unusable client secret", target: `${orphan.hint ?? ""}… (${orphan.keyId})`, requestId: removed.requestId, outcome: "success" });
+      await ctx.audit({
+        action: "Remove unusable client secret",
+        target: `${orphan.hint ?? ""}… (${orphan.keyId})`,
+        requestId: removed.requestId,
+        outcome: "success",
+      });
     }
 
     const expiresAt = addMonths(new Date(), onboarding.secretExpiryMonths);
@@ -54,14 +67,21 @@ export const clientSecretStep: StepModule = {
       secret = await graph.addPassword(objectId, secretDescription, expiresAt);
     } catch (error) {
       const e = error as AzureCallError;
-      await ctx.audit({ action: "Add client secret", target: secretDescription, requestId: e.requestId, outcome: "failure", detail: { code: e.code } });
+      await ctx.audit({
+        action: "Add client secret",
+        target: secretDescription,
+        requestId: e.requestId,
+        outcome: "failure",
+        detail: { code: e.code },
+      });
       if (e.kind === "policy") {
         return {
           status: "needs_attention",
           error: {
             ...e.toJSON(),
             message: `Your tenant's app management policy refused a secret valid for ${onboarding.secretExpiryMonths} months.`,
-            action: "Choose a shorter expiry and run this step again, or ask an administrator about the policy.",
+            action:
+              "Choose a shorter expiry and run this step again, or ask an administrator about the policy.",
             resolution: "shorter-expiry",
           },
         };
@@ -77,17 +97,35 @@ export const clientSecretStep: StepModule = {
       secretHint: secret.hint ?? secret.secretText.slice(0, 3),
       secretExpiresAt: secret.endDateTime ? new Date(secret.endDateTime) : expiresAt,
     });
-    await ctx.audit({ action: "Add client secret", target: `${secretDescription} (${secret.keyId})`, requestId: secret.requestId, outcome: "success", detail: { expires: secret.endDateTime } });
+    await ctx.audit({
+      action: "Add client secret",
+      target: `${secretDescription} (${secret.keyId})`,
+      requestId: secret.requestId,
+      outcome: "success",
+      detail: { expires: secret.endDateTime },
+    });
 
     // A redo replaces the secret: the old one stops working only once the new one is stored.
     if (previous && credentials.some((c) => c.keyId === previous)) {
       const removed = await graph.removePassword(objectId, previous);
-      await ctx.audit({ action: "Remove previous client secret", target: previous, requestId: removed.requestId, outcome: "success" });
+      await ctx.audit({
+        action: "Remove previous client secret",
+        target: previous,
+        requestId: removed.requestId,
+        outcome: "success",
+      });
     }
-    return { status: "done", outputs: outputsFrom(ctx.onboarding.secretHint, ctx.onboarding.secretExpiresAt) };
+    return {
+      status: "done",
+      outputs: outputsFrom(ctx.onboarding.secretHint, ctx.onboarding.secretExpiresAt),
+    };
   },
 };
 
 function outputsFrom(hint: string | null, expiresAt: Date | null) {
-  return { secretHint: hint ? `${hint}…` : null, secretExpiresAt: expiresAt?.toISOString() ?? null, description: secretDescription };
+  return {
+    secretHint: hint ? `${hint}…` : null,
+    secretExpiresAt: expiresAt?.toISOString() ?? null,
+    description: secretDescription,
+  };
 }

@@ -24,37 +24,74 @@ export const roleAssignmentStep: StepModule = {
       throw new AzureCallError({ kind: "input", message: "Steps 1 and 3 must be done first." });
     }
     const arm = ctx.arm();
-    const isReader = (roleDefinitionId?: string) => roleDefinitionId?.toLowerCase().endsWith(billingAccountReaderRoleId) ?? false;
+    const isReader = (roleDefinitionId?: string) =>
+      roleDefinitionId?.toLowerCase().endsWith(billingAccountReaderRoleId) ?? false;
 
     try {
-      const existing = (await arm.listRoleAssignments(account)).find((a) => a.principalId === principalId && isReader(a.roleDefinitionId));
+      const existing = (await arm.listRoleAssignments(account)).find(
+        (a) => a.principalId === principalId && isReader(a.roleDefinitionId),
+      );
       if (existing) {
-        if (existing.id !== onboarding.roleAssignmentId) await ctx.save({ roleAssignmentId: existing.id, roleAssignmentName: existing.name });
-        return { status: "done", outputs: { role: "Billing account reader", principalId, roleAssignmentId: existing.id, adopted: !onboarding.roleAssignmentId } };
+        if (existing.id !== onboarding.roleAssignmentId)
+          await ctx.save({ roleAssignmentId: existing.id, roleAssignmentName: existing.name });
+        return {
+          status: "done",
+          outputs: {
+            role: "Billing account reader",
+            principalId,
+            roleAssignmentId: existing.id,
+            adopted: !onboarding.roleAssignmentId,
+          },
+        };
       }
 
       // An accepted (202) assignment that is not listed yet: wait for it rather than posting again.
-      if (onboarding.roleAssignmentName === pendingMarker && Date.now() - ctx.firstAttemptAt.getTime() < pendingPatienceMs) {
+      if (
+        onboarding.roleAssignmentName === pendingMarker &&
+        Date.now() - ctx.firstAttemptAt.getTime() < pendingPatienceMs
+      ) {
         throw new StillWaiting("Azure accepted the role assignment and is still applying it.", 5000);
       }
 
       const roleDefinitionId = await arm.readerRoleDefinitionId(account);
-      const created = await whileAzureCatchesUp(ctx, "Waiting for the new service principal to reach Microsoft's billing system.", () =>
-        arm.createBillingRoleAssignment(account, { principalId, principalTenantId: onboarding.tenantId, roleDefinitionId }, { maxWaitMs: Math.max(0, ctx.deadline - Date.now()) }),
+      const created = await whileAzureCatchesUp(
+        ctx,
+        "Waiting for the new service principal to reach Microsoft's billing system.",
+        () =>
+          arm.createBillingRoleAssignment(
+            account,
+            { principalId, principalTenantId: onboarding.tenantId, roleDefinitionId },
+            { maxWaitMs: Math.max(0, ctx.deadline - Date.now()) },
+          ),
       ).catch(async (error: unknown) => {
         if (error instanceof AzureCallError) {
-          await ctx.audit({ action: "Assign Billing account reader", target: principalId, requestId: error.requestId, outcome: "failure", detail: { code: error.code } });
+          await ctx.audit({
+            action: "Assign Billing account reader",
+            target: principalId,
+            requestId: error.requestId,
+            outcome: "failure",
+            detail: { code: error.code },
+          });
         }
         throw error;
       });
-      await ctx.audit({ action: "Assign Billing account reader", target: principalId, requestId: created.requestId, outcome: "success", detail: { billingAccount: account, pending: Boolean(created.pending) } });
+      await ctx.audit({
+        action: "Assign Billing account reader",
+        target: principalId,
+        requestId: created.requestId,
+        outcome: "success",
+        detail: { billingAccount: account, pending: Boolean(created.pending) },
+      });
       if (created.pending) {
         // Azure accepted it; the next attempt lists assignments and adopts it when it shows.
         await ctx.save({ roleAssignmentName: pendingMarker });
         throw new StillWaiting("Azure accepted the role assignment and is still applying it.", 5000);
       }
       await ctx.save({ roleAssignmentId: created.id, roleAssignmentName: created.name });
-      return { status: "done", outputs: { role: "Billing account reader", principalId, roleAssignmentId: created.id } };
+      return {
+        status: "done",
+        outputs: { role: "Billing account reader", principalId, roleAssignmentId: created.id },
+      };
     } catch (error) {
       if (error instanceof AzureCallError && error.kind === "permission") {
         return {
@@ -62,7 +99,8 @@ export const roleAssignmentStep: StepModule = {
           error: {
             ...error.toJSON(),
             message: `Azure refused to assign the role. ${ownerMessage}`,
-            action: "Share this onboarding with your billing account owner so they can run this step, or ask a Global Administrator to elevate access and run it.",
+            action:
+              "Share this onboarding with your billing account owner so they can run this step, or ask a Global Administrator to elevate access and run it.",
             resolution: "needs-billing-owner",
           },
         };

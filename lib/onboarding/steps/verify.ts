@@ -24,15 +24,22 @@ export const verifyStep: StepModule = {
     if (!o.clientId || !o.secretCiphertext || !o.secretEncryptionKeyId || !o.billingAccountName) {
       throw new AzureCallError({ kind: "input", message: "Steps 1 to 4 must be done first." });
     }
-    const secret = decryptSecret({ ciphertext: o.secretCiphertext, keyId: o.secretEncryptionKeyId }, secretContext(o.id));
+    const secret = decryptSecret(
+      { ciphertext: o.secretCiphertext, keyId: o.secretEncryptionKeyId },
+      secretContext(o.id),
+    );
     const integration = await saveIntegrationForOnboarding(o);
 
     const endpoints = azureEndpoints();
-    const arm = new ArmClient(appCredential(o.tenantId, o.clientId, secret, endpoints.arm.resource), endpoints);
+    const arm = new ArmClient(
+      appCredential(o.tenantId, o.clientId, secret, endpoints.arm.resource),
+      endpoints,
+    );
     const account = o.billingAccountName;
     const stillPropagating = (error: AzureCallError) =>
       error.kind === "transient" ||
-      (Date.now() - ctx.firstAttemptAt.getTime() < propagationPatienceMs && ["consistency", "permission", "sign-in"].includes(error.kind));
+      (Date.now() - ctx.firstAttemptAt.getTime() < propagationPatienceMs &&
+        ["consistency", "permission", "sign-in"].includes(error.kind));
 
     try {
       const result = await whileAzureCatchesUp(
@@ -48,20 +55,57 @@ export const verifyStep: StepModule = {
         },
         stillPropagating,
       );
-      await recordVerification(integration.id, { ok: true, amount: result.amount, currency: result.currency, from: result.from, to: result.to });
-      await ctx.audit({ action: "Verify connection", target: account, requestId: result.requestId, outcome: "success", detail: { currency: result.currency } });
+      await recordVerification(integration.id, {
+        ok: true,
+        amount: result.amount,
+        currency: result.currency,
+        from: result.from,
+        to: result.to,
+      });
+      await ctx.audit({
+        action: "Verify connection",
+        target: account,
+        requestId: result.requestId,
+        outcome: "success",
+        detail: { currency: result.currency },
+      });
       await ctx.save({ status: "completed" });
-      return { status: "done", outputs: { amount: result.amount, currency: result.currency, from: result.from, to: result.to, integrationId: integration.id } };
+      return {
+        status: "done",
+        outputs: {
+          amount: result.amount,
+          currency: result.currency,
+          from: result.from,
+          to: result.to,
+          integrationId: integration.id,
+        },
+      };
     } catch (error) {
       if (error instanceof AzureCallError) {
         await recordVerification(integration.id, { ok: false, message: error.message, code: error.code });
-        await ctx.audit({ action: "Verify connection", target: account, requestId: error.requestId, outcome: "failure", detail: { code: error.code } });
-        const redo = error.code === "AADSTS7000222" || error.code === "AADSTS7000215" ? "client-secret" : error.kind === "permission" ? "role-assignment" : null;
+        await ctx.audit({
+          action: "Verify connection",
+          target: account,
+          requestId: error.requestId,
+          outcome: "failure",
+          detail: { code: error.code },
+        });
+        const redo =
+          error.code === "AADSTS7000222" || error.code === "AADSTS7000215"
+            ? "client-secret"
+            : error.kind === "permission"
+              ? "role-assignment"
+              : null;
         return {
           status: "needs_attention",
           error: {
             ...error.toJSON(),
-            action: redo === "client-secret" ? "Redo step 2 to make a new secret, then verify again." : redo === "role-assignment" ? "Redo step 4 so the app has Billing account reader, then verify again." : "Try again; if it keeps failing, check the steps above.",
+            action:
+              redo === "client-secret"
+                ? "Redo step 2 to make a new secret, then verify again."
+                : redo === "role-assignment"
+                  ? "Redo step 4 so the app has Billing account reader, then verify again."
+                  : "Try again; if it keeps failing, check the steps above.",
             resolution: redo ? `redo-${redo}` : undefined,
           },
         };
@@ -74,8 +118,21 @@ export const verifyStep: StepModule = {
 function toAzureError(error: unknown): AzureCallError {
   const e = error as { statusCode?: number; code?: string; message?: string; name?: string };
   if (e?.name === "RestError" && e.statusCode) {
-    const kind = e.statusCode === 403 ? "permission" : e.statusCode === 401 ? "sign-in" : e.statusCode >= 500 || e.statusCode === 429 ? "transient" : "fatal";
-    return new AzureCallError({ kind, status: e.statusCode, code: e.code, message: e.message ?? "Request failed", service: "arm" });
+    const kind =
+      e.statusCode === 403
+        ? "permission"
+        : e.statusCode === 401
+          ? "sign-in"
+          : e.statusCode >= 500 || e.statusCode === 429
+            ? "transient"
+            : "fatal";
+    return new AzureCallError({
+      kind,
+      status: e.statusCode,
+      code: e.code,
+      message: e.message ?? "Request failed",
+      service: "arm",
+    });
   }
   return new AzureCallError({ kind: "transient", message: e?.message ?? String(error) });
 }

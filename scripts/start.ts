@@ -168,7 +168,10 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     MCA_DATA_DIR: dataDir,
     PORT: String(port),
+    // Next's own SIGTERM handler exits before the embedded database has closed; lib/db closes it.
+    NEXT_MANUAL_SIG_HANDLE: "1",
   };
+  baseEnv.DATABASE_URL ||= `pglite:${path.join(dataDir, "db")}`;
   if (args.demo) baseEnv.PUBLIC_BASE_URL ??= `http://localhost:${port}`;
 
   // Fail fast with the variable's name rather than after a build.

@@ -1,0 +1,24 @@
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+const GLOBAL_KEY = Symbol.for("mca-connect.db");
+
+describe("lib/db", () => {
+  afterAll(async () => {
+    const { closeDb } = await import("./db");
+    await closeDb();
+    vi.unstubAllEnvs();
+  });
+
+  it("reads DATABASE_URL at first use, not at import, and then serves queries", async () => {
+    vi.stubEnv("DATABASE_URL", "pglite:memory:");
+    const { db } = await import("./db");
+    expect((globalThis as Record<symbol, unknown>)[GLOBAL_KEY]).toBeUndefined();
+
+    expect(await db.user.count()).toBe(0);
+    expect((globalThis as Record<symbol, unknown>)[GLOBAL_KEY]).toBeDefined();
+    const user = await db.$transaction(async (tx) =>
+      tx.user.create({ data: { entraObjectId: "o", tenantId: "t", homeAccountId: "o.t" } }),
+    );
+    expect(await db.user.findUnique({ where: { id: user.id } })).toMatchObject({ homeAccountId: "o.t" });
+  });
+});

@@ -11,6 +11,11 @@ describe("lib/db", () => {
 
   it("reads DATABASE_URL at first use, not at import, and then serves queries", async () => {
     vi.stubEnv("DATABASE_URL", "pglite:memory:");
+    vi.stubEnv("AZURE_AD_CLIENT_ID", "11111111-2222-3333-4444-555555555555");
+    vi.stubEnv("AZURE_AD_CLIENT_SECRET", "test");
+    vi.stubEnv("PUBLIC_BASE_URL", "http://localhost:3000");
+    vi.stubEnv("SESSION_SECRET", "s".repeat(40));
+    vi.stubEnv("ENCRYPTION_KEY", Buffer.alloc(32, 1).toString("base64"));
     const { db } = await import("./db");
     expect((globalThis as Record<symbol, unknown>)[GLOBAL_KEY]).toBeUndefined();
 

@@ -23,7 +23,7 @@ export async function saveIntegrationForOnboarding(o: Onboarding) {
   };
   return db.integration.upsert({
     where: { onboardingId: o.id },
-    create: { ...data, onboardingId: o.id, status: "failing" },
+    create: { ...data, onboardingId: o.id, status: "pending" },
     update: data,
     select: { id: true },
   });

@@ -14,7 +14,7 @@ CREATE TYPE "ShareScope" AS ENUM ('view', 'act');
 CREATE TYPE "AuditOutcome" AS ENUM ('success', 'failure');
 
 -- CreateEnum
-CREATE TYPE "IntegrationStatus" AS ENUM ('active', 'failing', 'disabled');
+CREATE TYPE "IntegrationStatus" AS ENUM ('pending', 'active', 'failing', 'disabled');
 
 -- CreateTable
 CREATE TABLE "User" (
@@ -133,7 +133,7 @@ CREATE TABLE "Integration" (
     "secretExpiresAt" TIMESTAMP(3),
     "billingAccountName" TEXT NOT NULL,
     "billingAccountDisplayName" TEXT,
-    "status" "IntegrationStatus" NOT NULL DEFAULT 'active',
+    "status" "IntegrationStatus" NOT NULL DEFAULT 'pending',
     "lastVerifiedAt" TIMESTAMP(3),
     "lastVerification" JSONB,
     "version" INTEGER NOT NULL DEFAULT 0,

@@ -10,7 +10,7 @@ import "server-only";
 import { getServerSession, type NextAuthOptions } from "next-auth";
 import AzureADProvider from "next-auth/providers/azure-ad";
 import { redirect } from "next/navigation";
-import { TokenSet } from "openid-client";
+import { Issuer, TokenSet } from "openid-client";
 
 import { authorityFor, forgetAccount, redeemAuthorizationCode, signInScopes } from "@/lib/azure/token-broker";
 import { getUserById, upsertUserFromSignIn, type SignedInUser } from "@/lib/data/users";
@@ -41,12 +41,37 @@ declare module "next-auth/jwt" {
 }
 
 type OidcClient = {
+  issuer: { metadata: Record<string, unknown> & { issuer: string } };
+  metadata: { client_id: string; client_secret?: string };
   validateIdToken(
     tokenSet: TokenSet,
     nonce: string | null,
     returnedBy: "token" | "authorization",
   ): Promise<unknown>;
 };
+
+/**
+ * Checks the id_token's signature, issuer, audience, expiry and nonce. A multi-tenant authority
+ * publishes the issuer `.../{tenantid}/v2.0`; openid-client substitutes the token's tid only for
+ * login.microsoftonline.com, so for any other authority host (sovereign clouds, the emulator) the
+ * tenant-specific issuer is built here and checked the same way.
+ */
+async function validateIdToken(client: OidcClient, idToken: string, nonce: string | null) {
+  const issuer = client.issuer.metadata.issuer;
+  let validator = client;
+  if (issuer.includes("{tenantid}")) {
+    const payload = Buffer.from(idToken.split(".")[1] ?? "", "base64url").toString("utf8");
+    const tid = (JSON.parse(payload) as { tid?: unknown }).tid;
+    if (typeof tid !== "string" || !/^[0-9a-f-]{36}$/i.test(tid))
+      throw new Error("The id_token carries no tenant id");
+    const tenantIssuer = new Issuer({ ...client.issuer.metadata, issuer: issuer.replace("{tenantid}", tid) });
+    validator = new tenantIssuer.Client({
+      client_id: client.metadata.client_id,
+      client_secret: client.metadata.client_secret,
+    }) as unknown as OidcClient;
+  }
+  await validator.validateIdToken(new TokenSet({ id_token: idToken }), nonce, "token");
+}
 
 let options: NextAuthOptions | undefined;
 
@@ -82,12 +107,7 @@ export function authOptions(): NextAuthOptions {
               clientInfo: typeof params.client_info === "string" ? params.client_info : undefined,
             });
             // Signature, issuer, audience, expiry and nonce: next-auth skips them for a custom exchange.
-            const oidc = client as unknown as OidcClient;
-            await oidc.validateIdToken(
-              new TokenSet({ id_token: result.idToken }),
-              checks.nonce ?? null,
-              "token",
-            );
+            await validateIdToken(client as unknown as OidcClient, result.idToken, checks.nonce ?? null);
             return {
               tokens: {
                 id_token: result.idToken,
@@ -159,8 +179,9 @@ export function authOptions(): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => log.error({ code, detail: summarizeAuthError(metadata) }, "next-auth error"),
-      warn: (code) => log.warn({ code }, "next-auth warning"),
+      error: (errorCode, metadata) =>
+        log.error({ errorCode, detail: summarizeAuthError(metadata) }, "next-auth error"),
+      warn: (errorCode) => log.warn({ errorCode }, "next-auth warning"),
       debug: () => {},
     },
   };

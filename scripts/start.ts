@@ -77,11 +77,11 @@ async function waitForEmulator(child: ChildProcess, infoFile: string, timeoutMs 
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The Azure emulator exited with code ${child.exitCode}.`);
     try {
-      const info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as { baseUrl: string; pid: number };
-      if (info.pid === child.pid) {
-        const res = await fetch(`${info.baseUrl}/`).catch(() => null);
-        if (res?.ok) return info;
-      }
+      // tsx runs the emulator in a child process, so its pid is not child.pid: the file was removed
+      // before the start, so any file present now is this emulator's.
+      const info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as { baseUrl: string };
+      const res = await fetch(`${info.baseUrl}/`).catch(() => null);
+      if (res?.ok) return info;
     } catch {
       // Not written yet.
     }
@@ -108,6 +108,7 @@ function demoClient(): DemoClient {
 async function startDemoEmulator(publicBaseUrl: string): Promise<Record<string, string>> {
   const emulatorDir = path.resolve(root, args["emulator-data-dir"] ?? path.join(dataDir, "emulator"));
   const infoFile = path.join(emulatorDir, "emulator.json");
+  fs.rmSync(infoFile, { force: true });
   const emulator = spawn(
     bin("tsx"),
     [

@@ -43,6 +43,12 @@ export function LiveProgress({
     onSuccess: (data) => progress.refetch().then(() => data),
   });
 
+  // A server render after an action (Connect, Run) brings new props: look again at once.
+  const { refetch } = progress;
+  useEffect(() => {
+    void refetch();
+  }, [initialFingerprint, initialActive, refetch]);
+
   const data = progress.data;
   useEffect(() => {
     if (!data) return;

@@ -1,10 +1,10 @@
 import type { StepDisplayState } from "@/components/checklist/step-state";
 
-const looks: Record<StepDisplayState, { label: string; className: string; icon: string }> = {
+const looks: Record<StepDisplayState, { label: string; className: string; busy?: boolean; icon?: string }> = {
   not_started: { label: "Not started", className: "bg-slate-100 text-slate-700", icon: "○" },
   queued: { label: "Queued", className: "bg-slate-100 text-slate-700", icon: "…" },
-  running: { label: "Running", className: "bg-blue-100 text-blue-800", icon: "↻" },
-  waiting: { label: "Waiting for Azure", className: "bg-sky-100 text-sky-800", icon: "⧗" },
+  running: { label: "Running", className: "bg-blue-100 text-blue-800", busy: true },
+  waiting: { label: "Waiting for Azure", className: "bg-sky-100 text-sky-800", busy: true },
   done: { label: "Done", className: "bg-emerald-100 text-emerald-800", icon: "✓" },
   needs_attention: { label: "Needs attention", className: "bg-amber-100 text-amber-900", icon: "!" },
 };
@@ -15,7 +15,14 @@ export function StatusBadge({ state }: { state: StepDisplayState }) {
     <span
       className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-semibold ${look.className}`}
     >
-      <span aria-hidden="true">{look.icon}</span>
+      {look.busy ? (
+        <span
+          aria-hidden="true"
+          className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-current border-t-transparent"
+        />
+      ) : (
+        <span aria-hidden="true">{look.icon}</span>
+      )}
       {look.label}
     </span>
   );

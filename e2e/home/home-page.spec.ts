@@ -5,7 +5,7 @@ test("the home page says what the portal does and offers sign-in", async ({ page
   await page.goto("/");
 
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Connect your Azure billing account");
-  await expect(page.getByText("Microsoft Customer Agreement")).toBeVisible();
+  await expect(page.getByText(/links a Microsoft Customer Agreement \(MCA\) billing account/)).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign in with Microsoft" })).toBeVisible();
 
   const steps = page.getByRole("region", { name: "What it does for you" }).getByRole("listitem");

@@ -66,6 +66,16 @@ export async function queueSteps(
   for (const step of steps) {
     const wanted = which === "remaining" ? step.status !== "done" : step.stepId === which;
     if (!wanted || (step.status === "running" && step.leaseExpiresAt && step.leaseExpiresAt > now)) continue;
+    if (step.status === "waiting") {
+      // Already queued: bring its next attempt forward, keeping when it began waiting.
+      if (which !== "remaining") {
+        await db.onboardingStep.updateMany({
+          where: { onboardingId, stepId: step.stepId, version: step.version },
+          data: { nextAttemptAt: now, version: { increment: 1 } },
+        });
+      }
+      continue;
+    }
     const redo = step.status === "done";
     await db.onboardingStep.updateMany({
       where: { onboardingId, stepId: step.stepId, version: step.version },

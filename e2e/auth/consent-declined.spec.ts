@@ -1,0 +1,17 @@
+import { expect, test } from "@playwright/test";
+
+import { seedTenant, signInThroughEmulator } from "../fixtures/emulator";
+
+test("declining consent explains what happened and what to do", async ({ page }, testInfo) => {
+  const tenant = await seedTenant({ preset: "contoso" });
+  await page.goto("/");
+  await signInThroughEmulator(page, tenant.users.admin!.userPrincipalName, "decline");
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("You declined the permissions");
+  await expect(alert).toContainText("AADSTS65004");
+  await expect(page.getByRole("button", { name: "Sign in again" })).toBeVisible();
+  await testInfo.attach("consent-declined", {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: "image/png",
+  });
+});

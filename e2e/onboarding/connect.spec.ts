@@ -1,0 +1,98 @@
+import { expect, test } from "@playwright/test";
+
+import { seedTenant, signInThroughEmulator, tenantState } from "../fixtures/emulator";
+
+test.describe.configure({ timeout: 120_000 });
+
+test("a new admin signs in, clicks Connect and sees Connected with this month's cost", async ({
+  page,
+}, testInfo) => {
+  // Slow enough propagation that the steps visibly wait for Azure, and a reload lands mid-run.
+  const tenant = await seedTenant({
+    preset: "contoso",
+    settings: {
+      delays: {
+        appReplicationMs: 1500,
+        secretActivationMs: 9000,
+        billingPrincipalReplicationMs: 1500,
+        billingRolePropagationMs: 2000,
+      },
+    },
+  });
+  const admin = tenant.users.admin!;
+  const shot = async (name: string) => {
+    await testInfo.attach(name, {
+      body: await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}.png`) }),
+      contentType: "image/png",
+    });
+  };
+
+  await page.goto("/");
+  await signInThroughEmulator(page, admin.userPrincipalName);
+  await expect(page.getByRole("heading", { name: "Your onboardings" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Account" })).toContainText(admin.displayName);
+
+  await page.getByRole("button", { name: "Start a new onboarding" }).click();
+  await expect(page.getByRole("heading", { name: "Connect your billing account" })).toBeVisible();
+  const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
+  await expect(steps).toHaveCount(5);
+  await expect(steps.nth(0)).toContainText("Not started");
+  await shot("1-not-started");
+
+  await page.getByRole("button", { name: "Connect", exact: true }).click();
+  // The secret takes a while to become valid: step 5 waits for Azure.
+  const verify = steps.nth(4);
+  await expect(verify).toContainText("Waiting for Azure", { timeout: 30_000 });
+  await expect(steps.nth(0)).toContainText("Done");
+  await shot("2-waiting-for-azure");
+
+  // A reload in the middle resumes where it was.
+  await page.reload();
+  await expect(verify).toContainText(/Waiting for Azure|Running|Queued/);
+
+  await expect(verify.getByText("Connected", { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(verify).toContainText(/\$[\d,]+\.\d{2} spent this month so far/);
+  for (let i = 0; i < 5; i++) await expect(steps.nth(i)).toContainText("Done");
+  await expect(steps.nth(0)).toContainText(tenant.tenantId);
+  await expect(steps.nth(2)).toContainText(tenant.billingAccounts.mca!.name);
+  await expect(steps.nth(1)).toContainText("(stored encrypted)");
+  await expect(page.getByRole("region", { name: "Changes made in Azure" })).toContainText(
+    "Assign Billing account reader",
+  );
+  await shot("3-connected");
+
+  // Exactly one of each in Azure, despite the reload.
+  const state = await tenantState(tenant.tenantId);
+  expect(state.applications).toHaveLength(1);
+  expect(state.applications[0]!.passwordCredentials).toHaveLength(1);
+  expect(state.servicePrincipals).toHaveLength(1);
+  const sp = state.servicePrincipals[0]!.id;
+  const assignments = state.billingAccounts
+    .flatMap((a) => a.roleAssignments)
+    .filter((a) => a.principalId === sp);
+  expect(assignments).toHaveLength(1);
+  expect(assignments[0]!.roleDefinitionId).toMatch(/100000000002$/);
+
+  // The secret's value never reaches the browser.
+  const html = await page.content();
+  expect(html).not.toMatch(/secretText|client_secret/);
+});
+
+test("the onboarding list shows progress and survives signing out and in", async ({ page }) => {
+  const tenant = await seedTenant({ preset: "contoso" });
+  const admin = tenant.users.admin!;
+  await page.goto("/");
+  await signInThroughEmulator(page, admin.userPrincipalName);
+  await page.getByLabel("App registration name").fill("vantage-e2e");
+  await page.getByRole("button", { name: "Start a new onboarding" }).click();
+  await expect(page.getByRole("heading", { name: "Connect your billing account" })).toBeVisible();
+  const url = page.url();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in with Microsoft" })).toBeVisible();
+  await page.goto(url);
+  await expect(page).toHaveURL(/\/sign-in/);
+  await signInThroughEmulator(page, admin.userPrincipalName);
+  await page.goto("/onboardings");
+  await expect(page.getByRole("link", { name: "App “vantage-e2e”" })).toBeVisible();
+});

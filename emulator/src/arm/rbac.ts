@@ -1,0 +1,461 @@
+/** Microsoft.Authorization: Azure RBAC role assignments and built-in role definitions at any scope. */
+import type { Caller } from "../auth";
+import { isObject, send, type Ctx } from "../http";
+import { isGuid } from "../ids";
+import type { RbacAssignment } from "../store";
+import { now, type World } from "../world";
+import {
+  API_VERSIONS,
+  apiVersion,
+  armError,
+  armJson,
+  armPage,
+  callerDescription,
+  readArmBody,
+} from "./common";
+
+interface BuiltInRole {
+  guid: string;
+  roleName: string;
+  description: string;
+  actions: string[];
+  notActions?: string[];
+}
+
+export const BUILT_IN_ROLES: BuiltInRole[] = [
+  {
+    guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    roleName: "Owner",
+    description:
+      "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
+    actions: ["*"],
+  },
+  {
+    guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    roleName: "Contributor",
+    description:
+      "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.",
+    actions: ["*"],
+    notActions: [
+      "Microsoft.Authorization/*/Delete",
+      "Microsoft.Authorization/*/Write",
+      "Microsoft.Authorization/elevateAccess/Action",
+    ],
+  },
+  {
+    guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    roleName: "Reader",
+    description: "View all resources, but does not allow you to make any changes.",
+    actions: ["*/read"],
+  },
+  {
+    guid: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    roleName: "User Access Administrator",
+    description: "Lets you manage user access to Azure resources.",
+    actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
+  },
+  {
+    guid: "72fafb9e-0641-4937-9268-a91bfd8191a3",
+    roleName: "Cost Management Reader",
+    description: "Can view cost data and configuration (e.g. budgets, exports)",
+    actions: [
+      "Microsoft.Consumption/*/read",
+      "Microsoft.CostManagement/*/read",
+      "Microsoft.Billing/billingPeriods/read",
+      "Microsoft.Resources/subscriptions/read",
+    ],
+  },
+  {
+    guid: "434105ed-43f6-45c7-a02f-909b2ba83430",
+    roleName: "Cost Management Contributor",
+    description: "Can view costs and manage cost configuration (e.g. budgets, exports)",
+    actions: [
+      "Microsoft.Consumption/*",
+      "Microsoft.CostManagement/*",
+      "Microsoft.Billing/billingPeriods/read",
+      "Microsoft.Resources/subscriptions/read",
+    ],
+  },
+  {
+    guid: "fa23ad8b-c56e-40d8-ac0c-ce449e1d2c64",
+    roleName: "Billing Reader",
+    description: "Allows read access to billing data",
+    actions: [
+      "Microsoft.Authorization/*/read",
+      "Microsoft.Billing/*/read",
+      "Microsoft.Commerce/*/read",
+      "Microsoft.Consumption/*/read",
+      "Microsoft.Management/managementGroups/read",
+      "Microsoft.CostManagement/*/read",
+      "Microsoft.Support/*",
+    ],
+  },
+];
+
+const WRITERS = ["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"];
+
+export function builtInRole(nameOrGuid: string): BuiltInRole | undefined {
+  const v = nameOrGuid.toLowerCase();
+  return BUILT_IN_ROLES.find((r) => r.guid === v || r.roleName.toLowerCase() === v);
+}
+
+export function normaliseScope(scope: string): string {
+  const s = `/${scope.replace(/^\/+|\/+$/g, "").replace(/\/{2,}/g, "/")}`;
+  return s === "/" ? "/" : s;
+}
+
+function covers(outer: string, inner: string): boolean {
+  const o = outer.toLowerCase();
+  const i = inner.toLowerCase();
+  return o === "/" || i === o || i.startsWith(`${o}/`);
+}
+
+function subscriptionOf(scope: string): string | undefined {
+  return /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1]?.toLowerCase();
+}
+
+/** Role guids the caller holds at the scope or above it. */
+export function rbacRolesAt(world: World, caller: Caller, scope: string): Set<string> {
+  return new Set(
+    world.store.rbac
+      .filter((a) => a.principalId === caller.principalId && covers(a.scope, scope))
+      .map((a) => a.roleDefinitionGuid),
+  );
+}
+
+export function hasRbacRead(world: World, caller: Caller, scope: string): boolean {
+  return rbacRolesAt(world, caller, scope).size > 0;
+}
+
+function roleDefinitionIdAt(scope: string, guid: string): string {
+  const sub = subscriptionOf(scope);
+  return sub
+    ? `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`
+    : `/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
+
+function assignmentJson(a: RbacAssignment): Record<string, unknown> {
+  return {
+    properties: {
+      roleDefinitionId: roleDefinitionIdAt(a.scope, a.roleDefinitionGuid),
+      principalId: a.principalId,
+      principalType: a.principalType,
+      scope: a.scope,
+      condition: null,
+      conditionVersion: null,
+      createdOn: a.createdOn,
+      updatedOn: a.createdOn,
+      createdBy: a.createdBy,
+      updatedBy: a.createdBy,
+      delegatedManagedIdentityResourceId: null,
+      description: a.description,
+    },
+    id: `${a.scope === "/" ? "" : a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`,
+    type: "Microsoft.Authorization/roleAssignments",
+    name: a.name,
+  };
+}
+
+function definitionJson(scope: string, r: BuiltInRole): Record<string, unknown> {
+  return {
+    properties: {
+      roleName: r.roleName,
+      type: "BuiltInRole",
+      description: r.description,
+      assignableScopes: ["/"],
+      permissions: [
+        { actions: r.actions, notActions: r.notActions ?? [], dataActions: [], notDataActions: [] },
+      ],
+      createdOn: "2015-02-02T21:55:09.8806423Z",
+      updatedOn: "2024-01-01T00:00:00.0000000Z",
+      createdBy: null,
+      updatedBy: null,
+    },
+    id: roleDefinitionIdAt(scope, r.guid),
+    type: "Microsoft.Authorization/roleDefinitions",
+    name: r.guid,
+  };
+}
+
+function scopeExists(world: World, caller: Caller, scope: string): boolean {
+  if (scope === "/") return true;
+  const sub = subscriptionOf(scope);
+  if (!sub) return false;
+  const s = world.store.subscriptions.get(sub);
+  return !!s && s.tenantId === caller.tenant.id;
+}
+
+type FilterFn = (a: RbacAssignment, scope: string) => boolean;
+
+function parseAssignmentFilter(filter: string | null): FilterFn | string {
+  if (!filter) return (a, scope) => covers(a.scope, scope) || covers(scope, a.scope);
+  const clauses = filter.split(/\s+and\s+/i).map((c) => c.trim());
+  const fns: FilterFn[] = [];
+  let atScope = false;
+  for (const c of clauses) {
+    let m: RegExpExecArray | null;
+    if (/^atScope\(\)$/i.test(c)) atScope = true;
+    else if ((m = /^principalId\s+eq\s+'([0-9a-f-]{36})'$/i.exec(c))) {
+      const id = m[1]!.toLowerCase();
+      fns.push((a) => a.principalId === id);
+    } else if ((m = /^assignedTo\('([0-9a-f-]{36})'\)$/i.exec(c))) {
+      const id = m[1]!.toLowerCase();
+      fns.push((a) => a.principalId === id);
+    } else
+      return `The filter '${filter}' is not supported. Supported filters are either 'atScope()' or 'principalId eq '{value}'' or 'assignedTo('{value}')'.`;
+  }
+  return (a, scope) =>
+    (atScope ? covers(a.scope, scope) : covers(a.scope, scope) || covers(scope, a.scope)) &&
+    fns.every((f) => f(a, scope));
+}
+
+function listAssignments(world: World, ctx: Ctx, caller: Caller, scope: string): void {
+  ctx.route = "GET {scope}/providers/Microsoft.Authorization/roleAssignments";
+  if (
+    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+      namespace: "Microsoft.Authorization",
+      type: "roleAssignments",
+    })
+  )
+    return;
+  if (!scopeExists(world, caller, scope))
+    return armError(
+      ctx,
+      404,
+      "SubscriptionNotFound",
+      `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
+    );
+  if (!hasRbacRead(world, caller, scope)) {
+    return armError(
+      ctx,
+      403,
+      "AuthorizationFailed",
+      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    );
+  }
+  const filter = parseAssignmentFilter(ctx.url.searchParams.get("$filter"));
+  if (typeof filter === "string") return armError(ctx, 400, "UnsupportedQuery", filter);
+  const items = world.store.rbac
+    .filter((a) => a.tenantId === caller.tenant.id && filter(a, scope))
+    .map(assignmentJson);
+  armJson(ctx, 200, armPage(world, ctx, items, caller.tenant.settings.armPageSize));
+}
+
+function getAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, name: string): void {
+  ctx.route = "GET {scope}/providers/Microsoft.Authorization/roleAssignments/{name}";
+  if (
+    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+      namespace: "Microsoft.Authorization",
+      type: "roleAssignments",
+    })
+  )
+    return;
+  if (!hasRbacRead(world, caller, scope)) {
+    return armError(
+      ctx,
+      403,
+      "AuthorizationFailed",
+      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    );
+  }
+  const a = world.store.rbac.find(
+    (x) => x.name === name.toLowerCase() && x.scope.toLowerCase() === scope.toLowerCase(),
+  );
+  if (!a) return armError(ctx, 404, "RoleAssignmentNotFound", `The role assignment '${name}' is not found.`);
+  armJson(ctx, 200, assignmentJson(a));
+}
+
+function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, name: string): void {
+  ctx.route = "PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{name}";
+  if (
+    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+      namespace: "Microsoft.Authorization",
+      type: "roleAssignments",
+    })
+  )
+    return;
+  if (!isGuid(name))
+    return armError(
+      ctx,
+      400,
+      "InvalidRoleAssignmentId",
+      `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`,
+    );
+  if (!scopeExists(world, caller, scope))
+    return armError(
+      ctx,
+      404,
+      "SubscriptionNotFound",
+      `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
+    );
+  const roles = rbacRolesAt(world, caller, scope);
+  if (!WRITERS.some((w) => roles.has(w))) {
+    return armError(
+      ctx,
+      403,
+      "AuthorizationFailed",
+      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '${scope}/providers/Microsoft.Authorization/roleAssignments/${name}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    );
+  }
+  const parsed = readArmBody(ctx);
+  if (!parsed.ok) return;
+  const props =
+    isObject(parsed.value) && isObject(parsed.value.properties) ? parsed.value.properties : undefined;
+  if (!props || typeof props.roleDefinitionId !== "string" || typeof props.principalId !== "string") {
+    return armError(
+      ctx,
+      400,
+      "InvalidRequestContent",
+      "The request content was invalid: properties.roleDefinitionId and properties.principalId are required.",
+    );
+  }
+  const roleGuid = props.roleDefinitionId.split("/").pop() ?? "";
+  const role = builtInRole(roleGuid);
+  if (!role || !isGuid(roleGuid))
+    return armError(
+      ctx,
+      400,
+      "RoleDefinitionDoesNotExist",
+      `The specified role definition with ID '${roleGuid}' does not exist.`,
+    );
+  const principalId = props.principalId.toLowerCase();
+  const user = world.store.users.get(principalId);
+  const sp = world.store.servicePrincipals.get(principalId);
+  const t = now(world);
+  const visible =
+    (user && user.tenantId === caller.tenant.id) ||
+    (sp && sp.tenantId === caller.tenant.id && t >= sp.replicatedAt);
+  const exists = (user && user.tenantId === caller.tenant.id) || (sp && sp.tenantId === caller.tenant.id);
+  // ARM skips the directory lookup when principalType is given, which is how callers ride out replication.
+  if (!exists || (!visible && typeof props.principalType !== "string")) {
+    return armError(
+      ctx,
+      400,
+      "PrincipalNotFound",
+      `Principal ${principalId.replace(/-/g, "")} does not exist in the directory ${caller.tenant.id}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
+    );
+  }
+  const existingByName = world.store.rbac.find((a) => a.name === name.toLowerCase());
+  const same = world.store.rbac.find(
+    (a) =>
+      a.principalId === principalId &&
+      a.roleDefinitionGuid === role.guid &&
+      a.scope.toLowerCase() === scope.toLowerCase(),
+  );
+  if (
+    existingByName &&
+    (existingByName.principalId !== principalId || existingByName.roleDefinitionGuid !== role.guid)
+  ) {
+    return armError(
+      ctx,
+      400,
+      "RoleAssignmentUpdateNotPermitted",
+      "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+    );
+  }
+  if (existingByName) return armJson(ctx, 201, assignmentJson(existingByName));
+  if (same) return armError(ctx, 409, "RoleAssignmentExists", "The role assignment already exists.");
+  const a: RbacAssignment = {
+    name: name.toLowerCase(),
+    scope,
+    roleDefinitionGuid: role.guid,
+    principalId,
+    principalType:
+      typeof props.principalType === "string" ? props.principalType : user ? "User" : "ServicePrincipal",
+    tenantId: caller.tenant.id,
+    createdOn: new Date(t).toISOString(),
+    createdBy: caller.principalId,
+    description: typeof props.description === "string" ? props.description : null,
+  };
+  world.store.rbac.push(a);
+  world.store.countCreated(caller.tenant.id, "rbacRoleAssignments");
+  armJson(ctx, 201, assignmentJson(a));
+}
+
+function deleteAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, name: string): void {
+  ctx.route = "DELETE {scope}/providers/Microsoft.Authorization/roleAssignments/{name}";
+  if (
+    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+      namespace: "Microsoft.Authorization",
+      type: "roleAssignments",
+    })
+  )
+    return;
+  const roles = rbacRolesAt(world, caller, scope);
+  if (!WRITERS.some((w) => roles.has(w))) {
+    return armError(
+      ctx,
+      403,
+      "AuthorizationFailed",
+      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/delete' over scope '${scope}/providers/Microsoft.Authorization/roleAssignments/${name}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    );
+  }
+  const index = world.store.rbac.findIndex(
+    (x) => x.name === name.toLowerCase() && x.scope.toLowerCase() === scope.toLowerCase(),
+  );
+  if (index < 0) return send(ctx, 204, "");
+  const [removed] = world.store.rbac.splice(index, 1);
+  armJson(ctx, 200, assignmentJson(removed!));
+}
+
+function roleDefinitions(world: World, ctx: Ctx, caller: Caller, scope: string, id?: string): void {
+  ctx.route = id
+    ? "GET {scope}/providers/Microsoft.Authorization/roleDefinitions/{id}"
+    : "GET {scope}/providers/Microsoft.Authorization/roleDefinitions";
+  if (
+    !apiVersion(ctx, API_VERSIONS.roleDefinitions, {
+      namespace: "Microsoft.Authorization",
+      type: "roleDefinitions",
+    })
+  )
+    return;
+  if (!scopeExists(world, caller, scope))
+    return armError(
+      ctx,
+      404,
+      "SubscriptionNotFound",
+      `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
+    );
+  if (id) {
+    const role = builtInRole(id);
+    if (!role || !isGuid(id))
+      return armError(
+        ctx,
+        404,
+        "RoleDefinitionDoesNotExist",
+        `The specified role definition with ID '${id}' does not exist.`,
+      );
+    return armJson(ctx, 200, definitionJson(scope, role));
+  }
+  const filter = ctx.url.searchParams.get("$filter");
+  let roles = BUILT_IN_ROLES;
+  if (filter) {
+    const byName = /^roleName\s+eq\s+'(.+)'$/i.exec(filter.trim());
+    const byType = /^type\s+eq\s+'(BuiltInRole|CustomRole)'$/i.exec(filter.trim());
+    if (byName) roles = roles.filter((r) => r.roleName.toLowerCase() === byName[1]!.toLowerCase());
+    else if (byType) roles = byType[1]!.toLowerCase() === "builtinrole" ? roles : [];
+    else return armError(ctx, 400, "UnsupportedQuery", `The filter '${filter}' is not supported.`);
+  }
+  armJson(ctx, 200, { value: roles.map((r) => definitionJson(scope, r)) });
+}
+
+/** Routes for {scope}/providers/Microsoft.Authorization/...; rest starts after "Microsoft.Authorization". */
+export function handleRbac(world: World, ctx: Ctx, caller: Caller, scope: string, rest: string[]): boolean {
+  const [kind, name, ...more] = rest;
+  if (more.length > 0) return false;
+  const k = kind?.toLowerCase();
+  const m = ctx.method;
+  if (k === "roleassignments") {
+    if (!name && m === "GET") listAssignments(world, ctx, caller, scope);
+    else if (name && m === "GET") getAssignment(world, ctx, caller, scope, name);
+    else if (name && m === "PUT") putAssignment(world, ctx, caller, scope, name);
+    else if (name && m === "DELETE") deleteAssignment(world, ctx, caller, scope, name);
+    else return false;
+    return true;
+  }
+  if (k === "roledefinitions" && m === "GET") {
+    roleDefinitions(world, ctx, caller, scope, name);
+    return true;
+  }
+  return false;
+}

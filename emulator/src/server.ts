@@ -1,0 +1,304 @@
+/**
+ * The emulator's HTTPS server: one port on 127.0.0.1 with Entra at the root, Graph under /graph, ARM under
+ * /arm and the control API under /_emulator. Tests start it in-process with startEmulator({ port: 0 }).
+ */
+import fs from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+import { handleArm } from "./arm/arm";
+import { ensureCa, serverSpkiSha256 } from "./ca";
+import { registerClient, type ClientRegistration } from "./clients";
+import { handleControl, type ControlContext } from "./control";
+import { tokenError } from "./entra/errors";
+import { handleEntra } from "./entra/entra";
+import { defaultCode, defaultMessage, Faults, type Fault } from "./faults";
+import { graphError } from "./graph/common";
+import { handleGraph } from "./graph/graph";
+import { decodeSegments, header, newRequestId, send, sendHtml, type Ctx, type Service } from "./http";
+import { indexPage } from "./index-page";
+import { loadSigningKeys, peekClaims } from "./keys";
+import { seedScenario, type ScenarioSpec, type SeedResult } from "./scenario";
+import type { DelayProfile } from "./settings";
+import { Store } from "./store";
+import type { World } from "./world";
+import { armError, armHeaders } from "./arm/common";
+import { graphHeaders } from "./graph/common";
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. Default 8443. */
+  port?: number;
+  /** Holds the CA, server certificate and token keys. Default .data/emulator (or EMULATOR_DATA_DIR). */
+  dataDir?: string;
+  /** Control API on /_emulator; default true. */
+  control?: boolean;
+  /** Delay profile for tenants that do not name one; default "demo". */
+  delays?: DelayProfile;
+  /** Seed a scenario at start: a spec, or "contoso" for the demo preset with fixed ids. */
+  scenario?: ScenarioSpec | "contoso";
+  /** Register client apps at start (the portal's own app). */
+  clients?: ClientRegistration[];
+  /** Log each request to stderr. */
+  log?: boolean;
+}
+
+export interface RunningEmulator {
+  baseUrl: string;
+  port: number;
+  host: string;
+  caPath: string;
+  /** For Chromium: --ignore-certificate-errors-spki-list=<this>. */
+  spkiSha256: string;
+  dataDir: string;
+  seeded?: SeedResult;
+  world: World;
+  faults: Faults;
+  seed(spec: ScenarioSpec): SeedResult;
+  registerClient(reg: ClientRegistration): { clientId: string; clientSecret: string };
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 2 * 1024 * 1024;
+
+function serviceOf(first: string | undefined): Service {
+  if (first === undefined) return "index";
+  if (first === "graph") return "graph";
+  if (first === "arm") return "arm";
+  if (first === "_emulator") return "control";
+  return "entra";
+}
+
+function faultTenant(world: World, ctx: Ctx): string | undefined {
+  if (ctx.service === "graph" || ctx.service === "arm") {
+    const token = /^Bearer\s+(.+)$/i.exec(header(ctx, "authorization") ?? "")?.[1];
+    const tid = token ? peekClaims(token)?.tid : undefined;
+    return typeof tid === "string" ? tid.toLowerCase() : undefined;
+  }
+  const seg = ctx.segments[0];
+  return seg ? world.store.tenantByIdOrDomain(seg)?.id : undefined;
+}
+
+function answerFault(world: World, ctx: Ctx, fault: Fault): void {
+  const status = fault.status!;
+  const headers: Record<string, string> = { ...(fault.headers ?? {}) };
+  if (fault.retryAfter !== undefined) {
+    headers["Retry-After"] = String(fault.retryAfter);
+    // Cost Management's throttling answers name the exhausted quota in its own headers.
+    if (status === 429 && /costmanagement/i.test(ctx.url.pathname)) {
+      for (const q of ["qpu", "entity", "tenant", "clienttype"]) {
+        headers[`x-ms-ratelimit-microsoft.costmanagement-${q}-retry-after`] ??=
+          q === "qpu" || q === "entity" ? String(fault.retryAfter) : "0";
+      }
+    }
+  }
+  ctx.route = `${ctx.method} (fault)`;
+  if (fault.body !== undefined)
+    return send(
+      ctx,
+      status,
+      fault.body,
+      typeof fault.body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+      headers,
+    );
+  const code = fault.code ?? defaultCode(status);
+  const message = fault.message ?? defaultMessage(status);
+  if (ctx.service === "graph") {
+    graphHeaders(ctx);
+    return graphError(ctx, status, code, message, headers);
+  }
+  if (ctx.service === "arm") {
+    armHeaders(ctx);
+    return armError(ctx, status, code, message, headers);
+  }
+  const aadsts = /^\d+$/.test(code) ? Number(code) : status >= 500 ? 90033 : 90000;
+  for (const [k, v] of Object.entries(headers)) ctx.extraHeaders[k] = v;
+  return tokenError(
+    world,
+    ctx,
+    /^\d+$/.test(code) ? (status >= 500 ? "temporarily_unavailable" : "invalid_request") : code,
+    aadsts,
+    message,
+    status,
+  );
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const dataDir = path.resolve(options.dataDir ?? process.env.EMULATOR_DATA_DIR ?? ".data/emulator");
+  const ca = ensureCa(dataDir);
+  const keys = loadSigningKeys(dataDir);
+  const world: World = {
+    store: new Store(),
+    keys,
+    baseUrl: "",
+    host: "",
+    defaultProfile: options.delays ?? "demo",
+    flows: new Map(),
+    codes: new Map(),
+    revokedRefreshTokens: new Set(),
+    clockOffsetMs: 0,
+  };
+  const faults = new Faults();
+  const spkiSha256 = serverSpkiSha256(ca);
+  const control: ControlContext = { world, faults, caPath: ca.caCertPath, spkiSha256 };
+  const controlEnabled = options.control !== false;
+
+  const server = https.createServer(
+    { key: fs.readFileSync(ca.serverKeyPath), cert: fs.readFileSync(ca.serverCertPath) },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let aborted = false;
+      req.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY && !aborted) {
+          aborted = true;
+          res.statusCode = 413;
+          res.end();
+          req.destroy();
+        } else chunks.push(chunk);
+      });
+      req.on("end", () => {
+        if (aborted) return;
+        void dispatch(req, res, Buffer.concat(chunks));
+      });
+    },
+  );
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> {
+    const url = new URL(req.url ?? "/", world.baseUrl);
+    const segments = decodeSegments(url.pathname);
+    const ctx: Ctx = {
+      req,
+      res,
+      method: (req.method ?? "GET").toUpperCase(),
+      url,
+      segments,
+      rawBody,
+      service: serviceOf(segments[0]),
+      requestId: newRequestId(),
+      extraHeaders: {},
+    };
+    if (ctx.service === "entra") {
+      ctx.extraHeaders["x-ms-request-id"] = ctx.requestId;
+      ctx.extraHeaders["x-ms-ests-server"] = "2.1.emulator";
+      const clientRequestId = header(ctx, "client-request-id");
+      if (clientRequestId) ctx.extraHeaders["client-request-id"] = clientRequestId;
+    }
+    res.on("finish", () => {
+      if (ctx.service === "control" || ctx.service === "index") return;
+      const record = {
+        time: new Date().toISOString(),
+        service: ctx.service as "entra" | "graph" | "arm",
+        method: ctx.method,
+        route: ctx.route ?? `${ctx.method} ${url.pathname}`,
+        path: url.pathname,
+        status: res.statusCode,
+        tenantId: ctx.tenantId,
+      };
+      world.store.logRequest(ctx.tenantId, record);
+      if (options.log)
+        process.stderr.write(
+          `${record.time} ${record.status} ${ctx.method} ${url.pathname}${ctx.tenantId ? ` [${ctx.tenantId}]` : ""}\n`,
+        );
+    });
+    try {
+      if (ctx.service === "control") {
+        if (!controlEnabled)
+          return send(ctx, 404, { error: { message: "The control API is disabled (--no-control)." } });
+        return handleControl(control, ctx);
+      }
+      if (ctx.service === "index") {
+        if (ctx.method !== "GET") return send(ctx, 405, "");
+        return sendHtml(ctx, 200, indexPage(world, ca.caCertPath, controlEnabled));
+      }
+      if (segments[0] === "favicon.ico") return send(ctx, 204, "");
+      const fault = faults.take(ctx.method, url.pathname, `/${segments.join("/")}`, faultTenant(world, ctx));
+      if (fault) {
+        ctx.tenantId = faultTenant(world, ctx);
+        if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+        if (fault.drop) {
+          req.socket.destroy();
+          return;
+        }
+        if (fault.status !== undefined) return answerFault(world, ctx, fault);
+      }
+      if (ctx.service === "graph") return handleGraph(world, ctx);
+      if (ctx.service === "arm") return handleArm(world, ctx);
+      if (!handleEntra(world, ctx)) {
+        ctx.route = `${ctx.method} (unknown)`;
+        send(ctx, 404, {
+          error: "not_found",
+          error_description: `No Entra, Graph or ARM route for ${ctx.method} ${url.pathname}. Graph lives under /graph and ARM under /arm.`,
+        });
+      }
+    } catch (err) {
+      process.stderr.write(
+        `emulator: ${ctx.method} ${url.pathname} failed: ${(err as Error).stack ?? String(err)}\n`,
+      );
+      if (ctx.service === "graph")
+        return graphError(
+          ctx,
+          500,
+          "InternalServerError",
+          "An internal server error occurred in the emulator.",
+        );
+      if (ctx.service === "arm")
+        return armError(
+          ctx,
+          500,
+          "InternalServerError",
+          "An internal server error occurred in the emulator.",
+        );
+      send(ctx, 500, {
+        error: "server_error",
+        error_description: "An internal error occurred in the emulator.",
+      });
+    }
+  }
+
+  const port = options.port ?? 8443;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  world.host = `127.0.0.1:${actualPort}`;
+  world.baseUrl = `https://${world.host}`;
+
+  for (const reg of options.clients ?? []) registerClient(world, reg);
+  let seeded: SeedResult | undefined;
+  if (options.scenario) {
+    seeded = seedScenario(
+      world,
+      options.scenario === "contoso" ? { preset: "contoso", fixedIds: true } : options.scenario,
+    );
+    control.seeded = seeded;
+  }
+
+  return {
+    baseUrl: world.baseUrl,
+    port: actualPort,
+    host: world.host,
+    caPath: ca.caCertPath,
+    spkiSha256,
+    dataDir,
+    seeded,
+    world,
+    faults,
+    seed: (spec) => seedScenario(world, spec),
+    registerClient: (reg) => {
+      const c = registerClient(world, reg);
+      return { clientId: c.clientId, clientSecret: c.clientSecret };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

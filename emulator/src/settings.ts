@@ -1,0 +1,191 @@
+/**
+ * Per-tenant behaviour: eventual-consistency delays, long-running-operation odds, and switches for the
+ * behaviours Microsoft does not document (marked UNVERIFIED in azure-api.md), so tests can play either.
+ */
+
+export type DelayProfile = "test" | "demo" | "real";
+
+export interface Delays {
+  /** After POST /applications: until the app's service principal can be created and the app can sign in. */
+  appReplicationMs: number;
+  /** After addPassword: until Entra accepts the new secret (before that: AADSTS7000215). */
+  secretActivationMs: number;
+  /** After a service principal is created: until Microsoft.Billing can see it as a principal. */
+  billingPrincipalReplicationMs: number;
+  /** After a billing role assignment is created: until the principal's reads are allowed. */
+  billingRolePropagationMs: number;
+}
+
+export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
+  test: {
+    appReplicationMs: 1000,
+    secretActivationMs: 1500,
+    billingPrincipalReplicationMs: 1000,
+    billingRolePropagationMs: 1000,
+  },
+  demo: {
+    appReplicationMs: 3000,
+    secretActivationMs: 4000,
+    billingPrincipalReplicationMs: 3000,
+    billingRolePropagationMs: 3000,
+  },
+  // Observed in public reports: seconds for secrets, up to minutes for principals and billing roles.
+  real: {
+    appReplicationMs: 45_000,
+    secretActivationMs: 15_000,
+    billingPrincipalReplicationMs: 120_000,
+    billingRolePropagationMs: 300_000,
+  },
+};
+
+export interface LroSettings {
+  /** Chance (0..1) that createBillingRoleAssignment answers 202 + Location instead of 200. */
+  probability: number;
+  /** How many polls of the Location answer 202 before the 200 with the assignment. */
+  polls: number;
+  retryAfterSeconds: number;
+}
+
+export const LRO_DEFAULTS: Record<DelayProfile, LroSettings> = {
+  test: { probability: 0, polls: 1, retryAfterSeconds: 1 },
+  demo: { probability: 0.5, polls: 2, retryAfterSeconds: 2 },
+  real: { probability: 0.5, polls: 3, retryAfterSeconds: 5 },
+};
+
+export interface AppManagementPolicy {
+  /** true: the tenant forbids new client secrets (passwordAddition restriction). */
+  blockPasswordAddition: boolean;
+  /** ISO-8601 duration (for example P180D) for the passwordLifetime restriction; null for none. */
+  passwordMaxLifetime: string | null;
+  /** UNVERIFIED error shape of a policy refusal: status and codes are switchable. */
+  errorStatus: number;
+  lifetimeErrorCode: string;
+  additionErrorCode: string;
+}
+
+export interface ErrorChoice {
+  status: number;
+  code: string;
+}
+
+export interface TenantSettings {
+  delayProfile: DelayProfile;
+  delays: Delays;
+  lro: LroSettings;
+  tokenLifetimeSeconds: number;
+  graphPageSize: number;
+  armPageSize: number;
+  /** Graph's default signInAudience for POST /applications without one (UNVERIFIED). */
+  defaultSignInAudience: string;
+  /** Second createBillingRoleAssignment for the same principal and role (UNVERIFIED). */
+  duplicateBillingAssignment: "return-existing" | "conflict";
+  /** Cost query with nothing spent: 200 with no rows, or 204 (both appear in the spec). */
+  emptyCostResponse: "empty-rows" | "204";
+  /** Billing's answer for a principal it cannot see yet (UNVERIFIED). */
+  billingPrincipalNotFound: ErrorChoice;
+  /** Billing's answer for a principal outside the primary billing tenant (UNVERIFIED). */
+  billingForeignTenant: ErrorChoice;
+  /** Billing's answer when the caller may not assign roles (UNVERIFIED). */
+  billingAuthorizationFailed: ErrorChoice;
+  /** Graph docs: a non-admin owner needs Application Developer to create the SP of a single-tenant app. */
+  regularUsersMayCreateServicePrincipals: boolean;
+  /** Cost Management throttling per scope and minute (0 = off); Microsoft cites about 4 for app tokens. */
+  costQueryLimitPerMinute: number;
+  /** Rows per page of a cost query before nextLink (Cost Management pages at 1000 by default). */
+  costPageSize: number;
+  /**
+   * Cost Management's answer to a caller without billing access. Default: ARM's 403 AuthorizationFailed;
+   * {status: 401, code: "401"} plays the "No claims present for the caller in the system" answer seen in
+   * public reports right after a role assignment.
+   */
+  costForbidden: ErrorChoice;
+}
+
+export function defaultSettings(profile: DelayProfile): TenantSettings {
+  return {
+    delayProfile: profile,
+    delays: { ...DELAY_PROFILES[profile] },
+    lro: { ...LRO_DEFAULTS[profile] },
+    tokenLifetimeSeconds: 3599,
+    graphPageSize: 100,
+    armPageSize: 100,
+    defaultSignInAudience: "AzureADMyOrg",
+    duplicateBillingAssignment: "return-existing",
+    emptyCostResponse: "empty-rows",
+    billingPrincipalNotFound: { status: 400, code: "PrincipalNotFound" },
+    billingForeignTenant: { status: 400, code: "InvalidPrincipalTenant" },
+    billingAuthorizationFailed: { status: 403, code: "AuthorizationFailed" },
+    regularUsersMayCreateServicePrincipals: false,
+    costQueryLimitPerMinute: 0,
+    costPageSize: 1000,
+    costForbidden: { status: 403, code: "AuthorizationFailed" },
+  };
+}
+
+export function defaultAppManagementPolicy(): AppManagementPolicy {
+  return {
+    blockPasswordAddition: false,
+    passwordMaxLifetime: null,
+    errorStatus: 400,
+    lifetimeErrorCode: "CredentialInvalidLifetimeAsPerAppPolicy",
+    additionErrorCode: "CredentialTypeNotAllowedAsPerAppPolicy",
+  };
+}
+
+/** Parses ISO-8601 durations (P180D, P1Y, PT12H) into milliseconds; months count 30 days. */
+export function durationMs(iso: string): number | undefined {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(
+    iso,
+  );
+  if (!m || iso === "P" || iso.endsWith("T")) return undefined;
+  const n = (i: number) => Number(m[i] ?? 0);
+  const days = n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4);
+  return ((days * 24 + n(5)) * 60 + n(6)) * 60_000 + n(7) * 1000;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type TenantSettingsPatch = DeepPartial<TenantSettings>;
+
+/**
+ * Applies a partial settings object, checking names and types so a typo in a test fails loudly. A new
+ * delayProfile resets delays and lro to that profile before explicit values apply.
+ */
+export function applySettings(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {
+  const next: TenantSettings = structuredClone(current);
+  if (patch.delayProfile !== undefined) {
+    if (!(patch.delayProfile in DELAY_PROFILES))
+      throw new Error(`Unknown delay profile '${patch.delayProfile}'`);
+    next.delayProfile = patch.delayProfile;
+    next.delays = { ...DELAY_PROFILES[patch.delayProfile] };
+    next.lro = { ...LRO_DEFAULTS[patch.delayProfile] };
+  }
+  const target = next as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === "delayProfile" || value === undefined) continue;
+    if (!(key in target)) throw new Error(`Unknown setting '${key}'`);
+    const current = target[key];
+    if (current && typeof current === "object") {
+      if (!value || typeof value !== "object") throw new Error(`Setting '${key}' must be an object`);
+      const inner = current as Record<string, unknown>;
+      for (const [k, v] of Object.entries(value)) {
+        if (!(k in inner)) throw new Error(`Unknown setting '${key}.${k}'`);
+        if (typeof v !== typeof inner[k])
+          throw new Error(`Setting '${key}.${k}' must be a ${typeof inner[k]}`);
+        inner[k] = v;
+      }
+    } else {
+      if (typeof value !== typeof current) throw new Error(`Setting '${key}' must be a ${typeof current}`);
+      target[key] = value;
+    }
+  }
+  if (next.tokenLifetimeSeconds < 1) throw new Error("tokenLifetimeSeconds must be at least 1");
+  if (next.graphPageSize < 1 || next.armPageSize < 1 || next.costPageSize < 1)
+    throw new Error("page sizes must be at least 1");
+  if (next.lro.probability < 0 || next.lro.probability > 1)
+    throw new Error("lro.probability must be between 0 and 1");
+  if (!["return-existing", "conflict"].includes(next.duplicateBillingAssignment))
+    throw new Error("duplicateBillingAssignment must be 'return-existing' or 'conflict'");
+  if (!["empty-rows", "204"].includes(next.emptyCostResponse))
+    throw new Error("emptyCostResponse must be 'empty-rows' or '204'");
+  return next;
+}

@@ -1,0 +1,322 @@
+/**
+ * The emulator's in-memory world. Scenarios seed tenants into it; many tenants coexist so parallel tests
+ * never need a global reset. Billing accounts are global (they belong to no tenant, only name a primary
+ * billing tenant), as in Azure.
+ */
+import { defaultAppManagementPolicy, type AppManagementPolicy, type TenantSettings } from "./settings";
+
+export const DIRECTORY_ROLES = {
+  "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
+  "Application Administrator": "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+  "Cloud Application Administrator": "158c047a-c907-4556-b7ef-446551a6b5f7",
+  "Application Developer": "cf1c38e5-3621-4004-a7cb-879624dced7c",
+  "Privileged Role Administrator": "e8611ab8-c189-46e8-94e1-60213ab1f814",
+  "Billing Administrator": "b0f54661-2d74-4c50-afa3-1ec803f12efe",
+  "Global Reader": "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+} as const;
+export type DirectoryRole = keyof typeof DIRECTORY_ROLES;
+/** Every user's token carries the "User" template in wids, as Entra does. */
+export const USER_ROLE_TEMPLATE = "b79fbf4d-3ef9-4689-8143-76b194e85509";
+
+export interface Tenant {
+  id: string;
+  displayName: string;
+  domain: string;
+  seededAt: number;
+  seq: number;
+  allowedToCreateApps: boolean;
+  appManagementPolicy: AppManagementPolicy;
+  settings: TenantSettings;
+  /** Access tokens issued at or before this time (epoch s) are treated as expired: the "expire tokens" switch. */
+  tokensExpiredAt?: number;
+  countryCode: string;
+}
+
+export interface User {
+  id: string;
+  tenantId: string;
+  key: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  roles: DirectoryRole[];
+  /** A Global Administrator who elevated access on the tenant's MCA billing accounts. */
+  billingElevated: boolean;
+  jobTitle: string | null;
+}
+
+export interface PasswordCredential {
+  keyId: string;
+  displayName: string | null;
+  hint: string;
+  startDateTime: string;
+  endDateTime: string;
+  customKeyIdentifier: null;
+  secretText: string;
+  /** When Entra starts accepting it (epoch ms): addPassword + secretActivationMs. */
+  activeAt: number;
+}
+
+export interface Application {
+  id: string;
+  appId: string;
+  tenantId: string;
+  displayName: string;
+  uniqueName: string | null;
+  signInAudience: string;
+  createdDateTime: string;
+  createdAt: number;
+  /** When it is visible outside Graph's write replica (SP creation, sign-in): epoch ms. */
+  replicatedAt: number;
+  ownerIds: string[];
+  passwordCredentials: PasswordCredential[];
+  /** Other writable Graph properties, stored as sent (description, notes, tags, web, ...). */
+  props: Record<string, unknown>;
+}
+
+export interface ServicePrincipal {
+  id: string;
+  appId: string;
+  tenantId: string;
+  appOwnerOrganizationId: string;
+  displayName: string;
+  createdDateTime: string;
+  createdAt: number;
+  replicatedAt: number;
+  billingVisibleAt: number;
+  props: Record<string, unknown>;
+}
+
+/** A multi-tenant client app registered through the control API (the portal's own Entra app). */
+export interface ClientApp {
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+  redirectUris: string[];
+  /** Static (configured) delegated permissions, full form, e.g. https://graph.microsoft.com/User.Read. */
+  permissions: string[];
+}
+
+export interface ConsentGrant {
+  tenantId: string;
+  clientId: string;
+  /** Tenant-wide (admin) consent, canonical scope keys "<resource>|<Scope>". */
+  admin: Set<string>;
+  users: Map<string, Set<string>>;
+}
+
+export interface BillingAccount {
+  name: string;
+  displayName: string;
+  agreementType: string;
+  accountStatus: string;
+  accountType: string;
+  accountSubType: string;
+  primaryBillingTenantId: string;
+  createdAt: string;
+  costs: CostRow[];
+  currency: string;
+}
+
+export interface CostRow {
+  date: string;
+  cost: number;
+  currency: string;
+  resourceGroup: string;
+  serviceName: string;
+  resourceLocation: string;
+  subscriptionId: string | null;
+}
+
+export interface BillingRoleAssignment {
+  name: string;
+  billingAccountName: string;
+  principalId: string;
+  principalTenantId: string;
+  principalType: "User" | "ServicePrincipal" | "Group" | "Unknown";
+  roleDefinitionName: string;
+  createdOn: string;
+  createdByPrincipalId: string;
+  createdByPrincipalTenantId: string;
+  /** Reads by the principal succeed from this time (epoch ms): role propagation. */
+  effectiveAt: number;
+  userEmailAddress: string | null;
+}
+
+export interface PendingOperation {
+  id: string;
+  billingAccountName: string;
+  pollsLeft: number;
+  assignment: BillingRoleAssignment;
+  retryAfterSeconds: number;
+  apiVersion: string;
+  done: boolean;
+  /** Completes on its own at this time (epoch ms) even if nobody polls, as the real operation would. */
+  readyAt: number;
+  /** Tenant whose created-counts record the assignment. */
+  countTenantId: string;
+}
+
+export interface Subscription {
+  subscriptionId: string;
+  tenantId: string;
+  displayName: string;
+  state: string;
+}
+
+export interface RbacAssignment {
+  name: string;
+  scope: string;
+  roleDefinitionGuid: string;
+  principalId: string;
+  principalType: string;
+  tenantId: string;
+  createdOn: string;
+  createdBy: string | null;
+  description: string | null;
+}
+
+export interface RequestRecord {
+  time: string;
+  service: "entra" | "graph" | "arm";
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  tenantId?: string;
+}
+
+export class Store {
+  tenants = new Map<string, Tenant>();
+  users = new Map<string, User>();
+  applications = new Map<string, Application>();
+  servicePrincipals = new Map<string, ServicePrincipal>();
+  clients = new Map<string, ClientApp>();
+  consents = new Map<string, ConsentGrant>();
+  billingAccounts = new Map<string, BillingAccount>();
+  billingAssignments = new Map<string, BillingRoleAssignment[]>();
+  operations = new Map<string, PendingOperation>();
+  subscriptions = new Map<string, Subscription>();
+  rbac: RbacAssignment[] = [];
+  requestLog = new Map<string, RequestRecord[]>();
+  /** Objects ever created per tenant (deleted ones included): the basis of exactly-once assertions. */
+  created = new Map<string, Record<string, number>>();
+  private seq = 0;
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  tenantByIdOrDomain(value: string): Tenant | undefined {
+    const lower = value.toLowerCase();
+    const byId = this.tenants.get(lower);
+    if (byId) return byId;
+    for (const t of this.tenants.values()) if (t.domain.toLowerCase() === lower) return t;
+    return undefined;
+  }
+
+  tenantsInOrder(): Tenant[] {
+    return [...this.tenants.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  usersOf(tenantId: string): User[] {
+    return [...this.users.values()].filter((u) => u.tenantId === tenantId);
+  }
+
+  userByUpn(upn: string): User | undefined {
+    const lower = upn.toLowerCase();
+    for (const u of this.users.values()) if (u.userPrincipalName.toLowerCase() === lower) return u;
+    return undefined;
+  }
+
+  appsOf(tenantId: string): Application[] {
+    return [...this.applications.values()].filter((a) => a.tenantId === tenantId);
+  }
+
+  appByAppId(appId: string): Application | undefined {
+    const lower = appId.toLowerCase();
+    for (const a of this.applications.values()) if (a.appId === lower) return a;
+    return undefined;
+  }
+
+  spsOf(tenantId: string): ServicePrincipal[] {
+    return [...this.servicePrincipals.values()].filter((s) => s.tenantId === tenantId);
+  }
+
+  spByAppId(tenantId: string, appId: string): ServicePrincipal | undefined {
+    const lower = appId.toLowerCase();
+    for (const s of this.servicePrincipals.values())
+      if (s.tenantId === tenantId && s.appId === lower) return s;
+    return undefined;
+  }
+
+  consent(tenantId: string, clientId: string): ConsentGrant {
+    const key = `${tenantId}|${clientId.toLowerCase()}`;
+    let grant = this.consents.get(key);
+    if (!grant) {
+      grant = { tenantId, clientId: clientId.toLowerCase(), admin: new Set(), users: new Map() };
+      this.consents.set(key, grant);
+    }
+    return grant;
+  }
+
+  assignmentsOf(accountName: string): BillingRoleAssignment[] {
+    let list = this.billingAssignments.get(accountName);
+    if (!list) {
+      list = [];
+      this.billingAssignments.set(accountName, list);
+    }
+    return list;
+  }
+
+  countCreated(tenantId: string, kind: string): void {
+    const counts = this.created.get(tenantId) ?? {};
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    this.created.set(tenantId, counts);
+  }
+
+  logRequest(tenantId: string | undefined, record: RequestRecord): void {
+    const key = tenantId ?? "-";
+    const list = this.requestLog.get(key) ?? [];
+    list.push(record);
+    // Keep memory bounded for long demos; counts in state come from this window.
+    if (list.length > 5000) list.splice(0, list.length - 5000);
+    this.requestLog.set(key, list);
+  }
+
+  newTenant(
+    init: Omit<Tenant, "seq" | "appManagementPolicy" | "seededAt"> & {
+      appManagementPolicy?: AppManagementPolicy;
+    },
+  ): Tenant {
+    const tenant: Tenant = {
+      ...init,
+      appManagementPolicy: init.appManagementPolicy ?? defaultAppManagementPolicy(),
+      seededAt: Date.now(),
+      seq: this.nextSeq(),
+    };
+    this.tenants.set(tenant.id, tenant);
+    return tenant;
+  }
+
+  /** Removes a tenant and everything in it, for re-seeding a preset with fixed ids. */
+  removeTenant(tenantId: string): void {
+    this.tenants.delete(tenantId);
+    for (const [id, u] of this.users) if (u.tenantId === tenantId) this.users.delete(id);
+    for (const [id, a] of this.applications) if (a.tenantId === tenantId) this.applications.delete(id);
+    for (const [id, s] of this.servicePrincipals)
+      if (s.tenantId === tenantId) this.servicePrincipals.delete(id);
+    for (const [key, c] of this.consents) if (c.tenantId === tenantId) this.consents.delete(key);
+    for (const [name, acct] of this.billingAccounts) {
+      if (acct.primaryBillingTenantId === tenantId) {
+        this.billingAccounts.delete(name);
+        this.billingAssignments.delete(name);
+      }
+    }
+    for (const [id, s] of this.subscriptions) if (s.tenantId === tenantId) this.subscriptions.delete(id);
+    this.rbac = this.rbac.filter((r) => r.tenantId !== tenantId);
+    this.requestLog.delete(tenantId);
+    this.created.delete(tenantId);
+  }
+}

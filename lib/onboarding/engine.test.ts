@@ -370,6 +370,59 @@ describe("automated onboarding", () => {
     ]);
   });
 
+  it("follows a 202 Accepted role assignment to its end, and reads nothing spent yet as zero", async () => {
+    const tenant = await seed({
+      preset: "contoso",
+      settings: { lro: { probability: 1, polls: 2, retryAfterSeconds: 1 }, emptyCostResponse: "204" },
+      billingAccounts: [
+        {
+          key: "mca",
+          displayName: "Quiet Ltd",
+          agreementType: "MicrosoftCustomerAgreement",
+          roleAssignments: [{ user: "admin", role: "owner" }],
+          costs: false,
+        },
+      ],
+      users: [{ key: "admin", displayName: "Quiet Admin", roles: ["Global Administrator"] }],
+      name: "Quiet",
+    });
+    const actor = await signInAs(tenant, "admin");
+    const { id } = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    await m.engine.queueSteps(actor, id, "remaining");
+    const view = await runToRest(actor, id);
+    expect(view.status).toBe("completed");
+    expect(view.roleAssignmentId).toMatch(/billingRoleAssignments\//);
+    expect(stepOf(view, "verify").outputs).toMatchObject({ amount: 0 });
+    const s = await state(tenant.tenantId);
+    expect(s.billingRoleAssignments.filter((a) => a.principalId === s.servicePrincipals[0]!.id)).toHaveLength(
+      1,
+    );
+  });
+
+  it("warns before connecting a billing account that already has an integration", async () => {
+    const tenant = await seed();
+    const actor = await signInAs(tenant, "admin");
+    const first = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    await m.engine.queueSteps(actor, first.id, "remaining");
+    expect((await runToRest(actor, first.id)).status).toBe("completed");
+
+    const second = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage-2",
+      secretExpiryMonths: 12,
+    });
+    await m.engine.queueSteps(actor, second.id, "billing-account");
+    const view = await runToRest(actor, second.id);
+    const step3 = stepOf(view, "billing-account");
+    expect(step3.status).toBe("needs_attention");
+    expect((step3.error as { message: string }).message).toMatch(/already connected/);
+  });
+
   it("lets only the owner see or run an onboarding", async () => {
     const tenant = await seed();
     const owner = await signInAs(tenant, "admin");

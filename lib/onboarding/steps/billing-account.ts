@@ -4,6 +4,7 @@
  * automatically, several need a person to pick, and every other account says why it cannot be used.
  */
 import type { BillingAccountSummary } from "@/lib/azure/arm";
+import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import type { StepModule } from "@/lib/onboarding/types";
 
 export type BillingAccountChoice = BillingAccountSummary & { usable: boolean; reason: string | null };
@@ -85,6 +86,22 @@ export const billingAccountStep: StepModule = {
 
     if (usable.length === 1) {
       const only = usable[0]!;
+      const connected = (await findIntegrationsForBillingAccount(ctx.onboarding.tenantId, only.name)).filter(
+        (i) => i.onboardingId !== ctx.onboarding.id,
+      );
+      if (connected.length > 0) {
+        return {
+          status: "needs_attention",
+          outputs: { choices },
+          error: {
+            kind: "input",
+            message: `${only.displayName} is already connected by another onboarding.`,
+            action:
+              "Connecting it again makes a second app with its own secret. Choose it below and confirm if that is what you want.",
+            resolution: "choose-billing-account",
+          },
+        };
+      }
       await ctx.save({ billingAccountName: only.name, billingAccountDisplayName: only.displayName });
       return {
         status: "done",

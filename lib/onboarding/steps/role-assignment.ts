@@ -54,15 +54,21 @@ export const roleAssignmentStep: StepModule = {
       }
 
       const roleDefinitionId = await arm.readerRoleDefinitionId(account);
+      // Each attempt looks before it posts: a POST that failed in transit may still have taken effect.
       const created = await whileAzureCatchesUp(
         ctx,
         "Waiting for the new service principal to reach Microsoft's billing system.",
-        () =>
-          arm.createBillingRoleAssignment(
+        async () => {
+          const found = (await arm.listRoleAssignments(account)).find(
+            (a) => a.principalId === principalId && isReader(a.roleDefinitionId),
+          );
+          if (found) return { ...found, requestId: undefined, pending: false };
+          return arm.createBillingRoleAssignment(
             account,
             { principalId, principalTenantId: onboarding.tenantId, roleDefinitionId },
             { maxWaitMs: Math.max(0, ctx.deadline - Date.now()) },
-          ),
+          );
+        },
       ).catch(async (error: unknown) => {
         if (error instanceof AzureCallError) {
           await ctx.audit({

@@ -14,7 +14,7 @@ test("the home page says what the portal does and offers sign-in", async ({ page
   await expect(steps.nth(3)).toContainText("Assign the billing account reader role");
 
   // Demo mode says plainly that Azure is simulated.
-  await expect(page.getByRole("note", { name: "Simulated Azure" })).toContainText("Azure emulator");
+  await expect(page.getByRole("region", { name: "Simulated Azure" })).toContainText("Azure emulator");
 
   const screenshot = await page.screenshot({ fullPage: true, path: testInfo.outputPath("home.png") });
   await testInfo.attach("home", { body: screenshot, contentType: "image/png" });

@@ -124,9 +124,10 @@ async function clientFor(
     system: {
       loggerOptions: {
         piiLoggingEnabled: false,
-        logLevel: LogLevel.Warning,
+        // Warnings are routine here (an app token carries no client_info); errors are worth a line.
+        logLevel: LogLevel.Error,
         loggerCallback: (level, message) => {
-          if (level <= LogLevel.Warning) log.warn({ msal: message.slice(0, 300) }, "msal");
+          if (level <= LogLevel.Error) log.error({ msal: message.slice(0, 300) }, "msal");
         },
       },
     },

@@ -423,6 +423,23 @@ describe("automated onboarding", () => {
     expect((step3.error as { message: string }).message).toMatch(/already connected/);
   });
 
+  it("tells a billing owner who may not register apps which rights step 1 needs, and still finds the account", async () => {
+    const tenant = await seed();
+    await signInAs(tenant, "admin"); // an administrator consents for the organization first
+    const actor = await signInAs(tenant, "billingOwner");
+    const { id } = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    await m.engine.queueSteps(actor, id, "remaining");
+    const view = await runToRest(actor, id);
+    const step1 = stepOf(view, "app-registration");
+    expect(step1.status).toBe("needs_attention");
+    expect((step1.error as { message: string }).message).toMatch(/Application Administrator/);
+    expect(stepOf(view, "billing-account").status).toBe("done");
+    expect((await state(tenant.tenantId)).applications).toHaveLength(0);
+  });
+
   it("lets only the owner see or run an onboarding", async () => {
     const tenant = await seed();
     const owner = await signInAs(tenant, "admin");

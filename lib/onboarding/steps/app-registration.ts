@@ -11,6 +11,16 @@ export function appUniqueName(onboardingId: string) {
   return `mca-connect-${onboardingId}`;
 }
 
+/** Entra's 403 says "Insufficient privileges"; say which rights would do and who has them. */
+function explainPermission(error: unknown): unknown {
+  if (!(error instanceof AzureCallError) || error.kind !== "permission") return error;
+  return new AzureCallError({
+    ...error.toJSON(),
+    message:
+      "Your account may not register applications in this tenant. It needs the Application Administrator, Cloud Application Administrator or Application Developer role, or the tenant must let users register applications.",
+  });
+}
+
 export const appRegistrationStep: StepModule = {
   id: "app-registration",
   async run(ctx) {
@@ -34,7 +44,7 @@ export const appRegistrationStep: StepModule = {
           requestId: (error as AzureCallError).requestId,
           detail: { code: (error as AzureCallError).code },
         });
-        throw error;
+        throw explainPermission(error);
       });
     if (app.id !== ctx.onboarding.applicationObjectId || app.appId !== ctx.onboarding.clientId) {
       await ctx.save({ applicationObjectId: app.id, clientId: app.appId });
@@ -63,7 +73,7 @@ export const appRegistrationStep: StepModule = {
           detail: { code: error.code },
         });
       }
-      throw error;
+      throw explainPermission(error);
     });
     if (sp.id !== ctx.onboarding.servicePrincipalId) await ctx.save({ servicePrincipalId: sp.id });
     if (sp.created) {

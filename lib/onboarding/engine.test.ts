@@ -440,6 +440,59 @@ describe("automated onboarding", () => {
     expect((await state(tenant.tenantId)).applications).toHaveLength(0);
   });
 
+  it("takes over a step whose runner died (a killed server) once its lease expires", async () => {
+    const tenant = await seed();
+    const actor = await signInAs(tenant, "admin");
+    const { id } = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    // Another instance took step 3 and vanished mid-run.
+    await m.db.db.onboardingStep.update({
+      where: { onboardingId_stepId: { onboardingId: id, stepId: "billing-account" } },
+      data: {
+        status: "running",
+        leaseOwner: "dead-instance",
+        leaseExpiresAt: new Date(Date.now() + 60_000),
+        startedAt: new Date(),
+      },
+    });
+    await m.engine.advance(actor, id, { budgetMs: 1_000 });
+    let view = await m.onboardings.getOnboardingOrThrow(actor, id);
+    expect(stepOf(view, "billing-account").status).toBe("running"); // the live lease is respected
+
+    await m.db.db.onboardingStep.update({
+      where: { onboardingId_stepId: { onboardingId: id, stepId: "billing-account" } },
+      data: { leaseExpiresAt: new Date(Date.now() - 1_000) },
+    });
+    view = await runToRest(actor, id);
+    expect(stepOf(view, "billing-account").status).toBe("done");
+  });
+
+  it("never puts the secret in what pages read", async () => {
+    const tenant = await seed();
+    const actor = await signInAs(tenant, "admin");
+    const { id } = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    await m.engine.queueSteps(actor, id, "remaining");
+    await runToRest(actor, id);
+    const row = await m.db.db.onboarding.findUniqueOrThrow({ where: { id } });
+    const secret = m.vault.decryptSecret(
+      { ciphertext: row.secretCiphertext!, keyId: row.secretEncryptionKeyId! },
+      `onboarding-secret:${id}`,
+    );
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    const pageData = JSON.stringify([
+      await m.onboardings.getOnboarding(actor, id),
+      await m.onboardings.listOnboardings(actor),
+      await m.db.db.auditEvent.findMany({ where: { onboardingId: id } }),
+    ]);
+    expect(pageData).not.toContain(secret);
+    expect(pageData).not.toContain(row.secretCiphertext!);
+  });
+
   it("lets only the owner see or run an onboarding", async () => {
     const tenant = await seed();
     const owner = await signInAs(tenant, "admin");

@@ -50,7 +50,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx --no-install tsx scripts/start.ts --demo --no-build --delays test --port ${portalPort} --emulator-port ${emulatorPort} --data-dir .data/e2e --emulator-data-dir .data/emulator-test`,
+    command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --data-dir .data/e2e --emulator-data-dir .data/emulator-test`,
     url: `${portalUrl}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -10,6 +10,7 @@
  *   --emulator-data-dir DIR the emulator's folder, holding its CA (default <data-dir>/emulator)
  *   --delays test|demo|real the emulator's replication delays (default demo)
  *   --no-build              never build (the caller built already)
+ *   --ephemeral             the emulator forgets its state when it stops (tests)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     "emulator-data-dir": { type: "string" },
     delays: { type: "string", default: "demo" },
     "no-build": { type: "boolean", default: false },
+    ephemeral: { type: "boolean", default: false },
   },
 });
 
@@ -74,20 +76,30 @@ function needsBuild(): boolean {
 
 async function waitForEmulator(child: ChildProcess, infoFile: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
+  let lastError = "";
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The Azure emulator exited with code ${child.exitCode}.`);
     try {
       // tsx runs the emulator in a child process, so its pid is not child.pid: the file was removed
       // before the start, so any file present now is this emulator's.
       const info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as { baseUrl: string };
-      const res = await fetch(`${info.baseUrl}/`).catch(() => null);
+      const res = await fetch(`${info.baseUrl}/`).catch((error: unknown) => {
+        lastError =
+          error instanceof Error
+            ? `${error.message} (${String((error as { cause?: unknown }).cause ?? "")})`
+            : String(error);
+        return null;
+      });
       if (res?.ok) return info;
     } catch {
       // Not written yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error("The Azure emulator did not start within a minute.");
+  throw new Error(
+    `The Azure emulator did not answer within a minute${lastError ? `: ${lastError}` : ""}. ` +
+      "Is NODE_EXTRA_CA_CERTS set to its CA (scripts/start.sh does that)?",
+  );
 }
 
 type DemoClient = { clientId: string; clientSecret: string };
@@ -121,6 +133,8 @@ async function startDemoEmulator(publicBaseUrl: string): Promise<Record<string, 
       "contoso",
       "--delays",
       args.delays ?? "demo",
+      // The demo keeps what was created in simulated Azure across restarts, as Azure would.
+      ...(args.ephemeral ? [] : ["--persist"]),
     ],
     { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
   );

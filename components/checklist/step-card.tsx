@@ -3,7 +3,7 @@ import { StatusBadge } from "@/components/checklist/status-badge";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { displayState } from "@/components/checklist/step-state";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
-import type { StepInfo } from "@/lib/onboarding/step-catalog";
+import { stepInfo, type StepInfo } from "@/lib/onboarding/step-catalog";
 
 type StepError = {
   message?: string;
@@ -133,6 +133,9 @@ export function StepCard({
   const state = displayState(step.status, step.error);
   const error = (step.error ?? null) as StepError | null;
   const outputs = (step.outputs ?? {}) as Outputs;
+  const pending = info.needs
+    .filter((need) => onboarding.steps.find((s) => s.stepId === need)?.status !== "done")
+    .map((need) => stepInfo(need).number);
   const dependenciesDone = info.needs.every(
     (need) => onboarding.steps.find((s) => s.stepId === need)?.status === "done",
   );
@@ -168,22 +171,9 @@ export function StepCard({
       {state === "waiting" && error?.message ? (
         <p className="mt-3 text-sm text-sky-900">{error.message}</p>
       ) : null}
-      {state === "queued" && !dependenciesDone ? (
+      {state === "queued" && pending.length > 0 ? (
         <p className="mt-3 text-sm text-slate-600">
-          Starts when step{" "}
-          {info.needs
-            .map(
-              (n) =>
-                ({
-                  "app-registration": 1,
-                  "client-secret": 2,
-                  "billing-account": 3,
-                  "role-assignment": 4,
-                  verify: 5,
-                })[n],
-            )
-            .join(" and ")}{" "}
-          {info.needs.length > 1 ? "are" : "is"} done.
+          Starts when step {pending.join(" and ")} {pending.length > 1 ? "are" : "is"} done.
         </p>
       ) : null}
       {state === "needs_attention" && error ? (

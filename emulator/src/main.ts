@@ -1,7 +1,9 @@
 /**
  * CLI: npx tsx emulator/src/main.ts [--port 8443] [--data-dir DIR] [--no-control] [--delays test|demo|real]
  *   [--seed contoso] [--client-id GUID --client-secret S --redirect-uri URL ... --client-name NAME] [--log]
- * Prints one human line and writes <dataDir>/emulator.json for launchers.
+ *   [--persist]
+ * Prints one human line and writes <dataDir>/emulator.json for launchers. With --persist the state is kept
+ * in <dataDir>/state.json and restored at the next start.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -18,19 +20,21 @@ interface Args {
   seed?: string;
   client?: ClientRegistration;
   log: boolean;
+  persist: boolean;
 }
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`emulator: ${message}\n`);
   process.stderr.write(
     "usage: tsx emulator/src/main.ts [--port N] [--data-dir DIR] [--no-control] [--delays test|demo|real] [--seed contoso]\n" +
-      "       [--client-id GUID] [--client-secret SECRET] [--redirect-uri URL]... [--client-name NAME] [--log]\n",
+      "       [--client-id GUID] [--client-secret SECRET] [--redirect-uri URL]... [--client-name NAME] [--log]\n" +
+      "       [--persist]   keep the state in <data-dir>/state.json and restore it at start\n",
   );
   process.exit(message ? 2 : 0);
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { port: 8443, control: true, delays: "demo", log: false };
+  const args: Args = { port: 8443, control: true, delays: "demo", log: false, persist: false };
   const redirectUris: string[] = [];
   const client: ClientRegistration = {};
   for (let i = 0; i < argv.length; i++) {
@@ -83,6 +87,9 @@ function parseArgs(argv: string[]): Args {
       case "--log":
         args.log = true;
         break;
+      case "--persist":
+        args.persist = true;
+        break;
       case "--help":
       case "-h":
         usage();
@@ -108,6 +115,7 @@ async function main(): Promise<void> {
     scenario: args.seed === "contoso" ? "contoso" : undefined,
     clients: args.client ? [args.client] : [],
     log: args.log,
+    persist: args.persist,
   });
   const infoFile = path.join(emulator.dataDir, "emulator.json");
   const seeded = emulator.seeded
@@ -126,7 +134,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Azure emulator listening on ${emulator.baseUrl}` +
       (emulator.seeded ? ` · demo tenant ${emulator.seeded.displayName} ${emulator.seeded.tenantId}` : "") +
-      ` · CA ${emulator.caPath} · delays ${args.delays}${args.control ? "" : " · control API off"}\n`,
+      ` · CA ${emulator.caPath} · delays ${args.delays}${args.control ? "" : " · control API off"}` +
+      (emulator.state
+        ? ` · state ${emulator.state.restored ? "restored from" : "kept in"} ${emulator.state.file}`
+        : "") +
+      "\n",
   );
   let closing = false;
   const shutdown = (signal: string) => {

@@ -470,6 +470,67 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
   return result;
 }
 
+/**
+ * For a restart with persisted state (--persist): when the scenario names its tenant id (a fixed-id preset
+ * such as the demo's contoso) and that tenant was restored, describe it instead of re-seeding. Re-seeding
+ * would replace the tenant and drop what was made in it since (apps, service principals, secrets, role
+ * assignments, consents). What a fresh seed would renew is renewed: generated costs end today, and a
+ * different delay profile (--delays) resets the tenant's delays. Undefined when there is nothing to resume.
+ */
+export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | undefined {
+  const spec: ScenarioSpec =
+    input.preset === "contoso" ? { ...contosoSpec(!!input.fixedIds), ...withoutPreset(input) } : input;
+  const store = world.store;
+  const tenant = spec.tenantId ? store.tenants.get(spec.tenantId.toLowerCase()) : undefined;
+  if (!tenant) return undefined;
+  const profile = spec.settings?.delayProfile ?? spec.delayProfile ?? world.defaultProfile;
+  if (tenant.settings.delayProfile !== profile)
+    tenant.settings = applySettings(tenant.settings, { delayProfile: profile });
+  const result: SeedResult = {
+    tenantId: tenant.id,
+    displayName: tenant.displayName,
+    domain: tenant.domain,
+    users: {},
+    usersInOrder: [],
+    billingAccounts: {},
+    subscriptions: {},
+  };
+  for (const u of store.usersOf(tenant.id)) {
+    const seeded = {
+      id: u.id,
+      userPrincipalName: u.userPrincipalName,
+      displayName: u.displayName,
+      roles: u.roles,
+    };
+    result.users[u.key] = seeded;
+    result.usersInOrder.push({ ...seeded, key: u.key });
+  }
+  const subscriptionIds: string[] = [];
+  (spec.subscriptions ?? []).forEach((s, index) => {
+    const sub = s.id ? store.subscriptions.get(s.id.toLowerCase()) : undefined;
+    if (!sub || sub.tenantId !== tenant.id) return;
+    subscriptionIds.push(sub.subscriptionId);
+    result.subscriptions[s.key ?? `subscription${index + 1}`] = {
+      subscriptionId: sub.subscriptionId,
+      displayName: sub.displayName,
+    };
+  });
+  (spec.billingAccounts ?? []).forEach((b, index) => {
+    const account = b.name ? store.billingAccounts.get(b.name) : undefined;
+    if (!account) return;
+    if (b.costs !== false && !b.costs?.rows)
+      account.costs = generateCosts(account.name, b.costs ?? {}, subscriptionIds[0] ?? null);
+    result.billingAccounts[b.key ?? `account${index + 1}`] = {
+      name: account.name,
+      id: `/providers/Microsoft.Billing/billingAccounts/${account.name}`,
+      displayName: account.displayName,
+      agreementType: account.agreementType,
+      primaryBillingTenantId: account.primaryBillingTenantId,
+    };
+  });
+  return result;
+}
+
 function withoutPreset(input: ScenarioSpec): ScenarioSpec {
   const { preset: _preset, ...rest } = input;
   void _preset;

@@ -20,7 +20,8 @@ import { handleGraph } from "./graph/graph";
 import { decodeSegments, header, newRequestId, send, sendHtml, type Ctx, type Service } from "./http";
 import { indexPage } from "./index-page";
 import { loadSigningKeys, peekClaims } from "./keys";
-import { seedScenario, type ScenarioSpec, type SeedResult } from "./scenario";
+import { loadState, snapshotState, StateSaver } from "./persist";
+import { resumeSeed, seedScenario, type ScenarioSpec, type SeedResult } from "./scenario";
 import type { DelayProfile } from "./settings";
 import { Store } from "./store";
 import type { World } from "./world";
@@ -42,6 +43,11 @@ export interface EmulatorOptions {
   clients?: ClientRegistration[];
   /** Log each request to stderr. */
   log?: boolean;
+  /**
+   * Keep the state in <dataDir>/state.json (saved after changes and on close, restored at start), so a
+   * restart resumes where it was. Default false: in memory only (tests).
+   */
+  persist?: boolean;
 }
 
 export interface RunningEmulator {
@@ -53,6 +59,8 @@ export interface RunningEmulator {
   spkiSha256: string;
   dataDir: string;
   seeded?: SeedResult;
+  /** With persist: the state file, and whether the start restored it. */
+  state?: { file: string; restored: boolean };
   world: World;
   faults: Faults;
   seed(spec: ScenarioSpec): SeedResult;
@@ -128,17 +136,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dataDir = path.resolve(options.dataDir ?? process.env.EMULATOR_DATA_DIR ?? ".data/emulator");
   const ca = ensureCa(dataDir);
   const keys = loadSigningKeys(dataDir);
+  const restored = options.persist ? loadState(dataDir) : undefined;
   const world: World = {
-    store: new Store(),
+    store: restored?.store ?? new Store(),
     keys,
     baseUrl: "",
     host: "",
     defaultProfile: options.delays ?? "demo",
     flows: new Map(),
     codes: new Map(),
-    revokedRefreshTokens: new Set(),
-    clockOffsetMs: 0,
+    revokedRefreshTokens: restored?.revokedRefreshTokens ?? new Set(),
+    clockOffsetMs: restored?.clockOffsetMs ?? 0,
   };
+  const saver = options.persist ? new StateSaver(dataDir, () => snapshotState(world)) : undefined;
   const faults = new Faults();
   const spkiSha256 = serverSpkiSha256(ca);
   const control: ControlContext = { world, faults, caPath: ca.caCertPath, spkiSha256 };
@@ -187,6 +197,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (clientRequestId) ctx.extraHeaders["client-request-id"] = clientRequestId;
     }
     res.on("finish", () => {
+      // Any request may have changed the state (even reads settle due operations); unchanged is not written.
+      saver?.schedule();
       if (ctx.service === "control" || ctx.service === "index") return;
       const record = {
         time: new Date().toISOString(),
@@ -273,12 +285,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   for (const reg of options.clients ?? []) registerClient(world, reg);
   let seeded: SeedResult | undefined;
   if (options.scenario) {
-    seeded = seedScenario(
-      world,
-      options.scenario === "contoso" ? { preset: "contoso", fixedIds: true } : options.scenario,
-    );
+    const spec: ScenarioSpec =
+      options.scenario === "contoso" ? { preset: "contoso", fixedIds: true } : options.scenario;
+    // A restored tenant is resumed, not replaced: replacing would drop what was created in it since.
+    seeded = (restored && resumeSeed(world, spec)) || seedScenario(world, spec);
     control.seeded = seeded;
   }
+  saver?.save();
 
   return {
     baseUrl: world.baseUrl,
@@ -288,16 +301,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     spkiSha256,
     dataDir,
     seeded,
+    state: saver ? { file: saver.file, restored: !!restored } : undefined,
     world,
     faults,
-    seed: (spec) => seedScenario(world, spec),
+    seed: (spec) => {
+      const result = seedScenario(world, spec);
+      saver?.schedule();
+      return result;
+    },
     registerClient: (reg) => {
       const c = registerClient(world, reg);
+      saver?.schedule();
       return { clientId: c.clientId, clientSecret: c.clientSecret };
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          saver?.save();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };

@@ -34,7 +34,8 @@ export async function progressSnapshot(actor: Actor, onboardingId: string): Prom
   return {
     status: onboarding.status,
     fingerprint: `${onboarding.updatedAt.getTime()}:${onboarding.steps.map((s) => `${s.stepId}=${s.version}`).join(",")}`,
-    active: onboarding.steps.some((s) => s.status === "running" || s.status === "waiting"),
+    // Queued steps behind a step that needs attention cannot move: nothing to poll for.
+    active: next !== null,
     due: dueSteps(rows).length > 0,
     nextDueAt: next?.toISOString() ?? null,
     steps: onboarding.steps.map((s) => ({ id: s.stepId, status: s.status })),

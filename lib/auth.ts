@@ -104,6 +104,7 @@ export function authOptions(): NextAuthOptions {
               redirectUri: provider.callbackUrl,
               nonce: checks.nonce,
               state: checks.state,
+              returnedState: typeof params.state === "string" ? params.state : undefined,
               clientInfo: typeof params.client_info === "string" ? params.client_info : undefined,
             });
             // Signature, issuer, audience, expiry and nonce: next-auth skips them for a custom exchange.

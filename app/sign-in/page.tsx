@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
 import { SignInButton } from "@/components/auth/sign-in-button";
+import { SignInProblem } from "@/components/auth/sign-in-problem";
 import { SiteHeader } from "@/components/layout/site-header";
 import { getCurrentUser } from "@/lib/auth";
 
@@ -24,6 +25,11 @@ export default async function SignInPage({
     <>
       <SiteHeader />
       <main className="mx-auto max-w-2xl px-4 py-12">
+        {typeof params.error === "string" ? (
+          <div className="mb-8">
+            <SignInProblem error={params.error} />
+          </div>
+        ) : null}
         <h1 className="text-brand-900 text-3xl font-bold">Sign in with Microsoft</h1>
         <p className="mt-4 text-slate-700">
           Use a work account of the Microsoft Entra tenant that owns your billing account. Microsoft will ask

@@ -141,7 +141,9 @@ export async function redeemAuthorizationCode(input: {
   codeVerifier: string;
   redirectUri: string;
   nonce?: string;
+  /** The state this sign-in sent (from next-auth's cookie) and the one that came back: MSAL compares them. */
   state?: string;
+  returnedState?: string;
   clientInfo?: string;
 }): Promise<AuthenticationResult> {
   const client = await clientFor(getEnv().azureAd.tenant, new AccountCachePlugin(null));
@@ -155,7 +157,7 @@ export async function redeemAuthorizationCode(input: {
         nonce: input.nonce,
         state: input.state,
       },
-      { code: input.code, state: input.state, client_info: input.clientInfo },
+      { code: input.code, state: input.returnedState, client_info: input.clientInfo },
     );
   } catch (error) {
     throw errorFromMsal(error);

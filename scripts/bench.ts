@@ -9,40 +9,18 @@
  */
 import { parseArgs } from "node:util";
 
-import {
-  control,
-  PORTAL_SCOPES,
-  REDIRECT_URI,
-  registerPortal,
-  signIn,
-  startTestEmulator,
-} from "@/emulator/test/helpers";
+import { control } from "@/emulator/test/helpers";
+import { startPortalHarness } from "@/scripts/test-support/portal-harness";
 
 const { values: args } = parseArgs({
   options: { real: { type: "boolean", default: false }, runs: { type: "string", default: "3" } },
 });
 
 async function main() {
-  const emu = await startTestEmulator();
-  const portal = await registerPortal(emu);
-  Object.assign(process.env, {
-    AZURE_AD_CLIENT_ID: portal.clientId,
-    AZURE_AD_CLIENT_SECRET: portal.clientSecret,
-    AZURE_AUTHORITY_HOST: emu.baseUrl,
-    GRAPH_BASE_URL: `${emu.baseUrl}/graph`,
-    GRAPH_RESOURCE: "https://graph.microsoft.com",
-    ARM_BASE_URL: `${emu.baseUrl}/arm`,
-    ARM_RESOURCE: "https://management.azure.com",
-    PUBLIC_BASE_URL: "http://localhost:3000",
-    SESSION_SECRET: "benchmark-session-secret-0123456789abcdef",
-    ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64"),
-    DATABASE_URL: "pglite:memory:",
-    LOG_LEVEL: "silent",
-  });
+  const harness = await startPortalHarness();
+  const emu = harness.emu;
   const engine = await import("@/lib/onboarding/engine");
   const onboardings = await import("@/lib/data/onboardings");
-  const users = await import("@/lib/data/users");
-  const broker = await import("@/lib/azure/token-broker");
   const { db, closeDb } = await import("@/lib/db");
 
   const profiles: ("test" | "demo" | "real")[] = ["test", "demo", ...(args.real ? (["real"] as const) : [])];
@@ -59,26 +37,7 @@ async function main() {
         preset: "contoso",
         settings: { delayProfile: profile, lro: { probability: 0 } },
       });
-      const upn = tenant.users.admin!.userPrincipalName;
-      const login = await signIn(emu, {
-        tenant: "organizations",
-        clientId: portal.clientId,
-        scope: PORTAL_SCOPES,
-        upn,
-        consent: "org",
-      });
-      const auth = await broker.redeemAuthorizationCode({
-        code: login.params.code!,
-        codeVerifier: login.verifier!,
-        redirectUri: REDIRECT_URI,
-      });
-      const claims = auth.idTokenClaims as { oid: string; tid: string; name?: string };
-      const actor = await users.upsertUserFromSignIn({
-        entraObjectId: claims.oid,
-        tenantId: claims.tid,
-        homeAccountId: auth.account!.homeAccountId,
-        name: claims.name,
-      });
+      const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
 
       const { id } = await onboardings.createOnboarding(actor, {
         appDisplayName: "vantage",

@@ -2,10 +2,10 @@
 
 import { useActionState } from "react";
 
+import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { updateSettingsAction } from "@/lib/actions/onboarding";
-import { secretExpiryChoices } from "@/lib/onboarding/secret-expiry";
 
 export function SettingsForm({
   onboardingId,
@@ -40,26 +40,11 @@ export function SettingsForm({
           {errors?.appDisplayName?.[0] ?? (appLocked ? "Created in Azure; fixed now." : "Shown in Entra ID.")}
         </p>
       </div>
-      <div>
-        <label htmlFor="secretExpiryMonths" className="block text-sm font-medium text-slate-700">
-          Secret expires after
-        </label>
-        <select
-          id="secretExpiryMonths"
-          name="secretExpiryMonths"
-          defaultValue={String(secretExpiryMonths)}
-          className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
-        >
-          {secretExpiryChoices.map((months) => (
-            <option key={months} value={months}>
-              {months} months
-            </option>
-          ))}
-        </select>
-        <p className="mt-1 text-xs text-slate-600">
-          {errors?.secretExpiryMonths?.[0] ?? "Renew before it expires."}
-        </p>
-      </div>
+      <ExpiryField
+        id="secretExpiryMonths"
+        defaultMonths={secretExpiryMonths}
+        hint={errors?.secretExpiryMonths?.[0] ?? "Renew before it expires."}
+      />
       <div className="pb-5">
         <SubmitButton variant="secondary" pendingText="Saving…">
           Save settings

@@ -2,10 +2,11 @@
 
 import { useActionState } from "react";
 
+import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createOnboardingAction } from "@/lib/actions/onboarding";
-import { defaultSecretExpiryMonths, secretExpiryChoices } from "@/lib/onboarding/secret-expiry";
+import { defaultSecretExpiryMonths } from "@/lib/onboarding/secret-expiry";
 
 export function NewOnboardingForm() {
   const [state, action] = useActionState<ActionResult<{ id: string }> | null, FormData>(
@@ -35,23 +36,7 @@ export function NewOnboardingForm() {
           <p className="mt-1 text-xs text-red-700">{errors.appDisplayName[0]}</p>
         ) : null}
       </div>
-      <div>
-        <label htmlFor="new-expiry" className="block text-sm font-medium text-slate-700">
-          Secret expires after
-        </label>
-        <select
-          id="new-expiry"
-          name="secretExpiryMonths"
-          defaultValue={String(defaultSecretExpiryMonths)}
-          className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
-        >
-          {secretExpiryChoices.map((months) => (
-            <option key={months} value={months}>
-              {months} months
-            </option>
-          ))}
-        </select>
-      </div>
+      <ExpiryField id="new-expiry" defaultMonths={defaultSecretExpiryMonths} />
       <SubmitButton pendingText="Starting…">Start a new onboarding</SubmitButton>
       <p aria-live="polite" className="w-full text-sm text-red-700">
         {state && !state.ok ? state.message : null}

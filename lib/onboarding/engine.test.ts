@@ -5,22 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import {
-  control,
-  REDIRECT_URI,
-  registerPortal,
-  signIn,
-  sleep,
-  startTestEmulator,
-  PORTAL_SCOPES,
-} from "@/emulator/test/helpers";
+import { control, sleep } from "@/emulator/test/helpers";
+import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
 import type { RunningEmulator } from "@/emulator/src/server";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
 
 type Modules = {
   engine: typeof import("@/lib/onboarding/engine");
   onboardings: typeof import("@/lib/data/onboardings");
-  users: typeof import("@/lib/data/users");
   broker: typeof import("@/lib/azure/token-broker");
   db: typeof import("@/lib/db");
   graph: typeof import("@/lib/azure/graph");
@@ -28,30 +20,16 @@ type Modules = {
   vault: typeof import("@/lib/vault");
 };
 
+let harness: Harness;
 let emu: RunningEmulator;
 let m: Modules;
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  const portal = await registerPortal(emu);
-  Object.assign(process.env, {
-    AZURE_AD_CLIENT_ID: portal.clientId,
-    AZURE_AD_CLIENT_SECRET: portal.clientSecret,
-    AZURE_AUTHORITY_HOST: emu.baseUrl,
-    GRAPH_BASE_URL: `${emu.baseUrl}/graph`,
-    GRAPH_RESOURCE: "https://graph.microsoft.com",
-    ARM_BASE_URL: `${emu.baseUrl}/arm`,
-    ARM_RESOURCE: "https://management.azure.com",
-    PUBLIC_BASE_URL: "http://localhost:3000",
-    SESSION_SECRET: "integration-test-session-secret-0123456789",
-    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
-    DATABASE_URL: "pglite:memory:",
-    LOG_LEVEL: "silent",
-  });
+  harness = await startPortalHarness();
+  emu = harness.emu;
   m = {
     engine: await import("@/lib/onboarding/engine"),
     onboardings: await import("@/lib/data/onboardings"),
-    users: await import("@/lib/data/users"),
     broker: await import("@/lib/azure/token-broker"),
     db: await import("@/lib/db"),
     graph: await import("@/lib/azure/graph"),
@@ -82,29 +60,8 @@ async function seed(
   });
 }
 
-/** Signs a user in through the emulator's pages; the portal's broker redeems the code into its cache. */
 async function signInAs(tenant: SeedResult, userKey: string) {
-  const user = tenant.users[userKey]!;
-  const result = await signIn(emu, {
-    tenant: "organizations",
-    clientId: process.env.AZURE_AD_CLIENT_ID!,
-    scope: PORTAL_SCOPES,
-    upn: user.userPrincipalName,
-    consent: "org",
-  });
-  expect(result.params.code, JSON.stringify(result.pages)).toBeTruthy();
-  const auth = await m.broker.redeemAuthorizationCode({
-    code: result.params.code!,
-    codeVerifier: result.verifier!,
-    redirectUri: REDIRECT_URI,
-  });
-  const claims = auth.idTokenClaims as { oid: string; tid: string; name?: string };
-  return m.users.upsertUserFromSignIn({
-    entraObjectId: claims.oid,
-    tenantId: claims.tid,
-    homeAccountId: auth.account!.homeAccountId,
-    name: claims.name,
-  });
+  return harness.signIn(tenant.users[userKey]!.userPrincipalName);
 }
 
 type Actor = Awaited<ReturnType<typeof signInAs>>;

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { seedTenant, signInThroughEmulator, tenantState } from "../fixtures/emulator";
+import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -32,8 +32,7 @@ test("a new admin signs in, clicks Connect and sees Connected with this month's 
   await expect(page.getByRole("heading", { name: "Your onboardings" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Account" })).toContainText(admin.displayName);
 
-  await page.getByRole("button", { name: "Start a new onboarding" }).click();
-  await expect(page.getByRole("heading", { name: "Connect your billing account" })).toBeVisible();
+  await startOnboarding(page);
   const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
   await expect(steps).toHaveCount(5);
   await expect(steps.nth(0)).toContainText("Not started");
@@ -84,8 +83,7 @@ test("the onboarding list shows progress and survives signing out and in", async
   await page.goto("/");
   await signInThroughEmulator(page, admin.userPrincipalName);
   await page.getByLabel("App registration name").fill("vantage-e2e");
-  await page.getByRole("button", { name: "Start a new onboarding" }).click();
-  await expect(page.getByRole("heading", { name: "Connect your billing account" })).toBeVisible();
+  await startOnboarding(page);
   const url = page.url();
 
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { seedTenant, signInThroughEmulator } from "../fixtures/emulator";
+import { seedTenant, signInThroughEmulator, startOnboarding } from "../fixtures/emulator";
 
 test("an admin without a billing role learns why step 3 stops and who can finish it", async ({
   page,
@@ -8,7 +8,7 @@ test("an admin without a billing role learns why step 3 stops and who can finish
   const tenant = await seedTenant({ preset: "contoso" });
   await page.goto("/");
   await signInThroughEmulator(page, tenant.users.appAdmin!.userPrincipalName);
-  await page.getByRole("button", { name: "Start a new onboarding" }).click();
+  await startOnboarding(page);
   await page.getByRole("button", { name: "Connect", exact: true }).click();
 
   const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });

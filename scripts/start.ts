@@ -18,6 +18,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
+import { loadEnvConfig } from "@next/env";
+
 import { ConfigError, parseEnv } from "../lib/env";
 
 const { values: args } = parseArgs({
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
 });
 
 const root = path.resolve(__dirname, "..");
+// The same .env files `next start` reads, so the configuration checked here is the one it will use.
+loadEnvConfig(root, false, { info: () => {}, error: console.error });
 const dataDir = path.resolve(root, args["data-dir"] ?? process.env.MCA_DATA_DIR ?? ".data");
 const port = Number(args.port ?? process.env.PORT ?? 3000);
 const children: ChildProcess[] = [];

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
 import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
@@ -59,6 +60,8 @@ test("a new admin signs in, clicks Connect and sees Connected with this month's 
     "Assign Billing account reader",
   );
   await shot("3-connected");
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 
   // Exactly one of each in Azure, despite the reload.
   const state = await tenantState(tenant.tenantId);

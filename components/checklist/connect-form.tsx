@@ -6,12 +6,23 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { connectAction } from "@/lib/actions/onboarding";
 
-export function ConnectForm({ onboardingId, label }: { onboardingId: string; label: string }) {
+/** Runs every remaining step; while steps are under way it shows that instead of inviting a second click. */
+export function ConnectForm({
+  onboardingId,
+  label,
+  busy,
+}: {
+  onboardingId: string;
+  label: string;
+  busy: boolean;
+}) {
   const [state, action] = useActionState<ActionResult | null, FormData>(connectAction, null);
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="onboardingId" value={onboardingId} />
-      <SubmitButton pendingText="Connecting…">{label}</SubmitButton>
+      <SubmitButton pendingText="Connecting…" disabled={busy}>
+        {busy ? "Connecting…" : label}
+      </SubmitButton>
       <p aria-live="polite" className="text-sm text-red-700">
         {state && !state.ok ? state.message : null}
       </p>

@@ -32,6 +32,8 @@ const leaseSlackMs = 30_000;
 const maxTransientAttempts = 8;
 
 type StepRow = Prisma.OnboardingStepGetPayload<object>;
+/** What scheduling needs to know of a step. */
+type StepTiming = Pick<StepRow, "stepId" | "status" | "nextAttemptAt" | "leaseExpiresAt">;
 
 export class EngineError extends Error {
   constructor(message: string) {
@@ -94,13 +96,13 @@ export async function queueSteps(
   await refreshStatus(onboardingId);
 }
 
-function dependenciesDone(stepId: StepId, steps: StepRow[]) {
+function dependenciesDone(stepId: StepId, steps: StepTiming[]) {
   const needs = stepInfo(stepId).needs;
   return needs.every((need) => steps.find((s) => s.stepId === need)?.status === "done");
 }
 
 /** Steps that may run now: queued and due, or running under a lease nobody renewed. */
-export function dueSteps(steps: StepRow[], now = new Date()): StepRow[] {
+export function dueSteps<T extends StepTiming>(steps: T[], now = new Date()): T[] {
   return steps.filter((step) => {
     const id = step.stepId as StepId;
     if (!dependenciesDone(id, steps)) return false;
@@ -111,7 +113,7 @@ export function dueSteps(steps: StepRow[], now = new Date()): StepRow[] {
 }
 
 /** The next moment something becomes due, for the poller (null when nothing is queued). */
-export function nextDueAt(steps: StepRow[]): Date | null {
+export function nextDueAt(steps: StepTiming[]): Date | null {
   const times = steps
     .filter(
       (s) =>

@@ -19,17 +19,7 @@ export type ProgressSnapshot = {
 export async function progressSnapshot(actor: Actor, onboardingId: string): Promise<ProgressSnapshot | null> {
   const onboarding = await getProgress(actor, onboardingId);
   if (!onboarding) return null;
-  const rows = onboarding.steps.map((s) => ({
-    ...s,
-    onboardingId,
-    outputs: {},
-    attempts: 0,
-    leaseOwner: null,
-    startedAt: null,
-    finishedAt: null,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-  }));
+  const rows = onboarding.steps;
   const next = nextDueAt(rows);
   return {
     status: onboarding.status,

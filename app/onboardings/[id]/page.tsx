@@ -42,6 +42,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
           {remaining > 0 ? (
             <ConnectForm
               onboardingId={onboarding.id}
+              busy={progress.active}
               label={started ? "Connect (run remaining steps)" : "Connect"}
             />
           ) : null}

@@ -8,6 +8,8 @@ import { defineConfig, devices } from "@playwright/test";
  */
 export const portalPort = 3100;
 export const emulatorPort = 8543;
+/** The emulator's plain-HTTP port for the sign-in pages (what discovery sends the browser to). */
+export const emulatorBrowserPort = 8580;
 export const portalUrl = `http://localhost:${portalPort}`;
 export const emulatorUrl = `https://127.0.0.1:${emulatorPort}`;
 
@@ -24,9 +26,9 @@ export default defineConfig({
     baseURL: portalUrl,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    // The browser visits the emulator's sign-in page, whose certificate comes from the emulator's own
-    // local CA (Node trusts it through NODE_EXTRA_CA_CERTS; Chromium has no such switch).
-    ignoreHTTPSErrors: true,
+    // The browser gets the emulator's sign-in pages over plain HTTP (its browser port), as in the demo:
+    // no certificate exception is needed, and this proves it.
+    ignoreHTTPSErrors: false,
   },
   projects: [
     {
@@ -50,7 +52,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --data-dir .data/e2e --emulator-data-dir .data/emulator-test`,
+    command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --browser-port ${emulatorBrowserPort} --data-dir .data/e2e --emulator-data-dir .data/emulator-test`,
     url: `${portalUrl}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -6,6 +6,8 @@
  *   --demo                  run against the Azure emulator (start.sh decides)
  *   --port N                portal port (default $PORT or 3000)
  *   --emulator-port N       emulator port in demo mode (default 8443)
+ *   --browser-port N        demo mode: the emulator's plain-HTTP port for the sign-in pages, so a
+ *                           person's browser shows no certificate warning (default 8080)
  *   --data-dir DIR          the portal's data folder (default $MCA_DATA_DIR or .data)
  *   --emulator-data-dir DIR the emulator's folder, holding its CA (default <data-dir>/emulator)
  *   --delays test|demo|real the emulator's replication delays (default demo)
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     demo: { type: "boolean", default: false },
     port: { type: "string" },
     "emulator-port": { type: "string", default: "8443" },
+    "browser-port": { type: "string", default: "8080" },
     "data-dir": { type: "string" },
     "emulator-data-dir": { type: "string" },
     delays: { type: "string", default: "demo" },
@@ -86,7 +89,10 @@ async function waitForEmulator(child: ChildProcess, infoFile: string, timeoutMs 
     try {
       // tsx runs the emulator in a child process, so its pid is not child.pid: the file was removed
       // before the start, so any file present now is this emulator's.
-      const info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as { baseUrl: string };
+      const info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as {
+        baseUrl: string;
+        browserUrl: string | null;
+      };
       const res = await fetch(`${info.baseUrl}/`).catch((error: unknown) => {
         lastError =
           error instanceof Error
@@ -105,6 +111,9 @@ async function waitForEmulator(child: ChildProcess, infoFile: string, timeoutMs 
       "Is NODE_EXTRA_CA_CERTS set to its CA (scripts/start.sh does that)?",
   );
 }
+
+/** The emulator's plain-HTTP origin for the sign-in pages, once it runs (for the start line). */
+let emulatorSignInUrl: string | undefined;
 
 type DemoClient = { clientId: string; clientSecret: string };
 
@@ -137,6 +146,9 @@ async function startDemoEmulator(publicBaseUrl: string): Promise<Record<string, 
       "contoso",
       "--delays",
       args.delays ?? "demo",
+      // The sign-in pages also over http://localhost, so a person's browser shows no certificate warning.
+      "--browser-port",
+      args["browser-port"] ?? "8080",
       // The demo keeps what was created in simulated Azure across restarts, as Azure would.
       ...(args.ephemeral ? [] : ["--persist"]),
     ],
@@ -148,6 +160,7 @@ async function startDemoEmulator(publicBaseUrl: string): Promise<Record<string, 
     stopAll(code ?? 1);
   });
   const info = await waitForEmulator(emulator, infoFile);
+  emulatorSignInUrl = info.browserUrl ?? undefined;
   const client = demoClient();
   const res = await fetch(`${info.baseUrl}/_emulator/clients`, {
     method: "POST",
@@ -236,7 +249,9 @@ async function main() {
   portal.on("exit", (code) => stopAll(code ?? 0));
   console.log(
     `\nMCA Connect: http://localhost:${port}` +
-      (args.demo ? `  (demo: simulated Azure at ${azureEnv.AZURE_EMULATOR_URL})` : "") +
+      (args.demo
+        ? `  (demo: simulated Azure at ${azureEnv.AZURE_EMULATOR_URL}, sign-in pages at ${emulatorSignInUrl})`
+        : "") +
       "\n",
   );
 }

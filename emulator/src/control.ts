@@ -205,6 +205,7 @@ export function handleControl(c: ControlContext, ctx: Ctx): void {
     if (path === "" && m === "GET") {
       return send(ctx, 200, {
         baseUrl: world.baseUrl,
+        browserUrl: world.browserUrl ?? null,
         caPath: c.caPath,
         spkiSha256: c.spkiSha256,
         seeded: c.seeded ?? null,

@@ -20,6 +20,8 @@ export interface Ctx {
   /** Tenant that the request acts in (token tid or Entra path), for logs and faults. */
   tenantId?: string;
   extraHeaders: Record<string, string>;
+  /** The request came over the plain-HTTP browser port (sign-in pages only): cookies cannot be Secure. */
+  plainHttp?: boolean;
 }
 
 export function header(ctx: Ctx, name: string): string | undefined {

@@ -20,7 +20,7 @@ export function indexPage(world: World, caPath: string, control: boolean): strin
 <h2>Endpoints</h2>
 <ul>
 <li>Entra authority: <code>${b}/{tenant}</code> (also <code>/organizations</code>, <code>/common</code>); MSAL needs <code>knownAuthorities: ["${escapeHtml(world.host)}"]</code></li>
-<li>Microsoft Graph base URL: <code>${b}/graph</code> (requests to <code>/graph/v1.0/...</code>)</li>
+${world.browserUrl ? `<li>Sign-in pages (authorize, logout) also over plain HTTP: <code>${escapeHtml(world.browserUrl)}/{tenant}/oauth2/v2.0/authorize</code>, as discovery advertises</li>\n` : ""}<li>Microsoft Graph base URL: <code>${b}/graph</code> (requests to <code>/graph/v1.0/...</code>)</li>
 <li>Azure Resource Manager base URL: <code>${b}/arm</code>, token scope <code>https://management.azure.com/.default</code></li>
 <li>Control API: ${control ? `<a href="${b}/_emulator">${b}/_emulator</a>` : "disabled (--no-control)"}</li>
 <li>CA certificate (set <code>NODE_EXTRA_CA_CERTS</code> to it): <code>${escapeHtml(caPath)}</code></li>

@@ -1,9 +1,10 @@
 /**
  * CLI: npx tsx emulator/src/main.ts [--port 8443] [--data-dir DIR] [--no-control] [--delays test|demo|real]
  *   [--seed contoso] [--client-id GUID --client-secret S --redirect-uri URL ... --client-name NAME] [--log]
- *   [--persist]
+ *   [--persist] [--browser-port N]
  * Prints one human line and writes <dataDir>/emulator.json for launchers. With --persist the state is kept
- * in <dataDir>/state.json and restored at the next start.
+ * in <dataDir>/state.json and restored at the next start. With --browser-port N the sign-in pages are
+ * also served over plain HTTP on http://localhost:N (no certificate warning in a person's browser).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -21,6 +22,7 @@ interface Args {
   client?: ClientRegistration;
   log: boolean;
   persist: boolean;
+  browserPort?: number;
 }
 
 function usage(message?: string): never {
@@ -28,7 +30,8 @@ function usage(message?: string): never {
   process.stderr.write(
     "usage: tsx emulator/src/main.ts [--port N] [--data-dir DIR] [--no-control] [--delays test|demo|real] [--seed contoso]\n" +
       "       [--client-id GUID] [--client-secret SECRET] [--redirect-uri URL]... [--client-name NAME] [--log]\n" +
-      "       [--persist]   keep the state in <data-dir>/state.json and restore it at start\n",
+      "       [--persist]   keep the state in <data-dir>/state.json and restore it at start\n" +
+      "       [--browser-port N]   also serve the sign-in pages over plain HTTP on http://localhost:N\n",
   );
   process.exit(message ? 2 : 0);
 }
@@ -52,6 +55,12 @@ function parseArgs(argv: string[]): Args {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 0 || n > 65535) usage("--port must be 0..65535");
         args.port = n;
+        break;
+      }
+      case "--browser-port": {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 65535) usage("--browser-port must be 0..65535");
+        args.browserPort = n;
         break;
       }
       case "--data-dir":
@@ -116,6 +125,7 @@ async function main(): Promise<void> {
     clients: args.client ? [args.client] : [],
     log: args.log,
     persist: args.persist,
+    browserPort: args.browserPort,
   });
   const infoFile = path.join(emulator.dataDir, "emulator.json");
   const seeded = emulator.seeded
@@ -129,10 +139,11 @@ async function main(): Promise<void> {
     : null;
   fs.writeFileSync(
     infoFile,
-    `${JSON.stringify({ baseUrl: emulator.baseUrl, caPath: emulator.caPath, spkiSha256: emulator.spkiSha256, pid: process.pid, seeded }, null, 2)}\n`,
+    `${JSON.stringify({ baseUrl: emulator.baseUrl, browserUrl: emulator.browserUrl ?? null, caPath: emulator.caPath, spkiSha256: emulator.spkiSha256, pid: process.pid, seeded }, null, 2)}\n`,
   );
   process.stdout.write(
     `Azure emulator listening on ${emulator.baseUrl}` +
+      (emulator.browserUrl ? ` (sign-in pages also on ${emulator.browserUrl})` : "") +
       (emulator.seeded ? ` · demo tenant ${emulator.seeded.displayName} ${emulator.seeded.tenantId}` : "") +
       ` · CA ${emulator.caPath} · delays ${args.delays}${args.control ? "" : " · control API off"}` +
       (emulator.state

@@ -1,9 +1,11 @@
 /**
  * The emulator's HTTPS server: one port on 127.0.0.1 with Entra at the root, Graph under /graph, ARM under
  * /arm and the control API under /_emulator. Tests start it in-process with startEmulator({ port: 0 }).
+ * Optionally (browserPort) a second, plain-HTTP port serves only the browser-facing sign-in pages, so a
+ * person's browser shows no certificate warning; discovery then advertises authorize and logout there.
  */
 import fs from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -13,7 +15,7 @@ import { ensureCa, serverSpkiSha256 } from "./ca";
 import { registerClient, type ClientRegistration } from "./clients";
 import { handleControl, type ControlContext } from "./control";
 import { tokenError } from "./entra/errors";
-import { handleEntra } from "./entra/entra";
+import { handleEntra, isBrowserRoute } from "./entra/entra";
 import { defaultCode, defaultMessage, Faults, type Fault } from "./faults";
 import { graphError } from "./graph/common";
 import { handleGraph } from "./graph/graph";
@@ -48,6 +50,13 @@ export interface EmulatorOptions {
    * restart resumes where it was. Default false: in memory only (tests).
    */
   persist?: boolean;
+  /**
+   * Also serve the browser-facing Entra pages (authorize, the account picker and consent posts, logout,
+   * adminconsent) over plain HTTP on http://localhost:<browserPort> (bound to 127.0.0.1; 0 picks a free
+   * port), and advertise authorization_endpoint and end_session_endpoint there in discovery. Everything
+   * else stays on the HTTPS port only. Default: off.
+   */
+  browserPort?: number;
 }
 
 export interface RunningEmulator {
@@ -57,6 +66,9 @@ export interface RunningEmulator {
   caPath: string;
   /** For Chromium: --ignore-certificate-errors-spki-list=<this>. */
   spkiSha256: string;
+  /** With browserPort: http://localhost:<port>, the origin of the sign-in pages. */
+  browserUrl?: string;
+  browserPort?: number;
   dataDir: string;
   seeded?: SeedResult;
   /** With persist: the state file, and whether the start restored it. */
@@ -154,9 +166,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const control: ControlContext = { world, faults, caPath: ca.caCertPath, spkiSha256 };
   const controlEnabled = options.control !== false;
 
-  const server = https.createServer(
-    { key: fs.readFileSync(ca.serverKeyPath), cert: fs.readFileSync(ca.serverCertPath) },
-    (req, res) => {
+  /** Reads the body (up to MAX_BODY) and hands the request to dispatch. */
+  const receive =
+    (plainHttp: boolean) =>
+    (req: IncomingMessage, res: ServerResponse): void => {
       const chunks: Buffer[] = [];
       let size = 0;
       let aborted = false;
@@ -171,24 +184,46 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       });
       req.on("end", () => {
         if (aborted) return;
-        void dispatch(req, res, Buffer.concat(chunks));
+        void dispatch(req, res, Buffer.concat(chunks), plainHttp);
       });
-    },
-  );
+    };
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> {
+  const server = https.createServer(
+    { key: fs.readFileSync(ca.serverKeyPath), cert: fs.readFileSync(ca.serverCertPath) },
+    receive(false),
+  );
+  const browserServer = options.browserPort === undefined ? undefined : http.createServer(receive(true));
+
+  async function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawBody: Buffer,
+    plainHttp: boolean,
+  ): Promise<void> {
+    // The URL's origin is always the HTTPS base URL, so links that answers carry (error_uri) stay there;
+    // the sign-in pages use relative form actions, so a browser on the HTTP port stays on it.
     const url = new URL(req.url ?? "/", world.baseUrl);
     const segments = decodeSegments(url.pathname);
+    const method = (req.method ?? "GET").toUpperCase();
+    if (plainHttp && !isBrowserRoute(method, segments)) {
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+      res.end(
+        `Not found: this plain-HTTP port serves only the sign-in pages (authorize, logout, adminconsent). ` +
+          `Use the HTTPS base URL ${world.baseUrl} for ${method} ${url.pathname}.\n`,
+      );
+      return;
+    }
     const ctx: Ctx = {
       req,
       res,
-      method: (req.method ?? "GET").toUpperCase(),
+      method,
       url,
       segments,
       rawBody,
       service: serviceOf(segments[0]),
       requestId: newRequestId(),
       extraHeaders: {},
+      plainHttp,
     };
     if (ctx.service === "entra") {
       ctx.extraHeaders["x-ms-request-id"] = ctx.requestId;
@@ -281,6 +316,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const actualPort = (server.address() as AddressInfo).port;
   world.host = `127.0.0.1:${actualPort}`;
   world.baseUrl = `https://${world.host}`;
+  let browserPort: number | undefined;
+  if (browserServer) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        browserServer.once("error", reject);
+        browserServer.listen(options.browserPort, "127.0.0.1", () => {
+          browserServer.off("error", reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw err;
+    }
+    browserPort = (browserServer.address() as AddressInfo).port;
+    world.browserUrl = `http://localhost:${browserPort}`;
+  }
 
   for (const reg of options.clients ?? []) registerClient(world, reg);
   let seeded: SeedResult | undefined;
@@ -299,6 +351,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host: world.host,
     caPath: ca.caCertPath,
     spkiSha256,
+    browserUrl: world.browserUrl,
+    browserPort,
     dataDir,
     seeded,
     state: saver ? { file: saver.file, restored: !!restored } : undefined,
@@ -314,13 +368,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       saver?.schedule();
       return { clientId: c.clientId, clientSecret: c.clientSecret };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      if (browserServer)
+        await new Promise<void>((resolve) => {
+          browserServer.close(() => resolve());
+          browserServer.closeAllConnections();
+        });
+      await new Promise<void>((resolve) => {
         server.close(() => {
           saver?.save();
           resolve();
         });
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -57,6 +57,11 @@ export interface World {
   keys: SigningKeys;
   baseUrl: string;
   host: string;
+  /**
+   * With the browserPort option: http://localhost:N, where the sign-in pages are also served over plain
+   * HTTP (no certificate warning in a person's browser). Discovery advertises authorize and logout there.
+   */
+  browserUrl?: string;
   defaultProfile: DelayProfile;
   flows: Map<string, AuthFlow>;
   codes: Map<string, AuthCode>;

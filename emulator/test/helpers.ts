@@ -183,9 +183,12 @@ export async function signIn(emu: RunningEmulator, o: SignInOptions): Promise<Si
   return { ...result, verifier: p?.verifier };
 }
 
-/** Follows the sign-in pages from an authorize URL (for example one built by MSAL's getAuthCodeUrl). */
+/**
+ * Follows the sign-in pages from an authorize URL (for example one built by MSAL's getAuthCodeUrl, or the
+ * browser port's), staying on that URL's origin.
+ */
 export async function followSignIn(
-  emu: RunningEmulator,
+  _emu: RunningEmulator,
   authorizeUrl: string,
   upn: string,
   consent: "accept" | "org" | "cancel" = "accept",
@@ -203,7 +206,8 @@ export async function followSignIn(
     const heading = /<h1>([^<]*)<\/h1>/.exec(r.text)?.[1] ?? title;
     pages.push(heading);
     const fields = formFields(r.text);
-    const action = `${emu.baseUrl}${formAction(r.text)}`;
+    // Form actions are relative: resolve them as a browser would, against the page's own origin.
+    const action = new URL(formAction(r.text), authorizeUrl).toString();
     if (heading === "Pick an account") {
       r = await call(action, { method: "POST", form: { ...fields, user: userButtonValue(r.text, upn) } });
     } else if (heading === "Permissions requested") {

@@ -33,6 +33,14 @@ const FLOW_TTL_MS = 30 * 60_000;
 const CODE_TTL_MS = 10 * 60_000;
 const SSO_COOKIE = "emu_sso";
 
+/**
+ * The session cookie's attributes. Over the plain-HTTP browser port a Secure cookie would be refused, and
+ * SameSite=None needs Secure; Lax still travels with the top-level navigations that /authorize gets.
+ */
+function cookieAttributes(ctx: Ctx): string {
+  return ctx.plainHttp ? "Path=/; HttpOnly; SameSite=Lax" : "Path=/; Secure; HttpOnly; SameSite=None";
+}
+
 export type TenantResolution =
   | { kind: "specific"; tenant: Tenant }
   | { kind: "multi"; segment: "organizations" | "common" }
@@ -368,8 +376,7 @@ export function handleLogin(world: World, ctx: Ctx): void {
   }
   ctx.tenantId = user.tenantId;
   flow.userId = user.id;
-  const cookie = `${SSO_COOKIE}=${encodeURIComponent(user.id)}; Path=/; Secure; HttpOnly; SameSite=None`;
-  ctx.extraHeaders["Set-Cookie"] = cookie;
+  ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=${encodeURIComponent(user.id)}; ${cookieAttributes(ctx)}`;
   continueWithUser(world, ctx, flow, user);
 }
 
@@ -562,7 +569,7 @@ export function handleAdminConsent(world: World, ctx: Ctx, segment: string): voi
 export function handleLogout(world: World, ctx: Ctx): void {
   ctx.route = "GET /oauth2/v2.0/logout";
   const p = params(ctx);
-  ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=None; Max-Age=0`;
+  ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=; ${cookieAttributes(ctx)}; Max-Age=0`;
   const target = p.get("post_logout_redirect_uri");
   if (target) {
     // Entra redirects only to an address registered for some app; match by origin to allow per-page targets.

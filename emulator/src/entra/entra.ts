@@ -21,6 +21,9 @@ function discovery(world: World, ctx: Ctx, segment: string): void {
   if (res.kind === "unknown" || res.kind === "consumers")
     return tokenError(world, ctx, "invalid_tenant", 90002, tenantNotFoundText(segment));
   const base = world.baseUrl;
+  // With a browser port, only the pages a person's browser visits (authorize, logout) are advertised on
+  // its plain-HTTP origin; the issuer, token endpoint, keys and the rest stay on the HTTPS base URL.
+  const browserBase = world.browserUrl ?? base;
   // Entra publishes endpoints under the segment the client used, and for multi-tenant segments an issuer
   // with the literal {tenantid} placeholder that clients substitute from the token's tid.
   const pathTenant = res.kind === "specific" ? res.tenant.id : res.segment;
@@ -41,11 +44,11 @@ function discovery(world: World, ctx: Ctx, segment: string): void {
       issuer: `${base}/${issuerTenant}/v2.0`,
       request_uri_parameter_supported: false,
       userinfo_endpoint: `${base}/graph/oidc/userinfo`,
-      authorization_endpoint: `${base}/${pathTenant}/oauth2/v2.0/authorize`,
+      authorization_endpoint: `${browserBase}/${pathTenant}/oauth2/v2.0/authorize`,
       device_authorization_endpoint: `${base}/${pathTenant}/oauth2/v2.0/devicecode`,
       http_logout_supported: true,
       frontchannel_logout_supported: true,
-      end_session_endpoint: `${base}/${pathTenant}/oauth2/v2.0/logout`,
+      end_session_endpoint: `${browserBase}/${pathTenant}/oauth2/v2.0/logout`,
       claims_supported: [
         "sub",
         "iss",
@@ -95,6 +98,33 @@ function instanceDiscovery(world: World, ctx: Ctx): void {
     "api-version": "1.1",
     metadata: [{ preferred_network: world.host, preferred_cache: world.host, aliases: [world.host] }],
   });
+}
+
+/** First path segments that belong to other services, never a tenant. */
+const NOT_TENANTS = new Set(["graph", "arm", "_emulator", "error", "favicon.ico"]);
+
+/**
+ * The routes a person's browser visits during sign-in, sign-out and admin consent: the only ones the
+ * plain-HTTP browser port serves. Keep in step with the page routes in handleEntra below.
+ */
+export function isBrowserRoute(method: string, segments: string[]): boolean {
+  const [segment, ...rest] = segments;
+  if (!segment) return false;
+  if (segment === "favicon.ico" && rest.length === 0) return method === "GET";
+  if (NOT_TENANTS.has(segment.toLowerCase())) return false;
+  switch (rest.join("/").toLowerCase()) {
+    case "oauth2/v2.0/authorize":
+    case "oauth2/v2.0/logout":
+    case "oauth2/logout":
+    case "adminconsent":
+    case "v2.0/adminconsent":
+      return method === "GET" || method === "POST";
+    case "login":
+    case "consent/set":
+      return method === "POST";
+    default:
+      return false;
+  }
 }
 
 /** Returns false when the path is not an Entra route. */

@@ -6,10 +6,12 @@ import { defineConfig, devices } from "@playwright/test";
  * on its own ports and data folder. The caller (scripts/test.sh) builds first and exports
  * NODE_EXTRA_CA_CERTS for the emulator's CA.
  */
-export const portalPort = 3100;
-export const emulatorPort = 8543;
+// E2E_PORT_OFFSET moves every port, so two checkouts on one machine can run their suites side by side.
+const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+export const portalPort = 3100 + offset;
+export const emulatorPort = 8543 + offset;
 /** The emulator's plain-HTTP port for the sign-in pages (what discovery sends the browser to). */
-export const emulatorBrowserPort = 8580;
+export const emulatorBrowserPort = 8580 + offset;
 export const portalUrl = `http://localhost:${portalPort}`;
 export const emulatorUrl = `https://127.0.0.1:${emulatorPort}`;
 

@@ -61,6 +61,7 @@ export async function queueSteps(
   actor: Actor,
   onboardingId: string,
   which: StepId | "remaining",
+  options: { checkOnly?: boolean } = {},
 ): Promise<void> {
   await loadForActor(actor, onboardingId);
   const steps = await db.onboardingStep.findMany({ where: { onboardingId } });
@@ -79,6 +80,13 @@ export async function queueSteps(
       continue;
     }
     const redo = step.status === "done";
+    const flags = {
+      ...(redo ? { redoRequested: true } : {}),
+      ...(options.checkOnly ? { checkOnly: true } : {}),
+    };
+    const kept = { ...((step.outputs ?? {}) as Record<string, unknown>) };
+    delete kept.redoRequested;
+    delete kept.checkOnly;
     await db.onboardingStep.updateMany({
       where: { onboardingId, stepId: step.stepId, version: step.version },
       data: {
@@ -88,7 +96,7 @@ export async function queueSteps(
         attempts: 0,
         startedAt: now,
         finishedAt: null,
-        outputs: redo ? asJson({ ...(step.outputs as object), redoRequested: true }) : undefined,
+        outputs: asJson({ ...kept, ...flags }),
         version: { increment: 1 },
       },
     });
@@ -168,7 +176,8 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
   const endpoints = azureEndpoints();
   let graph: GraphClient | undefined;
   let arm: ArmClient | undefined;
-  const redo = Boolean((step.outputs as { redoRequested?: boolean } | null)?.redoRequested);
+  const flags = (step.outputs ?? {}) as { redoRequested?: boolean; checkOnly?: boolean };
+  const redo = Boolean(flags.redoRequested);
   const ctx: StepContext = {
     stepId,
     get onboarding() {
@@ -179,6 +188,7 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
     },
     actor,
     redo,
+    checkOnly: Boolean(flags.checkOnly),
     deadline,
     firstAttemptAt: step.startedAt ?? now,
     graph: () =>

@@ -47,6 +47,11 @@ export type StepContext = {
   readonly actor: Actor;
   /** Set when a person asked to redo a step that was done. */
   readonly redo: boolean;
+  /**
+   * Set when a person did the step by hand ("I have done it: check again"): the step looks for the
+   * result in Azure and adopts it, and creates nothing.
+   */
+  readonly checkOnly: boolean;
   /** Epoch ms after which the step must stop waiting in this request and record "waiting". */
   readonly deadline: number;
   /** When this run of the step began waiting for Azure, for the overall give-up time. */

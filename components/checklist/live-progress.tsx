@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 
-import type { ProgressSnapshot } from "@/lib/onboarding/progress";
+import type { ProgressSnapshot } from "@/lib/view-types";
 import { queryKeys } from "@/lib/query-keys";
 
 async function getJson(url: string, init?: RequestInit): Promise<ProgressSnapshot> {

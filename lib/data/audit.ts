@@ -1,7 +1,7 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import type { Actor, AuditInput } from "@/lib/onboarding/types";
+import type { Actor, AuditInput } from "@/lib/view-types";
 
 export async function recordAudit(onboardingId: string, actor: Actor, event: AuditInput) {
   await db.auditEvent.create({

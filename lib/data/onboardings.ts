@@ -6,7 +6,7 @@ import "server-only";
 
 import { db } from "@/lib/db";
 import { stepIds, type StepId } from "@/lib/onboarding/step-catalog";
-import type { Actor } from "@/lib/onboarding/types";
+import type { Actor } from "@/lib/view-types";
 
 export class NotFoundError extends Error {
   constructor(what = "Onboarding") {

@@ -18,8 +18,21 @@ import { AzureCallError, toSafeError } from "@/lib/azure/errors";
 import { GraphClient } from "@/lib/azure/graph";
 import { delegatedCredential } from "@/lib/azure/token-broker";
 import { recordAudit } from "@/lib/data/audit";
-import { NotFoundError } from "@/lib/data/onboardings";
-import { db } from "@/lib/db";
+import {
+  asJson,
+  findOnboardingForActing,
+  finishLeasedStep,
+  hurryStep,
+  listStepStatuses,
+  listSteps,
+  loadOnboarding,
+  queueStep,
+  saveOnboardingFields,
+  setOnboardingStatus,
+  takeLease,
+  type StepRow,
+} from "@/lib/data/steps";
+import { getUserById } from "@/lib/data/users";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { StillWaiting } from "@/lib/onboarding/retry";
@@ -31,9 +44,11 @@ const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
 const leaseSlackMs = 30_000;
 const maxTransientAttempts = 8;
 
-type StepRow = Prisma.OnboardingStepGetPayload<object>;
 /** What scheduling needs to know of a step. */
 type StepTiming = Pick<StepRow, "stepId" | "status" | "nextAttemptAt" | "leaseExpiresAt">;
+
+/** Who acts, and through what: the owner, or a colleague's act share link (checked again here). */
+export type ActOptions = { shareLinkId?: string };
 
 export class EngineError extends Error {
   constructor(message: string) {
@@ -42,63 +57,40 @@ export class EngineError extends Error {
   }
 }
 
-async function loadForActor(actor: Actor, onboardingId: string) {
-  // Share links will widen this to colleagues; today only the owner may act.
-  const onboarding = await db.onboarding.findFirst({ where: { id: onboardingId, ownerId: actor.id } });
-  if (!onboarding) throw new NotFoundError();
-  return onboarding;
-}
-
-function asJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value ?? {})) as Prisma.InputJsonValue;
+async function loadForActor(actor: Actor, onboardingId: string, options: ActOptions) {
+  return findOnboardingForActing(actor, onboardingId, options.shareLinkId);
 }
 
 /**
  * Queues steps to run: "remaining" for Connect (every step not done), or one step (a redo when done).
- * A step that is running keeps running; its lease decides.
+ * A step that is running keeps running; its lease decides. The person who queues a step is the one it
+ * runs as: their delegated token, their name in the audit.
  */
 export async function queueSteps(
   actor: Actor,
   onboardingId: string,
   which: StepId | "remaining",
-  options: { checkOnly?: boolean } = {},
+  options: ActOptions & { checkOnly?: boolean } = {},
 ): Promise<void> {
-  await loadForActor(actor, onboardingId);
-  const steps = await db.onboardingStep.findMany({ where: { onboardingId } });
+  await loadForActor(actor, onboardingId, options);
+  const steps = await listSteps(onboardingId);
   const now = new Date();
   for (const step of steps) {
     const wanted = which === "remaining" ? step.status !== "done" : step.stepId === which;
     if (!wanted || (step.status === "running" && step.leaseExpiresAt && step.leaseExpiresAt > now)) continue;
     if (step.status === "waiting") {
-      // Already queued: bring its next attempt forward, keeping when it began waiting.
-      if (which !== "remaining") {
-        await db.onboardingStep.updateMany({
-          where: { onboardingId, stepId: step.stepId, version: step.version },
-          data: { nextAttemptAt: now, version: { increment: 1 } },
-        });
-      }
+      // Already queued: it now runs as this person; a single step asked for is brought forward.
+      await hurryStep(step, actor.id, { now: which !== "remaining" });
       continue;
     }
     const redo = step.status === "done";
-    const flags = {
-      ...(redo ? { redoRequested: true } : {}),
-      ...(options.checkOnly ? { checkOnly: true } : {}),
-    };
     const kept = { ...((step.outputs ?? {}) as Record<string, unknown>) };
     delete kept.redoRequested;
     delete kept.checkOnly;
-    await db.onboardingStep.updateMany({
-      where: { onboardingId, stepId: step.stepId, version: step.version },
-      data: {
-        status: "waiting",
-        nextAttemptAt: now,
-        error: Prisma.DbNull,
-        attempts: 0,
-        startedAt: now,
-        finishedAt: null,
-        outputs: asJson({ ...kept, ...flags }),
-        version: { increment: 1 },
-      },
+    await queueStep(step, actor.id, {
+      ...kept,
+      ...(redo ? { redoRequested: true } : {}),
+      ...(options.checkOnly ? { checkOnly: true } : {}),
     });
   }
   await refreshStatus(onboardingId);
@@ -138,41 +130,43 @@ export function nextDueAt(steps: StepTiming[]): Date | null {
 export async function advance(
   actor: Actor,
   onboardingId: string,
-  options: { budgetMs?: number } = {},
+  options: ActOptions & { budgetMs?: number } = {},
 ): Promise<void> {
-  const onboarding = await loadForActor(actor, onboardingId);
-  if (onboarding.tenantId !== actor.tenantId) {
-    throw new EngineError(
-      "You are signed in to another tenant. Sign in with an account of the onboarding's tenant to run its steps.",
-    );
-  }
+  await loadForActor(actor, onboardingId, options);
   const deadline = Date.now() + (options.budgetMs ?? 8_000);
   for (let round = 0; round < 10 && Date.now() < deadline; round++) {
-    const steps = await db.onboardingStep.findMany({ where: { onboardingId } });
-    const due = dueSteps(steps);
+    const due = dueSteps(await listSteps(onboardingId));
     if (due.length === 0) break;
-    await Promise.all(due.map((step) => runStep(actor, onboardingId, step, deadline)));
+    await Promise.all(
+      due.map(async (step) => runStep(await stepActor(step, actor), onboardingId, step, deadline)),
+    );
   }
   await refreshStatus(onboardingId);
+}
+
+/** The person a step runs as: whoever queued it, else whoever asked to advance. */
+async function stepActor(step: StepRow, requester: Actor): Promise<Actor> {
+  if (!step.actorId || step.actorId === requester.id) return requester;
+  return (await getUserById(step.actorId)) ?? requester;
 }
 
 async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadline: number): Promise<void> {
   const stepId = step.stepId as StepId;
   const now = new Date();
-  const leased = await db.onboardingStep.updateMany({
-    where: { onboardingId, stepId, version: step.version },
-    data: {
-      status: "running",
-      leaseOwner: instanceId,
-      leaseExpiresAt: new Date(deadline + leaseSlackMs),
-      attempts: { increment: 1 },
-      startedAt: step.startedAt ?? now,
-      version: { increment: 1 },
-    },
-  });
-  if (leased.count === 0) return; // Someone else holds it, or it changed under us.
+  if (!(await takeLease(step, instanceId, new Date(deadline + leaseSlackMs)))) return; // Someone else has it.
 
-  let onboarding = await db.onboarding.findUniqueOrThrow({ where: { id: onboardingId } });
+  let onboarding = await loadOnboarding(onboardingId);
+  if (onboarding.tenantId !== actor.tenantId) {
+    await finishStep(onboardingId, stepId, {
+      status: "needs_attention",
+      error: {
+        kind: "sign-in",
+        message:
+          "This step was asked for by an account of another tenant. Sign in with an account of the onboarding's tenant and run it again.",
+      },
+    });
+    return;
+  }
   const endpoints = azureEndpoints();
   let graph: GraphClient | undefined;
   let arm: ArmClient | undefined;
@@ -202,10 +196,7 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
         endpoints,
       )),
     save: async (fields) => {
-      onboarding = await db.onboarding.update({
-        where: { id: onboardingId },
-        data: { ...fields, version: { increment: 1 } },
-      });
+      onboarding = await saveOnboardingFields(onboardingId, fields);
     },
     audit: (event) => recordAudit(onboardingId, actor, event),
   };
@@ -253,11 +244,9 @@ function withAction(error: StepError): StepError {
 
 async function finishStep(onboardingId: string, stepId: StepId, outcome: StepOutcome) {
   const now = new Date();
-  const base = { leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } } as const;
   const data: Prisma.OnboardingStepUpdateManyMutationInput =
     outcome.status === "done"
       ? {
-          ...base,
           status: "done",
           outputs: asJson(outcome.outputs),
           error: Prisma.DbNull,
@@ -266,25 +255,19 @@ async function finishStep(onboardingId: string, stepId: StepId, outcome: StepOut
         }
       : outcome.status === "waiting"
         ? {
-            ...base,
             status: "waiting",
             error: asJson({ kind: "consistency", message: outcome.message, waiting: true }),
             nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
             ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
           }
         : {
-            ...base,
             status: "needs_attention",
             error: asJson(outcome.error),
             nextAttemptAt: null,
             finishedAt: now,
             ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
           };
-  const updated = await db.onboardingStep.updateMany({
-    where: { onboardingId, stepId, leaseOwner: instanceId },
-    data,
-  });
-  if (updated.count === 0)
+  if (!(await finishLeasedStep(onboardingId, stepId, instanceId, data)))
     log.warn(
       { onboardingId, stepId },
       "step lease was taken over before the step finished; its result was dropped",
@@ -293,12 +276,12 @@ async function finishStep(onboardingId: string, stepId: StepId, outcome: StepOut
 
 /** The onboarding's overall status follows its steps. */
 export async function refreshStatus(onboardingId: string) {
-  const steps = await db.onboardingStep.findMany({ where: { onboardingId }, select: { status: true } });
+  const steps = await listStepStatuses(onboardingId);
   const status =
     steps.length === stepCatalog.length && steps.every((s) => s.status === "done")
       ? "completed"
       : steps.some((s) => s.status === "needs_attention")
         ? "needs_attention"
         : "in_progress";
-  await db.onboarding.updateMany({ where: { id: onboardingId, NOT: { status } }, data: { status } });
+  await setOnboardingStatus(onboardingId, status);
 }

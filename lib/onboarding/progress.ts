@@ -2,19 +2,9 @@ import "server-only";
 
 import { getProgress } from "@/lib/data/onboardings";
 import { dueSteps, nextDueAt } from "@/lib/onboarding/engine";
-import type { Actor } from "@/lib/onboarding/types";
+import type { Actor, ProgressSnapshot } from "@/lib/view-types";
 
-export type ProgressSnapshot = {
-  status: string;
-  /** Changes whenever anything on the page would: the poller refreshes the page when it does. */
-  fingerprint: string;
-  /** Something is queued, waiting or running: keep polling. */
-  active: boolean;
-  /** A step may run now: the poller asks the server to advance. */
-  due: boolean;
-  nextDueAt: string | null;
-  steps: { id: string; status: string }[];
-};
+export type { ProgressSnapshot };
 
 export async function progressSnapshot(actor: Actor, onboardingId: string): Promise<ProgressSnapshot | null> {
   const onboarding = await getProgress(actor, onboardingId);

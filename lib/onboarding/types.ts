@@ -4,22 +4,8 @@ import type { GraphClient } from "@/lib/azure/graph";
 import type { Onboarding } from "@/lib/generated/prisma/client";
 import type { StepId } from "@/lib/onboarding/step-catalog";
 
-/** Whoever runs a step: the owner, or (later) a colleague through a share link. */
-export type Actor = {
-  id: string;
-  name: string | null;
-  email: string | null;
-  tenantId: string;
-  homeAccountId: string;
-};
-
-export type AuditInput = {
-  action: string;
-  target?: string;
-  requestId?: string;
-  outcome: "success" | "failure";
-  detail?: Record<string, unknown>;
-};
+export type { Actor, AuditInput } from "@/lib/view-types";
+import type { Actor, AuditInput } from "@/lib/view-types";
 
 export type OnboardingFields = Partial<
   Pick<

@@ -1,0 +1,140 @@
+/**
+ * The engine's reads and writes of onboarding steps: queueing, leases and results. Every write that
+ * may race (two tabs, a colleague, another portal instance) is a conditional update on the step's
+ * version or on the lease it holds, and reports whether it won.
+ */
+import "server-only";
+
+import { NotFoundError } from "@/lib/data/onboardings";
+import { db } from "@/lib/db";
+import { Prisma, type Onboarding, type OnboardingStatus } from "@/lib/generated/prisma/client";
+import type { StepId } from "@/lib/onboarding/step-catalog";
+import type { Actor } from "@/lib/view-types";
+
+export type StepRow = Prisma.OnboardingStepGetPayload<object>;
+
+export function asJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value ?? {})) as Prisma.InputJsonValue;
+}
+
+/**
+ * The onboarding, if `actor` may run its steps: its owner, or a colleague holding a live act link to
+ * it (not revoked, not expired). Either way only from the onboarding's own tenant.
+ */
+export async function findOnboardingForActing(
+  actor: Actor,
+  onboardingId: string,
+  shareLinkId?: string,
+): Promise<Onboarding> {
+  const viaLink = shareLinkId
+    ? [
+        {
+          shareLinks: {
+            some: { id: shareLinkId, scope: "act" as const, revokedAt: null, expiresAt: { gt: new Date() } },
+          },
+        },
+      ]
+    : [];
+  const onboarding = await db.onboarding.findFirst({
+    where: { id: onboardingId, tenantId: actor.tenantId, OR: [{ ownerId: actor.id }, ...viaLink] },
+  });
+  if (!onboarding) throw new NotFoundError();
+  return onboarding;
+}
+
+export function listSteps(onboardingId: string): Promise<StepRow[]> {
+  return db.onboardingStep.findMany({ where: { onboardingId } });
+}
+
+export function loadOnboarding(onboardingId: string): Promise<Onboarding> {
+  return db.onboarding.findUniqueOrThrow({ where: { id: onboardingId } });
+}
+
+/** Sets a step to run as soon as it can, for `actorId`, unless someone changed it meanwhile. */
+export async function queueStep(
+  step: Pick<StepRow, "onboardingId" | "stepId" | "version">,
+  actorId: string,
+  outputs: Record<string, unknown>,
+): Promise<boolean> {
+  const now = new Date();
+  const result = await db.onboardingStep.updateMany({
+    where: { onboardingId: step.onboardingId, stepId: step.stepId, version: step.version },
+    data: {
+      status: "waiting",
+      nextAttemptAt: now,
+      error: Prisma.DbNull,
+      attempts: 0,
+      startedAt: now,
+      finishedAt: null,
+      actorId,
+      outputs: asJson(outputs),
+      version: { increment: 1 },
+    },
+  });
+  return result.count > 0;
+}
+
+/** A step already queued: bring its next attempt forward (keeping when it began waiting). */
+export async function hurryStep(
+  step: Pick<StepRow, "onboardingId" | "stepId" | "version">,
+  actorId: string,
+  options: { now: boolean },
+): Promise<boolean> {
+  const result = await db.onboardingStep.updateMany({
+    where: { onboardingId: step.onboardingId, stepId: step.stepId, version: step.version },
+    data: { actorId, ...(options.now ? { nextAttemptAt: new Date() } : {}), version: { increment: 1 } },
+  });
+  return result.count > 0;
+}
+
+/** Takes a due step's lease; false when another runner got there first. */
+export async function takeLease(
+  step: Pick<StepRow, "onboardingId" | "stepId" | "version" | "startedAt">,
+  leaseOwner: string,
+  leaseExpiresAt: Date,
+): Promise<boolean> {
+  const result = await db.onboardingStep.updateMany({
+    where: { onboardingId: step.onboardingId, stepId: step.stepId, version: step.version },
+    data: {
+      status: "running",
+      leaseOwner,
+      leaseExpiresAt,
+      attempts: { increment: 1 },
+      startedAt: step.startedAt ?? new Date(),
+      version: { increment: 1 },
+    },
+  });
+  return result.count > 0;
+}
+
+/** Records a step's result, if the runner still holds its lease. */
+export async function finishLeasedStep(
+  onboardingId: string,
+  stepId: StepId,
+  leaseOwner: string,
+  data: Prisma.OnboardingStepUpdateManyMutationInput,
+): Promise<boolean> {
+  const result = await db.onboardingStep.updateMany({
+    where: { onboardingId, stepId, leaseOwner },
+    data: { ...data, leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } },
+  });
+  return result.count > 0;
+}
+
+export function saveOnboardingFields(
+  onboardingId: string,
+  fields: Prisma.OnboardingUpdateInput,
+): Promise<Onboarding> {
+  return db.onboarding.update({
+    where: { id: onboardingId },
+    data: { ...fields, version: { increment: 1 } },
+  });
+}
+
+export function listStepStatuses(onboardingId: string) {
+  return db.onboardingStep.findMany({ where: { onboardingId }, select: { status: true } });
+}
+
+export async function setOnboardingStatus(onboardingId: string, status: OnboardingStatus): Promise<void> {
+  await db.onboarding.updateMany({ where: { id: onboardingId, NOT: { status } }, data: { status } });
+}

@@ -33,7 +33,18 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pino"],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    // Share pages carry a capability (the link's token, then its cookie): nothing of them is cached,
+    // and no Referer ever tells another site where the person came from.
+    const sharePage = [
+      { key: "Referrer-Policy", value: "no-referrer" },
+      { key: "Cache-Control", value: "no-store" },
+    ];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      { source: "/s/:path*", headers: sharePage },
+      { source: "/shared/:path*", headers: sharePage },
+      { source: "/link-unavailable", headers: sharePage },
+    ];
   },
 };
 

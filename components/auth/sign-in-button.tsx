@@ -17,9 +17,12 @@ function MicrosoftLogo() {
 export function SignInButton({
   callbackUrl = "/onboardings",
   label = "Sign in with Microsoft",
+  scope,
 }: {
   callbackUrl?: string;
   label?: string;
+  /** The scopes to ask consent for, when narrower than the portal's full set (incremental consent). */
+  scope?: string;
 }) {
   const [pending, setPending] = useState(false);
   return (
@@ -29,7 +32,9 @@ export function SignInButton({
       aria-busy={pending}
       onClick={() => {
         setPending(true);
-        void signIn("azure-ad", { callbackUrl }).catch(() => setPending(false));
+        void signIn("azure-ad", { callbackUrl }, scope ? { scope } : undefined).catch(() =>
+          setPending(false),
+        );
       }}
       className="bg-brand-600 hover:bg-brand-700 focus-visible:outline-brand-600 inline-flex items-center gap-2 rounded-md px-5 py-3 font-semibold text-white shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-70"
     >

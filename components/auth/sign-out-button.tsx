@@ -2,11 +2,11 @@
 
 import { signOut } from "next-auth/react";
 
-export function SignOutButton() {
+export function SignOutButton({ callbackUrl = "/" }: { callbackUrl?: string }) {
   return (
     <button
       type="button"
-      onClick={() => void signOut({ callbackUrl: "/" })}
+      onClick={() => void signOut({ callbackUrl })}
       className="focus-visible:outline-brand-600 rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100 focus-visible:outline-2"
     >
       Sign out

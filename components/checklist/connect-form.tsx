@@ -9,10 +9,13 @@ import { connectAction } from "@/lib/actions/onboarding";
 /** Runs every remaining step; while steps are under way it shows that instead of inviting a second click. */
 export function ConnectForm({
   onboardingId,
+  shareLinkId,
   label,
   busy,
 }: {
   onboardingId: string;
+  /** Set when a colleague acts through a share link; the server checks the link's cookie. */
+  shareLinkId?: string;
   label: string;
   busy: boolean;
 }) {
@@ -20,6 +23,7 @@ export function ConnectForm({
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="onboardingId" value={onboardingId} />
+      {shareLinkId ? <input type="hidden" name="shareLinkId" value={shareLinkId} /> : null}
       <SubmitButton pendingText="Connecting…" disabled={busy}>
         {busy ? "Connecting…" : label}
       </SubmitButton>

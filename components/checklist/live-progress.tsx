@@ -25,21 +25,39 @@ export function LiveProgress({
   onboardingId,
   initialActive,
   initialFingerprint,
+  shareLinkId,
+  canAdvance = true,
+  othersMayAct = false,
 }: {
   onboardingId: string;
   initialActive: boolean;
   initialFingerprint: string;
+  /** On a share page: the link the server checks (with its cookie) instead of ownership. */
+  shareLinkId?: string;
+  /** A viewer watches; only someone who may act asks the server to run due steps. */
+  canAdvance?: boolean;
+  /**
+   * Someone else may act meanwhile (a colleague with a share link, or the owner seen from a share
+   * page): keep looking, slowly, even while nothing runs here.
+   */
+  othersMayAct?: boolean;
 }) {
   const router = useRouter();
   const seen = useRef(initialFingerprint);
+  const query = shareLinkId ? `?link=${encodeURIComponent(shareLinkId)}` : "";
   const progress = useQuery({
     queryKey: queryKeys.progress(onboardingId),
-    queryFn: () => getJson(`/api/onboardings/${onboardingId}/progress`),
-    refetchInterval: (query) => ((query.state.data?.active ?? initialActive) ? 1500 : false),
+    queryFn: () => getJson(`/api/onboardings/${onboardingId}/progress${query}`),
+    refetchInterval: (query) =>
+      (query.state.data?.active ?? initialActive)
+        ? 1500
+        : othersMayAct && query.state.data?.status !== "completed"
+          ? 4000
+          : false,
     enabled: true,
   });
   const advance = useMutation({
-    mutationFn: () => getJson(`/api/onboardings/${onboardingId}/advance`, { method: "POST" }),
+    mutationFn: () => getJson(`/api/onboardings/${onboardingId}/advance${query}`, { method: "POST" }),
     onSuccess: (data) => progress.refetch().then(() => data),
   });
 
@@ -56,8 +74,8 @@ export function LiveProgress({
       seen.current = data.fingerprint;
       router.refresh();
     }
-    if (data.due && !advance.isPending) advance.mutate();
-  }, [data, advance, router]);
+    if (canAdvance && data.due && !advance.isPending) advance.mutate();
+  }, [data, advance, router, canAdvance]);
 
   const running = data?.steps.filter((s) => s.status === "running" || s.status === "waiting").length ?? 0;
   const message = advance.isError
@@ -65,7 +83,7 @@ export function LiveProgress({
     : progress.isError
       ? "Lost contact with the server; retrying…"
       : data?.active
-        ? `Working: ${running} step${running === 1 ? "" : "s"} in progress. You can close this tab; progress is saved.`
+        ? `Working: ${running} step${running === 1 ? "" : "s"} in progress. ${canAdvance ? "You can close this tab; progress is saved." : "This page follows along."}`
         : null;
   return (
     <p role="status" aria-live="polite" className="min-h-5 text-sm text-slate-700">

@@ -8,11 +8,14 @@ import { runStepAction } from "@/lib/actions/onboarding";
 
 export function StepActionForm({
   onboardingId,
+  shareLinkId,
   stepId,
   label,
   disabled,
 }: {
   onboardingId: string;
+  /** Set when a colleague acts through a share link; the server checks the link's cookie. */
+  shareLinkId?: string;
   stepId: string;
   label: string;
   disabled?: boolean;
@@ -21,6 +24,7 @@ export function StepActionForm({
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="onboardingId" value={onboardingId} />
+      {shareLinkId ? <input type="hidden" name="shareLinkId" value={shareLinkId} /> : null}
       <input type="hidden" name="stepId" value={stepId} />
       <SubmitButton variant="secondary" pendingText="Running…" disabled={disabled}>
         {label}

@@ -2,8 +2,13 @@ import { BillingAccountPicker, type Choice } from "@/components/checklist/billin
 import { StatusBadge } from "@/components/checklist/status-badge";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { displayState } from "@/components/checklist/step-state";
+import { AskBillingOwner } from "@/components/share/ask-billing-owner";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
 import { stepInfo, type StepInfo } from "@/lib/onboarding/step-catalog";
+import type { AccessRole } from "@/lib/view-types";
+
+/** Who is looking: the owner, a colleague who may act through a share link, or a viewer. */
+export type CardAccess = { role: AccessRole; shareLinkId?: string };
 
 type StepError = {
   message?: string;
@@ -121,14 +126,21 @@ function StepOutputs({
   }
 }
 
+/** Refusals a billing account owner can resolve: step 4 refused, or step 3 seeing no billing account. */
+function needsBillingOwner(error: StepError | null) {
+  return error?.resolution === "needs-billing-owner" || error?.resolution === "no-usable-billing-account";
+}
+
 export function StepCard({
   info,
   step,
   onboarding,
+  access = { role: "owner" },
 }: {
   info: StepInfo;
   step: StepView;
   onboarding: OnboardingView;
+  access?: CardAccess;
 }) {
   const state = displayState(step.status, step.error);
   const error = (step.error ?? null) as StepError | null;
@@ -192,7 +204,14 @@ export function StepCard({
         </div>
       ) : null}
 
-      {info.id === "billing-account" && error?.resolution && outputs.choices?.length ? (
+      {state === "needs_attention" && access.role === "owner" && needsBillingOwner(error) ? (
+        <AskBillingOwner onboardingId={onboarding.id} />
+      ) : null}
+
+      {access.role === "owner" &&
+      info.id === "billing-account" &&
+      error?.resolution &&
+      outputs.choices?.length ? (
         <BillingAccountPicker
           onboardingId={onboarding.id}
           choices={outputs.choices}
@@ -201,12 +220,17 @@ export function StepCard({
       ) : null}
 
       <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
-        <StepActionForm
-          onboardingId={onboarding.id}
-          stepId={info.id}
-          label={buttonLabel}
-          disabled={busy || !dependenciesDone}
-        />
+        {access.role === "view" ? (
+          <span />
+        ) : (
+          <StepActionForm
+            onboardingId={onboarding.id}
+            stepId={info.id}
+            label={buttonLabel}
+            disabled={busy || !dependenciesDone}
+            shareLinkId={access.shareLinkId}
+          />
+        )}
         <details className="text-sm">
           <summary className="text-brand-700 cursor-pointer underline">
             How this looks in the Azure portal

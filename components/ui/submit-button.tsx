@@ -14,11 +14,14 @@ export function SubmitButton({
   pendingText,
   variant = "primary",
   disabled,
+  ariaLabel,
 }: {
   children: React.ReactNode;
   pendingText?: string;
   variant?: Variant;
   disabled?: boolean;
+  /** When the visible text alone does not say which thing the button acts on. */
+  ariaLabel?: string;
 }) {
   const { pending } = useFormStatus();
   return (
@@ -26,6 +29,7 @@ export function SubmitButton({
       type="submit"
       disabled={pending || disabled}
       aria-busy={pending}
+      aria-label={ariaLabel}
       className={`focus-visible:outline-brand-600 inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 ${styles[variant]}`}
     >
       {pending ? (pendingText ?? "Working…") : children}

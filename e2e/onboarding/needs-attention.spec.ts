@@ -7,7 +7,7 @@ test("an admin without a billing role learns why step 3 stops and who can finish
 }, testInfo) => {
   const tenant = await seedTenant({ preset: "contoso" });
   await page.goto("/");
-  await signInThroughEmulator(page, tenant.users.appAdmin!.userPrincipalName);
+  await signInThroughEmulator(page, tenant.users.noBilling!.userPrincipalName);
   await startOnboarding(page);
   await page.getByRole("button", { name: "Connect", exact: true }).click();
 

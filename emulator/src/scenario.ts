@@ -145,6 +145,13 @@ export function contosoSpec(fixedIds: boolean): ScenarioSpec {
         roles: [],
         jobTitle: "Finance Manager",
       },
+      {
+        key: "noBilling",
+        displayName: "Lee Gu",
+        userPrincipalName: "lee",
+        roles: ["Application Administrator"],
+        jobTitle: "Developer",
+      },
     ],
     // Regular users may not register apps, so Megan (billing owner) cannot do the app steps herself.
     authorizationPolicy: { allowedToCreateApps: false },
@@ -156,9 +163,11 @@ export function contosoSpec(fixedIds: boolean): ScenarioSpec {
           : undefined,
         displayName: "Contoso Ltd",
         agreementType: "MicrosoftCustomerAgreement",
+        // Alex reads billing (so he sees the account at step 3) but may not assign roles (step 4).
         roleAssignments: [
           { user: "admin", role: "owner" },
           { user: "billingOwner", role: "owner" },
+          { user: "appAdmin", role: "reader" },
         ],
         costs: { currency: "USD", days: 62, dailyAverage: 312.4 },
       },

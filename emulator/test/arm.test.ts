@@ -177,9 +177,9 @@ describe("billing accounts", () => {
     expect(old.body.properties.primaryBillingTenantId).toBeUndefined();
     expect(old.body.properties.agreementType).toBe("MicrosoftCustomerAgreement");
 
-    const alex = await userArm(w.t, "appAdmin");
-    expect((await alex("GET", `/providers/Microsoft.Billing/billingAccounts?${V}`)).body.value).toEqual([]);
-    const denied = await alex(
+    const lee = await userArm(w.t, "noBilling");
+    expect((await lee("GET", `/providers/Microsoft.Billing/billingAccounts?${V}`)).body.value).toEqual([]);
+    const denied = await lee(
       "GET",
       `/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(w.mca)}?${V}`,
     );

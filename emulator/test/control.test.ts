@@ -22,7 +22,7 @@ describe("control API", () => {
     const b = await c.seed({ preset: "contoso" });
     expect(a.tenantId).not.toBe(b.tenantId);
     expect(a.domain).toMatch(/^contoso[a-z0-9]{6}\.onmicrosoft\.com$/);
-    expect(a.usersInOrder.map((u) => u.key)).toEqual(["admin", "appAdmin", "billingOwner"]);
+    expect(a.usersInOrder.map((u) => u.key)).toEqual(["admin", "appAdmin", "billingOwner", "noBilling"]);
     expect(a.users.admin!.roles).toEqual(["Global Administrator"]);
     expect(a.billingAccounts.mca!.name).toMatch(/^[0-9a-f-]{36}:[0-9a-f-]{36}_\d{4}-\d{2}-\d{2}$/);
     expect(a.billingAccounts.ea!.name).toMatch(/^\d+$/);
@@ -30,7 +30,7 @@ describe("control API", () => {
     expect(state.tenant.allowedToCreateApps).toBe(false);
     const mca = state.billingAccounts.find((x: any) => x.agreementType === "MicrosoftCustomerAgreement");
     expect(mca.roleAssignments.map((r: any) => r.principalId).sort()).toEqual(
-      [a.users.admin!.id, a.users.billingOwner!.id].sort(),
+      [a.users.admin!.id, a.users.billingOwner!.id, a.users.appAdmin!.id].sort(),
     );
     expect(mca.costRows).toBeGreaterThan(100);
     expect(state.created).toEqual({

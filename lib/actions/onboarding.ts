@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 
-import { withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import { createOnboarding, getOnboardingOrThrow, updateOnboardingSettings } from "@/lib/data/onboardings";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
@@ -68,28 +68,36 @@ export async function updateSettingsAction(
   );
 }
 
-/** "Connect": queue every step that is not done and start running them. */
+function revalidateOnboarding(onboardingId: string, via: { shareLinkId?: string }) {
+  revalidatePath(via.shareLinkId ? `/shared/${via.shareLinkId}` : `/onboardings/${onboardingId}`);
+}
+
+/** "Connect": queue every step that is not done and start running them, as the owner or a colleague. */
 export async function connectAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  return withActor(
+  return withStepActor(
     stepRequestSchema.pick({ onboardingId: true }),
     formValues(formData),
-    async (actor, { onboardingId }) => {
-      await queueSteps(actor, onboardingId, "remaining");
-      await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
-      revalidatePath(`/onboardings/${onboardingId}`);
+    async (actor, { onboardingId }, via) => {
+      await queueSteps(actor, onboardingId, "remaining", via);
+      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
+      revalidateOnboarding(onboardingId, via);
       return { ok: true, data: undefined };
     },
   );
 }
 
-/** Runs (or redoes) one step. */
+/** Runs (or redoes) one step, as the owner or a colleague. */
 export async function runStepAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  return withActor(stepRequestSchema, formValues(formData), async (actor, { onboardingId, stepId }) => {
-    await queueSteps(actor, onboardingId, stepId);
-    await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
-    revalidatePath(`/onboardings/${onboardingId}`);
-    return { ok: true, data: undefined };
-  });
+  return withStepActor(
+    stepRequestSchema,
+    formValues(formData),
+    async (actor, { onboardingId, stepId }, via) => {
+      await queueSteps(actor, onboardingId, stepId, via);
+      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
+      revalidateOnboarding(onboardingId, via);
+      return { ok: true, data: undefined };
+    },
+  );
 }
 
 /** The billing account picker of step 3; a chosen account already connected asks for confirmation. */

@@ -12,7 +12,8 @@ import { AzureCallError } from "@/lib/azure/errors";
 import { NotFoundError } from "@/lib/data/onboardings";
 import { log } from "@/lib/log";
 import { EngineError } from "@/lib/onboarding/engine";
-import type { Actor } from "@/lib/onboarding/types";
+import { requireShareActor, ShareAccessError } from "@/lib/share-access";
+import type { Actor } from "@/lib/view-types";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
@@ -35,6 +36,7 @@ export function failure(error: unknown): { ok: false; message: string } {
   if (error instanceof NotFoundError)
     return { ok: false, message: "This onboarding does not exist or is not yours." };
   if (error instanceof EngineError) return { ok: false, message: error.message };
+  if (error instanceof ShareAccessError) return { ok: false, message: error.message };
   if (error instanceof AzureCallError) return { ok: false, message: error.message };
   log.error(
     {
@@ -46,6 +48,12 @@ export function failure(error: unknown): { ok: false; message: string } {
   return { ok: false, message: "Something went wrong on our side. Nothing was lost; try again." };
 }
 
+function invalid(error: z.ZodError): { ok: false; message: string; fieldErrors: Record<string, string[]> } {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
+  return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
+}
+
 /** Authenticates, validates the form against `schema`, then runs `fn`. */
 export async function withActor<S extends z.ZodType, T>(
   schema: S,
@@ -55,12 +63,30 @@ export async function withActor<S extends z.ZodType, T>(
   try {
     const actor = await requireActor();
     const parsed = schema.safeParse(input);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
-      return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
-    }
+    if (!parsed.success) return invalid(parsed.error);
     return await fn(actor, parsed.data);
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/**
+ * For actions that run steps: the owner, or a colleague acting through an act share link (the form's
+ * `shareLinkId`, proven by the link's cookie and checked again by the engine). A view link, a revoked
+ * or expired link, or a sign-in to another tenant is refused with a message saying why.
+ */
+export async function withStepActor<S extends z.ZodType<{ onboardingId: string }>, T>(
+  schema: S,
+  input: Record<string, unknown>,
+  fn: (actor: Actor, data: z.infer<S>, via: { shareLinkId?: string }) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  try {
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) return invalid(parsed.error);
+    const linkId = typeof input.shareLinkId === "string" && input.shareLinkId ? input.shareLinkId : null;
+    if (!linkId) return await fn(await requireActor(), parsed.data, {});
+    const actor = await requireShareActor(linkId, parsed.data.onboardingId);
+    return await fn(actor, parsed.data, { shareLinkId: linkId });
   } catch (error) {
     return failure(error);
   }

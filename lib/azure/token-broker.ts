@@ -34,9 +34,26 @@ export function delegatedScopes(resource: Resource): string[] {
     : [`${arm.resource}/user_impersonation`];
 }
 
-/** Everything the sign-in asks consent for, so later tokens for either resource need no prompt. */
-export function signInScopes(): string[] {
-  return ["openid", "profile", "offline_access", ...delegatedScopes("graph"), ...delegatedScopes("arm")];
+/**
+ * What a sign-in asks consent for: only the resources the person's remaining steps need (incremental
+ * consent). Microsoft Graph's Application.ReadWrite.All needs an administrator's consent; a colleague
+ * who only assigns the billing role (step 4) needs ARM's user_impersonation, which any user may grant.
+ * User.Read (sign-in and profile) is always asked, so every sign-in's code can be redeemed for it.
+ */
+export function signInScopes(needs: readonly Resource[] = ["graph", "arm"]): string[] {
+  const { graph } = azureEndpoints();
+  const scopes = ["openid", "profile", "offline_access", `${graph.resource}/User.Read`];
+  for (const resource of needs)
+    for (const scope of delegatedScopes(resource)) if (!scopes.includes(scope)) scopes.push(scope);
+  return scopes;
+}
+
+/** The resources whose delegated rights these steps use: Graph for steps 1-2, ARM for steps 3-4. */
+export function resourcesForSteps(stepIds: readonly string[]): Resource[] {
+  const needs: Resource[] = [];
+  if (stepIds.some((id) => id === "app-registration" || id === "client-secret")) needs.push("graph");
+  if (stepIds.some((id) => id === "billing-account" || id === "role-assignment")) needs.push("arm");
+  return needs;
 }
 
 type Metadata = { authorityMetadata: string; cloudDiscoveryMetadata: string };
@@ -153,7 +170,8 @@ export async function redeemAuthorizationCode(input: {
         code: input.code,
         codeVerifier: input.codeVerifier,
         redirectUri: input.redirectUri,
-        scopes: delegatedScopes("graph"),
+        // Every sign-in asks for User.Read; its other scopes come later from the refresh token.
+        scopes: [`${azureEndpoints().graph.resource}/User.Read`],
         nonce: input.nonce,
         state: input.state,
       },

@@ -5,6 +5,7 @@
 import "server-only";
 
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { stepIds, type StepId } from "@/lib/onboarding/step-catalog";
 import type { Actor } from "@/lib/view-types";
 
@@ -74,8 +75,22 @@ export async function listOnboardings(actor: Actor) {
 }
 
 export async function getOnboarding(actor: Actor, id: string) {
+  return loadView({ id, ownerId: actor.id });
+}
+
+/**
+ * The onboarding a share link opens, only while the link is live. The access check (the link's cookie)
+ * is the caller's; this makes sure a dead link shows nothing even if a check were missed.
+ */
+export async function getSharedOnboarding(linkId: string) {
+  return loadView({
+    shareLinks: { some: { id: linkId, revokedAt: null, expiresAt: { gt: new Date() } } },
+  });
+}
+
+async function loadView(where: Prisma.OnboardingWhereInput) {
   const onboarding = await db.onboarding.findFirst({
-    where: { id, ownerId: actor.id },
+    where,
     select: { ...onboardingView, steps: { select: stepView } },
   });
   if (!onboarding) return null;
@@ -93,9 +108,17 @@ export type OnboardingView = NonNullable<Awaited<ReturnType<typeof getOnboarding
 export type StepView = OnboardingView["steps"][number];
 
 /** The few fields the live progress poller needs: cheap, and nothing secret. */
-export async function getProgress(actor: Actor, id: string) {
+export async function getProgress(actor: Actor | { shareLinkId: string }, id: string) {
   const onboarding = await db.onboarding.findFirst({
-    where: { id, ownerId: actor.id },
+    where:
+      "shareLinkId" in actor
+        ? {
+            id,
+            shareLinks: {
+              some: { id: actor.shareLinkId, revokedAt: null, expiresAt: { gt: new Date() } },
+            },
+          }
+        : { id, ownerId: actor.id },
     select: {
       id: true,
       status: true,

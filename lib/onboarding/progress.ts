@@ -6,7 +6,10 @@ import type { Actor, ProgressSnapshot } from "@/lib/view-types";
 
 export type { ProgressSnapshot };
 
-export async function progressSnapshot(actor: Actor, onboardingId: string): Promise<ProgressSnapshot | null> {
+export async function progressSnapshot(
+  actor: Actor | { shareLinkId: string },
+  onboardingId: string,
+): Promise<ProgressSnapshot | null> {
   const onboarding = await getProgress(actor, onboardingId);
   if (!onboarding) return null;
   const rows = onboarding.steps;

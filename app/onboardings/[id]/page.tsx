@@ -7,9 +7,11 @@ import { LiveProgress } from "@/components/checklist/live-progress";
 import { SettingsForm } from "@/components/checklist/settings-form";
 import { StepCard } from "@/components/checklist/step-card";
 import { SiteHeader } from "@/components/layout/site-header";
+import { SharePanel } from "@/components/share/share-panel";
 import { requireUser } from "@/lib/auth";
 import { listAudit } from "@/lib/data/audit";
 import { getOnboarding } from "@/lib/data/onboardings";
+import { listShareLinks } from "@/lib/data/share-links";
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
 
@@ -18,10 +20,11 @@ export const metadata: Metadata = { title: "Connect your billing account" };
 export default async function OnboardingPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/onboardings/${id}`);
-  const [onboarding, audit, progress] = await Promise.all([
+  const [onboarding, audit, progress, links] = await Promise.all([
     getOnboarding(user, id),
     listAudit(id),
     progressSnapshot(user, id),
+    listShareLinks(user, id),
   ]);
   if (!onboarding || !progress) notFound();
 
@@ -52,6 +55,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
             onboardingId={onboarding.id}
             initialActive={progress.active}
             initialFingerprint={progress.fingerprint}
+            othersMayAct={links.some((l) => !l.revokedAt && l.expiresAt > new Date())}
           />
         </div>
 
@@ -78,6 +82,8 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
             })}
           </ol>
         </section>
+
+        {remaining > 0 || links.length > 0 ? <SharePanel onboardingId={onboarding.id} links={links} /> : null}
 
         <AuditLog events={audit} />
       </main>

@@ -1,28 +1,35 @@
-import { getCurrentUser } from "@/lib/auth";
-import { failure } from "@/lib/actions/safe-action";
+import { failure, requireActor } from "@/lib/actions/safe-action";
 import { getEnv } from "@/lib/env";
 import { advance } from "@/lib/onboarding/engine";
 import { progressSnapshot } from "@/lib/onboarding/progress";
+import { requireShareActor } from "@/lib/share-access";
 
 export const dynamic = "force-dynamic";
 
+const headers = { "cache-control": "no-store" };
+
 /**
  * Runs whatever steps are due, for a bounded time, then answers with the progress. The checklist's
- * poller calls it when a waiting step's next attempt comes round. Same-origin only.
+ * poller calls it when a waiting step's next attempt comes round: the owner's, or a colleague's with an
+ * act link (`?link=`; a view link is refused here, not only by hiding buttons). Same-origin only.
  */
 export async function POST(request: Request, context: { params: Promise<{ id: string }> }) {
   const origin = request.headers.get("origin");
   if (origin && origin !== new URL(getEnv().publicBaseUrl).origin) {
-    return Response.json({ message: "Cross-site request refused." }, { status: 403 });
+    return Response.json({ message: "Cross-site request refused." }, { status: 403, headers });
   }
-  const user = await getCurrentUser();
-  if (!user) return Response.json({ message: "Sign in again." }, { status: 401 });
   const { id } = await context.params;
+  const linkId = new URL(request.url).searchParams.get("link");
+  let actor;
   try {
-    await advance(user, id, { budgetMs: 8_000 });
+    actor = linkId ? await requireShareActor(linkId, id) : await requireActor();
   } catch (error) {
-    const result = failure(error);
-    return Response.json({ message: result.message }, { status: 409 });
+    return Response.json({ message: failure(error).message }, { status: linkId ? 403 : 401, headers });
   }
-  return Response.json(await progressSnapshot(user, id), { headers: { "cache-control": "no-store" } });
+  try {
+    await advance(actor, id, { budgetMs: 8_000, shareLinkId: linkId ?? undefined });
+  } catch (error) {
+    return Response.json({ message: failure(error).message }, { status: 409, headers });
+  }
+  return Response.json(await progressSnapshot(linkId ? { shareLinkId: linkId } : actor, id), { headers });
 }

@@ -1,0 +1,35 @@
+import { cookies } from "next/headers";
+
+import { getCurrentUser } from "@/lib/auth";
+import { recordShareVisit } from "@/lib/data/share-links";
+import { getEnv } from "@/lib/env";
+import { exchangeShareToken } from "@/lib/share-access";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Where a share link lands: the token is exchanged for a cookie bound to its link, the visit recorded,
+ * and the browser sent to a URL without the token (so it stays out of history, logs and Referer).
+ * A revoked, expired or unknown token gets a page that says so, never the onboarding.
+ */
+export async function GET(_request: Request, context: { params: Promise<{ token: string }> }) {
+  const { token } = await context.params;
+  const base = getEnv().publicBaseUrl;
+  const result = await exchangeShareToken(token);
+  const headers = { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store" };
+  if (!result.ok) {
+    return Response.redirect(`${base}/link-unavailable?reason=${result.problem}`, 303);
+  }
+  (await cookies()).set(result.cookie.name, result.cookie.value, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: base.startsWith("https://"),
+    path: "/",
+    expires: result.cookie.expires,
+  });
+  await recordShareVisit(result.link.id, await getCurrentUser());
+  return new Response(null, {
+    status: 303,
+    headers: { ...headers, Location: `${base}/shared/${result.link.id}` },
+  });
+}

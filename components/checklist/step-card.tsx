@@ -207,6 +207,12 @@ export function StepCard({
       {state === "needs_attention" && access.role === "owner" && needsBillingOwner(error) ? (
         <AskBillingOwner onboardingId={onboarding.id} />
       ) : null}
+      {state === "needs_attention" && access.role === "act" && needsBillingOwner(error) ? (
+        <p className="mt-3 text-sm font-medium text-slate-800">
+          This is likely the step you were asked to finish: if you are a Billing account owner, run it with
+          the button below.
+        </p>
+      ) : null}
 
       {access.role === "owner" &&
       info.id === "billing-account" &&

@@ -47,7 +47,7 @@ export function NewLinkResult({
           id="share-message"
           readOnly
           value={message}
-          rows={Math.min(14, message.split("\n").length + 1)}
+          rows={Math.min(20, message.split("\n").length + 4)}
           className="mt-1 w-full rounded-md border border-slate-300 bg-white p-2 text-sm text-slate-900"
         />
         <CopyButton value={message} label="Copy message" />

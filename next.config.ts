@@ -1,23 +1,8 @@
 import type { NextConfig } from "next";
 
-// Security headers for every response. The CSP allows inline styles and scripts because the App Router
-// streams inline bootstrap scripts; nothing is ever loaded from another origin.
+// Security headers for every response. The Content-Security-Policy, with its per-request nonce, is set
+// by proxy.ts.
 const securityHeaders = [
-  {
-    key: "Content-Security-Policy",
-    value: [
-      "default-src 'self'",
-      "script-src 'self' 'unsafe-inline'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-      "form-action 'self' https:",
-      "object-src 'none'",
-    ].join("; "),
-  },
   { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },

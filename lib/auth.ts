@@ -16,6 +16,7 @@ import { authorityFor, forgetAccount, redeemAuthorizationCode, signInScopes } fr
 import { getUserById, upsertUserFromSignIn, type SignedInUser } from "@/lib/data/users";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { safeCallbackPath } from "@/lib/safe-redirect";
 
 type IdTokenClaims = {
   oid?: string;
@@ -129,6 +130,11 @@ export function authOptions(): NextAuthOptions {
       },
     ],
     callbacks: {
+      // Only back to the portal itself, however the callback URL was spelled.
+      redirect({ url, baseUrl }) {
+        const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+        return `${baseUrl}${safeCallbackPath(path, baseUrl, "/onboardings")}`;
+      },
       async signIn({ account, profile }) {
         const claims = profile as IdTokenClaims | undefined;
         const homeAccountId = (account as { home_account_id?: string } | null)?.home_account_id;

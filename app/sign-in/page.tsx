@@ -5,13 +5,10 @@ import { SignInButton } from "@/components/auth/sign-in-button";
 import { SignInProblem } from "@/components/auth/sign-in-problem";
 import { SiteHeader } from "@/components/layout/site-header";
 import { getCurrentUser } from "@/lib/auth";
+import { getEnv } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/safe-redirect";
 
 export const metadata: Metadata = { title: "Sign in" };
-
-function safeCallback(value: string | string[] | undefined): string {
-  const url = Array.isArray(value) ? value[0] : value;
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/onboardings";
-}
 
 export default async function SignInPage({
   searchParams,
@@ -19,7 +16,7 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = safeCallbackPath(params.callbackUrl, getEnv().publicBaseUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
   return (
     <>

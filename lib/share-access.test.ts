@@ -184,6 +184,18 @@ describe("share links", () => {
     expect(audit.every((e) => e.actorId === megan.id)).toBe(true);
   });
 
+  it("shows an onboarding's audit to its owner and through a live link only", async () => {
+    const { owner, megan, id } = await world();
+    const audit = await import("@/lib/data/audit");
+    await audit.recordAudit(id, owner, { action: "Create app registration", outcome: "success" });
+    expect(await audit.listAudit(owner, id)).toHaveLength(1);
+    expect(await audit.listAudit(megan, id)).toEqual([]);
+    const link = await makeLink(owner, id, "view");
+    expect(await audit.listAudit({ shareLinkId: link.id }, id)).toHaveLength(1);
+    await links.revokeShareLink(owner, link.id);
+    expect(await audit.listAudit({ shareLinkId: link.id }, id)).toEqual([]);
+  });
+
   it("records who opened a link, once per person", async () => {
     const { owner, megan, id } = await world();
     const link = await makeLink(owner, id, "act");

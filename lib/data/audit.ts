@@ -18,9 +18,17 @@ export async function recordAudit(onboardingId: string, actor: Actor, event: Aud
   });
 }
 
-export async function listAudit(onboardingId: string) {
+/**
+ * An onboarding's record of changes, for its owner or through a live share link; nothing for anyone
+ * else, whatever the page checked before.
+ */
+export async function listAudit(viewer: Actor | { shareLinkId: string }, onboardingId: string) {
+  const onboarding =
+    "shareLinkId" in viewer
+      ? { shareLinks: { some: { id: viewer.shareLinkId, revokedAt: null, expiresAt: { gt: new Date() } } } }
+      : { ownerId: viewer.id };
   return db.auditEvent.findMany({
-    where: { onboardingId },
+    where: { onboardingId, onboarding },
     orderBy: { at: "desc" },
     take: 100,
     select: {

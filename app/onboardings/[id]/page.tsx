@@ -22,7 +22,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
   const user = await requireUser(`/onboardings/${id}`);
   const [onboarding, audit, progress, links] = await Promise.all([
     getOnboarding(user, id),
-    listAudit(id),
+    listAudit(user, id),
     progressSnapshot(user, id),
     listShareLinks(user, id),
   ]);

@@ -47,7 +47,7 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
   const { link, user } = access;
   const [onboarding, audit, progress] = await Promise.all([
     getSharedOnboarding(link.id),
-    listAudit(link.onboardingId),
+    listAudit({ shareLinkId: link.id }, link.onboardingId),
     progressSnapshot({ shareLinkId: link.id }, link.onboardingId),
   ]);
   if (!onboarding || !progress) {

@@ -107,6 +107,51 @@ export async function takeLease(
   return result.count > 0;
 }
 
+/** Thrown when a runner's lease was taken over: whatever it was about to save belongs to nobody. */
+export class LeaseLostError extends Error {
+  constructor() {
+    super("The step's lease was taken over by another runner");
+    this.name = "LeaseLostError";
+  }
+}
+
+/** Extends a lease the runner still holds; false when it was taken over. */
+export async function renewLease(
+  onboardingId: string,
+  stepId: StepId,
+  leaseOwner: string,
+  leaseExpiresAt: Date,
+): Promise<boolean> {
+  const result = await db.onboardingStep.updateMany({
+    where: { onboardingId, stepId, leaseOwner },
+    data: { leaseExpiresAt },
+  });
+  return result.count > 0;
+}
+
+/**
+ * Saves Azure ids and secrets for a step's runner, only while it holds the step's lease: the check and
+ * the write are one transaction, and the check's row lock keeps a takeover out until it commits.
+ */
+export async function saveOnboardingFieldsFenced(
+  onboardingId: string,
+  stepId: StepId,
+  leaseOwner: string,
+  fields: Prisma.OnboardingUpdateInput,
+): Promise<Onboarding> {
+  return db.$transaction(async (tx) => {
+    const held = await tx.onboardingStep.updateMany({
+      where: { onboardingId, stepId, leaseOwner },
+      data: { updatedAt: new Date() },
+    });
+    if (held.count === 0) throw new LeaseLostError();
+    return tx.onboarding.update({
+      where: { id: onboardingId },
+      data: { ...fields, version: { increment: 1 } },
+    });
+  });
+}
+
 /** Records a step's result, if the runner still holds its lease. */
 export async function finishLeasedStep(
   onboardingId: string,
@@ -119,16 +164,6 @@ export async function finishLeasedStep(
     data: { ...data, leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } },
   });
   return result.count > 0;
-}
-
-export function saveOnboardingFields(
-  onboardingId: string,
-  fields: Prisma.OnboardingUpdateInput,
-): Promise<Onboarding> {
-  return db.onboarding.update({
-    where: { id: onboardingId },
-    data: { ...fields, version: { increment: 1 } },
-  });
 }
 
 export function listStepStatuses(onboardingId: string) {

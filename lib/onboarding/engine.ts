@@ -26,8 +26,10 @@ import {
   listStepStatuses,
   listSteps,
   loadOnboarding,
+  LeaseLostError,
   queueStep,
-  saveOnboardingFields,
+  renewLease,
+  saveOnboardingFieldsFenced,
   setOnboardingStatus,
   takeLease,
   type StepRow,
@@ -42,6 +44,8 @@ import type { Actor, StepContext, StepError, StepOutcome } from "@/lib/onboardin
 
 const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
 const leaseSlackMs = 30_000;
+/** A live runner renews its lease this often, each time to now + leaseSlackMs. */
+const leaseRenewEveryMs = 10_000;
 const maxTransientAttempts = 8;
 
 /** What scheduling needs to know of a step. */
@@ -150,14 +154,50 @@ async function stepActor(step: StepRow, requester: Actor): Promise<Actor> {
   return (await getUserById(step.actorId)) ?? requester;
 }
 
+/**
+ * One run of one step, fenced by its own lease token: every save and the finish are conditional on
+ * still holding it, and a timer renews it while the run lives (a slow Azure call does not lose it), so
+ * a takeover happens only when this runner is gone, and then nothing this runner does afterwards lands.
+ */
 async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadline: number): Promise<void> {
   const stepId = step.stepId as StepId;
   const now = new Date();
-  if (!(await takeLease(step, instanceId, new Date(deadline + leaseSlackMs)))) return; // Someone else has it.
+  const leaseToken = `${instanceId}:${randomUUID()}`;
+  if (!(await takeLease(step, leaseToken, new Date(deadline + leaseSlackMs)))) return; // Someone else has it.
+  let leaseLost = false;
+  const renewal = setInterval(() => {
+    renewLease(onboardingId, stepId, leaseToken, new Date(Date.now() + leaseSlackMs))
+      .then((held) => {
+        if (!held) leaseLost = true;
+      })
+      .catch(() => {});
+  }, leaseRenewEveryMs);
+  renewal.unref();
+  try {
+    await runLeased(actor, onboardingId, step, deadline, leaseToken, now);
+  } catch (error) {
+    if (!(error instanceof LeaseLostError)) throw error;
+    leaseLost = true;
+  } finally {
+    clearInterval(renewal);
+  }
+  if (leaseLost)
+    log.warn({ onboardingId, stepId }, "step lease was taken over; this run's results were dropped");
+}
+
+async function runLeased(
+  actor: Actor,
+  onboardingId: string,
+  step: StepRow,
+  deadline: number,
+  leaseToken: string,
+  now: Date,
+): Promise<void> {
+  const stepId = step.stepId as StepId;
 
   let onboarding = await loadOnboarding(onboardingId);
   if (onboarding.tenantId !== actor.tenantId) {
-    await finishStep(onboardingId, stepId, {
+    await finishStep(onboardingId, stepId, leaseToken, {
       status: "needs_attention",
       error: {
         kind: "sign-in",
@@ -196,7 +236,7 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
         endpoints,
       )),
     save: async (fields) => {
-      onboarding = await saveOnboardingFields(onboardingId, fields);
+      onboarding = await saveOnboardingFieldsFenced(onboardingId, stepId, leaseToken, fields);
     },
     audit: (event) => recordAudit(onboardingId, actor, event),
   };
@@ -205,9 +245,10 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
   try {
     outcome = await stepModules[stepId].run(ctx);
   } catch (error) {
+    if (error instanceof LeaseLostError) throw error;
     outcome = outcomeFromError(error, step.attempts + 1);
   }
-  await finishStep(onboardingId, stepId, outcome);
+  if (!(await finishStep(onboardingId, stepId, leaseToken, outcome))) throw new LeaseLostError();
 }
 
 function outcomeFromError(error: unknown, attempts: number): StepOutcome {
@@ -242,7 +283,12 @@ function withAction(error: StepError): StepError {
   return { ...error, action: actions[error.kind] };
 }
 
-async function finishStep(onboardingId: string, stepId: StepId, outcome: StepOutcome) {
+async function finishStep(
+  onboardingId: string,
+  stepId: StepId,
+  leaseToken: string,
+  outcome: StepOutcome,
+): Promise<boolean> {
   const now = new Date();
   const data: Prisma.OnboardingStepUpdateManyMutationInput =
     outcome.status === "done"
@@ -267,11 +313,7 @@ async function finishStep(onboardingId: string, stepId: StepId, outcome: StepOut
             finishedAt: now,
             ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
           };
-  if (!(await finishLeasedStep(onboardingId, stepId, instanceId, data)))
-    log.warn(
-      { onboardingId, stepId },
-      "step lease was taken over before the step finished; its result was dropped",
-    );
+  return finishLeasedStep(onboardingId, stepId, leaseToken, data);
 }
 
 /** The onboarding's overall status follows its steps. */

@@ -4,6 +4,7 @@
  * Azure's answer and that write, or an earlier redo) is removed: exactly one usable secret remains.
  */
 import { AzureCallError } from "@/lib/azure/errors";
+import { LeaseLostError } from "@/lib/data/steps";
 import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 import { encryptSecret } from "@/lib/vault";
@@ -90,13 +91,27 @@ export const clientSecretStep: StepModule = {
     }
     const sealed = encryptSecret(secret.secretText, secretContext(onboarding.id));
     const previous = held;
-    await ctx.save({
-      secretKeyId: secret.keyId,
-      secretCiphertext: sealed.ciphertext,
-      secretEncryptionKeyId: sealed.keyId,
-      secretHint: secret.hint ?? secret.secretText.slice(0, 3),
-      secretExpiresAt: secret.endDateTime ? new Date(secret.endDateTime) : expiresAt,
-    });
+    try {
+      await ctx.save({
+        secretKeyId: secret.keyId,
+        secretCiphertext: sealed.ciphertext,
+        secretEncryptionKeyId: sealed.keyId,
+        secretHint: secret.hint ?? secret.secretText.slice(0, 3),
+        secretExpiresAt: secret.endDateTime ? new Date(secret.endDateTime) : expiresAt,
+      });
+    } catch (error) {
+      // This run lost its lease while Azure made the secret: its value will never be stored, so the
+      // secret must not stay behind (the runner that took over makes its own).
+      if (error instanceof LeaseLostError) {
+        await graph.removePassword(objectId, secret.keyId).catch(() => undefined);
+        await ctx.audit({
+          action: "Remove client secret of an interrupted run",
+          target: secret.keyId,
+          outcome: "success",
+        });
+      }
+      throw error;
+    }
     await ctx.audit({
       action: "Add client secret",
       target: `${secretDescription} (${secret.keyId})`,

@@ -103,7 +103,7 @@ class AccountCachePlugin implements ICachePlugin {
     if (!this.homeAccountId) return;
     const row = await readTokenCache(this.homeAccountId);
     this.version = row?.version ?? null;
-    if (row) context.tokenCache.deserialize(row.serialized);
+    if (row?.serialized) context.tokenCache.deserialize(row.serialized);
   }
 
   async afterCacheAccess(context: TokenCacheContext): Promise<void> {

@@ -1,20 +1,31 @@
 import "server-only";
 
+import { randomUUID } from "node:crypto";
+
 import { db } from "@/lib/db";
 import type { Onboarding } from "@/lib/generated/prisma/client";
+import { integrationSecretContext, onboardingSecretContext } from "@/lib/secret-contexts";
+import { decryptSecret, encryptSecret } from "@/lib/vault";
 
 /**
  * Creates or refreshes the Integration an onboarding produces: the four values the cost platform needs.
- * The secret is the onboarding's ciphertext, decryptable with the onboarding's context only. It counts
- * as failing until step 5 has proved it works.
+ * The secret is re-encrypted bound to the Integration's own row, so it stays readable when the
+ * onboarding is gone. It counts as pending until step 5 has proved it works.
  */
 export async function saveIntegrationForOnboarding(o: Onboarding) {
+  const existing = await db.integration.findUnique({ where: { onboardingId: o.id }, select: { id: true } });
+  const id = existing?.id ?? `int_${randomUUID()}`;
+  const secret = decryptSecret(
+    { ciphertext: o.secretCiphertext!, keyId: o.secretEncryptionKeyId! },
+    onboardingSecretContext(o.id),
+  );
+  const sealed = encryptSecret(secret, integrationSecretContext(id));
   const data = {
     ownerId: o.ownerId,
     tenantId: o.tenantId,
     clientId: o.clientId!,
-    secretCiphertext: o.secretCiphertext!,
-    secretEncryptionKeyId: o.secretEncryptionKeyId!,
+    secretCiphertext: sealed.ciphertext,
+    secretEncryptionKeyId: sealed.keyId,
     secretKeyId: o.secretKeyId,
     secretHint: o.secretHint ?? "",
     secretExpiresAt: o.secretExpiresAt,
@@ -23,7 +34,7 @@ export async function saveIntegrationForOnboarding(o: Onboarding) {
   };
   return db.integration.upsert({
     where: { onboardingId: o.id },
-    create: { ...data, onboardingId: o.id, status: "pending" },
+    create: { ...data, id, onboardingId: o.id, status: "pending" },
     update: data,
     select: { id: true },
   });

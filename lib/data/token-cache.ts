@@ -6,24 +6,29 @@
 import "server-only";
 
 import { db } from "@/lib/db";
+import { tokenCacheContext } from "@/lib/secret-contexts";
 import { decryptSecret, encryptSecret } from "@/lib/vault";
 
+/**
+ * The account's cache, or null when there is none. `serialized` is null when the row cannot be read
+ * (encrypted with a key that is no longer configured): the account signs in again, and the next write
+ * overwrites the row at its version instead of failing on it.
+ */
 export async function readTokenCache(
   homeAccountId: string,
-): Promise<{ serialized: string; version: number } | null> {
+): Promise<{ serialized: string | null; version: number } | null> {
   const row = await db.msalTokenCache.findUnique({ where: { homeAccountId } });
   if (!row) return null;
   try {
     return {
       serialized: decryptSecret(
         { ciphertext: row.ciphertext, keyId: row.keyId },
-        `msal-cache:${homeAccountId}`,
+        tokenCacheContext(homeAccountId),
       ),
       version: row.version,
     };
   } catch {
-    // A key that is no longer configured: the account simply signs in again.
-    return null;
+    return { serialized: null, version: row.version };
   }
 }
 
@@ -46,7 +51,7 @@ export async function writeTokenCache(
   let content = serialized;
   let version = expected;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const sealed = encryptSecret(content, `msal-cache:${homeAccountId}`);
+    const sealed = encryptSecret(content, tokenCacheContext(homeAccountId));
     if (version === null) {
       const created = await db.msalTokenCache
         .create({ data: { homeAccountId, ciphertext: sealed.ciphertext, keyId: sealed.keyId, version: 1 } })
@@ -60,7 +65,7 @@ export async function writeTokenCache(
       if (updated.count === 1) return version + 1;
     }
     const current = await readTokenCache(homeAccountId);
-    if (current) content = merge(content, current.serialized);
+    if (current?.serialized) content = merge(content, current.serialized);
     version = current?.version ?? null;
   }
   throw new Error("The token cache is being written by too many requests at once; try again");

@@ -5,15 +5,15 @@
  */
 import { AzureCallError } from "@/lib/azure/errors";
 import { LeaseLostError } from "@/lib/data/steps";
+import { onboardingSecretContext } from "@/lib/secret-contexts";
 import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 import { encryptSecret } from "@/lib/vault";
 
 export const secretDescription = "vantage-secret";
 
-export function secretContext(onboardingId: string) {
-  return `onboarding-secret:${onboardingId}`;
-}
+/** The onboarding's secret is bound to its row (lib/secret-contexts). */
+export const secretContext = onboardingSecretContext;
 
 function addMonths(date: Date, months: number) {
   const out = new Date(date);

@@ -1,0 +1,120 @@
+/**
+ * Key rotation: a token cache under a retired key no longer locks its account out (it is overwritten
+ * at the next sign-in), `npm run keys:rotate` re-encrypts every secret under the new key, and the
+ * Integration's secret is bound to its own row.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { control } from "@/emulator/test/helpers";
+import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+
+let harness: Harness;
+let db: typeof import("@/lib/db");
+let crypto: typeof import("@/lib/crypto");
+let rotation: typeof import("@/lib/data/key-rotation");
+let contexts: typeof import("@/lib/secret-contexts");
+let vault: typeof import("@/lib/vault");
+let integrations: typeof import("@/lib/data/integrations");
+let onboardings: typeof import("@/lib/data/onboardings");
+
+beforeAll(async () => {
+  harness = await startPortalHarness();
+  db = await import("@/lib/db");
+  crypto = await import("@/lib/crypto");
+  rotation = await import("@/lib/data/key-rotation");
+  contexts = await import("@/lib/secret-contexts");
+  vault = await import("@/lib/vault");
+  integrations = await import("@/lib/data/integrations");
+  onboardings = await import("@/lib/data/onboardings");
+}, 120_000);
+
+afterAll(async () => {
+  await db?.closeDb();
+  await harness?.emu.close();
+});
+
+const currentKey = () => process.env.ENCRYPTION_KEY!;
+
+describe("encryption keys", () => {
+  it("lets an account whose token cache was sealed by a retired key sign in again", async () => {
+    const tenant = await control(harness.emu).seed({ preset: "contoso" });
+    const upn = tenant.users.admin!.userPrincipalName;
+    const first = await harness.signIn(upn);
+    const retired = crypto.createEncryption({ key: crypto.generateEncryptionKey() });
+    const sealed = retired.encrypt("{}", contexts.tokenCacheContext(first.homeAccountId));
+    await db.db.msalTokenCache.update({
+      where: { homeAccountId: first.homeAccountId },
+      data: { ciphertext: sealed.ciphertext, keyId: sealed.keyId },
+    });
+    const again = await harness.signIn(upn);
+    expect(again.homeAccountId).toBe(first.homeAccountId);
+    const row = await db.db.msalTokenCache.findUniqueOrThrow({
+      where: { homeAccountId: first.homeAccountId },
+    });
+    expect(row.keyId).not.toBe(sealed.keyId);
+    expect(vault.decryptSecret(row, contexts.tokenCacheContext(first.homeAccountId))).toContain(
+      "RefreshToken",
+    );
+  });
+
+  it("re-encrypts token caches, onboarding and integration secrets under the new key", async () => {
+    const tenant = await control(harness.emu).seed({ preset: "contoso" });
+    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const { id } = await onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    const sealed = vault.encryptSecret(
+      "s3cret-value-of-forty-characters-long!!",
+      contexts.onboardingSecretContext(id),
+    );
+    const onboarding = await db.db.onboarding.update({
+      where: { id },
+      data: {
+        clientId: "11111111-1111-1111-1111-111111111111",
+        billingAccountName: "a:b_2020-01-01",
+        secretCiphertext: sealed.ciphertext,
+        secretEncryptionKeyId: sealed.keyId,
+      },
+    });
+    const integration = await integrations.saveIntegrationForOnboarding(onboarding);
+    const stored = await db.db.integration.findUniqueOrThrow({ where: { id: integration.id } });
+    const integrationSealed = { ciphertext: stored.secretCiphertext, keyId: stored.secretEncryptionKeyId };
+    // Bound to the Integration's own row, not the onboarding's.
+    expect(vault.decryptSecret(integrationSealed, contexts.integrationSecretContext(integration.id))).toBe(
+      "s3cret-value-of-forty-characters-long!!",
+    );
+    expect(() => vault.decryptSecret(integrationSealed, contexts.onboardingSecretContext(id))).toThrow();
+
+    const next = crypto.generateEncryptionKey();
+    const rotated = crypto.createEncryption({ key: next, oldKeys: [currentKey()] });
+    const report = await rotation.rotateEncryptionKeys(rotated);
+    expect(report.unreadable).toEqual([]);
+    expect(report.reencrypted.onboardingSecrets).toBeGreaterThanOrEqual(1);
+    expect(report.reencrypted.integrationSecrets).toBeGreaterThanOrEqual(1);
+    expect(report.reencrypted.tokenCaches).toBeGreaterThanOrEqual(1);
+
+    // Readable with the new key alone; a second run has nothing left to do.
+    const onlyNew = crypto.createEncryption({ key: next });
+    const o = await db.db.onboarding.findUniqueOrThrow({ where: { id } });
+    expect(
+      onlyNew.decrypt(
+        { ciphertext: o.secretCiphertext!, keyId: o.secretEncryptionKeyId! },
+        contexts.onboardingSecretContext(id),
+      ),
+    ).toBe("s3cret-value-of-forty-characters-long!!");
+    const i = await db.db.integration.findUniqueOrThrow({ where: { id: integration.id } });
+    expect(
+      onlyNew.decrypt(
+        { ciphertext: i.secretCiphertext, keyId: i.secretEncryptionKeyId },
+        contexts.integrationSecretContext(integration.id),
+      ),
+    ).toBe("s3cret-value-of-forty-characters-long!!");
+    const cache = await db.db.msalTokenCache.findUniqueOrThrow({
+      where: { homeAccountId: actor.homeAccountId },
+    });
+    expect(cache.keyId).toBe(onlyNew.currentKeyId);
+    const second = await rotation.rotateEncryptionKeys(rotated);
+    expect(second.reencrypted).toEqual({ tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0 });
+  });
+});

@@ -1,4 +1,7 @@
-/** POST /{tenant}/oauth2/v2.0/token: authorization_code, refresh_token and client_credentials grants. */
+/**
+ * POST /{tenant}/oauth2/v2.0/token: authorization_code, refresh_token, client_credentials and password
+ * (resource owner password credentials, password-grant.ts) grants.
+ */
 import { createHash } from "node:crypto";
 
 import { header, readForm, send, type Ctx } from "../http";
@@ -7,10 +10,12 @@ import type { Application, Tenant, User } from "../store";
 import { now, sweep, type World } from "../world";
 import { appNotFoundText, resolveTenantSegment, tenantNotFoundText } from "./authorize";
 import { tokenError } from "./errors";
+import { passwordGrant } from "./password-grant";
 import {
   OIDC_SCOPES,
   audienceFor,
   fullScope,
+  localGraphIdentifiers,
   parseScopes,
   splitKey,
   type ParsedScope,
@@ -72,11 +77,19 @@ function checkGraphSecret(world: World, app: Application, secret: string): Refus
   return undefined;
 }
 
-function authenticateClient(
+export function authenticateClient(
   world: World,
   client: ResolvedClient,
   secret: string | undefined,
 ): Refusal | undefined {
+  if (client.kind === "firstParty") {
+    if (!secret) return undefined;
+    return {
+      error: "invalid_client",
+      code: 700025,
+      description: "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    };
+  }
   if (secret === undefined || secret === "") {
     return {
       error: "invalid_client",
@@ -108,7 +121,7 @@ function resourcesOf(scopes: ParsedScope[]): Map<ResourceId, ParsedScope[]> {
 }
 
 /** Issues the user's tokens for the single resource named in the token request (Graph if none). */
-function userTokenResponse(
+export function userTokenResponse(
   world: World,
   ctx: Ctx,
   opts: {
@@ -123,7 +136,7 @@ function userTokenResponse(
     wantClientInfo: boolean;
   },
 ): void {
-  const parsed = parseScopes(opts.scopeParam);
+  const parsed = parseScopes(opts.scopeParam, localGraphIdentifiers(world.host));
   if (!parsed.ok) {
     return tokenError(
       world,
@@ -262,6 +275,9 @@ export function handleToken(world: World, ctx: Ctx, segment: string): void {
       700016,
       appNotFoundText(clientId, urlTenant?.displayName ?? segment),
     );
+
+  if (grantType === "password")
+    return passwordGrant(world, ctx, { urlTenant, segment, client, secret, form, wantClientInfo });
 
   if (grantType === "authorization_code") {
     const code = world.codes.get(form.get("code") ?? "");
@@ -432,7 +448,7 @@ export function handleToken(world: World, ctx: Ctx, segment: string): void {
       );
     ctx.tenantId = tenant.id;
     const scopeParam = form.get("scope") ?? "";
-    const parsed = parseScopes(scopeParam);
+    const parsed = parseScopes(scopeParam, localGraphIdentifiers(world.host));
     const names = parsed.ok ? parsed.scopes.filter((s) => !s.resource).map((s) => s.name) : [];
     return userTokenResponse(world, ctx, {
       tenant,
@@ -497,6 +513,15 @@ function clientCredentials(
       appNotFoundText(opts.clientId, urlTenant.displayName),
     );
   if (!client) return notFound();
+  // A public client has no credential to prove who it is, so it cannot act on its own.
+  if (client.kind === "firstParty" && !opts.secret)
+    return tokenError(
+      world,
+      ctx,
+      "invalid_client",
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   if (client.kind === "graph") {
     const app = client.app;
     // Until the new app replicates to Entra's token service, it does not exist there.
@@ -505,7 +530,7 @@ function clientCredentials(
   const refusal = authenticateClient(world, client, opts.secret);
   if (refusal) return tokenError(world, ctx, refusal.error, refusal.code, refusal.description);
   const scopeParam = opts.form.get("scope") ?? "";
-  const parsed = parseScopes(scopeParam);
+  const parsed = parseScopes(scopeParam, localGraphIdentifiers(world.host));
   if (!parsed.ok) {
     return tokenError(
       world,

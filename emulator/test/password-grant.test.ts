@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AZURE_CLI } from "../src/entra/first-party";
 import type { SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
-import { call, control, decodeJwt, graph, registerPortal, seedFast, startTestEmulator } from "./helpers";
+import {
+  call,
+  control,
+  type Reply,
+  decodeJwt,
+  graph,
+  registerPortal,
+  seedFast,
+  startTestEmulator,
+} from "./helpers";
 
 const PASSWORD = "Correct horse 1!";
 const CLI = AZURE_CLI.clientId;
@@ -39,7 +48,7 @@ function token(tenant: string, form: Record<string, string>) {
   });
 }
 
-function expectEntraError(r: Awaited<ReturnType<typeof call>>, status: number, error: string, code: number) {
+function expectEntraError(r: Reply, status: number, error: string, code: number) {
   expect(r.status, r.text).toBe(status);
   expect(r.body.error).toBe(error);
   expect(r.body.error_codes).toEqual([code]);

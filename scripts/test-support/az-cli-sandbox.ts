@@ -47,6 +47,11 @@ export function azSandboxUnavailable(): string | undefined {
       return `The Azure CLI integration test needs '${tool}' on PATH (scripts/test.sh installs Debian's azure-cli).`;
     }
   }
+  try {
+    execFileSync("unshare", ["--mount", "--propagation", "private", "--", "true"], { stdio: "pipe" });
+  } catch (err) {
+    return `The Azure CLI integration test needs to create mount namespaces (unshare -m), which failed here: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}. Run it as root with CAP_SYS_ADMIN (CI does).`;
+  }
   return undefined;
 }
 

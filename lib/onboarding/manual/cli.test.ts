@@ -69,6 +69,11 @@ const bin = path.join(work, "bin");
 fs.mkdirSync(bin);
 fs.writeFileSync(path.join(bin, "az"), FAKE_AZ, { mode: 0o755 });
 
+/** Only these variables: the script must not depend on the test runner's environment. */
+function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
+  return vars as NodeJS.ProcessEnv;
+}
+
 let runs = 0;
 function run(
   script: string,
@@ -82,13 +87,13 @@ function run(
   const r = spawnSync("bash", [file], {
     cwd: dir,
     encoding: "utf8",
-    env: {
+    env: childEnv({
       PATH: `${bin}:${process.env.PATH}`,
       AZ_LOG: log,
       AZ_TENANT: TENANT,
       AZ_ACCOUNTS: `${ACCOUNT}\tContoso Ltd`,
       ...env,
-    },
+    }),
   });
   const calls = fs.existsSync(log)
     ? fs
@@ -245,7 +250,7 @@ describe("cliScript", () => {
     // The same stand-in state: the assignment now exists.
     const again = spawnSync("bash", [path.join(work, `run-${runs}`, "script.sh")], {
       encoding: "utf8",
-      env: { PATH: `${bin}:${process.env.PATH}`, AZ_LOG: log, AZ_TENANT: TENANT },
+      env: childEnv({ PATH: `${bin}:${process.env.PATH}`, AZ_LOG: log, AZ_TENANT: TENANT }),
     });
     expect(again.status, again.stderr).toBe(0);
     const calls = fs.readFileSync(log, "utf8").trim().split("\n");

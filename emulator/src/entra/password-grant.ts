@@ -13,8 +13,9 @@ import { now, type World } from "../world";
 import { appNotFoundText } from "./authorize";
 import { tokenError } from "./errors";
 import { parseScopes } from "./scopes";
-import { authenticateClient, userTokenResponse } from "./token";
+import { authenticateClient } from "./client-auth";
 import type { ResolvedClient } from "./tokens";
+import { userTokenResponse } from "./user-token";
 
 /** Stored as scrypt$<salt>$<hash>, so neither the state file nor the control API holds the password. */
 export function hashPassword(password: string): string {

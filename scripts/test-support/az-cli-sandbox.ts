@@ -7,14 +7,14 @@
  * https://login.microsoftonline.com and user realm discovery on port 443 of the authority's host. So each
  * `az` runs in its own mount namespace (`unshare -m`, hence root) whose /etc/hosts maps
  * login.microsoftonline.com and localhost to a loopback address picked for this sandbox (127.x.y.z), where
- * a small HTTPS relay (certificate signed by the emulator's CA) passes those calls to the emulator and a
- * TCP pipe passes the emulator's own port through. The cloud names the emulator https://localhost:PORT, a
- * name its certificate carries. Nothing binds 127.0.0.1:443, so sandboxes and other runs never collide.
+ * a small HTTPS relay (certificate signed by the emulator's CA) passes those calls to the emulator. The
+ * cloud's authority is https://localhost:PORT (a name the emulator's certificate carries, so user realm
+ * discovery lands on the relay); Resource Manager and Graph are the emulator's https://127.0.0.1:PORT, as
+ * its nextLinks say. Nothing binds 127.0.0.1:443, so sandboxes and other runs never collide.
  */
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import https from "node:https";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -24,8 +24,6 @@ import type { RunningEmulator } from "@/emulator/src/server";
 export type AzResult = { code: number; stdout: string; stderr: string };
 
 export type AzSandbox = {
-  /** https://localhost:PORT: the emulator as the CLI's cloud names it. */
-  cloudBase: string;
   /** The sandbox's own folder (commands run there); removed on close. */
   dir: string;
   configDir: string;
@@ -112,7 +110,7 @@ function relayCertificate(emu: RunningEmulator, dir: string, ip: string): { key:
   };
 }
 
-function listen(server: net.Server, port: number, host: string): Promise<void> {
+function listen(server: https.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -147,38 +145,20 @@ export async function startAzSandbox(emu: RunningEmulator): Promise<AzSandbox> {
     });
     req.pipe(upstream);
   });
-  // The emulator's own port, reachable under the sandbox's loopback address (TLS passes through).
-  const open = new Set<net.Socket>();
-  const pipe = net.createServer((socket) => {
-    const target = net.connect(emu.port, "127.0.0.1");
-    for (const s of [socket, target]) {
-      open.add(s);
-      s.on("close", () => open.delete(s));
-    }
-    socket.pipe(target).pipe(socket);
-    const end = () => {
-      socket.destroy();
-      target.destroy();
-    };
-    socket.on("error", end);
-    target.on("error", end);
-  });
   await listen(relay, 443, ip);
-  await listen(pipe, emu.port, ip);
 
   const hostsFile = path.join(dir, "hosts");
   fs.writeFileSync(hostsFile, `${ip} localhost\n${ip} login.microsoftonline.com\n`);
-  const cloudBase = `https://localhost:${emu.port}`;
   fs.writeFileSync(
     path.join(dir, "cloud.json"),
     JSON.stringify({
       endpoints: {
-        activeDirectory: cloudBase,
+        activeDirectory: `https://localhost:${emu.port}`,
         activeDirectoryResourceId: "https://management.core.windows.net/",
         // Azure AD Graph (retired, unused here); register needs it or asks ARM's metadata endpoint.
         activeDirectoryGraphResourceId: "https://graph.windows.net/",
-        resourceManager: `${cloudBase}/arm/`,
-        microsoftGraphResourceId: `${cloudBase}/graph/`,
+        resourceManager: `${emu.baseUrl}/arm/`,
+        microsoftGraphResourceId: `${emu.baseUrl}/graph/`,
       },
     }),
   );
@@ -238,15 +218,13 @@ export async function startAzSandbox(emu: RunningEmulator): Promise<AzSandbox> {
   await az("cloud", "set", "--name", "Emulator");
 
   return {
-    cloudBase,
     dir,
     configDir,
     run,
     az,
     async close() {
       relay.closeAllConnections();
-      for (const s of open) s.destroy();
-      await Promise.all([relay, pipe].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -40,12 +40,15 @@ afterAll(async () => {
   await emu?.close();
 });
 
-async function seedTenant(spec: Record<string, unknown> = { preset: "contoso" }): Promise<SeedResult> {
+async function seedTenant(
+  spec: Record<string, unknown> = { preset: "contoso" },
+  settings: Record<string, unknown> = {},
+): Promise<SeedResult> {
   return control(emu).seed({
     ...spec,
     passwords: { admin: PASSWORD },
     // createBillingRoleAssignment answers 202 every time, as the real service may: the script must wait.
-    settings: { lro: { probability: 1, polls: 1, retryAfterSeconds: 1 } },
+    settings: { lro: { probability: 1, polls: 1, retryAfterSeconds: 1 }, ...settings },
   } as never);
 }
 
@@ -117,7 +120,8 @@ describe("the CLI script under the real Azure CLI", () => {
   });
 
   it("connects a tenant end to end, and reruns create no second app, service principal or assignment", async () => {
-    const seed = await seedTenant();
+    // One item per ARM page: the script must follow nextLink to find the account and the assignment.
+    const seed = await seedTenant({ preset: "contoso" }, { armPageSize: 1 });
     const mca = seed.billingAccounts.mca!.name;
     await signIn(seed);
     const script = cliScript(values(seed));

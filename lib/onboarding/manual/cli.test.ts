@@ -53,7 +53,12 @@ const state = process.env.AZ_LOG + ".assigned";
 if (has("account", "show")) { if (process.env.AZ_TENANT) out(process.env.AZ_TENANT); else process.exit(1); }
 else if (has("cloud", "show") && argv.some((a) => a.includes("resourceManager"))) out("https://arm.example/");
 else if (has("cloud", "show")) out("https://graph.example/");
-else if (has("rest") && url.includes("/billingAccounts?")) out(process.env.AZ_ACCOUNTS);
+else if (has("rest") && url.includes("/billingAccounts?")) {
+  // Two pages, as ARM pages with nextLink: the first account, then the rest. Lines: nextLink or "-", items.
+  const [first, ...others] = process.env.AZ_ACCOUNTS ? process.env.AZ_ACCOUNTS.split("\\n") : [];
+  if (url.endsWith("&page=2")) out(["-", ...others].join("\\n"));
+  else out([first === undefined ? "-" : url + "&page=2", ...(first === undefined ? [] : [first])].join("\\n"));
+}
 else if (has("ad", "app", "list")) out("");
 else if (has("ad", "app", "create")) out("${CLIENT}");
 else if (has("rest") && url.endsWith("/v1.0/applications")) out("${CLIENT}");
@@ -62,7 +67,7 @@ else if (has("ad", "sp", "list")) out("");
 else if (has("ad", "sp", "create")) out("${SP}");
 else if (has("ad", "app", "credential", "reset") || url.endsWith("/addPassword")) out("s3cr~t.value");
 else if (has("rest") && url.includes("/createBillingRoleAssignment")) fs.writeFileSync(state, "1");
-else if (has("rest") && url.includes("/billingRoleAssignments")) out(fs.existsSync(state) ? "assignment-name" : "");
+else if (has("rest") && url.includes("/billingRoleAssignments")) out(fs.existsSync(state) ? "-\\nassignment-name" : "-");
 else { process.stderr.write("fake az: unexpected " + JSON.stringify(argv)); process.exit(2); }
 `;
 const bin = path.join(work, "bin");
@@ -91,7 +96,7 @@ function run(
       PATH: `${bin}:${process.env.PATH}`,
       AZ_LOG: log,
       AZ_TENANT: TENANT,
-      AZ_ACCOUNTS: `${ACCOUNT}\tContoso Ltd`,
+      AZ_ACCOUNTS: `${ACCOUNT} Contoso Ltd`,
       ...env,
     }),
   });
@@ -300,7 +305,7 @@ describe("cliScript", () => {
   });
 
   it("stops before creating anything unless exactly one active MCA account is found, listing them", () => {
-    const two = `${ACCOUNT}\tContoso Ltd\n${ACCOUNT.replace("2019", "2020")}\tContoso Labs`;
+    const two = `${ACCOUNT} Contoso Ltd\n${ACCOUNT.replace("2019", "2020")} Contoso Labs`;
     for (const [accounts, count] of [
       ["", "0"],
       [two, "2"],

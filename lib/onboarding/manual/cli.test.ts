@@ -53,6 +53,7 @@ const state = process.env.AZ_LOG + ".assigned";
 if (has("account", "show")) { if (process.env.AZ_TENANT) out(process.env.AZ_TENANT); else process.exit(1); }
 else if (has("cloud", "show") && argv.some((a) => a.includes("resourceManager"))) out("https://arm.example/");
 else if (has("cloud", "show")) out("https://graph.example/");
+else if (has("rest") && process.env.AZ_REST_FAILS) { process.stderr.write("ERROR: Forbidden"); process.exit(1); }
 else if (has("rest") && url.includes("/billingAccounts?")) {
   // Two pages, as ARM pages with nextLink: the first account, then the rest. Lines: nextLink or "-", items.
   const [first, ...others] = process.env.AZ_ACCOUNTS ? process.env.AZ_ACCOUNTS.split("\\n") : [];
@@ -91,6 +92,7 @@ function run(
   const log = path.join(dir, "az.log");
   const r = spawnSync("bash", [file], {
     cwd: dir,
+    timeout: 20_000,
     encoding: "utf8",
     env: childEnv({
       PATH: `${bin}:${process.env.PATH}`,
@@ -302,6 +304,14 @@ describe("cliScript", () => {
       expect(r.stderr).toContain(`  az login --tenant ${TENANT} --allow-no-subscriptions\n`);
       expect(r.calls.map((a) => a.slice(0, 2).join(" "))).toEqual(["account show"]);
     }
+  });
+
+  it("stops when az fails mid-way instead of going on with empty values", () => {
+    const r = run(cliScript(values()), { AZ_REST_FAILS: "1" });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("ERROR: Forbidden");
+    expect(call(r.calls, "ad", "app", "create")).toBeUndefined();
+    expect(r.calls.filter((a) => a[0] === "rest")).toHaveLength(1);
   });
 
   it("stops before creating anything unless exactly one active MCA account is found, listing them", () => {

@@ -3,6 +3,7 @@
 # packages, Debian's chromium and PostgreSQL), starts PostgreSQL, then runs lint, typecheck, unit and
 # integration tests (data-layer tests on PGlite and PostgreSQL), builds the portal and runs the
 # Playwright end-to-end tests in /usr/bin/chromium against the built portal and the Azure emulator.
+# The manual-mode CLI script runs under Debian's azure-cli against the emulator (root: unshare -m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -15,6 +16,7 @@ ensure_node_modules
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+command -v az >/dev/null 2>&1 || missing+=(azure-cli)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then

@@ -4,6 +4,7 @@
  */
 import { settleOperations } from "./arm/billing";
 import { ClientError, grantConsent, registerClient } from "./clients";
+import { hashPassword } from "./entra/password-grant";
 import { audienceFor, splitKey } from "./entra/scopes";
 import { issueAppAccessToken, issueUserAccessToken } from "./entra/tokens";
 import { FaultError, type Faults } from "./faults";
@@ -275,6 +276,7 @@ export function handleControl(c: ControlContext, ctx: Ctx): void {
           user.roles = b.roles as DirectoryRole[];
         }
         if (typeof b.billingElevated === "boolean") user.billingElevated = b.billingElevated;
+        if (typeof b.password === "string") user.passwordHash = b.password ? hashPassword(b.password) : null;
         return send(ctx, 200, { id: user.id, roles: user.roles, billingElevated: user.billingElevated });
       }
     }

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 
 import { ROLE_ALIASES, definitionsFor, isEa } from "./arm/billing-roles";
 import { builtInRole } from "./arm/rbac";
+import { hashPassword } from "./entra/password-grant";
 import { permissionToKey } from "./entra/scopes";
 import { guid, isGuid, randomString, stableGuid } from "./ids";
 import {
@@ -27,6 +28,8 @@ export interface UserSpec {
   roles?: DirectoryRole[];
   billingElevated?: boolean;
   jobTitle?: string;
+  /** A password for sign-in without a browser (the password grant, e.g. `az login -u -p`). */
+  password?: string;
 }
 
 export interface RoleRef {
@@ -85,6 +88,8 @@ export interface ScenarioSpec {
   domain?: string;
   countryCode?: string;
   users?: UserSpec[];
+  /** Passwords by user key or UPN, for users of a preset (same as UserSpec.password). */
+  passwords?: Record<string, string>;
   authorizationPolicy?: { allowedToCreateApps?: boolean };
   appManagementPolicy?: Partial<AppManagementPolicy>;
   billingAccounts?: BillingAccountSpec[];
@@ -355,6 +360,7 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
       roles: u.roles ?? [],
       billingElevated: u.billingElevated ?? false,
       jobTitle: u.jobTitle ?? null,
+      passwordHash: u.password ? hashPassword(u.password) : null,
     };
     if (store.users.has(user.id)) throw new ScenarioError(`User id ${user.id} already exists`);
     if (store.userByUpn(user.userPrincipalName))
@@ -370,11 +376,15 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
     result.users[key] = seeded;
     result.usersInOrder.push({ ...seeded, key });
   });
-  const userRef = (ref: string): User => {
+  const userRef = (ref: string, what = "a role assignment"): User => {
     const u = byRef.get(ref.toLowerCase()) ?? byRef.get(`${ref.toLowerCase()}@${domain}`);
-    if (!u) throw new ScenarioError(`Unknown user '${ref}' in a role assignment`);
+    if (!u) throw new ScenarioError(`Unknown user '${ref}' in ${what}`);
     return u;
   };
+  for (const [ref, password] of Object.entries(spec.passwords ?? {})) {
+    if (typeof password !== "string" || !password) throw new ScenarioError("passwords must be strings");
+    userRef(ref, "passwords").passwordHash = hashPassword(password);
+  }
 
   const firstSubscription: string[] = [];
   (spec.subscriptions ?? []).forEach((s, index) => {

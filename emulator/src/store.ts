@@ -44,6 +44,8 @@ export interface User {
   /** A Global Administrator who elevated access on the tenant's MCA billing accounts. */
   billingElevated: boolean;
   jobTitle: string | null;
+  /** scrypt hash of the demo password for the password grant (entra/password-grant.ts); none: no ROPC. */
+  passwordHash?: string | null;
 }
 
 export interface PasswordCredential {

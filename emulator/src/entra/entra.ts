@@ -13,6 +13,7 @@ import {
 } from "./authorize";
 import { tokenError } from "./errors";
 import { errorCodePage } from "./pages";
+import { userRealm } from "./password-grant";
 import { handleToken } from "./token";
 
 function discovery(world: World, ctx: Ctx, segment: string): void {
@@ -138,6 +139,10 @@ export function handleEntra(world: World, ctx: Ctx): boolean {
   }
   if (segment === "common" && s[1] === "discovery" && s[2] === "instance") {
     instanceDiscovery(world, ctx);
+    return true;
+  }
+  if (segment === "common" && s[1] === "userrealm" && s[2] && s.length === 3 && ctx.method === "GET") {
+    userRealm(world, ctx, s[2]);
     return true;
   }
   const rest = s.slice(1).join("/").toLowerCase();

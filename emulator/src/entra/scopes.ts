@@ -77,13 +77,25 @@ function normalise(identifier: string): string {
   return identifier.replace(/\/+$/, "").toLowerCase();
 }
 
-export function resourceFor(identifier: string): ResourceId | undefined {
+/**
+ * The emulator's own Graph base URL, by the IP and by the name its certificate carries: a client that
+ * takes Graph's URL from its cloud settings (the Azure CLI with a custom cloud) names Graph by it, as it
+ * names https://graph.microsoft.us in a national cloud, where Entra knows that URL as Graph's too.
+ */
+export function localGraphIdentifiers(host: string): string[] {
+  const port = host.slice(host.lastIndexOf(":") + 1);
+  return [`https://${host}/graph`, `https://localhost:${port}/graph`];
+}
+
+export function resourceFor(identifier: string, localGraph: string[] = []): ResourceId | undefined {
   const n = normalise(identifier);
   for (const r of Object.values(RESOURCES)) if (r.identifiers.some((i) => normalise(i) === n)) return r.id;
+  if (localGraph.some((i) => normalise(i) === n)) return "graph";
   return undefined;
 }
 
-export function parseScopes(scopeParam: string): ScopeParse {
+/** `localGraph`: the emulator's own Graph URLs (localGraphIdentifiers), accepted as names of Graph. */
+export function parseScopes(scopeParam: string, localGraph: string[] = []): ScopeParse {
   const scopes: ParsedScope[] = [];
   for (const raw of scopeParam.split(/\s+/).filter(Boolean)) {
     if (OIDC_SCOPES.has(raw.toLowerCase())) {
@@ -98,7 +110,7 @@ export function parseScopes(scopeParam: string): ScopeParse {
     }
     const identifier = raw.slice(0, slash);
     const name = raw.slice(slash + 1);
-    const resource = resourceFor(identifier);
+    const resource = resourceFor(identifier, localGraph);
     if (!resource) return { ok: false, unknownResource: identifier };
     scopes.push({
       raw,
@@ -133,7 +145,14 @@ export function splitKey(key: string): { resource: ResourceId; name: string } {
 
 /** Audience string for tokens: what the client named, with ARM's trailing slash as Entra issues it. */
 export function audienceFor(resource: ResourceId, identifier: string | undefined): string {
-  if (resource === "graph") return GRAPH;
+  if (resource === "graph") {
+    // Named by a URL Graph is not known by worldwide (the emulator's own): the token says that URL.
+    const named = identifier?.replace(/\/+$/, "");
+    const worldwide = RESOURCES.graph.identifiers.some(
+      (i) => normalise(i) === normalise(identifier ?? GRAPH),
+    );
+    return named && !worldwide ? named : GRAPH;
+  }
   const n = normalise(identifier ?? ARM);
   if (n === normalise(ARM_LEGACY)) return `${ARM_LEGACY}/`;
   return `${ARM}/`;

@@ -1,212 +1,19 @@
-/** POST /{tenant}/oauth2/v2.0/token: authorization_code, refresh_token and client_credentials grants. */
+/**
+ * POST /{tenant}/oauth2/v2.0/token: authorization_code, refresh_token, client_credentials and password
+ * (resource owner password credentials, password-grant.ts) grants.
+ */
 import { createHash } from "node:crypto";
 
-import { header, readForm, send, type Ctx } from "../http";
-import { safeEqual } from "../ids";
-import type { Application, Tenant, User } from "../store";
+import { readForm, send, type Ctx } from "../http";
+import type { Tenant } from "../store";
 import { now, sweep, type World } from "../world";
 import { appNotFoundText, resolveTenantSegment, tenantNotFoundText } from "./authorize";
+import { authenticateClient, credentials } from "./client-auth";
 import { tokenError } from "./errors";
-import {
-  OIDC_SCOPES,
-  audienceFor,
-  fullScope,
-  parseScopes,
-  splitKey,
-  type ParsedScope,
-  type ResourceId,
-} from "./scopes";
-import {
-  clientInfo,
-  grantedKeys,
-  issueAppAccessToken,
-  issueIdToken,
-  issueRefreshToken,
-  issueUserAccessToken,
-  readRefreshToken,
-  requestedKeys,
-  resolveClient,
-  type ResolvedClient,
-} from "./tokens";
-
-interface ClientCredentials {
-  clientId?: string;
-  secret?: string;
-}
-
-function credentials(ctx: Ctx, form: URLSearchParams): ClientCredentials {
-  const basic = /^Basic\s+(.+)$/i.exec(header(ctx, "authorization") ?? "");
-  if (basic) {
-    const decoded = Buffer.from(basic[1]!, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon > 0)
-      return {
-        clientId: decodeURIComponent(decoded.slice(0, colon)),
-        secret: decodeURIComponent(decoded.slice(colon + 1)),
-      };
-  }
-  return { clientId: form.get("client_id") ?? undefined, secret: form.get("client_secret") ?? undefined };
-}
-
-type Refusal = { error: string; code: number; description: string };
-
-/** Checks a secret against an app created through Graph: value, replication of the secret, expiry. */
-function checkGraphSecret(world: World, app: Application, secret: string): Refusal | undefined {
-  const invalid: Refusal = {
-    error: "invalid_client",
-    code: 7000215,
-    description: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
-  };
-  const cred = app.passwordCredentials.find((c) => safeEqual(c.secretText, secret));
-  if (!cred) return invalid;
-  const t = now(world);
-  // A fresh secret is unknown to Entra's token service until it replicates: the same answer as a wrong one.
-  if (t < cred.activeAt || t < Date.parse(cred.startDateTime)) return invalid;
-  if (t > Date.parse(cred.endDateTime)) {
-    return {
-      error: "invalid_client",
-      code: 7000222,
-      description: `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
-    };
-  }
-  return undefined;
-}
-
-function authenticateClient(
-  world: World,
-  client: ResolvedClient,
-  secret: string | undefined,
-): Refusal | undefined {
-  if (secret === undefined || secret === "") {
-    return {
-      error: "invalid_client",
-      code: 7000218,
-      description:
-        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-    };
-  }
-  if (client.kind === "graph") return checkGraphSecret(world, client.app, secret);
-  if (!safeEqual(client.client.clientSecret, secret)) {
-    return {
-      error: "invalid_client",
-      code: 7000215,
-      description: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${client.clientId}'.`,
-    };
-  }
-  return undefined;
-}
-
-function resourcesOf(scopes: ParsedScope[]): Map<ResourceId, ParsedScope[]> {
-  const map = new Map<ResourceId, ParsedScope[]>();
-  for (const s of scopes) {
-    if (!s.resource) continue;
-    const list = map.get(s.resource) ?? [];
-    list.push(s);
-    map.set(s.resource, list);
-  }
-  return map;
-}
-
-/** Issues the user's tokens for the single resource named in the token request (Graph if none). */
-function userTokenResponse(
-  world: World,
-  ctx: Ctx,
-  opts: {
-    tenant: Tenant;
-    user: User;
-    client: ResolvedClient;
-    scopeParam: string;
-    openid: boolean;
-    offline: boolean;
-    nonce?: string;
-    authTime: number;
-    wantClientInfo: boolean;
-  },
-): void {
-  const parsed = parseScopes(opts.scopeParam);
-  if (!parsed.ok) {
-    return tokenError(
-      world,
-      ctx,
-      "invalid_resource",
-      500011,
-      `The resource principal named ${parsed.unknownResource} was not found in the tenant named ${opts.tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
-    );
-  }
-  const byResource = resourcesOf(parsed.scopes);
-  if (byResource.size > 1) {
-    return tokenError(
-      world,
-      ctx,
-      "invalid_scope",
-      28000,
-      `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${opts.scopeParam} is not valid.`,
-    );
-  }
-  const [entry] = [...byResource.entries()];
-  const resource: ResourceId = entry ? entry[0] : "graph";
-  const identifier = entry?.[1][0]?.resourceIdentifier;
-  const granted = grantedKeys(world, opts.tenant.id, opts.client.clientId, opts.user.id);
-  const wanted = entry ? requestedKeys(opts.client, entry[1]) : [];
-  const missing = wanted.filter((k) => !granted.has(k));
-  if (missing.length > 0 || granted.size === 0) {
-    return tokenError(
-      world,
-      ctx,
-      "invalid_grant",
-      65001,
-      `The user or administrator has not consented to use the application with ID '${opts.client.clientId}' named '${opts.client.displayName}'. Send an interactive authorization request for this user and resource.`,
-      400,
-      "consent_required",
-    );
-  }
-  // Entra puts every permission consented for that resource into scp, not only the requested ones.
-  const names = [...granted]
-    .filter(
-      (k) =>
-        splitKey(k).resource === resource &&
-        (resource === "graph" ? !["offline_access"].includes(splitKey(k).name) : true),
-    )
-    .map((k) => splitKey(k).name)
-    .sort((a, b) => Number(OIDC_SCOPES.has(b)) - Number(OIDC_SCOPES.has(a)) || a.localeCompare(b));
-  const at = issueUserAccessToken(world, {
-    tenant: opts.tenant,
-    user: opts.user,
-    clientId: opts.client.clientId,
-    resource,
-    audience: audienceFor(resource, identifier),
-    scopes: names,
-  });
-  const responseScopes = names.filter((n) => !OIDC_SCOPES.has(n)).map((n) => fullScope(resource, n));
-  if (resource === "graph")
-    for (const s of parsed.scopes)
-      if (!s.resource && s.name !== "offline_access") responseScopes.push(s.name);
-  const body: Record<string, unknown> = {
-    token_type: "Bearer",
-    scope: responseScopes.join(" "),
-    expires_in: at.expiresIn,
-    ext_expires_in: at.expiresIn,
-    access_token: at.token,
-  };
-  if (opts.offline)
-    body.refresh_token = issueRefreshToken(world, { clientId: opts.client.clientId, user: opts.user });
-  if (opts.openid) {
-    const email = parsed.scopes.some((s) => !s.resource && s.name === "email");
-    body.id_token = issueIdToken(world, {
-      tenant: opts.tenant,
-      user: opts.user,
-      clientId: opts.client.clientId,
-      nonce: opts.nonce,
-      authTime: opts.authTime,
-      email,
-    });
-  }
-  if (opts.wantClientInfo) body.client_info = clientInfo(opts.user);
-  send(ctx, 200, body, "application/json; charset=utf-8", {
-    "Cache-Control": "no-store, no-cache",
-    Pragma: "no-cache",
-  });
-}
+import { passwordGrant } from "./password-grant";
+import { audienceFor, localGraphIdentifiers, parseScopes } from "./scopes";
+import { issueAppAccessToken, readRefreshToken, resolveClient, type ResolvedClient } from "./tokens";
+import { userTokenResponse } from "./user-token";
 
 function pkceMatches(method: string | undefined, challenge: string, verifier: string): boolean {
   if (method === "S256") return createHash("sha256").update(verifier).digest("base64url") === challenge;
@@ -262,6 +69,9 @@ export function handleToken(world: World, ctx: Ctx, segment: string): void {
       700016,
       appNotFoundText(clientId, urlTenant?.displayName ?? segment),
     );
+
+  if (grantType === "password")
+    return passwordGrant(world, ctx, { urlTenant, segment, client, secret, form, wantClientInfo });
 
   if (grantType === "authorization_code") {
     const code = world.codes.get(form.get("code") ?? "");
@@ -432,7 +242,7 @@ export function handleToken(world: World, ctx: Ctx, segment: string): void {
       );
     ctx.tenantId = tenant.id;
     const scopeParam = form.get("scope") ?? "";
-    const parsed = parseScopes(scopeParam);
+    const parsed = parseScopes(scopeParam, localGraphIdentifiers(world.host));
     const names = parsed.ok ? parsed.scopes.filter((s) => !s.resource).map((s) => s.name) : [];
     return userTokenResponse(world, ctx, {
       tenant,
@@ -497,6 +307,15 @@ function clientCredentials(
       appNotFoundText(opts.clientId, urlTenant.displayName),
     );
   if (!client) return notFound();
+  // A public client has no credential to prove who it is, so it cannot act on its own.
+  if (client.kind === "firstParty" && !opts.secret)
+    return tokenError(
+      world,
+      ctx,
+      "invalid_client",
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   if (client.kind === "graph") {
     const app = client.app;
     // Until the new app replicates to Entra's token service, it does not exist there.
@@ -505,7 +324,7 @@ function clientCredentials(
   const refusal = authenticateClient(world, client, opts.secret);
   if (refusal) return tokenError(world, ctx, refusal.error, refusal.code, refusal.description);
   const scopeParam = opts.form.get("scope") ?? "";
-  const parsed = parseScopes(scopeParam);
+  const parsed = parseScopes(scopeParam, localGraphIdentifiers(world.host));
   if (!parsed.ok) {
     return tokenError(
       world,

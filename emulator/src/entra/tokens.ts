@@ -13,6 +13,7 @@ import {
   type User,
 } from "../store";
 import { now, type RefreshTokenPayload, type World } from "../world";
+import { firstPartyClient } from "./first-party";
 import {
   OIDC_SCOPES,
   RESOURCES,
@@ -35,6 +36,15 @@ export type ResolvedClient =
       client: ClientApp;
     }
   | {
+      /** A Microsoft first-party public client (the Azure CLI): pre-authorized, no secret. */
+      kind: "firstParty";
+      clientId: string;
+      displayName: string;
+      redirectUris: string[];
+      multiTenant: true;
+      permissions: string[];
+    }
+  | {
       kind: "graph";
       clientId: string;
       displayName: string;
@@ -46,6 +56,8 @@ export type ResolvedClient =
 
 export function resolveClient(world: World, clientId: string): ResolvedClient | undefined {
   const id = clientId.toLowerCase();
+  const firstParty = firstPartyClient(id);
+  if (firstParty) return { kind: "firstParty", multiTenant: true, ...firstParty };
   const registered = world.store.clients.get(id);
   if (registered) {
     return {
@@ -130,6 +142,8 @@ export function isOidcKey(key: string): boolean {
 
 /** Keys this user already has for the client in the tenant (tenant-wide grants plus their own). */
 export function grantedKeys(world: World, tenantId: string, clientId: string, userId: string): Set<string> {
+  const firstParty = firstPartyClient(clientId);
+  if (firstParty) return new Set(firstParty.permissions.map(permissionToKey).filter((k): k is string => !!k));
   const grant = world.store.consent(tenantId, clientId);
   const keys = new Set<string>([...grant.admin, ...(grant.users.get(userId) ?? [])]);
   // Sign-in scopes come with any grant, so a pre-consented app never stops at the consent page for them.

@@ -7,6 +7,7 @@ import {
   type AuthFailure,
   type Caller,
 } from "../auth";
+import { localGraphIdentifiers } from "../entra/scopes";
 import { header, send, type Ctx } from "../http";
 import type { Application, Tenant, User } from "../store";
 import type { World } from "../world";
@@ -70,7 +71,7 @@ const AUTH_MESSAGES: Record<AuthFailure["reason"], string> = {
 };
 
 export function graphAuthenticate(world: World, ctx: Ctx): Caller | undefined {
-  const result = authenticate(world, ctx, GRAPH_AUDIENCES);
+  const result = authenticate(world, ctx, [...GRAPH_AUDIENCES, ...localGraphIdentifiers(world.host)]);
   if (result.ok) return result.caller;
   graphError(ctx, 401, "InvalidAuthenticationToken", AUTH_MESSAGES[result.failure.reason], {
     "WWW-Authenticate": `Bearer realm="", authorization_uri="${world.baseUrl}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,

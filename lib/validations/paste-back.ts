@@ -52,7 +52,6 @@ const maxPasteLength = 2000;
 
 /** Characters no pasted value should hold: controls (except tab and line breaks) and invisible marks. */
 const invisibleChars =
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const lineBreaks = /[\r\n\u000b\u000c\u0085\u2028\u2029]/;
 const spaces = /[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/;

@@ -1,4 +1,3 @@
-import { StatusBadge } from "@/components/checklist/status-badge";
 import { formatMoney } from "@/components/checklist/step-card";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { displayState } from "@/components/checklist/step-state";
@@ -73,9 +72,17 @@ export function VerificationStatus({ onboardingId, step }: { onboardingId: strin
     );
   }
   return (
-    <div className="flex flex-wrap items-start gap-3 rounded-md border border-sky-200 bg-sky-50 p-4 text-sm text-sky-950">
-      <StatusBadge state={state} />
-      <p>{error?.message ?? "Checking the values with Azure…"}</p>
+    <div className="flex items-start gap-3 rounded-md border border-sky-200 bg-sky-50 p-4 text-sm text-sky-950">
+      <span
+        aria-hidden="true"
+        className="mt-0.5 inline-block h-4 w-4 shrink-0 animate-spin rounded-full border-2 border-current border-t-transparent"
+      />
+      <p>
+        <span className="font-semibold">Checking with Azure. </span>
+        {state === "waiting" && error?.message
+          ? error.message
+          : "Signing in as the app and reading the billing account…"}
+      </p>
     </div>
   );
 }

@@ -28,7 +28,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
   }
 
   return (
-    <span className="inline-flex items-center gap-1.5">
+    <span className="relative inline-flex items-center">
       <button
         type="button"
         onClick={copy}
@@ -40,9 +40,8 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
         </svg>
         {state === "copied" ? "Copied" : "Copy"}
       </button>
-      <span aria-live="polite" className="text-xs text-slate-600">
-        {state === "copied" ? <span className="sr-only">Copied</span> : null}
-        {state === "failed" ? "Select the text and copy it by hand." : null}
+      <span aria-live="polite" className={state === "failed" ? "ml-1.5 text-xs text-red-700" : "sr-only"}>
+        {state === "copied" ? "Copied" : state === "failed" ? "Select the text and copy it by hand." : ""}
       </span>
     </span>
   );

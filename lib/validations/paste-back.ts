@@ -415,8 +415,11 @@ export type PasteBackCheck = {
 /** The tenant must be the onboarding's: the app, its secret and the billing role all live there. */
 export function tenantMismatch(tenantId: string, known: KnownIds): string | null {
   if (tenantId.toLowerCase() === known.tenantId.toLowerCase()) return null;
-  const name = known.tenantName ? `${known.tenantName} (${known.tenantId})` : known.tenantId;
-  return `This onboarding belongs to the tenant ${name}, and you pasted another tenant's ID. Paste the Directory (tenant) ID of ${known.tenantName ?? "that tenant"}; to connect the other tenant, sign in with one of its accounts and start a new onboarding there.`;
+  const which = known.tenantName ? `${known.tenantName} (${known.tenantId})` : known.tenantId;
+  const paste = known.tenantName
+    ? `Paste ${known.tenantName}'s Directory (tenant) ID`
+    : `Use ${known.tenantId} here`;
+  return `This onboarding belongs to the tenant ${which}, and you pasted another tenant's ID. ${paste}; to connect the other tenant, sign in with one of its accounts and start a new onboarding there.`;
 }
 
 /** Runs the four validators and the checks across fields. */

@@ -49,7 +49,8 @@ function isNoBillingRead(e: Refusal) {
  */
 export function patienceFor(error: Refusal, pasted: boolean): number {
   if (error.kind === "transient") return Number.POSITIVE_INFINITY;
-  if (!pasted) return ["consistency", "permission", "sign-in"].includes(error.kind) ? propagationPatienceMs : 0;
+  if (!pasted)
+    return ["consistency", "permission", "sign-in"].includes(error.kind) ? propagationPatienceMs : 0;
   if (error.code === "AADSTS7000222" || isBillingAccountMissing(error)) return 0;
   if (isSecretRefused(error)) return 30_000;
   if (isAppUnknown(error)) return 2 * 60_000;
@@ -96,7 +97,7 @@ export function verificationFailure(
       "client-secret",
       "Microsoft Entra refused the client secret (invalid client secret).",
       values.pasted
-        ? "Redo step 2: what was pasted is most likely the Secret ID, or a secret of another app. Add a new client secret, copy its Value (not the Secret ID) and paste it again."
+        ? "Redo step 2: what was pasted is not a working secret of this app (most likely the Secret ID, an older secret or another app's). Add a new client secret, copy its Value (not the Secret ID) and paste it again."
         : "Redo step 2 to make a new secret, then verify again.",
     );
   if (isAppUnknown(error))

@@ -11,6 +11,7 @@ import { CodeBlock } from "@/components/manual/code-block";
 import { KnownValue } from "@/components/manual/known-value";
 import { PasteBackForm } from "@/components/manual/paste-back-form";
 import { PortalInstructions, type KnownValues } from "@/components/manual/portal-instructions";
+import { ScrollToHash } from "@/components/manual/scroll-to-hash";
 import { VerificationStatus } from "@/components/manual/verification-status";
 import { requireUser } from "@/lib/auth";
 import { getOnboarding } from "@/lib/data/onboardings";
@@ -55,6 +56,18 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
           back in step 5. MCA Connect needs no rights in your tenant for this: it checks the values by signing
           in as the new app. Every value we already know is filled in below.
         </p>
+        <ScrollToHash />
+        {verify && verify.status !== "not_started" ? (
+          <p className="mt-4 text-sm">
+            <a href="#step-verify" className="text-brand-700 font-medium underline">
+              {verify.status === "done"
+                ? "Connected: see step 5"
+                : verify.status === "needs_attention"
+                  ? "The check of the pasted values failed: see step 5"
+                  : "Checking the pasted values: see step 5"}
+            </a>
+          </p>
+        ) : null}
         <div className="mt-3">
           <LiveProgress
             onboardingId={onboarding.id}
@@ -81,7 +94,7 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
             <KnownValue
               label="Service principal ID"
               value={manual.servicePrincipalId}
-              unknown="Not known yet: made with the app in step 1"
+              unknown="Made with the app in step 1 (MCA Connect does not need it)"
             />
             <KnownValue
               label="Secret description"
@@ -135,7 +148,9 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
                     </span>
                   </div>
                   <p className="mt-2 text-sm text-slate-700">{info.summary}</p>
-                  <h3 className="mt-4 text-sm font-semibold text-slate-900">In the Azure portal</h3>
+                  <h3 className="mt-4 text-sm font-semibold text-slate-900">
+                    {info.id === "verify" ? "Here, in MCA Connect" : "In the Azure portal"}
+                  </h3>
                   <div className="mt-2">
                     <PortalInstructions info={info} path={portalPaths[info.id]} values={known} />
                   </div>

@@ -24,9 +24,12 @@ const hints: Record<PasteField, string> = {
 export function PasteBackForm({
   onboardingId,
   initial,
+  storedSecretHint,
 }: {
   onboardingId: string;
   initial: Omit<Values, "clientSecret">;
+  /** First characters of the secret already stored, if any (never the secret itself). */
+  storedSecretHint: string | null;
 }) {
   const [values, setValues] = useState<Values>({ ...initial, clientSecret: "" });
   const [showSecret, setShowSecret] = useState(false);
@@ -97,6 +100,11 @@ export function PasteBackForm({
             id="paste-clientSecret"
             name="clientSecret"
             type={showSecret ? "text" : "password"}
+            placeholder={
+              storedSecretHint
+                ? `Stored encrypted (${storedSecretHint}…). Paste it again to save the form.`
+                : undefined
+            }
             value={values.clientSecret}
             onChange={(e) => setValues((current) => ({ ...current, clientSecret: e.target.value }))}
             autoComplete="off"

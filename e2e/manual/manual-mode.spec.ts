@@ -189,10 +189,14 @@ test("mixed: steps 1-3 run here, the billing account owner does step 4 in Azure,
   const sp = state.servicePrincipals[0]!.id;
   await assignReaderByHand(tenant, "owner", tenant.billingAccounts.mca!.name, sp);
 
+  await shot(page, testInfo, "8-mixed-step4-by-hand", step4);
   await step4.getByRole("button", { name: "I have done it: check again" }).click();
   await expect(step4).toContainText("Done", { timeout: 30_000 });
   await expect(steps.nth(4).getByText("Connected", { exact: true })).toBeVisible({ timeout: 60_000 });
-  await shot(page, testInfo, "8-mixed-checked-again");
+  await shot(page, testInfo, "9-mixed-checked-again");
+  await expect(page.getByRole("region", { name: "Changes made in Azure" })).toContainText(
+    "Found Billing account reader assigned by hand",
+  );
   const after = await tenantState(tenant.tenantId);
   expect(
     after.billingAccounts.flatMap((a) => a.roleAssignments).filter((a) => a.principalId === sp),

@@ -29,8 +29,7 @@ export async function createOnboardingAction(
     const created = await createOnboarding(actor, data);
     return { ok: true, data: { ...created, mode: data.mode } };
   });
-  if (result.ok)
-    redirect(`/onboardings/${result.data.id}${result.data.mode === "manual" ? "/manual" : ""}`);
+  if (result.ok) redirect(`/onboardings/${result.data.id}${result.data.mode === "manual" ? "/manual" : ""}`);
   return result;
 }
 

@@ -36,10 +36,12 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
           <div>
             <h1 className="text-brand-900 text-3xl font-bold">Connect your billing account</h1>
             <p className="mt-2 text-slate-700">
-              Five steps, done for you with your Microsoft sign-in.{" "}
+              {onboarding.mode === "manual"
+                ? "Five steps, done by hand in Azure and pasted back here."
+                : "Five steps, done for you with your Microsoft sign-in."}{" "}
               {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}{" "}
               <Link href={`/onboardings/${onboarding.id}/manual`} className="text-brand-700 underline">
-                {onboarding.mode === "manual" ? "Open the instructions to do it by hand" : "Or do it by hand"}
+                {onboarding.mode === "manual" ? "Instructions and paste-back" : "Or do it by hand"}
               </Link>
             </p>
           </div>

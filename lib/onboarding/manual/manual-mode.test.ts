@@ -189,6 +189,8 @@ describe("mixed mode: steps 1-3 automated, step 4 by hand", () => {
     // The check only looked: the one assignment is the owner's, and the portal posted nothing more.
     const s = await state(tenant.tenantId);
     expect(s.requestCounts[createRoute]).toBe(posted);
+    const audits = await m.db.db.auditEvent.findMany({ where: { onboardingId: id } });
+    expect(audits.map((a) => a.action)).toContain("Found Billing account reader assigned by hand");
     const readers = s.billingAccounts
       .flatMap((a) => a.roleAssignments)
       .filter((a) => a.principalId === after.servicePrincipalId);

@@ -113,7 +113,7 @@ export async function submitPasteBack(
     status === "done"
       ? "Saved and verified: connected."
       : status === "needs_attention"
-        ? "Saved, but the check failed: see what to fix below."
-        : "Saved. Checking them with Azure now; this page updates by itself.";
+        ? "Saved, but the check failed: see what to fix above."
+        : "Saved. The check with Azure goes on above; this page updates by itself.";
   return { ok: true, status, message, notes, cleaned };
 }

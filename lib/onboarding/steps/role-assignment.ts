@@ -40,6 +40,13 @@ export const roleAssignmentStep: StepModule = {
       if (existing) {
         if (existing.id !== onboarding.roleAssignmentId)
           await ctx.save({ roleAssignmentId: existing.id, roleAssignmentName: existing.name });
+        if (ctx.checkOnly)
+          await ctx.audit({
+            action: "Found Billing account reader assigned by hand",
+            target: principalId,
+            outcome: "success",
+            detail: { billingAccount: account, roleAssignmentId: existing.id },
+          });
         return {
           status: "done",
           outputs: {

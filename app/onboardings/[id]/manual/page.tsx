@@ -187,6 +187,7 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
                           clientId: onboarding.clientId ?? "",
                           billingAccountId: onboarding.billingAccountName ?? "",
                         }}
+                        storedSecretHint={onboarding.secretHint}
                       />
                     </div>
                   ) : null}

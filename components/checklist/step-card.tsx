@@ -1,4 +1,7 @@
+import Link from "next/link";
+
 import { BillingAccountPicker, type Choice } from "@/components/checklist/billing-account-picker";
+import { CheckAgainForm } from "@/components/checklist/check-again-form";
 import { StatusBadge } from "@/components/checklist/status-badge";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { displayState } from "@/components/checklist/step-state";
@@ -178,6 +181,9 @@ export function StepCard({
 
       <div className="mt-3">
         <StepOutputs info={info} step={step} onboarding={onboarding} />
+        {step.status === "done" && outputs.byHand ? (
+          <p className="mt-1 text-sm text-slate-600">Done by hand in the Azure portal.</p>
+        ) : null}
       </div>
 
       {state === "waiting" && error?.message ? (
@@ -229,14 +235,30 @@ export function StepCard({
         {access.role === "view" ? (
           <span />
         ) : (
-          <StepActionForm
-            onboardingId={onboarding.id}
-            stepId={info.id}
-            label={buttonLabel}
-            disabled={busy || !dependenciesDone}
-            shareLinkId={access.shareLinkId}
-          />
+          <div className="flex flex-wrap items-center gap-3">
+            <StepActionForm
+              onboardingId={onboarding.id}
+              stepId={info.id}
+              label={buttonLabel}
+              disabled={busy || !dependenciesDone}
+              shareLinkId={access.shareLinkId}
+            />
+            {access.role === "owner" &&
+            info.id === "role-assignment" &&
+            step.status !== "done" &&
+            dependenciesDone ? (
+              <CheckAgainForm onboardingId={onboarding.id} stepId={info.id} disabled={busy} />
+            ) : null}
+          </div>
         )}
+        {access.role === "owner" ? (
+          <Link
+            href={`/onboardings/${onboarding.id}/manual#step-${info.id}`}
+            className="text-brand-700 text-sm underline"
+          >
+            Do this step by hand
+          </Link>
+        ) : null}
         <details className="text-sm">
           <summary className="text-brand-700 cursor-pointer underline">
             How this looks in the Azure portal

@@ -37,6 +37,29 @@ export function NewOnboardingForm() {
         ) : null}
       </div>
       <ExpiryField id="new-expiry" defaultMonths={defaultSecretExpiryMonths} />
+      <fieldset className="w-full">
+        <legend className="text-sm font-medium text-slate-700">How to connect</legend>
+        <div className="mt-2 grid gap-2 sm:grid-cols-2">
+          <label className="has-checked:border-brand-600 has-checked:bg-brand-50 flex items-start gap-2 rounded-md border border-slate-300 p-3 text-sm">
+            <input type="radio" name="mode" value="automated" defaultChecked className="mt-1" />
+            <span>
+              <span className="block font-medium text-slate-900">Automated</span>
+              <span className="block text-slate-600">
+                MCA Connect does the five steps with your Microsoft sign-in.
+              </span>
+            </span>
+          </label>
+          <label className="has-checked:border-brand-600 has-checked:bg-brand-50 flex items-start gap-2 rounded-md border border-slate-300 p-3 text-sm">
+            <input type="radio" name="mode" value="manual" className="mt-1" />
+            <span>
+              <span className="block font-medium text-slate-900">By hand</span>
+              <span className="block text-slate-600">
+                Follow instructions in the Azure portal or the Azure CLI, then paste four values back.
+              </span>
+            </span>
+          </label>
+        </div>
+      </fieldset>
       <SubmitButton pendingText="Starting…">Start a new onboarding</SubmitButton>
       <p aria-live="polite" className="w-full text-sm text-red-700">
         {state && !state.ok ? state.message : null}

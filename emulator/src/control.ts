@@ -54,6 +54,7 @@ export function tenantState(world: World, tenant: Tenant): Record<string, unknow
       id: tenant.id,
       displayName: tenant.displayName,
       domain: tenant.domain,
+      customDomains: tenant.customDomains ?? [],
       allowedToCreateApps: tenant.allowedToCreateApps,
       appManagementPolicy: tenant.appManagementPolicy,
       settings: tenant.settings,

@@ -86,6 +86,8 @@ export interface ScenarioSpec {
   tenantId?: string;
   name?: string;
   domain?: string;
+  /** Verified custom domains of the tenant, e.g. ["contoso.com"]; discovery and sign-in accept them. */
+  customDomains?: string[];
   countryCode?: string;
   users?: UserSpec[];
   /** Passwords by user key or UPN, for users of a preset (same as UserSpec.password). */
@@ -111,6 +113,7 @@ export interface SeedResult {
   tenantId: string;
   displayName: string;
   domain: string;
+  customDomains: string[];
   users: Record<string, SeededUser>;
   usersInOrder: (SeededUser & { key: string })[];
   billingAccounts: Record<
@@ -307,6 +310,14 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
   ).toLowerCase();
   const clash = store.tenantByIdOrDomain(domain);
   if (clash) throw new ScenarioError(`Domain ${domain} is already used by tenant ${clash.id}`);
+  const customDomains = [...new Set((spec.customDomains ?? []).map((d) => String(d).toLowerCase()))];
+  for (const custom of customDomains) {
+    if (!/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(custom))
+      throw new ScenarioError(`Custom domain '${custom}' is not a domain name`);
+    const taken = store.tenantByIdOrDomain(custom);
+    if (taken || custom === domain)
+      throw new ScenarioError(`Domain ${custom} is already used by tenant ${taken?.id ?? tenantId}`);
+  }
 
   let settings = defaultSettings(spec.delayProfile ?? world.defaultProfile);
   try {
@@ -319,6 +330,7 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
     id: tenantId,
     displayName,
     domain,
+    ...(customDomains.length ? { customDomains } : {}),
     allowedToCreateApps: spec.authorizationPolicy?.allowedToCreateApps ?? true,
     appManagementPolicy: policy,
     settings,
@@ -329,6 +341,7 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
     tenantId,
     displayName,
     domain,
+    customDomains,
     users: {},
     usersInOrder: [],
     billingAccounts: {},
@@ -509,6 +522,7 @@ export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | unde
     tenantId: tenant.id,
     displayName: tenant.displayName,
     domain: tenant.domain,
+    customDomains: tenant.customDomains ?? [],
     users: {},
     usersInOrder: [],
     billingAccounts: {},

@@ -22,6 +22,8 @@ export interface Tenant {
   id: string;
   displayName: string;
   domain: string;
+  /** Verified custom domains (e.g. contoso.com) besides the initial <name>.onmicrosoft.com one. */
+  customDomains?: string[];
   seededAt: number;
   seq: number;
   allowedToCreateApps: boolean;
@@ -214,7 +216,8 @@ export class Store {
     const lower = value.toLowerCase();
     const byId = this.tenants.get(lower);
     if (byId) return byId;
-    for (const t of this.tenants.values()) if (t.domain.toLowerCase() === lower) return t;
+    for (const t of this.tenants.values())
+      if (t.domain.toLowerCase() === lower || t.customDomains?.includes(lower)) return t;
     return undefined;
   }
 

@@ -60,6 +60,40 @@ describe("OIDC discovery and keys", () => {
     expect(byDomain.body.issuer).toBe(`${emu.baseUrl}/${contoso.tenantId}/v2.0`);
   });
 
+  it("answers discovery for a tenant's verified custom domain, and AADSTS90002 for an unknown domain", async () => {
+    const custom = `fabrikam${Date.now().toString(36)}.example.com`;
+    const fabrikam = await control(emu).seed({
+      name: "Fabrikam",
+      customDomains: [custom.toUpperCase()],
+      users: [{ key: "admin", displayName: "Fab Admin", roles: ["Global Administrator"] }],
+    });
+    expect(fabrikam.customDomains).toEqual([custom]);
+    const r = await call(`${emu.baseUrl}/${custom}/v2.0/.well-known/openid-configuration`);
+    expect(r.status).toBe(200);
+    expect(r.body.issuer).toBe(`${emu.baseUrl}/${fabrikam.tenantId}/v2.0`);
+    expect(r.body.token_endpoint).toBe(`${emu.baseUrl}/${fabrikam.tenantId}/oauth2/v2.0/token`);
+
+    const token = await control(emu).token({
+      tenantId: fabrikam.tenantId,
+      user: fabrikam.users.admin!.id,
+      resource: "graph",
+    });
+    const org = await graph(emu, token)("GET", "/organization");
+    expect(org.body.value[0].verifiedDomains.map((d: { name: string }) => d.name)).toEqual([
+      fabrikam.domain,
+      custom,
+    ]);
+
+    const unknown = await call(`${emu.baseUrl}/no-such-${custom}/v2.0/.well-known/openid-configuration`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe("invalid_tenant");
+    expect(unknown.body.error_codes).toEqual([90002]);
+    expect(unknown.body.error_description).toMatch(/^AADSTS90002: Tenant 'no-such-.*' not found\./);
+    await expect(control(emu).seed({ name: "Clash", customDomains: [custom] })).rejects.toThrow(
+      /already used/,
+    );
+  });
+
   it("answers AADSTS90002 for an unknown tenant", async () => {
     const r = await call(
       `${emu.baseUrl}/11111111-2222-3333-4444-555555555555/v2.0/.well-known/openid-configuration`,

@@ -27,9 +27,9 @@ export async function createOnboardingAction(
 ): Promise<ActionResult<{ id: string }>> {
   const result = await withActor(newOnboardingSchema, formValues(formData), async (actor, data) => {
     const created = await createOnboarding(actor, data);
-    return { ok: true, data: created };
+    return { ok: true, data: { ...created, mode: data.mode } };
   });
-  if (result.ok) redirect(`/onboardings/${result.data.id}`);
+  if (result.ok) redirect(`/onboardings/${result.data.id}${result.data.mode === "manual" ? "/manual" : ""}`);
   return result;
 }
 

@@ -52,7 +52,7 @@ const stepView = {
 
 export async function createOnboarding(
   actor: Actor,
-  input: { appDisplayName: string; secretExpiryMonths: number },
+  input: { appDisplayName: string; secretExpiryMonths: number; mode?: "automated" | "manual" },
 ) {
   return db.onboarding.create({
     data: {
@@ -60,6 +60,7 @@ export async function createOnboarding(
       tenantId: actor.tenantId,
       appDisplayName: input.appDisplayName,
       secretExpiryMonths: input.secretExpiryMonths,
+      mode: input.mode ?? "automated",
       steps: { create: stepIds.map((stepId) => ({ stepId })) },
     },
     select: { id: true },

@@ -19,6 +19,8 @@ export const expirySchema = z.coerce
 export const newOnboardingSchema = z.object({
   appDisplayName: appNameSchema,
   secretExpiryMonths: expirySchema,
+  /** Automated (the portal runs the steps) or manual (instructions, then paste the values back). */
+  mode: z.enum(["automated", "manual"]).default("automated"),
 });
 
 export const onboardingSettingsSchema = z.object({

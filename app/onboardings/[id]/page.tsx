@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { AuditLog } from "@/components/checklist/audit-log";
@@ -38,8 +39,13 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
           <div>
             <h1 className="text-brand-900 text-3xl font-bold">Connect your billing account</h1>
             <p className="mt-2 text-slate-700">
-              Five steps, done for you with your Microsoft sign-in.{" "}
-              {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}
+              {onboarding.mode === "manual"
+                ? "Five steps, done by hand in Azure and pasted back here."
+                : "Five steps, done for you with your Microsoft sign-in."}{" "}
+              {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}{" "}
+              <Link href={`/onboardings/${onboarding.id}/manual`} className="text-brand-700 underline">
+                {onboarding.mode === "manual" ? "Instructions and paste-back" : "Or do it by hand"}
+              </Link>
             </p>
           </div>
           {remaining > 0 ? (

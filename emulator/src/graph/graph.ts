@@ -188,6 +188,13 @@ function organization(world: World, ctx: Ctx, caller: Caller): void {
         name: t.domain,
         type: "Managed",
       },
+      ...(t.customDomains ?? []).map((name) => ({
+        capabilities: "Email",
+        isDefault: false,
+        isInitial: false,
+        name,
+        type: "Managed",
+      })),
     ],
   };
   const opts = listOptions(ctx, Object.keys(org), 1, "organization");

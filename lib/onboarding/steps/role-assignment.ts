@@ -2,6 +2,10 @@
  * Step 4: Billing account reader for the app's service principal. createBillingRoleAssignment is a
  * POST and not idempotent, so the step always lists the account's assignments first and adopts one
  * that exists; only billing account owners (or an elevated Global Administrator) may assign.
+ *
+ * Checked only (a person assigned the role by hand, "I have done it: check again"): the step looks and
+ * adopts, and never posts. Azure can take a little while to list a new assignment, so it keeps looking
+ * for a couple of minutes before it says what it did not find.
  */
 import { AzureCallError } from "@/lib/azure/errors";
 import { billingAccountReaderRoleId } from "@/lib/azure/arm";
@@ -13,6 +17,8 @@ const ownerMessage =
 
 const pendingMarker = "pending";
 const pendingPatienceMs = 10 * 60_000;
+/** How long a check after a hand-made assignment keeps looking before it reports it missing. */
+export const checkOnlyPatienceMs = 2 * 60_000;
 
 export const roleAssignmentStep: StepModule = {
   id: "role-assignment",
@@ -34,6 +40,13 @@ export const roleAssignmentStep: StepModule = {
       if (existing) {
         if (existing.id !== onboarding.roleAssignmentId)
           await ctx.save({ roleAssignmentId: existing.id, roleAssignmentName: existing.name });
+        if (ctx.checkOnly)
+          await ctx.audit({
+            action: "Found Billing account reader assigned by hand",
+            target: principalId,
+            outcome: "success",
+            detail: { billingAccount: account, roleAssignmentId: existing.id },
+          });
         return {
           status: "done",
           outputs: {
@@ -41,6 +54,29 @@ export const roleAssignmentStep: StepModule = {
             principalId,
             roleAssignmentId: existing.id,
             adopted: !onboarding.roleAssignmentId,
+            ...(ctx.checkOnly ? { byHand: true } : {}),
+          },
+        };
+      }
+
+      if (ctx.checkOnly) {
+        if (Date.now() - ctx.firstAttemptAt.getTime() < checkOnlyPatienceMs) {
+          throw new StillWaiting(
+            "Looking for the Billing account reader assignment made by hand; Azure can take a minute or two to list a new one.",
+            5000,
+          );
+        }
+        const where = onboarding.billingAccountDisplayName
+          ? `${onboarding.billingAccountDisplayName} (${account})`
+          : account;
+        return {
+          status: "needs_attention",
+          error: {
+            kind: "input",
+            message: `No Billing account reader assignment for the ${onboarding.appDisplayName} app was found on the billing account ${where}. We looked for its service principal, ${principalId}.`,
+            action:
+              "In the Azure portal, open the billing account's Access control (IAM), add the Billing account reader role for the app (search for its name), then click “I have done it: check again”. A Billing account owner must do it.",
+            resolution: "check-again",
           },
         };
       }
@@ -99,6 +135,19 @@ export const roleAssignmentStep: StepModule = {
         outputs: { role: "Billing account reader", principalId, roleAssignmentId: created.id },
       };
     } catch (error) {
+      if (error instanceof AzureCallError && error.kind === "permission" && ctx.checkOnly) {
+        return {
+          status: "needs_attention",
+          error: {
+            ...error.toJSON(),
+            message:
+              "Your account may not read this billing account's role assignments, so it cannot check the assignment made by hand.",
+            action:
+              "Ask the Billing account owner who assigned the role to click “I have done it: check again”, or share this onboarding with them.",
+            resolution: "needs-billing-owner",
+          },
+        };
+      }
       if (error instanceof AzureCallError && error.kind === "permission") {
         return {
           status: "needs_attention",

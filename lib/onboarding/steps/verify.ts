@@ -3,19 +3,130 @@
  * new app with its secret (client credentials), read the billing account, and run a month-to-date
  * Cost Management query. A new secret and a new role take a while to reach every Azure service, so
  * refusals that look like propagation are retried for a while before they count as failures.
+ *
+ * Credentials pasted in manual mode (a secret whose keyId we never saw) get shorter patience where a
+ * refusal more likely means a wrong value than a slow Azure, and every failure names the step to redo.
  */
 import { ArmClient } from "@/lib/azure/arm";
 import { azureEndpoints } from "@/lib/azure/endpoints";
 import { AzureCallError } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
 import { saveIntegrationForOnboarding, recordVerification } from "@/lib/data/integrations";
-import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import type { Onboarding } from "@/lib/generated/prisma/client";
+import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import type { StepId } from "@/lib/onboarding/step-catalog";
 import { secretContext } from "@/lib/onboarding/steps/client-secret";
-import type { StepModule } from "@/lib/onboarding/types";
+import type { StepError, StepModule } from "@/lib/onboarding/types";
 import { decryptSecret } from "@/lib/vault";
 
 // How long refusals are read as "not propagated yet" before they count as real failures.
 const propagationPatienceMs = 15 * 60_000;
+
+/** Pasted in manual mode: we hold the secret's value but never saw Azure create it. */
+export function credentialsWerePasted(o: Pick<Onboarding, "secretCiphertext" | "secretKeyId">): boolean {
+  return Boolean(o.secretCiphertext) && !o.secretKeyId;
+}
+
+type Refusal = Pick<AzureCallError, "kind" | "code" | "status">;
+
+function isSecretRefused(e: Refusal) {
+  return e.code === "AADSTS7000215";
+}
+function isAppUnknown(e: Refusal) {
+  return e.code === "AADSTS700016" || e.code === "AADSTS7000229";
+}
+function isBillingAccountMissing(e: Refusal) {
+  return e.status === 404 || /BillingAccountNotFound/i.test(e.code ?? "");
+}
+function isNoBillingRead(e: Refusal) {
+  return e.kind === "permission" || (e.status === 401 && !e.code?.startsWith("AADSTS"));
+}
+
+/**
+ * How long a refusal may still be Azure catching up. A secret Azure made for us is retried for the
+ * full propagation time; a pasted one is refused for real much sooner (new secrets work within
+ * seconds), while a new app or a new billing role can take minutes either way.
+ */
+export function patienceFor(error: Refusal, pasted: boolean): number {
+  if (error.kind === "transient") return Number.POSITIVE_INFINITY;
+  if (!pasted)
+    return ["consistency", "permission", "sign-in"].includes(error.kind) ? propagationPatienceMs : 0;
+  if (error.code === "AADSTS7000222" || isBillingAccountMissing(error)) return 0;
+  if (isSecretRefused(error)) return 30_000;
+  if (isAppUnknown(error)) return 2 * 60_000;
+  if (isNoBillingRead(error)) return 5 * 60_000;
+  return ["consistency", "sign-in"].includes(error.kind) ? 60_000 : 0;
+}
+
+function clock(at: Date) {
+  return `${at.toISOString().slice(11, 16)} UTC`;
+}
+
+/** What a person reads while the check waits, naming what Azure refused and until when we try. */
+export function waitingReason(error: Refusal, until: Date): string {
+  if (isSecretRefused(error))
+    return `Microsoft Entra does not accept the secret yet; a new secret takes a few seconds to work. Trying until ${clock(until)}.`;
+  if (isAppUnknown(error))
+    return `Microsoft Entra does not know the app in this tenant yet; a new app can take a minute or two to appear. Trying until ${clock(until)}.`;
+  if (isNoBillingRead(error))
+    return `The app may not read the billing account yet: a new Billing account reader role can take a few minutes to take effect. Checking again until ${clock(until)}.`;
+  return "Waiting for the new secret and role to reach every Azure service (this can take a few minutes).";
+}
+
+/** The step to redo for a failed check, in words. */
+export function verificationFailure(
+  error: Refusal & { message: string },
+  values: { pasted: boolean; clientId: string; tenantId: string; billingAccountName: string },
+): Pick<StepError, "message" | "action" | "resolution"> & { redo: StepId | null } {
+  const redo = (step: StepId, message: string, action: string) => ({
+    redo: step,
+    message,
+    action,
+    resolution: `redo-${step}`,
+  });
+  if (error.code === "AADSTS7000222")
+    return redo(
+      "client-secret",
+      "The client secret has expired.",
+      values.pasted
+        ? "Redo step 2: add a new client secret, copy its Value and paste it again."
+        : "Redo step 2 to make a new secret, then verify again.",
+    );
+  if (isSecretRefused(error))
+    return redo(
+      "client-secret",
+      "Microsoft Entra refused the client secret (invalid client secret).",
+      values.pasted
+        ? "Redo step 2: what was pasted is not a working secret of this app (most likely the Secret ID, an older secret or another app's). Add a new client secret, copy its Value (not the Secret ID) and paste it again."
+        : "Redo step 2 to make a new secret, then verify again.",
+    );
+  if (isAppUnknown(error))
+    return redo(
+      "app-registration",
+      `Microsoft Entra found no app with the Application (client) ID ${values.clientId} in the tenant ${values.tenantId}.`,
+      "Check step 1: copy the Application (client) ID and the Directory (tenant) ID again from the app's Overview page. The app must be in this tenant, and must have its service principal (created with the app in the portal).",
+    );
+  if (isBillingAccountMissing(error))
+    return redo(
+      "billing-account",
+      `No billing account with the ID ${values.billingAccountName} was found.`,
+      "Check step 3: copy the Billing account ID again from Cost Management + Billing, Billing scopes, your billing account, Settings > Properties.",
+    );
+  if (isNoBillingRead(error))
+    return redo(
+      "role-assignment",
+      "The app may not read the billing account: it lacks the Billing account reader role, or the role has not taken effect.",
+      values.pasted
+        ? "Do step 4: on the billing account, Access control (IAM), add Billing account reader for the app (a Billing account owner must do it). Then check again; a new role can take a few minutes to take effect."
+        : "Redo step 4 so the app has Billing account reader, then verify again.",
+    );
+  return {
+    redo: null,
+    message: error.message,
+    action: "Try again; if it keeps failing, check the steps above.",
+    resolution: undefined,
+  };
+}
 
 export const verifyStep: StepModule = {
   id: "verify",
@@ -36,12 +147,12 @@ export const verifyStep: StepModule = {
       endpoints,
     );
     const account = o.billingAccountName;
+    const pasted = credentialsWerePasted(o);
     const stillPropagating = (error: AzureCallError) =>
-      error.kind === "transient" ||
-      (Date.now() - ctx.firstAttemptAt.getTime() < propagationPatienceMs &&
-        ["consistency", "permission", "sign-in"].includes(error.kind));
+      Date.now() - ctx.firstAttemptAt.getTime() < patienceFor(error, pasted);
 
     try {
+      let last: AzureCallError | undefined;
       const result = await whileAzureCatchesUp(
         ctx,
         "Waiting for the new secret and role to reach every Azure service (this can take a few minutes).",
@@ -50,11 +161,19 @@ export const verifyStep: StepModule = {
             await arm.getBillingAccount(account);
             return await arm.monthToDateCost(account);
           } catch (error) {
-            throw error instanceof AzureCallError ? error : toAzureError(error);
+            last = error instanceof AzureCallError ? error : toAzureError(error);
+            throw last;
           }
         },
         stillPropagating,
-      );
+      ).catch((error: unknown) => {
+        // Say what Azure still refuses, and until when we keep trying.
+        if (error instanceof StillWaiting && last && last.kind !== "transient") {
+          const until = new Date(ctx.firstAttemptAt.getTime() + patienceFor(last, pasted));
+          throw new StillWaiting(waitingReason(last, until), error.retryInMs);
+        }
+        throw error;
+      });
       await recordVerification(integration.id, {
         ok: true,
         amount: result.amount,
@@ -90,23 +209,19 @@ export const verifyStep: StepModule = {
           outcome: "failure",
           detail: { code: error.code },
         });
-        const redo =
-          error.code === "AADSTS7000222" || error.code === "AADSTS7000215"
-            ? "client-secret"
-            : error.kind === "permission"
-              ? "role-assignment"
-              : null;
+        const failure = verificationFailure(error, {
+          pasted,
+          clientId: o.clientId,
+          tenantId: o.tenantId,
+          billingAccountName: account,
+        });
         return {
           status: "needs_attention",
           error: {
             ...error.toJSON(),
-            action:
-              redo === "client-secret"
-                ? "Redo step 2 to make a new secret, then verify again."
-                : redo === "role-assignment"
-                  ? "Redo step 4 so the app has Billing account reader, then verify again."
-                  : "Try again; if it keeps failing, check the steps above.",
-            resolution: redo ? `redo-${redo}` : undefined,
+            message: failure.message,
+            action: failure.action,
+            resolution: failure.resolution,
           },
         };
       }

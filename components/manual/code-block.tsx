@@ -8,7 +8,12 @@ export function CodeBlock({ code, label }: { code: string; label: string }) {
         <span className="text-xs font-medium text-slate-700">bash</span>
         <CopyButton value={code} label={label} />
       </div>
-      <pre className="max-h-96 overflow-auto bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
+      {/* Focusable, so a long script can be scrolled with the keyboard. */}
+      <pre
+        tabIndex={0}
+        aria-label={`${label.replace(/^Copy /, "")}, bash`}
+        className="focus-visible:outline-brand-600 max-h-96 overflow-auto bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 focus-visible:outline-2"
+      >
         <code>{code}</code>
       </pre>
     </div>

@@ -100,9 +100,13 @@ async function state(seed: SeedResult): Promise<any> {
   return control(emu).state(seed.tenantId);
 }
 
+/** Billing account reader assignments of service principals (the demo's people may hold it too). */
 function readerAssignments(st: any, account: string): any[] {
   const acct = st.billingAccounts.find((a: any) => a.name === account);
-  return (acct?.roleAssignments ?? []).filter((r: any) => r.roleDefinitionId.endsWith(READER));
+  const principals = new Set((st.servicePrincipals ?? []).map((sp: any) => sp.id));
+  return (acct?.roleAssignments ?? []).filter(
+    (r: any) => r.roleDefinitionId.endsWith(READER) && principals.has(r.principalId),
+  );
 }
 
 function explain(r: AzResult): string {

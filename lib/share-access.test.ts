@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control } from "@/emulator/test/helpers";
+import { control, signIn } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
 import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
 
@@ -212,6 +212,30 @@ describe("share links", () => {
 });
 
 describe("incremental consent", () => {
+  it("lets a billing owner who is no administrator consent to what step 4 needs, and not to more", async () => {
+    const tenant: SeedResult = await control(harness.emu).seed({ preset: "contoso" });
+    const megan = tenant.users.billingOwner!.userPrincipalName;
+    // Nobody consented for the organization: Megan decides for herself.
+    const full = await signIn(harness.emu, {
+      tenant: "organizations",
+      clientId: harness.clientId,
+      scope: broker.signInScopes(["graph", "arm"]).join(" "),
+      upn: megan,
+      consent: "accept",
+    });
+    expect(full.params.code).toBeUndefined();
+    expect(full.lastHtml).toContain("AADSTS90094: The grant requires admin permission.");
+    const narrow = await signIn(harness.emu, {
+      tenant: "organizations",
+      clientId: harness.clientId,
+      scope: broker.signInScopes(broker.resourcesForSteps(["role-assignment", "verify"])).join(" "),
+      upn: megan,
+      consent: "accept",
+    });
+    expect(narrow.params.code).toBeTruthy();
+    expect(narrow.pages).toContain("Permissions requested");
+  });
+
   it("asks a colleague who finishes steps 4 and 5 for ARM only, never Graph's admin-only permission", () => {
     const needs = broker.resourcesForSteps(["role-assignment", "verify"]);
     expect(needs).toEqual(["arm"]);

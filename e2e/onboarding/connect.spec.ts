@@ -97,3 +97,50 @@ test("the onboarding list shows progress and survives signing out and in", async
   await page.goto("/onboardings");
   await expect(page.getByRole("link", { name: "App “vantage-e2e”" })).toBeVisible();
 });
+
+test("after Connect the browser may close: the portal carries on to Connected by itself", async ({
+  browser,
+}) => {
+  const tenant = await seedTenant({
+    preset: "contoso",
+    settings: {
+      delays: {
+        appReplicationMs: 800,
+        secretActivationMs: 4000,
+        billingPrincipalReplicationMs: 800,
+        billingRolePropagationMs: 1000,
+      },
+    },
+  });
+  const admin = tenant.users.admin!;
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  await page.goto("/");
+  await signInThroughEmulator(page, admin.userPrincipalName);
+  await startOnboarding(page);
+  const id = page.url().split("/").pop()!;
+  await page.getByRole("button", { name: "Connect", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Connecting…" })).toBeVisible();
+  await first.close();
+
+  // Someone signs in later elsewhere and only reads progress (a GET, which never advances anything).
+  const later = await browser.newContext();
+  const reader = await later.newPage();
+  await reader.goto("/");
+  await signInThroughEmulator(reader, admin.userPrincipalName);
+  await expect
+    .poll(
+      async () =>
+        ((await (await reader.request.get(`/api/onboardings/${id}/progress`)).json()) as { status: string })
+          .status,
+      {
+        timeout: 60_000,
+        intervals: [1000],
+      },
+    )
+    .toBe("completed");
+  const state = await tenantState(tenant.tenantId);
+  expect(state.applications).toHaveLength(1);
+  expect(state.applications[0]!.passwordCredentials).toHaveLength(1);
+  await later.close();
+});

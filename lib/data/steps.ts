@@ -166,6 +166,34 @@ export async function finishLeasedStep(
   return result.count > 0;
 }
 
+/** A person signed in again: their steps that waited for it may run now. */
+export async function resumeStepsAwaitingSignIn(userId: string): Promise<number> {
+  const result = await db.onboardingStep.updateMany({
+    where: { actorId: userId, status: "waiting", error: { path: ["awaitingSignIn"], equals: true } },
+    data: { nextAttemptAt: new Date(), version: { increment: 1 } },
+  });
+  return result.count;
+}
+
+/** Onboardings with a step due now (queued and due, or running under a lease nobody renewed). */
+export async function listOnboardingsWithDueSteps(limit: number): Promise<string[]> {
+  const now = new Date();
+  const rows = await db.onboardingStep.findMany({
+    where: {
+      actorId: { not: null },
+      OR: [
+        { status: "waiting", nextAttemptAt: { lte: now } },
+        { status: "running", leaseExpiresAt: { lte: now } },
+      ],
+    },
+    orderBy: { nextAttemptAt: "asc" },
+    select: { onboardingId: true },
+    distinct: ["onboardingId"],
+    take: limit,
+  });
+  return rows.map((r) => r.onboardingId);
+}
+
 export function listStepStatuses(onboardingId: string) {
   return db.onboardingStep.findMany({ where: { onboardingId }, select: { status: true } });
 }

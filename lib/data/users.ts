@@ -1,5 +1,6 @@
 import "server-only";
 
+import { resumeStepsAwaitingSignIn } from "@/lib/data/steps";
 import { db } from "@/lib/db";
 
 export type SignedInUser = {
@@ -24,6 +25,7 @@ export async function upsertUserFromSignIn(input: {
     update: { name: input.name, email: input.email, homeAccountId: input.homeAccountId },
     select: { id: true, name: true, email: true, tenantId: true, homeAccountId: true },
   });
+  await resumeStepsAwaitingSignIn(user.id);
   return user;
 }
 

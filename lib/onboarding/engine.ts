@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 
 import { ArmClient } from "@/lib/azure/arm";
 import { azureEndpoints } from "@/lib/azure/endpoints";
-import { AzureCallError, toSafeError } from "@/lib/azure/errors";
+import { AzureCallError, scrub, toSafeError } from "@/lib/azure/errors";
 import { GraphClient } from "@/lib/azure/graph";
 import { delegatedCredential } from "@/lib/azure/token-broker";
 import { recordAudit } from "@/lib/data/audit";
@@ -46,6 +46,8 @@ const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
 const leaseSlackMs = 30_000;
 /** A live runner renews its lease this often, each time to now + leaseSlackMs. */
 const leaseRenewEveryMs = 10_000;
+const signInPatienceMs = 24 * 60 * 60_000;
+const signInRetryMs = 60_000;
 const maxTransientAttempts = 8;
 
 /** What scheduling needs to know of a step. */
@@ -83,8 +85,8 @@ export async function queueSteps(
     const wanted = which === "remaining" ? step.status !== "done" : step.stepId === which;
     if (!wanted || (step.status === "running" && step.leaseExpiresAt && step.leaseExpiresAt > now)) continue;
     if (step.status === "waiting") {
-      // Already queued: it now runs as this person; a single step asked for is brought forward.
-      await hurryStep(step, actor.id, { now: which !== "remaining" });
+      // Already queued: it now runs as this person, and its next attempt is now.
+      await hurryStep(step, actor.id, { now: true });
       continue;
     }
     const redo = step.status === "done";
@@ -144,6 +146,26 @@ export async function advance(
     await Promise.all(
       due.map(async (step) => runStep(await stepActor(step, actor), onboardingId, step, deadline)),
     );
+  }
+  await refreshStatus(onboardingId);
+}
+
+/**
+ * Runs an onboarding's due steps with nobody on the page: the background runner's entry. Each step
+ * runs as the person who queued it (their cached delegated token), under the same leases as a page's
+ * request, so two instances, or an instance and a page, never run one step twice.
+ */
+export async function advanceUnattended(onboardingId: string, options: { budgetMs?: number } = {}) {
+  const deadline = Date.now() + (options.budgetMs ?? 8_000);
+  for (let round = 0; round < 10 && Date.now() < deadline; round++) {
+    const due = dueSteps(await listSteps(onboardingId));
+    const runs = [];
+    for (const step of due) {
+      const actor = step.actorId ? await getUserById(step.actorId) : null;
+      if (actor) runs.push(runStep(actor, onboardingId, step, deadline));
+    }
+    if (runs.length === 0) break;
+    await Promise.all(runs);
   }
   await refreshStatus(onboardingId);
 }
@@ -246,17 +268,27 @@ async function runLeased(
     outcome = await stepModules[stepId].run(ctx);
   } catch (error) {
     if (error instanceof LeaseLostError) throw error;
-    outcome = outcomeFromError(error, step.attempts + 1);
+    outcome = outcomeFromError(error, step.attempts + 1, actor, step.startedAt ?? now);
   }
   if (!(await finishStep(onboardingId, stepId, leaseToken, outcome))) throw new LeaseLostError();
 }
 
-function outcomeFromError(error: unknown, attempts: number): StepOutcome {
+function outcomeFromError(error: unknown, attempts: number, actor: Actor, waitingSince: Date): StepOutcome {
   if (error instanceof StillWaiting) {
     return { status: "waiting", message: error.reason, retryInMs: error.retryInMs };
   }
   const safe = error instanceof AzureCallError ? error.toJSON() : toSafeError(error);
   if (!(error instanceof AzureCallError)) log.error({ err: safe }, "step failed unexpectedly");
+  // The runner acts with the delegated sign-in of whoever queued the step; when it has lapsed the step
+  // waits for that person (a day at most) instead of failing: signing in again lets it continue.
+  if (safe.kind === "sign-in" && Date.now() - waitingSince.getTime() < signInPatienceMs) {
+    return {
+      status: "waiting",
+      message: `Waiting for ${actor.name ?? actor.email ?? "the person who started this step"} to sign in again to continue: their Microsoft sign-in has expired or lacks a permission this step needs.`,
+      retryInMs: signInRetryMs,
+      awaitingSignIn: true,
+    };
+  }
   if (safe.kind === "transient" && attempts < maxTransientAttempts) {
     return {
       status: "waiting",
@@ -287,9 +319,10 @@ async function finishStep(
   onboardingId: string,
   stepId: StepId,
   leaseToken: string,
-  outcome: StepOutcome,
+  result: StepOutcome,
 ): Promise<boolean> {
   const now = new Date();
+  const outcome = scrubbed(result);
   const data: Prisma.OnboardingStepUpdateManyMutationInput =
     outcome.status === "done"
       ? {
@@ -302,7 +335,12 @@ async function finishStep(
       : outcome.status === "waiting"
         ? {
             status: "waiting",
-            error: asJson({ kind: "consistency", message: outcome.message, waiting: true }),
+            error: asJson({
+              kind: outcome.awaitingSignIn ? "sign-in" : "consistency",
+              message: outcome.message,
+              waiting: true,
+              ...(outcome.awaitingSignIn ? { awaitingSignIn: true } : {}),
+            }),
             nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
             ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
           }
@@ -314,6 +352,21 @@ async function finishStep(
             ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
           };
   return finishLeasedStep(onboardingId, stepId, leaseToken, data);
+}
+
+/** Messages come partly from Azure: nothing token- or secret-shaped is stored with them. */
+function scrubbed(outcome: StepOutcome): StepOutcome {
+  if (outcome.status === "waiting") return { ...outcome, message: scrub(outcome.message) };
+  if (outcome.status === "needs_attention")
+    return {
+      ...outcome,
+      error: {
+        ...outcome.error,
+        message: scrub(outcome.error.message),
+        ...(outcome.error.action ? { action: scrub(outcome.error.action) } : {}),
+      },
+    };
+  return outcome;
 }
 
 /** The onboarding's overall status follows its steps. */

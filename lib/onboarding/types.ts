@@ -52,7 +52,14 @@ export type StepContext = {
 /** What a step reports; outputs are shown on the checklist (never secrets). */
 export type StepOutcome =
   | { status: "done"; outputs: Record<string, unknown> }
-  | { status: "waiting"; message: string; retryInMs: number; outputs?: Record<string, unknown> }
+  | {
+      status: "waiting";
+      message: string;
+      retryInMs: number;
+      outputs?: Record<string, unknown>;
+      /** Waiting for the person to sign in again: their next sign-in brings the step forward. */
+      awaitingSignIn?: boolean;
+    }
   | { status: "needs_attention"; error: StepError; outputs?: Record<string, unknown> };
 
 export type StepError = SafeError & {

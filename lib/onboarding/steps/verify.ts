@@ -9,7 +9,7 @@
  */
 import { ArmClient } from "@/lib/azure/arm";
 import { azureEndpoints } from "@/lib/azure/endpoints";
-import { AzureCallError } from "@/lib/azure/errors";
+import { AzureCallError, scrub } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
 import { saveIntegrationForOnboarding, recordVerification } from "@/lib/data/integrations";
 import type { Onboarding } from "@/lib/generated/prisma/client";
@@ -161,7 +161,8 @@ export const verifyStep: StepModule = {
             await arm.getBillingAccount(account);
             return await arm.monthToDateCost(account);
           } catch (error) {
-            last = error instanceof AzureCallError ? error : toAzureError(error);
+            // Nothing Azure says back may carry the secret into a message, a log or the database.
+            last = withoutSecret(error instanceof AzureCallError ? error : toAzureError(error), secret);
             throw last;
           }
         },
@@ -229,6 +230,11 @@ export const verifyStep: StepModule = {
     }
   },
 };
+
+function withoutSecret(error: AzureCallError, secret: string): AzureCallError {
+  if (!secret || !error.message.includes(secret)) return error;
+  return new AzureCallError({ ...error.toJSON(), message: scrub(error.message, [secret]) });
+}
 
 function toAzureError(error: unknown): AzureCallError {
   const e = error as { statusCode?: number; code?: string; message?: string; name?: string };

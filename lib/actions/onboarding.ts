@@ -108,8 +108,22 @@ export async function chooseBillingAccountAction(
   return withActor(
     chooseBillingAccountSchema,
     formValues(formData),
-    async (actor, { onboardingId, billingAccountName }) => {
+    async (actor, { onboardingId, billingAccountName }): Promise<ActionResult> => {
       const onboarding = await getOnboardingOrThrow(actor, onboardingId);
+      // Only an account step 3 listed as usable: never a name from the form alone.
+      const listed = (
+        onboarding.steps.find((s) => s.stepId === "billing-account")?.outputs as {
+          choices?: { name: string; usable: boolean }[];
+        } | null
+      )?.choices;
+      if (!listed?.some((c) => c.name === billingAccountName && c.usable)) {
+        return {
+          ok: false,
+          message:
+            "Choose one of the usable billing accounts step 3 listed; run step 3 again to refresh the list.",
+          fieldErrors: { billingAccountName: ["Not one of the billing accounts listed."] },
+        };
+      }
       const existing = (await findIntegrationsForBillingAccount(actor.tenantId, billingAccountName)).filter(
         (i) => i.onboardingId !== onboardingId,
       );

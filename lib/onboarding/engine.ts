@@ -257,6 +257,11 @@ async function runLeased(
         delegatedCredential(actor.homeAccountId, onboarding.tenantId, "arm"),
         endpoints,
       )),
+    outputsOf: async (id) =>
+      ((await listSteps(onboardingId)).find((s) => s.stepId === id)?.outputs ?? {}) as Record<
+        string,
+        unknown
+      >,
     save: async (fields) => {
       onboarding = await saveOnboardingFieldsFenced(onboardingId, stepId, leaseToken, fields);
     },

@@ -44,6 +44,8 @@ export type StepContext = {
   readonly firstAttemptAt: Date;
   graph(): GraphClient;
   arm(): ArmClient;
+  /** What an earlier step recorded when it finished (its outputs), read fresh. */
+  outputsOf(stepId: StepId): Promise<Record<string, unknown>>;
   /** Persists Azure ids the moment they exist. */
   save(fields: OnboardingFields): Promise<void>;
   audit(event: AuditInput): Promise<void>;

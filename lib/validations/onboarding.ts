@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { isMcaBillingAccountId } from "@/lib/validations/billing-account";
 import { secretExpiryChoices } from "@/lib/onboarding/secret-expiry";
 
 export const appNameSchema = z
@@ -31,7 +32,11 @@ export const onboardingSettingsSchema = z.object({
 
 export const chooseBillingAccountSchema = z.object({
   onboardingId: z.string().min(1),
-  billingAccountName: z.string().trim().min(1, "Choose a billing account."),
+  billingAccountName: z
+    .string()
+    .trim()
+    .min(1, "Choose a billing account.")
+    .refine(isMcaBillingAccountId, "Choose one of the Microsoft Customer Agreement billing accounts listed."),
 });
 
 export const stepRequestSchema = z.object({

@@ -13,6 +13,8 @@
  */
 import { z } from "zod";
 
+import { mcaBillingAccountIdPattern } from "@/lib/validations/billing-account";
+
 export const pasteFields = ["tenantId", "clientId", "clientSecret", "billingAccountId"] as const;
 export type PasteField = (typeof pasteFields)[number];
 
@@ -32,7 +34,7 @@ export type TenantRef = { kind: "id"; tenantId: string } | { kind: "domain"; dom
 const guidText = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const guidOnly = new RegExp(`^${guidText}$`, "i");
 const guidAnywhere = new RegExp(guidText, "gi");
-const mcaAccount = new RegExp(`^${guidText}:${guidText}_\\d{4}-\\d{2}-\\d{2}$`, "i");
+const mcaAccount = mcaBillingAccountIdPattern;
 const mcaWithoutDate = new RegExp(`^${guidText}:${guidText}_?$`, "i");
 const profileOrSection = /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{3}-[a-z0-9]{3}$/i;
 const enrollmentNumber = /^\d{4,12}$/;

@@ -8,6 +8,7 @@
  * for a couple of minutes before it says what it did not find.
  */
 import { AzureCallError } from "@/lib/azure/errors";
+import { isMcaBillingAccountId } from "@/lib/validations/billing-account";
 import { billingAccountReaderRoleId } from "@/lib/azure/arm";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
@@ -24,10 +25,19 @@ export const roleAssignmentStep: StepModule = {
   id: "role-assignment",
   async run(ctx) {
     const { onboarding } = ctx;
-    const account = onboarding.billingAccountName;
+    // The account step 3 found and checked, not whatever the onboarding row says now: a choice saved
+    // while step 3 ran is not used until step 3 has checked it.
+    const found = (await ctx.outputsOf("billing-account")).billingAccountName;
+    const account = isMcaBillingAccountId(found) ? found : null;
     const principalId = onboarding.servicePrincipalId;
     if (!account || !principalId) {
       throw new AzureCallError({ kind: "input", message: "Steps 1 and 3 must be done first." });
+    }
+    if (account !== onboarding.billingAccountName) {
+      throw new AzureCallError({
+        kind: "input",
+        message: "The billing account changed after step 3 checked it. Run step 3 again, then this step.",
+      });
     }
     const arm = ctx.arm();
     const isReader = (roleDefinitionId?: string) =>

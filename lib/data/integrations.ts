@@ -40,6 +40,14 @@ export async function saveIntegrationForOnboarding(o: Onboarding) {
   });
 }
 
+/** The Integration an onboarding made, if any: which secret it holds and whether it works. */
+export function findIntegrationForOnboarding(onboardingId: string) {
+  return db.integration.findUnique({
+    where: { onboardingId },
+    select: { id: true, status: true, secretKeyId: true },
+  });
+}
+
 export type VerificationRecord =
   | { ok: true; amount: number; currency: string | null; from: string; to: string }
   | { ok: false; message: string; code?: string };

@@ -206,6 +206,59 @@ describe("automated onboarding", () => {
     expect(creds.map((c) => c.keyId)).toEqual([row.secretKeyId]);
   });
 
+  it("a new secret is verified and handed to the Integration before the old one is removed", async () => {
+    const tenant = await seed({ preset: "contoso" }, { secretActivationMs: 2500 });
+    const actor = await signInAs(tenant, "admin");
+    const { id } = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 6,
+    });
+    await m.engine.queueSteps(actor, id, "remaining");
+    await runToRest(actor, id);
+    const integrationSecret = async () => {
+      const i = await m.db.db.integration.findFirstOrThrow({ where: { onboardingId: id } });
+      return {
+        status: i.status,
+        keyId: i.secretKeyId,
+        value: m.vault.decryptSecret(
+          { ciphertext: i.secretCiphertext, keyId: i.secretEncryptionKeyId },
+          `integration-secret:${i.id}`,
+        ),
+      };
+    };
+    const first = await integrationSecret();
+    expect(first.status).toBe("active");
+
+    // Redo step 2: the new secret takes 2.5 s to work. Meanwhile the old one stays in Azure and in the
+    // Integration, which stays active: the cost platform's imports never stop.
+    await m.engine.queueSteps(actor, id, "client-secret");
+    await m.engine.advance(actor, id, { budgetMs: 1000 });
+    const during = await m.db.db.onboarding.findUniqueOrThrow({ where: { id } });
+    expect(during.secretKeyId).not.toBe(first.keyId);
+    expect(during.retiringSecretKeyId).toBe(first.keyId);
+    const keysDuring = (await state(tenant.tenantId)).applications[0]!.passwordCredentials.map(
+      (c) => c.keyId,
+    );
+    expect(keysDuring.sort()).toEqual([first.keyId, during.secretKeyId].sort());
+    expect(await integrationSecret()).toEqual(first);
+    const verifyDuring = await m.db.db.onboardingStep.findUniqueOrThrow({
+      where: { onboardingId_stepId: { onboardingId: id, stepId: "verify" } },
+    });
+    expect(verifyDuring.status).not.toBe("done");
+
+    // Step 5 runs again by itself, proves the new secret, hands it over, then removes the old one.
+    const after = await runToRest(actor, id);
+    expect(stepOf(after, "verify").status).toBe("done");
+    const row = await m.db.db.onboarding.findUniqueOrThrow({ where: { id } });
+    expect(row.retiringSecretKeyId).toBeNull();
+    const handed = await integrationSecret();
+    expect(handed.status).toBe("active");
+    expect(handed.keyId).toBe(row.secretKeyId);
+    expect(handed.value).not.toBe(first.value);
+    const creds = (await state(tenant.tenantId)).applications[0]!.passwordCredentials;
+    expect(creds.map((c) => c.keyId)).toEqual([row.secretKeyId]);
+  });
+
   it("waits for Azure while the new app replicates, then finishes", async () => {
     const tenant = await seed(
       { preset: "contoso" },

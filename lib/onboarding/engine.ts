@@ -276,6 +276,7 @@ async function runLeased(
     outcome = outcomeFromError(error, step.attempts + 1, actor, step.startedAt ?? now);
   }
   if (!(await finishStep(onboardingId, stepId, leaseToken, outcome))) throw new LeaseLostError();
+  if (redo && outcome.status === "done") await requeueDependents(actor, onboardingId, stepId);
 }
 
 function outcomeFromError(error: unknown, attempts: number, actor: Actor, waitingSince: Date): StepOutcome {
@@ -357,6 +358,21 @@ async function finishStep(
             ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
           };
   return finishLeasedStep(onboardingId, stepId, leaseToken, data);
+}
+
+/**
+ * A redone step changes what the steps after it proved (a new secret must be verified again): those
+ * that were done run again, as the person who asked for the redo.
+ */
+async function requeueDependents(actor: Actor, onboardingId: string, stepId: StepId) {
+  const steps = await listSteps(onboardingId);
+  for (const step of steps) {
+    if (step.status !== "done" || !stepInfo(step.stepId as StepId).needs.includes(stepId)) continue;
+    await queueStep(step, actor.id, {
+      ...((step.outputs ?? {}) as Record<string, unknown>),
+      redoRequested: true,
+    });
+  }
 }
 
 /** Messages come partly from Azure: nothing token- or secret-shaped is stored with them. */

@@ -18,6 +18,7 @@ export type OnboardingFields = Partial<
     | "secretEncryptionKeyId"
     | "secretHint"
     | "secretExpiresAt"
+    | "retiringSecretKeyId"
     | "billingAccountName"
     | "billingAccountDisplayName"
     | "roleAssignmentId"

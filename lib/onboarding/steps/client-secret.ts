@@ -4,6 +4,7 @@
  * Azure's answer and that write, or an earlier redo) is removed: exactly one usable secret remains.
  */
 import { AzureCallError } from "@/lib/azure/errors";
+import { findIntegrationForOnboarding } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/steps";
 import { onboardingSecretContext } from "@/lib/secret-contexts";
 import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
@@ -51,8 +52,13 @@ export const clientSecretStep: StepModule = {
       return { status: "done", outputs: outputsFrom(onboarding.secretHint, onboarding.secretExpiresAt) };
     }
 
+    // The secret a working Integration holds stays until step 5 has verified its replacement.
+    const integration = await findIntegrationForOnboarding(onboarding.id);
+    const inUse = integration?.status === "active" ? integration.secretKeyId : null;
     // Secrets on our app whose value we do not hold cannot be used by anyone: remove them first.
-    for (const orphan of credentials.filter((c) => c.keyId !== held && c.displayName === secretDescription)) {
+    for (const orphan of credentials.filter(
+      (c) => c.keyId !== held && c.keyId !== inUse && c.displayName === secretDescription,
+    )) {
       const removed = await graph.removePassword(objectId, orphan.keyId);
       await ctx.audit({
         action: "Remove unusable client secret",
@@ -98,6 +104,7 @@ export const clientSecretStep: StepModule = {
         secretEncryptionKeyId: sealed.keyId,
         secretHint: secret.hint ?? secret.secretText.slice(0, 3),
         secretExpiresAt: secret.endDateTime ? new Date(secret.endDateTime) : expiresAt,
+        retiringSecretKeyId: inUse && credentials.some((c) => c.keyId === inUse) ? inUse : null,
       });
     } catch (error) {
       // This run lost its lease while Azure made the secret: its value will never be stored, so the
@@ -120,8 +127,9 @@ export const clientSecretStep: StepModule = {
       detail: { expires: secret.endDateTime },
     });
 
-    // A redo replaces the secret: the old one stops working only once the new one is stored.
-    if (previous && credentials.some((c) => c.keyId === previous)) {
+    // A redo replaces the secret. One that no working Integration holds goes now; the one the cost
+    // platform uses goes only after step 5 has verified the new one and handed it over.
+    if (previous && previous !== inUse && credentials.some((c) => c.keyId === previous)) {
       const removed = await graph.removePassword(objectId, previous);
       await ctx.audit({
         action: "Remove previous client secret",

@@ -11,7 +11,11 @@ import { ArmClient } from "@/lib/azure/arm";
 import { azureEndpoints } from "@/lib/azure/endpoints";
 import { AzureCallError, scrub } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
-import { saveIntegrationForOnboarding, recordVerification } from "@/lib/data/integrations";
+import {
+  findIntegrationForOnboarding,
+  recordVerification,
+  saveIntegrationForOnboarding,
+} from "@/lib/data/integrations";
 import type { Onboarding } from "@/lib/generated/prisma/client";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepId } from "@/lib/onboarding/step-catalog";
@@ -139,7 +143,10 @@ export const verifyStep: StepModule = {
       { ciphertext: o.secretCiphertext, keyId: o.secretEncryptionKeyId },
       secretContext(o.id),
     );
-    const integration = await saveIntegrationForOnboarding(o);
+    // A working Integration keeps its secret until the new one is proved (a redo of step 2).
+    const existing = await findIntegrationForOnboarding(o.id);
+    const replacing = existing?.status === "active" && existing.secretKeyId !== o.secretKeyId;
+    const integration = replacing && existing ? existing : await saveIntegrationForOnboarding(o);
 
     const endpoints = azureEndpoints();
     const arm = new ArmClient(
@@ -175,6 +182,7 @@ export const verifyStep: StepModule = {
         }
         throw error;
       });
+      if (replacing) await saveIntegrationForOnboarding(o);
       await recordVerification(integration.id, {
         ok: true,
         amount: result.amount,
@@ -189,7 +197,32 @@ export const verifyStep: StepModule = {
         outcome: "success",
         detail: { currency: result.currency },
       });
-      await ctx.save({ status: "completed" });
+      let retiring = o.retiringSecretKeyId;
+      const oldKeyId = retiring ?? undefined;
+      if (retiring && o.applicationObjectId) {
+        // The Integration now holds the verified new secret: the one it replaced may go.
+        try {
+          const removed = await ctx.graph().removePassword(o.applicationObjectId, retiring);
+          await ctx.audit({
+            action: "Remove previous client secret",
+            target: oldKeyId,
+            requestId: removed.requestId,
+            outcome: "success",
+          });
+          retiring = null;
+        } catch (error) {
+          const e = error instanceof AzureCallError ? error : null;
+          await ctx.audit({
+            action: "Remove previous client secret",
+            target: oldKeyId,
+            requestId: e?.requestId,
+            outcome: "failure",
+            detail: { code: e?.code },
+          });
+          if (e?.status === 404) retiring = null;
+        }
+      }
+      await ctx.save({ status: "completed", retiringSecretKeyId: retiring });
       return {
         status: "done",
         outputs: {
@@ -202,7 +235,9 @@ export const verifyStep: StepModule = {
       };
     } catch (error) {
       if (error instanceof AzureCallError) {
-        await recordVerification(integration.id, { ok: false, message: error.message, code: error.code });
+        // A failed replacement leaves the working Integration as it is.
+        if (!replacing)
+          await recordVerification(integration.id, { ok: false, message: error.message, code: error.code });
         await ctx.audit({
           action: "Verify connection",
           target: account,

@@ -1,6 +1,12 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 
-import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
+import {
+  openAccountPicker,
+  seedTenant,
+  signInThroughEmulator,
+  startOnboarding,
+  tenantState,
+} from "../fixtures/emulator";
 
 test.describe.configure({ timeout: 150_000 });
 
@@ -71,8 +77,7 @@ test("Alex is refused at step 4, asks Megan with a link; she signs in with narro
   await expect(checklist(meganPage).getByRole("button", { name: /Run this step|Try again/ })).toHaveCount(0);
   await shot(meganPage, testInfo, "2-megan-opens-link");
 
-  await meganPage.getByRole("button", { name: "Sign in with Microsoft to continue" }).click();
-  await meganPage.getByRole("heading", { name: "Pick an account" }).waitFor();
+  await openAccountPicker(meganPage, "Sign in with Microsoft to continue");
   await meganPage
     .getByRole("button", { name: new RegExp(megan.userPrincipalName.replace(/[.]/g, "\\.")) })
     .click();

@@ -175,23 +175,34 @@ export async function resumeStepsAwaitingSignIn(userId: string): Promise<number>
   return result.count;
 }
 
-/** Onboardings with a step due now (queued and due, or running under a lease nobody renewed). */
-export async function listOnboardingsWithDueSteps(limit: number): Promise<string[]> {
+/**
+ * The steps of onboardings that have a step queued or running under an expired lease: candidates for
+ * the background runner, which decides what is really due (dependencies included).
+ */
+export async function listCandidateSteps(maxOnboardings: number) {
   const now = new Date();
-  const rows = await db.onboardingStep.findMany({
+  const onboardings = await db.onboarding.findMany({
     where: {
-      actorId: { not: null },
-      OR: [
-        { status: "waiting", nextAttemptAt: { lte: now } },
-        { status: "running", leaseExpiresAt: { lte: now } },
-      ],
+      steps: {
+        some: {
+          actorId: { not: null },
+          OR: [
+            { status: "waiting", nextAttemptAt: { lte: now } },
+            { status: "running", leaseExpiresAt: { lte: now } },
+          ],
+        },
+      },
     },
-    orderBy: { nextAttemptAt: "asc" },
-    select: { onboardingId: true },
-    distinct: ["onboardingId"],
-    take: limit,
+    orderBy: { updatedAt: "asc" },
+    take: maxOnboardings,
+    select: {
+      id: true,
+      steps: {
+        select: { stepId: true, status: true, nextAttemptAt: true, leaseExpiresAt: true, actorId: true },
+      },
+    },
   });
-  return rows.map((r) => r.onboardingId);
+  return onboardings;
 }
 
 export function listStepStatuses(onboardingId: string) {

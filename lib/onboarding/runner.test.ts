@@ -64,6 +64,28 @@ describe("background runner", () => {
     expect(steps.every((s) => s.status === "done" && s.actorId === actor.id)).toBe(true);
   });
 
+  it("is not held up by onboardings whose queued steps wait behind a step that needs attention", async () => {
+    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays } });
+    // Lee sees no billing account: step 3 needs attention, steps 4 and 5 stay queued behind it.
+    const lee = await harness.signIn(tenant.users.noBilling!.userPrincipalName);
+    for (let i = 0; i < 6; i++) {
+      const stuck = await onboardings.createOnboarding(lee, {
+        appDisplayName: `stuck-${i}`,
+        secretExpiryMonths: 12,
+      });
+      await engine.queueSteps(lee, stuck.id, "billing-account");
+      await engine.queueSteps(lee, stuck.id, "role-assignment");
+      await engine.advance(lee, stuck.id);
+    }
+    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const { id } = await onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    await engine.queueSteps(actor, id, "remaining");
+    await runUntil(async () => (await status(id)) === "completed");
+  });
+
   it("waits for a person whose sign-in lapsed, and continues once they sign in again", async () => {
     const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays } });
     const upn = tenant.users.admin!.userPrincipalName;

@@ -6,9 +6,9 @@
  */
 import "server-only";
 
-import { listOnboardingsWithDueSteps } from "@/lib/data/steps";
+import { listCandidateSteps } from "@/lib/data/steps";
 import { log } from "@/lib/log";
-import { advanceUnattended } from "@/lib/onboarding/engine";
+import { advanceUnattended, dueSteps } from "@/lib/onboarding/engine";
 
 const everyMs = 2_000;
 /** Onboardings advanced at once by one instance; the rest wait for the next round. */
@@ -18,9 +18,28 @@ const budgetMs = 8_000;
 const KEY = Symbol.for("mca-connect.background-runner");
 const store = globalThis as typeof globalThis & { [KEY]?: { stop(): void } };
 
-/** One round: advance every onboarding with a due step (at most `batch`). Exported for tests. */
+/** How many onboardings with queued steps one round looks at (most wait behind a step that failed). */
+const candidates = 200;
+
+/**
+ * One round: advance the onboardings with a step that may run now (dependencies done), the longest
+ * waiting first, at most `batch`. A queued step behind one that needs attention is not due, so it
+ * never crowds out the others. Exported for tests.
+ */
 export async function runDueOnboardings(): Promise<number> {
-  const ids = await listOnboardingsWithDueSteps(batch);
+  const now = new Date();
+  const ids = (await listCandidateSteps(candidates))
+    .map((o) => ({
+      id: o.id,
+      due: dueSteps(
+        o.steps.filter((s) => s.actorId),
+        now,
+      ),
+    }))
+    .filter((o) => o.due.length > 0)
+    .sort((a, b) => earliest(a.due) - earliest(b.due))
+    .slice(0, batch)
+    .map((o) => o.id);
   await Promise.all(
     ids.map((id) =>
       advanceUnattended(id, { budgetMs }).catch((error: unknown) =>
@@ -32,6 +51,10 @@ export async function runDueOnboardings(): Promise<number> {
     ),
   );
   return ids.length;
+}
+
+function earliest(steps: { nextAttemptAt: Date | null; leaseExpiresAt: Date | null }[]): number {
+  return Math.min(...steps.map((s) => (s.nextAttemptAt ?? s.leaseExpiresAt ?? new Date(0)).getTime()));
 }
 
 /** Starts the loop once per process; later calls are no-ops. */

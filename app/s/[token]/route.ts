@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { getCurrentUser } from "@/lib/auth";
 import { recordShareVisit } from "@/lib/data/share-links";
 import { getEnv } from "@/lib/env";
+import { consume, tooManyRequests } from "@/lib/rate-limit";
 import { exchangeShareToken } from "@/lib/share-access";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,10 @@ export const dynamic = "force-dynamic";
  * and the browser sent to a URL without the token (so it stays out of history, logs and Referer).
  * A revoked, expired or unknown token gets a page that says so, never the onboarding.
  */
-export async function GET(_request: Request, context: { params: Promise<{ token: string }> }) {
+export async function GET(request: Request, context: { params: Promise<{ token: string }> }) {
+  // Counted before the lookup: guessing tokens costs a guesser their limit, not the database.
+  const allowed = await consume("share-link", request.headers);
+  if (!allowed.ok) return tooManyRequests(allowed.retryAfterSec);
   const { token } = await context.params;
   const base = getEnv().publicBaseUrl;
   const result = await exchangeShareToken(token);

@@ -3,16 +3,22 @@ import { type NextRequest } from "next/server";
 
 import { authOptions } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
+import { consume, tooManyRequests } from "@/lib/rate-limit";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
 /**
- * next-auth's routes, with one addition: when Microsoft answers the callback with an error (consent
- * declined, admin approval needed), next-auth only reports "OAuthCallback"; the sign-in error page is
- * told the actual reason, by its AADSTS code, so it can say what to do.
+ * next-auth's routes, with two additions. Callbacks are rate limited per client (lib/rate-limit). And
+ * when Microsoft answers the callback with an error (consent declined, admin approval needed),
+ * next-auth only reports "OAuthCallback", so the sign-in error page is told the actual reason, by its
+ * AADSTS code, to say what to do.
  */
 async function handler(request: NextRequest, context: Context) {
   const { nextauth } = await context.params;
+  if (nextauth[0] === "callback") {
+    const allowed = await consume("sign-in-callback", request.headers);
+    if (!allowed.ok) return tooManyRequests(allowed.retryAfterSec);
+  }
   const error = request.nextUrl.searchParams.get("error");
   if (request.method === "GET" && nextauth[0] === "callback" && error) {
     const description = request.nextUrl.searchParams.get("error_description") ?? "";

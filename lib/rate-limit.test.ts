@@ -1,0 +1,66 @@
+/**
+ * The brakes hold: a client that opens too many share links (or sign-in callbacks) is refused with 429
+ * and Retry-After, another client is not, and two portal instances share one count.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+
+vi.mock("next/headers", () => ({ cookies: async () => ({ set: () => undefined, get: () => undefined }) }));
+vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => null }));
+
+let harness: Harness;
+let rateLimit: typeof import("@/lib/rate-limit");
+let shareRoute: typeof import("@/app/s/[token]/route");
+let db: typeof import("@/lib/db");
+
+beforeAll(async () => {
+  harness = await startPortalHarness();
+  rateLimit = await import("@/lib/rate-limit");
+  shareRoute = await import("@/app/s/[token]/route");
+  db = await import("@/lib/db");
+}, 120_000);
+
+afterAll(async () => {
+  await db?.closeDb();
+  await harness?.emu.close();
+});
+
+function open(client: string, token = "x".repeat(43)) {
+  const request = new Request(`http://localhost:3000/s/${token}`, { headers: { "x-forwarded-for": client } });
+  return shareRoute.GET(request, { params: Promise.resolve({ token }) });
+}
+
+describe("rate limits", () => {
+  it("refuses a client guessing share-link tokens once over its limit, and only that client", async () => {
+    const { points } = rateLimit.limits["share-link"];
+    for (let i = 0; i < points; i++) {
+      const response = await open("203.0.113.7");
+      expect(response.status).toBe(303);
+      expect(response.headers.get("location")).toContain("/link-unavailable?reason=unknown");
+    }
+    const refused = await open("203.0.113.7");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(60);
+    expect(await refused.text()).toMatch(/Too many attempts.*Wait \d+ minutes/);
+    expect((await open("198.51.100.9")).status).toBe(303);
+    // A client cannot dodge the count by claiming another address in front of the proxy's.
+    expect((await open("10.9.9.9, 203.0.113.7")).status).toBe(429);
+  });
+
+  it("counts in the database, so every portal instance shares the limit", async () => {
+    const { RateLimiterPrisma } = await import("rate-limiter-flexible");
+    const other = new RateLimiterPrisma({
+      storeClient: db.db,
+      tableName: "rateLimit",
+      keyPrefix: "sign-in-callback",
+      points: rateLimit.limits["sign-in-callback"].points,
+      duration: rateLimit.limits["sign-in-callback"].durationSec,
+    });
+    const headers = new Headers({ "x-forwarded-for": "192.0.2.44" });
+    for (let i = 0; i < rateLimit.limits["sign-in-callback"].points; i++) await other.consume("192.0.2.44");
+    expect(await rateLimit.consume("sign-in-callback", headers)).toMatchObject({ ok: false });
+    const rows = await db.db.rateLimit.findMany({ where: { key: { startsWith: "sign-in-callback" } } });
+    expect(rows.length).toBe(1);
+  });
+});

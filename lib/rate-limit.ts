@@ -1,0 +1,78 @@
+/**
+ * Brute-force brakes on the two doors a stranger can knock on: share-link lookups (guessing tokens)
+ * and sign-in callbacks (replaying codes). Counted per client in the database (rate-limiter-flexible's
+ * Prisma store), so every portal instance sees the same counts.
+ */
+import "server-only";
+
+import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+
+import { db } from "@/lib/db";
+
+type Door = "share-link" | "sign-in-callback";
+
+/** Per client: this many requests in this window, then refused until the window ends. */
+export const limits: Record<Door, { points: number; durationSec: number }> = {
+  "share-link": { points: 60, durationSec: 10 * 60 },
+  "sign-in-callback": { points: 100, durationSec: 5 * 60 },
+};
+
+const limiters = new Map<Door, RateLimiterPrisma>();
+
+function limiter(door: Door): RateLimiterPrisma {
+  let found = limiters.get(door);
+  if (!found) {
+    found = new RateLimiterPrisma({
+      storeClient: db,
+      tableName: "rateLimit",
+      keyPrefix: door,
+      points: limits[door].points,
+      duration: limits[door].durationSec,
+    });
+    limiters.set(door, found);
+  }
+  return found;
+}
+
+/**
+ * The client as the nearest proxy saw it: the last address of X-Forwarded-For (Next's server adds the
+ * socket's address; a client can only prepend its own claims), else X-Real-IP.
+ */
+export function clientKey(headers: Headers): string {
+  const forwarded = headers
+    .get("x-forwarded-for")
+    ?.split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return forwarded?.at(-1) ?? headers.get("x-real-ip") ?? "unknown";
+}
+
+/** Counts one request; `retryAfterSec` when the client is over its limit. */
+export async function consume(
+  door: Door,
+  headers: Headers,
+): Promise<{ ok: true } | { ok: false; retryAfterSec: number }> {
+  try {
+    await limiter(door).consume(clientKey(headers));
+    return { ok: true };
+  } catch (result) {
+    if (result instanceof RateLimiterRes)
+      return { ok: false, retryAfterSec: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
+    throw result;
+  }
+}
+
+/** The answer to a client over its limit: says how long to wait, in words and in Retry-After. */
+export function tooManyRequests(retryAfterSec: number): Response {
+  const minutes = Math.ceil(retryAfterSec / 60);
+  const body = `Too many attempts from your network. Wait ${minutes === 1 ? "a minute" : `${minutes} minutes`} and open the link again.`;
+  return new Response(body, {
+    status: 429,
+    headers: {
+      "Retry-After": String(retryAfterSec),
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Referrer-Policy": "no-referrer",
+    },
+  });
+}

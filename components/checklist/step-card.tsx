@@ -5,8 +5,10 @@ import { CheckAgainForm } from "@/components/checklist/check-again-form";
 import { StatusBadge } from "@/components/checklist/status-badge";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { displayState } from "@/components/checklist/step-state";
+import { PortalInstructions } from "@/components/manual/portal-instructions";
 import { AskBillingOwner } from "@/components/share/ask-billing-owner";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
+import { knownValuesOf, portalPaths } from "@/lib/onboarding/manual/portal-path";
 import { stepInfo, type StepInfo } from "@/lib/onboarding/step-catalog";
 import type { AccessRole } from "@/lib/view-types";
 
@@ -263,26 +265,8 @@ export function StepCard({
           <summary className="text-brand-700 cursor-pointer underline">
             How this looks in the Azure portal
           </summary>
-          <ol className="mt-2 list-decimal space-y-1 pl-5 text-slate-700">
-            {info.portalPath.map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ol>
-          <div className="mt-3 grid gap-3">
-            {info.pictures.map((picture) => (
-              <figure key={picture.src}>
-                {/* eslint-disable-next-line @next/next/no-img-element -- static SVG drawings, no optimisation needed */}
-                <img
-                  src={picture.src}
-                  alt={picture.alt}
-                  width={800}
-                  height={500}
-                  loading="lazy"
-                  className="w-full max-w-xl rounded border border-slate-200"
-                />
-                <figcaption className="mt-1 text-xs text-slate-600">{picture.alt} (our drawing)</figcaption>
-              </figure>
-            ))}
+          <div className="mt-3">
+            <PortalInstructions info={info} path={portalPaths[info.id]} values={knownValuesOf(onboarding)} />
           </div>
         </details>
       </div>

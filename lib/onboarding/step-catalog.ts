@@ -1,6 +1,7 @@
 /**
  * The five steps' public words: titles in the seed guide's order, what each does and why. The checklist,
  * the home page, manual mode and the share page all render from here, so every screen says the same.
+ * Each step's click path in the Azure portal is in lib/onboarding/manual/portal-path.ts.
  */
 export const stepIds = [
   "app-registration",
@@ -12,6 +13,9 @@ export const stepIds = [
 
 export type StepId = (typeof stepIds)[number];
 
+/** The client secret's description in Entra, as the seed guide names it. */
+export const secretDescription = "vantage-secret";
+
 export type StepInfo = {
   id: StepId;
   number: number;
@@ -22,8 +26,6 @@ export type StepInfo = {
   needs: readonly StepId[];
   /** Our drawings of the Azure screens the manual path goes through (public/steps). */
   pictures: readonly { src: string; alt: string }[];
-  /** The same step by hand in the Azure portal. */
-  portalPath: readonly string[];
 };
 
 export const stepCatalog: readonly StepInfo[] = [
@@ -49,11 +51,6 @@ export const stepCatalog: readonly StepInfo[] = [
         alt: "The vantage app's overview with its Application (client) ID and Directory (tenant) ID highlighted",
       },
     ],
-    portalPath: [
-      "In the Azure portal, open Microsoft Entra ID, then App registrations.",
-      "Click New registration, enter the name vantage, keep the defaults and click Register.",
-      "Note the Application (client) ID and the Directory (tenant) ID.",
-    ],
   },
   {
     id: "client-secret",
@@ -67,11 +64,6 @@ export const stepCatalog: readonly StepInfo[] = [
         src: "/steps/client-secret.svg",
         alt: "The Add a client secret pane with vantage-secret as the description and an expiry chosen",
       },
-    ],
-    portalPath: [
-      "On the app, open Certificates & secrets and click New client secret.",
-      "Enter vantage-secret as the description, choose an expiry and click Add.",
-      "Copy the secret's Value at once: Azure shows it only this one time.",
     ],
   },
   {
@@ -87,10 +79,6 @@ export const stepCatalog: readonly StepInfo[] = [
         alt: "Cost Management + Billing properties of an MCA billing account with the billing account ID highlighted",
       },
     ],
-    portalPath: [
-      "Open Cost Management + Billing, then Billing scopes, and select your MCA billing account.",
-      "Under Settings, open Properties and copy the Billing account ID.",
-    ],
   },
   {
     id: "role-assignment",
@@ -104,11 +92,6 @@ export const stepCatalog: readonly StepInfo[] = [
         src: "/steps/billing-account-reader.svg",
         alt: "Add role assignment on the billing account with Billing account reader chosen for the vantage app",
       },
-    ],
-    portalPath: [
-      "On the billing account, open Access control (IAM) and click Add.",
-      "Choose the Billing account reader role, search for the vantage app and select it, then click Add.",
-      "Only a Billing account owner (or a Global Administrator who elevates access) may do this.",
     ],
   },
   {
@@ -124,10 +107,6 @@ export const stepCatalog: readonly StepInfo[] = [
         src: "/steps/credentials.svg",
         alt: "A cost platform's Add credentials form with tenant ID, app ID, password and billing account ID fields",
       },
-    ],
-    portalPath: [
-      "In your cost platform, add an Azure integration and choose Add credentials.",
-      "Paste the tenant ID, the application (client) ID, the secret and the billing account ID, then connect.",
     ],
   },
 ];

@@ -1,11 +1,11 @@
 /**
- * Manual mode's click path through the Azure portal, step by step, in our own words (following the
- * screens of the seed guide). The step catalog's `portalPath` is its summary for the checklist; this
- * is the full walk, with the known values (app name, tenant ID, client ID, ...) filled in where the
- * person types or checks them, and the catalog's pictures placed at the screen they show.
+ * Each step's click path through the Azure portal, in our own words (following the screens of the seed
+ * guide): the one text both the checklist ("How this looks in the Azure portal") and manual mode show,
+ * with the known values (app name, tenant ID, client ID, ...) filled in where the person types or
+ * checks them, and the catalog's pictures placed at the screen they show.
  */
 import type { ManualValues } from "@/lib/onboarding/manual/cli";
-import type { StepId } from "@/lib/onboarding/step-catalog";
+import { secretDescription, type StepId } from "@/lib/onboarding/step-catalog";
 
 export type ManualValueKey = keyof Pick<
   ManualValues,
@@ -32,6 +32,26 @@ export type PortalPath = {
   /** What to note or watch out for, after the clicks. */
   tip?: readonly PathPart[];
 };
+
+/** The values an onboarding already knows, as the instructions show them (null when not known yet). */
+export function knownValuesOf(onboarding: {
+  tenantId: string;
+  appDisplayName: string;
+  secretExpiryMonths: number;
+  clientId: string | null;
+  servicePrincipalId: string | null;
+  billingAccountName: string | null;
+}): Record<ManualValueKey, string | null> {
+  return {
+    tenantId: onboarding.tenantId,
+    appDisplayName: onboarding.appDisplayName,
+    secretDescription,
+    secretExpiryMonths: String(onboarding.secretExpiryMonths),
+    clientId: onboarding.clientId,
+    servicePrincipalId: onboarding.servicePrincipalId,
+    billingAccountName: onboarding.billingAccountName,
+  };
+}
 
 export const portalPaths: Record<StepId, PortalPath> = {
   "app-registration": {

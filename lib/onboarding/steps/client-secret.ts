@@ -6,12 +6,13 @@
 import { AzureCallError } from "@/lib/azure/errors";
 import { findIntegrationForOnboarding } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/steps";
+import { secretDescription } from "@/lib/onboarding/step-catalog";
 import { onboardingSecretContext } from "@/lib/secret-contexts";
 import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 import { encryptSecret } from "@/lib/vault";
 
-export const secretDescription = "vantage-secret";
+export { secretDescription };
 
 /** The onboarding's secret is bound to its row (lib/secret-contexts). */
 export const secretContext = onboardingSecretContext;

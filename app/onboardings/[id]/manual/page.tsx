@@ -16,10 +16,10 @@ import { VerificationStatus } from "@/components/manual/verification-status";
 import { requireUser } from "@/lib/auth";
 import { getOnboarding } from "@/lib/data/onboardings";
 import { cliLinesForStep, cliScript, type ManualValues } from "@/lib/onboarding/manual/cli";
-import { portalPaths } from "@/lib/onboarding/manual/portal-path";
+import { knownValuesOf, portalPaths } from "@/lib/onboarding/manual/portal-path";
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
-import { secretDescription } from "@/lib/onboarding/steps/client-secret";
+import { secretDescription } from "@/lib/onboarding/step-catalog";
 
 export const metadata: Metadata = { title: "Connect by hand" };
 
@@ -38,7 +38,7 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
     servicePrincipalId: onboarding.servicePrincipalId,
     billingAccountName: onboarding.billingAccountName,
   };
-  const known: KnownValues = { ...manual, secretExpiryMonths: String(manual.secretExpiryMonths) };
+  const known: KnownValues = knownValuesOf(onboarding);
   const stepOf = (stepId: string) => onboarding.steps.find((s) => s.stepId === stepId);
   const verify = stepOf("verify");
   const roleStep = stepOf("role-assignment");

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 
 import { ROLE_ALIASES, definitionsFor, isEa } from "./arm/billing-roles";
-import { builtInRole } from "./arm/rbac";
+import { builtInRole } from "./arm/rbac-roles";
 import { permissionToKey } from "./entra/scopes";
 import { guid, isGuid, randomString, stableGuid } from "./ids";
 import {

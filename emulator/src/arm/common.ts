@@ -184,6 +184,36 @@ export function apiVersion(
   return undefined;
 }
 
+/**
+ * The start of every ARM handler: names the route (request logs, state counts) and checks the
+ * api-version, answering ARM's 400 itself. Returns the api-version, or undefined when it answered.
+ */
+export function armRoute(
+  ctx: Ctx,
+  route: string,
+  supported: readonly string[],
+  kind: { namespace?: string; type: string },
+): string | undefined {
+  ctx.route = route;
+  return apiVersion(ctx, supported, kind);
+}
+
+/** ARM's refusal of an action at a scope (AuthorizationFailed by default; status and code switchable). */
+export function authorizationFailed(
+  ctx: Ctx,
+  caller: Caller,
+  action: string,
+  scope: string,
+  options: { status?: number; code?: string; extra?: string; send?: typeof armError } = {},
+): void {
+  (options.send ?? armError)(
+    ctx,
+    options.status ?? 403,
+    options.code ?? "AuthorizationFailed",
+    `${callerDescription(caller)} does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.${options.extra ?? ""}`,
+  );
+}
+
 export function readArmBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false } {
   const parsed = readJson(ctx);
   if (!parsed.ok)

@@ -7,8 +7,8 @@ import { isObject, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { CostRow, Tenant } from "../store";
 import { now, type World } from "../world";
-import { effectiveRoles } from "./billing";
-import { API_VERSIONS, apiVersion, armError, armJson, callerDescription, readArmBody } from "./common";
+import { effectiveRoles } from "./billing-access";
+import { API_VERSIONS, armError, armJson, armRoute, authorizationFailed, readArmBody } from "./common";
 import { hasRbacRead } from "./rbac";
 
 const DIMENSIONS: Record<string, (r: CostRow) => string> = {
@@ -206,11 +206,12 @@ export function costQuery(
   caller: Caller,
   scope: { kind: "billingAccount"; name: string } | { kind: "subscription"; id: string },
 ): void {
-  ctx.route = `POST /${scope.kind === "billingAccount" ? "billingAccounts/{name}" : "subscriptions/{id}"}/providers/Microsoft.CostManagement/query`;
-  const version = apiVersion(ctx, API_VERSIONS.costManagement, {
-    namespace: "Microsoft.CostManagement",
-    type: "query",
-  });
+  const version = armRoute(
+    ctx,
+    `POST /${scope.kind === "billingAccount" ? "billingAccounts/{name}" : "subscriptions/{id}"}/providers/Microsoft.CostManagement/query`,
+    API_VERSIONS.costManagement,
+    { namespace: "Microsoft.CostManagement", type: "query" },
+  );
   if (!version) return;
   let rows: CostRow[];
   let scopePath: string;
@@ -222,11 +223,15 @@ export function costQuery(
     settingsTenant = world.store.tenants.get(account.primaryBillingTenantId) ?? caller.tenant;
     if (effectiveRoles(world, account, caller).size === 0) {
       const choice = settingsTenant.settings.costForbidden;
-      const message =
-        choice.status === 401
-          ? "No claims present for the caller in the system"
-          : `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.CostManagement/query/action' over scope '/${scopePath}' or the scope is invalid. If access was recently granted, please refresh your credentials.`;
-      return armError(ctx, choice.status, choice.code, message);
+      if (choice.status === 401)
+        return armError(ctx, 401, choice.code, "No claims present for the caller in the system");
+      return authorizationFailed(
+        ctx,
+        caller,
+        "Microsoft.CostManagement/query/action",
+        `/${scopePath}`,
+        choice,
+      );
     }
     rows = account.costs;
   } else {
@@ -235,12 +240,7 @@ export function costQuery(
     if (!sub || sub.tenantId !== caller.tenant.id)
       return armError(ctx, 404, "SubscriptionNotFound", `The subscription '${scope.id}' could not be found.`);
     if (!hasRbacRead(world, caller, `/subscriptions/${sub.subscriptionId}`)) {
-      return armError(
-        ctx,
-        403,
-        "AuthorizationFailed",
-        `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.CostManagement/query/action' over scope '/${scopePath}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-      );
+      return authorizationFailed(ctx, caller, "Microsoft.CostManagement/query/action", `/${scopePath}`);
     }
     rows = [...world.store.billingAccounts.values()].flatMap((a) =>
       a.costs.filter((c) => c.subscriptionId === sub.subscriptionId),

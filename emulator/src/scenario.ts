@@ -152,6 +152,14 @@ export function contosoSpec(fixedIds: boolean): ScenarioSpec {
         roles: ["Application Administrator"],
         jobTitle: "Developer",
       },
+      // No billing role: sees the MCA account only by listing with includeAll, and may assign its roles.
+      {
+        key: "globalAdmin",
+        displayName: "Patti Fernandez",
+        userPrincipalName: "patti",
+        roles: ["Global Administrator"],
+        jobTitle: "Director of IT",
+      },
     ],
     // Regular users may not register apps, so Megan (billing owner) cannot do the app steps herself.
     authorizationPolicy: { allowedToCreateApps: false },

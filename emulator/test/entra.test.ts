@@ -99,7 +99,7 @@ describe("sign-in pages and authorization code with PKCE", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toContain("text/html");
     const names = [...r.text.matchAll(/<span class="name">([^<]+)<\/span>/g)].map((m) => m[1]);
-    expect(names).toEqual(["Adele Vance", "Alex Wilber", "Megan Bowen"]);
+    expect(names).toEqual(["Adele Vance", "Alex Wilber", "Megan Bowen", "Lee Gu", "Patti Fernandez"]);
     expect(r.text).toContain("<h1>Pick an account</h1>");
   });
 

@@ -4,10 +4,10 @@
  */
 import type { Caller } from "../auth";
 import { isObject, type Ctx } from "../http";
-import type { BillingAccount } from "../store";
+import type { BillingAccount, DirectoryRole } from "../store";
 import { now, type World } from "../world";
 import { API_VERSIONS, armError, armJson, armRoute, authorizationFailed, readArmBody } from "./common";
-import { CONTRIBUTOR, EA_ADMIN, OWNER, definitionsFor, isEa } from "./billing-roles";
+import { CONTRIBUTOR, EA_ADMIN, OWNER, READER, definitionsFor, isEa } from "./billing-roles";
 
 export function accountId(name: string): string {
   return `/providers/Microsoft.Billing/billingAccounts/${name}`;
@@ -17,8 +17,32 @@ export function roleDefinitionId(accountName: string, guidName: string): string 
   return `${accountId(accountName)}/billingRoleDefinitions/${guidName}`;
 }
 
-/** Billing roles the caller holds on the account now (after propagation), plus an elevated GA's rights. */
-export function effectiveRoles(world: World, account: BillingAccount, caller: Caller): Set<string> {
+/** What a caller may do on a billing account. */
+export interface BillingAccess {
+  /** Billing roles held through role assignments (after propagation), and an elevated GA's owner role. */
+  roles: Set<string>;
+  /**
+   * A Global Administrator of the account's primary billing tenant on an MCA or MPA account: read access
+   * to it and to its costs, and the right to manage its role assignments, with no role assignment.
+   */
+  globalAdmin: boolean;
+}
+
+/** The agreement types whose accounts Global Administrators can see and manage roles of (not EA, MOSP). */
+function adminVisibleAgreement(account: BillingAccount): boolean {
+  return ["MicrosoftCustomerAgreement", "MicrosoftPartnerAgreement"].includes(account.agreementType);
+}
+
+function holdsDirectoryRole(caller: Caller, account: BillingAccount, roles: DirectoryRole[]): boolean {
+  return (
+    caller.kind === "user" &&
+    caller.user.tenantId === account.primaryBillingTenantId &&
+    adminVisibleAgreement(account) &&
+    caller.user.roles.some((r) => roles.includes(r))
+  );
+}
+
+export function billingAccess(world: World, account: BillingAccount, caller: Caller): BillingAccess {
   const t = now(world);
   const roles = new Set(
     world.store
@@ -26,20 +50,38 @@ export function effectiveRoles(world: World, account: BillingAccount, caller: Ca
       .filter((a) => a.principalId === caller.principalId && t >= a.effectiveAt)
       .map((a) => a.roleDefinitionName),
   );
-  if (
-    caller.kind === "user" &&
-    caller.user.billingElevated &&
-    caller.user.roles.includes("Global Administrator") &&
-    account.primaryBillingTenantId === caller.user.tenantId &&
-    !isEa(account.agreementType)
-  ) {
-    roles.add(OWNER);
-  }
-  return roles;
+  const globalAdmin = holdsDirectoryRole(caller, account, ["Global Administrator"]);
+  // billingElevated: a Global Administrator who made themselves Billing account owner (a shorthand).
+  if (globalAdmin && caller.kind === "user" && caller.user.billingElevated) roles.add(OWNER);
+  return { roles, globalAdmin };
 }
 
-export function canManageRoles(account: BillingAccount, roles: Set<string>): boolean {
-  return isEa(account.agreementType) ? roles.has(EA_ADMIN) : roles.has(OWNER);
+/** Roles held directly: what a list without includeAll shows the account for. */
+export function hasDirectRole(access: BillingAccess): boolean {
+  return access.roles.size > 0;
+}
+
+export function canRead(access: BillingAccess): boolean {
+  return access.roles.size > 0 || access.globalAdmin;
+}
+
+/**
+ * includeAll=true (2024-04-01; includeAllOrgs=true at 2020-05-01) adds accounts the user holds no role
+ * on "if the user has one of the following AAD roles: Global Administrator, Global Reader, Billing
+ * Administrator" (the spec). What Global Readers and Billing Administrators may then do is not
+ * documented: here they see the account listed with hasReadAccess false, and nothing more.
+ */
+export function listedForAdmin(account: BillingAccount, caller: Caller): boolean {
+  return holdsDirectoryRole(caller, account, [
+    "Global Administrator",
+    "Global Reader",
+    "Billing Administrator",
+  ]);
+}
+
+export function canManageRoles(account: BillingAccount, access: BillingAccess): boolean {
+  if (isEa(account.agreementType)) return access.roles.has(EA_ADMIN);
+  return access.roles.has(OWNER) || access.globalAdmin;
 }
 
 export function accountNotFound(ctx: Ctx, name: string): void {
@@ -68,18 +110,18 @@ export function readableAccount(
   caller: Caller,
   name: string,
   action = "Microsoft.Billing/billingAccounts/read",
-): { account: BillingAccount; roles: Set<string> } | undefined {
+): { account: BillingAccount; access: BillingAccess } | undefined {
   const account = world.store.billingAccounts.get(name);
   if (!account) {
     accountNotFound(ctx, name);
     return undefined;
   }
-  const roles = effectiveRoles(world, account, caller);
-  if (roles.size === 0) {
+  const access = billingAccess(world, account, caller);
+  if (!canRead(access)) {
     forbidden(world, ctx, caller, action, accountId(name));
     return undefined;
   }
-  return { account, roles };
+  return { account, access };
 }
 
 const OWNER_ACTIONS = [
@@ -88,10 +130,11 @@ const OWNER_ACTIONS = [
   "microsoft.billing/billingaccounts/billingroleassignments/delete",
 ];
 
-function decide(action: string, account: BillingAccount, roles: Set<string>): "Allowed" | "NotAllowed" {
+function decide(action: string, account: BillingAccount, access: BillingAccess): "Allowed" | "NotAllowed" {
   const a = action.toLowerCase();
-  if (roles.size === 0) return "NotAllowed";
-  if (OWNER_ACTIONS.includes(a)) return canManageRoles(account, roles) ? "Allowed" : "NotAllowed";
+  const { roles } = access;
+  if (!canRead(access)) return "NotAllowed";
+  if (OWNER_ACTIONS.includes(a)) return canManageRoles(account, access) ? "Allowed" : "NotAllowed";
   if (
     (a.startsWith("microsoft.billing/") ||
       a.startsWith("microsoft.costmanagement/") ||
@@ -122,11 +165,11 @@ export function checkAccess(world: World, ctx: Ctx, caller: Caller, name: string
       "InvalidRequest",
       "The actions field is required and must be a list of strings.",
     );
-  const roles = effectiveRoles(world, account, caller);
+  const access = billingAccess(world, account, caller);
   armJson(
     ctx,
     200,
-    (actions as string[]).map((action) => ({ accessDecision: decide(action, account, roles), action })),
+    (actions as string[]).map((action) => ({ accessDecision: decide(action, account, access), action })),
   );
 }
 
@@ -139,7 +182,10 @@ export function billingPermissions(world: World, ctx: Ctx, caller: Caller, name:
   const found = readableAccount(world, ctx, caller, name);
   if (!found) return;
   const actions = new Set<string>();
+  const { roles, globalAdmin } = found.access;
+  // A Global Administrator's read-only view: the reader role's permissions (their ids are not documented).
   for (const def of definitionsFor(found.account.agreementType))
-    if (found.roles.has(def.name)) for (const a of def.actions) actions.add(a);
+    if (roles.has(def.name) || (globalAdmin && def.name === READER))
+      for (const a of def.actions) actions.add(a);
   armJson(ctx, 200, { value: [{ actions: [...actions], notActions: [] }] });
 }

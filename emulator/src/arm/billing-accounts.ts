@@ -7,7 +7,15 @@ import type { Ctx } from "../http";
 import type { BillingAccount } from "../store";
 import type { World } from "../world";
 import { API_VERSIONS, armError, armJson, armPage, armRoute } from "./common";
-import { accountId, effectiveRoles, readableAccount, roleDefinitionId } from "./billing-access";
+import {
+  accountId,
+  billingAccess,
+  canRead,
+  hasDirectRole,
+  listedForAdmin,
+  readableAccount,
+  roleDefinitionId,
+} from "./billing-access";
 import { definitionsFor } from "./billing-roles";
 
 export const MODERN = "2024-04-01";
@@ -18,7 +26,11 @@ export function isModern(version: string): boolean {
 
 const ACCOUNTS = { namespace: "Microsoft.Billing", type: "billingAccounts" };
 
-export function billingAccountJson(account: BillingAccount, version: string): Record<string, unknown> {
+export function billingAccountJson(
+  account: BillingAccount,
+  version: string,
+  hasReadAccess = true,
+): Record<string, unknown> {
   if (isModern(version)) {
     return {
       id: accountId(account.name),
@@ -29,7 +41,7 @@ export function billingAccountJson(account: BillingAccount, version: string): Re
         accountSubType: account.accountSubType,
         agreementType: account.agreementType,
         displayName: account.displayName,
-        hasReadAccess: true,
+        hasReadAccess,
         primaryBillingTenantId: account.primaryBillingTenantId,
       },
       type: "Microsoft.Billing/billingAccounts",
@@ -45,7 +57,7 @@ export function billingAccountJson(account: BillingAccount, version: string): Re
       accountType: account.accountType,
       agreementType: account.agreementType,
       displayName: account.displayName,
-      hasReadAccess: true,
+      hasReadAccess,
     },
     type: "Microsoft.Billing/billingAccounts",
   };
@@ -54,19 +66,16 @@ export function billingAccountJson(account: BillingAccount, version: string): Re
 export function listAccounts(world: World, ctx: Ctx, caller: Caller): void {
   const version = armRoute(ctx, "GET /billingAccounts", API_VERSIONS.billing, ACCOUNTS);
   if (!version) return;
-  const visible = [...world.store.billingAccounts.values()].filter(
-    (a) => effectiveRoles(world, a, caller).size > 0,
-  );
-  armJson(
-    ctx,
-    200,
-    armPage(
-      world,
-      ctx,
-      visible.map((a) => billingAccountJson(a, version)),
-      caller.tenant.settings.armPageSize,
-    ),
-  );
+  // Microsoft documents includeAllOrgs at 2020-05-01 and includeAll at 2024-04-01; each version reads its own.
+  const flag = isModern(version) ? "includeAll" : "includeAllOrgs";
+  const includeAll = ctx.url.searchParams.get(flag)?.toLowerCase() === "true";
+  const items: Record<string, unknown>[] = [];
+  for (const account of world.store.billingAccounts.values()) {
+    const access = billingAccess(world, account, caller);
+    if (hasDirectRole(access) || (includeAll && listedForAdmin(account, caller)))
+      items.push(billingAccountJson(account, version, canRead(access)));
+  }
+  armJson(ctx, 200, armPage(world, ctx, items, caller.tenant.settings.armPageSize));
 }
 
 export function getAccount(world: World, ctx: Ctx, caller: Caller, name: string): void {

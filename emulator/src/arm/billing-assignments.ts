@@ -103,7 +103,7 @@ export function deleteAssignment(
   if (!version) return;
   const found = readableAccount(world, ctx, caller, name, DELETE);
   if (!found) return;
-  if (!canManageRoles(found.account, found.roles))
+  if (!canManageRoles(found.account, found.access))
     return forbidden(world, ctx, caller, DELETE, accountId(name));
   const list = world.store.assignmentsOf(name);
   const index = list.findIndex((x) => x.name === assignmentName.toLowerCase());

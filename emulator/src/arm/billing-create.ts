@@ -14,7 +14,8 @@ import {
   accountId,
   accountNotFound,
   canManageRoles,
-  effectiveRoles,
+  billingAccess,
+  canRead,
   forbidden,
   readableAccount,
 } from "./billing-access";
@@ -198,10 +199,10 @@ export function createAssignment(world: World, ctx: Ctx, caller: Caller, name: s
   if (!version) return;
   const account = world.store.billingAccounts.get(name);
   if (!account) return accountNotFound(ctx, name);
-  const roles = effectiveRoles(world, account, caller);
+  const access = billingAccess(world, account, caller);
   const action = "Microsoft.Billing/billingAccounts/createBillingRoleAssignment/action";
-  if (!canManageRoles(account, roles) || isEa(account.agreementType)) {
-    if (isEa(account.agreementType) && roles.size > 0)
+  if (!canManageRoles(account, access) || isEa(account.agreementType)) {
+    if (isEa(account.agreementType) && canRead(access))
       return armError(ctx, 400, "InvalidBillingAccountType", NOT_MCA);
     return forbidden(
       world,
@@ -209,7 +210,7 @@ export function createAssignment(world: World, ctx: Ctx, caller: Caller, name: s
       caller,
       action,
       accountId(name),
-      " Assigning billing roles requires the Billing account owner role on this billing account, or a Global Administrator of the primary billing tenant who has elevated access.",
+      " Assigning billing roles requires the Billing account owner role on this billing account, or the Global Administrator role in its primary billing tenant.",
     );
   }
   if (!["MicrosoftCustomerAgreement", "MicrosoftPartnerAgreement"].includes(account.agreementType))
@@ -266,7 +267,7 @@ export function operationResult(world: World, ctx: Ctx, caller: Caller, name: st
   if (!account) return accountNotFound(ctx, name);
   if (
     op.assignment.createdByPrincipalId !== caller.principalId &&
-    effectiveRoles(world, account, caller).size === 0
+    !canRead(billingAccess(world, account, caller))
   ) {
     return forbidden(
       world,
@@ -303,7 +304,7 @@ export function putAssignment(
   if (!version) return;
   const found = readableAccount(world, ctx, caller, name, WRITE);
   if (!found) return;
-  const { account, roles } = found;
+  const { account, access } = found;
   if (!isEa(account.agreementType)) {
     const message =
       "The operation is supported only for billing accounts with agreement type Enterprise Agreement. Use createBillingRoleAssignment for Microsoft Customer Agreement and Microsoft Partner Agreement billing accounts.";
@@ -312,7 +313,7 @@ export function putAssignment(
       ? armError(ctx, 422, "UnprocessableEntity", message)
       : armError(ctx, 400, "BadRequest", message);
   }
-  if (!canManageRoles(account, roles)) return forbidden(world, ctx, caller, WRITE, accountId(name));
+  if (!canManageRoles(account, access)) return forbidden(world, ctx, caller, WRITE, accountId(name));
   const parsed = readArmBody(ctx);
   if (!parsed.ok) return;
   const props =

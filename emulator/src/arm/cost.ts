@@ -7,7 +7,7 @@ import { isObject, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { CostRow, Tenant } from "../store";
 import { now, type World } from "../world";
-import { effectiveRoles } from "./billing-access";
+import { billingAccess, canRead } from "./billing-access";
 import { API_VERSIONS, armError, armJson, armRoute, authorizationFailed, readArmBody } from "./common";
 import { hasRbacRead } from "./rbac";
 
@@ -221,7 +221,7 @@ export function costQuery(
     const account = world.store.billingAccounts.get(scope.name);
     if (!account) return armError(ctx, 404, "NotFound", `Scope '/${scopePath}' was not found.`);
     settingsTenant = world.store.tenants.get(account.primaryBillingTenantId) ?? caller.tenant;
-    if (effectiveRoles(world, account, caller).size === 0) {
+    if (!canRead(billingAccess(world, account, caller))) {
       const choice = settingsTenant.settings.costForbidden;
       if (choice.status === 401)
         return armError(ctx, 401, choice.code, "No claims present for the caller in the system");

@@ -76,7 +76,8 @@ function StepOutputs({
           <Field label="Expires" value={formatDate(onboarding.secretExpiresAt)} mono={false} />
         </dl>
       );
-    case "billing-account":
+    case "billing-account": {
+      const chosen = o.choices?.find((c) => c.name === onboarding.billingAccountName);
       return (
         <dl>
           <Field label="Billing account" value={onboarding.billingAccountDisplayName} mono={false} />
@@ -84,8 +85,20 @@ function StepOutputs({
             label="Billing account ID"
             value={step.status === "done" ? onboarding.billingAccountName : null}
           />
+          <Field
+            label="Your access"
+            value={
+              step.status === "done" && chosen?.access
+                ? chosen.access === "global-admin"
+                  ? "Global Administrator access (no billing role of your own)"
+                  : "Your billing role"
+                : null
+            }
+            mono={false}
+          />
         </dl>
       );
+    }
     case "role-assignment":
       return (
         <dl>

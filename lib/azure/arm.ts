@@ -24,7 +24,11 @@ export type BillingAccountSummary = {
   accountType?: string;
   primaryBillingTenantId?: string;
   hasReadAccess?: boolean;
+  /** How the person sees it: a billing role of their own, or their Entra role (listed with includeAll). */
+  access?: BillingAccountAccess;
 };
+
+export type BillingAccountAccess = "billing-role" | "global-admin";
 
 export type BillingRoleAssignmentSummary = {
   name: string;
@@ -63,10 +67,31 @@ export class ArmClient {
     return `${this.base}/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(name)}`;
   }
 
+  /**
+   * The billing accounts the signed-in person can see, each with how: through a billing role of their
+   * own (the plain list), or through their Microsoft Entra administrator role. Microsoft lists accounts
+   * a Global Administrator holds no role on only when asked with includeAll=true, so both lists are read.
+   */
   async listBillingAccounts(): Promise<BillingAccountSummary[]> {
+    const base = `${this.base}/providers/Microsoft.Billing/billingAccounts?api-version=${billingApiVersion}`;
+    const [direct, all] = await Promise.all([
+      this.listPages(base),
+      this.listPages(`${base}&includeAll=true`).catch((error: unknown) => {
+        // A service that refuses the parameter still gave the plain list.
+        if (error instanceof AzureCallError && error.status === 400) return [];
+        throw error;
+      }),
+    ]);
+    const accounts: BillingAccountSummary[] = direct.map((a) => ({ ...a, access: "billing-role" }));
+    for (const account of all)
+      if (!accounts.some((a) => a.name === account.name))
+        accounts.push({ ...account, access: "global-admin" });
+    return accounts;
+  }
+
+  private async listPages(first: string): Promise<BillingAccountSummary[]> {
     const accounts: BillingAccountSummary[] = [];
-    let url: string | undefined =
-      `${this.base}/providers/Microsoft.Billing/billingAccounts?api-version=${billingApiVersion}`;
+    let url: string | undefined = first;
     for (let page = 0; url && page < 50; page++) {
       const res: { body: { value: ArmBillingAccount[]; nextLink?: string } } = await sendJson(
         this.billing,

@@ -88,7 +88,7 @@ export const stepCatalog: readonly StepInfo[] = [
       },
     ],
     portalPath: [
-      "Open Cost Management + Billing, then Billing scopes, and select your MCA billing account.",
+      "Open Cost Management + Billing, then Billing scopes, and select your MCA billing account. A Global Administrator without a billing role first ticks the box to view all billing accounts.",
       "Under Settings, open Properties and copy the Billing account ID.",
     ],
   },
@@ -108,7 +108,7 @@ export const stepCatalog: readonly StepInfo[] = [
     portalPath: [
       "On the billing account, open Access control (IAM) and click Add.",
       "Choose the Billing account reader role, search for the vantage app and select it, then click Add.",
-      "Only a Billing account owner (or a Global Administrator who elevates access) may do this.",
+      "Only a Billing account owner, or a Global Administrator of the tenant, may do this.",
     ],
   },
   {

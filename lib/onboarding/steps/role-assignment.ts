@@ -1,7 +1,7 @@
 /**
  * Step 4: Billing account reader for the app's service principal. createBillingRoleAssignment is a
  * POST and not idempotent, so the step always lists the account's assignments first and adopts one
- * that exists; only billing account owners (or an elevated Global Administrator) may assign.
+ * that exists; only billing account owners (or a Global Administrator of the tenant) may assign.
  */
 import { AzureCallError } from "@/lib/azure/errors";
 import { billingAccountReaderRoleId } from "@/lib/azure/arm";
@@ -9,7 +9,7 @@ import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 
 const ownerMessage =
-  "Only a Billing account owner of this billing account, or a Global Administrator who has elevated access to billing, may assign billing roles.";
+  "Only a Billing account owner of this billing account, or a Global Administrator of its tenant, may assign billing roles.";
 
 const pendingMarker = "pending";
 const pendingPatienceMs = 10 * 60_000;
@@ -106,7 +106,7 @@ export const roleAssignmentStep: StepModule = {
             ...error.toJSON(),
             message: `Azure refused to assign the role. ${ownerMessage}`,
             action:
-              "Share this onboarding with your billing account owner so they can run this step, or ask a Global Administrator to elevate access and run it.",
+              "Share this onboarding with your billing account owner or a Global Administrator so they can run this step.",
             resolution: "needs-billing-owner",
           },
         };

@@ -12,6 +12,7 @@ export type CardAccess = { role: AccessRole; shareLinkId?: string };
 
 type StepError = {
   message?: string;
+  azureMessage?: string;
   action?: string;
   resolution?: string;
   code?: string;
@@ -208,6 +209,12 @@ export function StepCard({
         >
           <p className="font-medium">{error.message}</p>
           {error.action ? <p className="mt-1">{error.action}</p> : null}
+          {error.azureMessage && error.azureMessage !== error.message ? (
+            <p className="mt-1 text-amber-900">
+              <span className="font-medium">Azure said: </span>
+              {error.azureMessage}
+            </p>
+          ) : null}
           {error.code || error.requestId ? (
             <p className="mt-1 text-xs text-amber-900">
               {error.code ? `Azure error ${error.code}` : null}

@@ -68,6 +68,27 @@ export interface ErrorChoice {
   code: string;
 }
 
+/**
+ * How an ARM resource provider writes an error body: ARM's envelope {error: {code, message}} (the spec's
+ * ErrorResponse), a flat {code, message}, or ASP.NET's {errors: {field: [...]}, title, status, traceId}
+ * (problem details for refusals that are not validation errors). All three are seen from Microsoft.Billing
+ * in public reports; which route answers which is not documented.
+ */
+export type ErrorShape = "arm" | "flat" | "aspnet";
+export const ERROR_SHAPES: readonly ErrorShape[] = ["arm", "flat", "aspnet"];
+
+/** The error shape per route family; front-door errors (token, api-version) are always ARM's. */
+export interface ErrorShapes {
+  /** Billing accounts (list, get), role definitions, checkAccess, billingPermissions. */
+  billingAccounts: ErrorShape;
+  /** Billing role assignments: list, get, delete, PUT. */
+  billingRoleAssignments: ErrorShape;
+  /** createBillingRoleAssignment and its operation results. */
+  createBillingRoleAssignment: ErrorShape;
+  /** Cost Management query. */
+  costQuery: ErrorShape;
+}
+
 export interface TenantSettings {
   delayProfile: DelayProfile;
   delays: Delays;
@@ -99,6 +120,19 @@ export interface TenantSettings {
    * public reports right after a role assignment.
    */
   costForbidden: ErrorChoice;
+  /** Error body shapes per route family (UNVERIFIED which route uses which). */
+  errorShapes: ErrorShapes;
+  /**
+   * GET, PATCH, addPassword and removePassword of an app during its replication delay: "not-found" (404
+   * Request_ResourceNotFound, seen in public reports) or "consistent" (the app is there at once).
+   */
+  graphReadAfterCreate: "not-found" | "consistent";
+  /**
+   * Creating the service principal of an app during its replication delay: "forbidden" (403
+   * Authorization_RequestDenied "the backing application ... must in the local tenant", seen in public
+   * reports) or "bad-request" (400 "The appId ... does not reference a valid application object").
+   */
+  graphSpReplicationError: "forbidden" | "bad-request";
 }
 
 export function defaultSettings(profile: DelayProfile): TenantSettings {
@@ -119,6 +153,14 @@ export function defaultSettings(profile: DelayProfile): TenantSettings {
     costQueryLimitPerMinute: 0,
     costPageSize: 1000,
     costForbidden: { status: 403, code: "AuthorizationFailed" },
+    errorShapes: {
+      billingAccounts: "arm",
+      billingRoleAssignments: "arm",
+      createBillingRoleAssignment: "arm",
+      costQuery: "arm",
+    },
+    graphReadAfterCreate: "not-found",
+    graphSpReplicationError: "forbidden",
   };
 }
 
@@ -185,6 +227,13 @@ export function applySettings(current: TenantSettings, patch: TenantSettingsPatc
     throw new Error("lro.probability must be between 0 and 1");
   if (!["return-existing", "conflict"].includes(next.duplicateBillingAssignment))
     throw new Error("duplicateBillingAssignment must be 'return-existing' or 'conflict'");
+  for (const [route, shape] of Object.entries(next.errorShapes))
+    if (!ERROR_SHAPES.includes(shape))
+      throw new Error(`errorShapes.${route} must be one of ${ERROR_SHAPES.join(", ")}`);
+  if (!["not-found", "consistent"].includes(next.graphReadAfterCreate))
+    throw new Error("graphReadAfterCreate must be 'not-found' or 'consistent'");
+  if (!["forbidden", "bad-request"].includes(next.graphSpReplicationError))
+    throw new Error("graphSpReplicationError must be 'forbidden' or 'bad-request'");
   if (!["empty-rows", "204"].includes(next.emptyCostResponse))
     throw new Error("emptyCostResponse must be 'empty-rows' or '204'");
   return next;

@@ -463,6 +463,7 @@ describe("client credentials for apps created through Graph", () => {
     const t = await control(emu).seed({
       preset: "contoso",
       settings: {
+        graphReadAfterCreate: "consistent", // addPassword at once (graph-replication.test.ts plays the 404)
         delays: {
           appReplicationMs: 800,
           secretActivationMs: 1200,

@@ -7,7 +7,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { BillingManagementClient } from "@azure/arm-billing";
 
-import { AzureCallError } from "@/lib/azure/errors";
+import { AzureCallError, errorFromRestError } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules } from "@/lib/azure/pipeline";
@@ -124,22 +124,27 @@ export class ArmClient {
           return definition.id;
       }
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 403) return fallback;
-      throw error;
+      const e = errorFromRestError(error, "arm") ?? error;
+      if ((e as { status?: number }).status === 403) return fallback;
+      throw e;
     }
     return fallback;
   }
 
   async listRoleAssignments(accountName: string): Promise<BillingRoleAssignmentSummary[]> {
     const out: BillingRoleAssignmentSummary[] = [];
-    for await (const assignment of this.billing.billingRoleAssignments.listByBillingAccount(accountName)) {
-      out.push({
-        name: assignment.name ?? "",
-        id: assignment.id ?? "",
-        principalId: assignment.principalId,
-        principalTenantId: assignment.principalTenantId,
-        roleDefinitionId: assignment.roleDefinitionId,
-      });
+    try {
+      for await (const assignment of this.billing.billingRoleAssignments.listByBillingAccount(accountName)) {
+        out.push({
+          name: assignment.name ?? "",
+          id: assignment.id ?? "",
+          principalId: assignment.principalId,
+          principalTenantId: assignment.principalTenantId,
+          roleDefinitionId: assignment.roleDefinitionId,
+        });
+      }
+    } catch (error) {
+      throw errorFromRestError(error, "arm") ?? error;
     }
     return out;
   }

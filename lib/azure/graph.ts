@@ -5,6 +5,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { ServiceClient } from "@azure/core-client";
 
+import { AzureCallError } from "@/lib/azure/errors";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules } from "@/lib/azure/pipeline";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
@@ -14,6 +15,8 @@ export type GraphApplication = {
   appId: string;
   displayName: string;
   uniqueName?: string | null;
+  /** When Entra created it: how long replication may still explain a missing app. */
+  createdDateTime?: string | null;
   passwordCredentials?: GraphPasswordCredential[];
 };
 
@@ -35,7 +38,7 @@ export type GraphServicePrincipal = {
 
 export type Traced<T> = T & { requestId?: string };
 
-const appSelect = "id,appId,displayName,uniqueName,passwordCredentials";
+const appSelect = "id,appId,displayName,uniqueName,createdDateTime,passwordCredentials";
 
 export class GraphClient {
   private readonly client: ServiceClient;
@@ -92,7 +95,13 @@ export class GraphClient {
     if (res.status === 201 && res.body?.appId)
       return { ...res.body, created: true, requestId: res.requestId };
     const app = await this.applicationByUniqueName(uniqueName);
-    if (!app) throw new Error("The app registration was updated but cannot be read back");
+    // Graph wrote to the app but its reads do not find it yet: a new app is still replicating.
+    if (!app)
+      throw new AzureCallError({
+        kind: "consistency",
+        service: "graph",
+        message: "The app registration exists but Microsoft Entra does not show it yet.",
+      });
     return { ...app, created: false, requestId: res.requestId };
   }
 

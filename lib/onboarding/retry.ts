@@ -39,3 +39,16 @@ export async function whileAzureCatchesUp<T>(
     }
   }
 }
+
+/**
+ * How long after an object was created Azure's "not found" (or Graph's misleading 403 for a new app's
+ * service principal) still reads as replication rather than a real problem. Microsoft states no
+ * replication time; public reports speak of seconds to a few minutes.
+ */
+export const replicationPatienceMs = 10 * 60_000;
+
+/** Whether an object created at `createdAt` (or, unknown, since `since`) may still be replicating. */
+export function mayStillReplicate(createdAt: string | Date | null | undefined, since: Date): boolean {
+  const from = createdAt ? new Date(createdAt).getTime() : since.getTime();
+  return Number.isFinite(from) ? Date.now() - from < replicationPatienceMs : false;
+}

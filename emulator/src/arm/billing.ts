@@ -9,6 +9,7 @@ import type { World } from "../world";
 import { billingPermissions, checkAccess } from "./billing-access";
 import { getAccount, listAccounts, roleDefinitions } from "./billing-accounts";
 import { deleteAssignment, getAssignment, listAssignments } from "./billing-assignments";
+import { applyErrorShape } from "./common";
 import { createAssignment, operationResult, putAssignment, settleOperations } from "./billing-create";
 
 export { settleOperations };
@@ -18,6 +19,16 @@ export function handleBilling(world: World, ctx: Ctx, caller: Caller, rest: stri
   settleOperations(world);
   const m = ctx.method;
   const [accountName, sub, subId, ...more] = rest;
+  const family = sub?.toLowerCase();
+  applyErrorShape(
+    world,
+    ctx,
+    family === "billingroleassignments"
+      ? "billingRoleAssignments"
+      : family === "createbillingroleassignment" || family === "operationresults"
+        ? "createBillingRoleAssignment"
+        : "billingAccounts",
+  );
   if (accountName === undefined) {
     if (m !== "GET") return false;
     listAccounts(world, ctx, caller);

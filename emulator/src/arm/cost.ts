@@ -8,7 +8,15 @@ import { guid } from "../ids";
 import type { CostRow, Tenant } from "../store";
 import { now, type World } from "../world";
 import { billingAccess, canRead } from "./billing-access";
-import { API_VERSIONS, armError, armJson, armRoute, authorizationFailed, readArmBody } from "./common";
+import {
+  API_VERSIONS,
+  armError,
+  armJson,
+  armRoute,
+  authorizationFailed,
+  readArmBody,
+  applyErrorShape,
+} from "./common";
 import { hasRbacRead } from "./rbac";
 
 const DIMENSIONS: Record<string, (r: CostRow) => string> = {
@@ -206,6 +214,7 @@ export function costQuery(
   caller: Caller,
   scope: { kind: "billingAccount"; name: string } | { kind: "subscription"; id: string },
 ): void {
+  applyErrorShape(world, ctx, "costQuery");
   const version = armRoute(
     ctx,
     `POST /${scope.kind === "billingAccount" ? "billingAccounts/{name}" : "subscriptions/{id}"}/providers/Microsoft.CostManagement/query`,

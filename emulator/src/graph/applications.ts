@@ -79,6 +79,17 @@ export function findApp(world: World, tenantId: string, ref: AppRef): Applicatio
     );
 }
 
+/**
+ * The app as Graph's reads (and writes by id) find it: during its replication delay they may not find
+ * it yet (graphReadAfterCreate), while the write that created it, and an upsert on its key, do.
+ */
+export function replicatedApp(world: World, tenant: Tenant, ref: AppRef): Application | undefined {
+  const app = findApp(world, tenant.id, ref);
+  if (app && tenant.settings.graphReadAfterCreate === "not-found" && now(world) < app.replicatedAt)
+    return undefined;
+  return app;
+}
+
 export function notFound(ctx: Ctx, id: string): void {
   graphError(
     ctx,
@@ -280,7 +291,7 @@ export function createApplication(world: World, ctx: Ctx, caller: Caller): void 
 export function getApplication(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
   ctx.route = `GET /applications${ref.by === "id" ? "/{id}" : `(${ref.by})`}`;
   if (!requirePermission(ctx, caller, READ_APPS_DELEGATED, READ_APPS_APP)) return;
-  const app = findApp(world, caller.tenant.id, ref);
+  const app = replicatedApp(world, caller.tenant, ref);
   if (!app) return notFound(ctx, ref.value);
   const opts = listOptions(ctx, APPLICATION_PROPERTIES, 1, "application");
   if (!opts) return;
@@ -293,8 +304,8 @@ export function patchApplication(world: World, ctx: Ctx, caller: Caller, ref: Ap
   if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
   const parsed = readBody(ctx);
   if (!parsed.ok) return;
-  const existing = findApp(world, caller.tenant.id, ref);
   const upsert = /create-if-missing/i.test(header(ctx, "prefer") ?? "") && ref.by === "uniqueName";
+  const existing = upsert ? findApp(world, caller.tenant.id, ref) : replicatedApp(world, caller.tenant, ref);
   if (!existing) {
     if (!upsert) return notFound(ctx, ref.value);
     if (caller.kind === "user" && !mayCreateApps(caller.tenant, caller.user))

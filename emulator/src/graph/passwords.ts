@@ -5,7 +5,7 @@ import { clientSecretValue, guid } from "../ids";
 import { durationMs } from "../settings";
 import type { PasswordCredential } from "../store";
 import { now, type World } from "../world";
-import { findApp, notFound, readBody, type AppRef } from "./applications";
+import { notFound, readBody, replicatedApp, type AppRef } from "./applications";
 import {
   contextUrl,
   graphDate,
@@ -33,7 +33,7 @@ function addYears(ms: number, years: number): number {
 export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
   ctx.route = "POST /applications/{id}/addPassword";
   if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
-  const app = findApp(world, caller.tenant.id, ref);
+  const app = replicatedApp(world, caller.tenant, ref);
   if (!app) return notFound(ctx, ref.value);
   if (!mayModifyApp(caller, app)) return insufficientPrivileges(ctx);
   const parsed = readBody(ctx);
@@ -129,7 +129,7 @@ export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef)
 export function removePassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
   ctx.route = "POST /applications/{id}/removePassword";
   if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
-  const app = findApp(world, caller.tenant.id, ref);
+  const app = replicatedApp(world, caller.tenant, ref);
   if (!app) return notFound(ctx, ref.value);
   if (!mayModifyApp(caller, app)) return insufficientPrivileges(ctx);
   const parsed = readBody(ctx);

@@ -5,11 +5,21 @@
  */
 import { AzureCallError } from "@/lib/azure/errors";
 import { billingAccountReaderRoleId } from "@/lib/azure/arm";
-import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import { mayStillReplicate, StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 
 const ownerMessage =
   "Only a Billing account owner of this billing account, or a Global Administrator of its tenant, may assign billing roles.";
+
+/**
+ * Microsoft does not document Billing's answer for a service principal it cannot see yet: any 400 or
+ * 404 that names the principal counts, for a while after the step began (replicationPatienceMs).
+ */
+function principalNotVisible(error: AzureCallError, principalId: string): boolean {
+  if (error.kind === "consistency") return true;
+  if (error.status !== 400 && error.status !== 404) return false;
+  return new RegExp(`${principalId}|principal`, "i").test(`${error.code ?? ""} ${error.azureMessage ?? ""}`);
+}
 
 const pendingMarker = "pending";
 const pendingPatienceMs = 10 * 60_000;
@@ -69,6 +79,9 @@ export const roleAssignmentStep: StepModule = {
             { maxWaitMs: Math.max(0, ctx.deadline - Date.now()) },
           );
         },
+        (error) =>
+          error.kind === "transient" ||
+          (principalNotVisible(error, principalId) && mayStillReplicate(null, ctx.firstAttemptAt)),
       ).catch(async (error: unknown) => {
         if (error instanceof AzureCallError) {
           await ctx.audit({

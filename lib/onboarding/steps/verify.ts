@@ -9,13 +9,26 @@ import { azureEndpoints } from "@/lib/azure/endpoints";
 import { AzureCallError } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
 import { saveIntegrationForOnboarding, recordVerification } from "@/lib/data/integrations";
-import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import { secretContext } from "@/lib/onboarding/steps/client-secret";
 import type { StepModule } from "@/lib/onboarding/types";
 import { decryptSecret } from "@/lib/vault";
 
 // How long refusals are read as "not propagated yet" before they count as real failures.
 const propagationPatienceMs = 15 * 60_000;
+
+/** What the step waits for, in words, and until when it keeps trying. */
+function waitingFor(error: AzureCallError, until: Date): string {
+  const by = `Trying until ${until.toISOString().slice(11, 16)} UTC.`;
+  if (error.status === 429) return `Cost Management asked us to wait before the next query. ${by}`;
+  if (error.code === "AADSTS7000215" || error.code === "AADSTS7000222")
+    return `Waiting for Microsoft Entra to accept the new secret (a new secret can take minutes to work). ${by}`;
+  if (error.code === "AADSTS700016" || error.code === "AADSTS7000229")
+    return `Waiting for Microsoft Entra to know the new app in this tenant. ${by}`;
+  if (error.kind === "permission" || error.kind === "sign-in")
+    return `Waiting for the Billing account reader role to take effect: Azure still refuses the app's reads. ${by}`;
+  return `Waiting for the new secret and role to reach every Azure service. ${by}`;
+}
 
 export const verifyStep: StepModule = {
   id: "verify",
@@ -42,6 +55,7 @@ export const verifyStep: StepModule = {
         ["consistency", "permission", "sign-in"].includes(error.kind));
 
     try {
+      let last: AzureCallError | undefined;
       const result = await whileAzureCatchesUp(
         ctx,
         "Waiting for the new secret and role to reach every Azure service (this can take a few minutes).",
@@ -50,11 +64,18 @@ export const verifyStep: StepModule = {
             await arm.getBillingAccount(account);
             return await arm.monthToDateCost(account);
           } catch (error) {
-            throw error instanceof AzureCallError ? error : toAzureError(error);
+            last = error instanceof AzureCallError ? error : toAzureError(error);
+            throw last;
           }
         },
         stillPropagating,
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof StillWaiting && last) {
+          const until = new Date(ctx.firstAttemptAt.getTime() + propagationPatienceMs);
+          throw new StillWaiting(waitingFor(last, until), error.retryInMs);
+        }
+        throw error;
+      });
       await recordVerification(integration.id, {
         ok: true,
         amount: result.amount,

@@ -14,6 +14,11 @@ export interface Delays {
   billingPrincipalReplicationMs: number;
   /** After a billing role assignment is created: until the principal's reads are allowed. */
   billingRolePropagationMs: number;
+  /**
+   * Further time until Cost Management honours the new role too (public reports show "No claims present
+   * for the caller" on cost queries right after an assignment that Billing already honours).
+   */
+  costRolePropagationMs: number;
 }
 
 export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
@@ -22,12 +27,14 @@ export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
     secretActivationMs: 1500,
     billingPrincipalReplicationMs: 1000,
     billingRolePropagationMs: 1000,
+    costRolePropagationMs: 0,
   },
   demo: {
     appReplicationMs: 3000,
     secretActivationMs: 4000,
     billingPrincipalReplicationMs: 3000,
     billingRolePropagationMs: 3000,
+    costRolePropagationMs: 2000,
   },
   // Observed in public reports: seconds for secrets, up to minutes for principals and billing roles.
   real: {
@@ -35,6 +42,7 @@ export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
     secretActivationMs: 15_000,
     billingPrincipalReplicationMs: 120_000,
     billingRolePropagationMs: 300_000,
+    costRolePropagationMs: 120_000,
   },
 };
 
@@ -110,8 +118,22 @@ export interface TenantSettings {
   billingAuthorizationFailed: ErrorChoice;
   /** Graph docs: a non-admin owner needs Application Developer to create the SP of a single-tenant app. */
   regularUsersMayCreateServicePrincipals: boolean;
-  /** Cost Management throttling per scope and minute (0 = off); Microsoft cites about 4 for app tokens. */
+  /**
+   * Cost Management queries per scope and throttle window for app tokens (0 = off). Microsoft cites about
+   * 4 a minute; every query counts, refused ones included.
+   */
   costQueryLimitPerMinute: number;
+  /** The same for delegated (user) tokens; not documented, off by default. */
+  costQueryLimitPerMinuteDelegated: number;
+  /** The throttle window in seconds (60: "per minute"); tests shorten it. */
+  costThrottleWindowSeconds: number;
+  /**
+   * Which headers name the wait of a throttled query: "costmanagement" (x-ms-ratelimit-microsoft.
+   * costmanagement-{qpu,entity,tenant,clienttype}-retry-after only), "consumption" (x-ms-ratelimit-
+   * microsoft.consumption-retry-after only, as the Cost Management error reference says) or
+   * "retry-after" (the costmanagement headers and Retry-After). Whether Retry-After is sent: UNVERIFIED.
+   */
+  costThrottleHeaders: "costmanagement" | "consumption" | "retry-after";
   /** Rows per page of a cost query before nextLink (Cost Management pages at 1000 by default). */
   costPageSize: number;
   /**
@@ -150,7 +172,10 @@ export function defaultSettings(profile: DelayProfile): TenantSettings {
     billingForeignTenant: { status: 400, code: "InvalidPrincipalTenant" },
     billingAuthorizationFailed: { status: 403, code: "AuthorizationFailed" },
     regularUsersMayCreateServicePrincipals: false,
-    costQueryLimitPerMinute: 0,
+    costQueryLimitPerMinute: 4,
+    costQueryLimitPerMinuteDelegated: 0,
+    costThrottleWindowSeconds: 60,
+    costThrottleHeaders: "costmanagement",
     costPageSize: 1000,
     costForbidden: { status: 403, code: "AuthorizationFailed" },
     errorShapes: {
@@ -230,6 +255,9 @@ export function applySettings(current: TenantSettings, patch: TenantSettingsPatc
   for (const [route, shape] of Object.entries(next.errorShapes))
     if (!ERROR_SHAPES.includes(shape))
       throw new Error(`errorShapes.${route} must be one of ${ERROR_SHAPES.join(", ")}`);
+  if (!["costmanagement", "consumption", "retry-after"].includes(next.costThrottleHeaders))
+    throw new Error("costThrottleHeaders must be 'costmanagement', 'consumption' or 'retry-after'");
+  if (next.costThrottleWindowSeconds < 1) throw new Error("costThrottleWindowSeconds must be at least 1");
   if (!["not-found", "consistent"].includes(next.graphReadAfterCreate))
     throw new Error("graphReadAfterCreate must be 'not-found' or 'consistent'");
   if (!["forbidden", "bad-request"].includes(next.graphSpReplicationError))
@@ -237,4 +265,18 @@ export function applySettings(current: TenantSettings, patch: TenantSettingsPatc
   if (!["empty-rows", "204"].includes(next.emptyCostResponse))
     throw new Error("emptyCostResponse must be 'empty-rows' or '204'");
   return next;
+}
+
+/** Settings saved by an earlier version, completed with today's defaults (nested objects included). */
+export function withDefaults(saved: TenantSettings): TenantSettings {
+  const defaults = defaultSettings(saved.delayProfile ?? "demo") as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(saved as unknown as Record<string, unknown>)) {
+    const base = defaults[key];
+    out[key] =
+      base && typeof base === "object" && value && typeof value === "object"
+        ? { ...(base as object), ...(value as object) }
+        : value;
+  }
+  return out as unknown as TenantSettings;
 }

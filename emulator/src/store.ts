@@ -141,6 +141,8 @@ export interface BillingRoleAssignment {
   createdByPrincipalTenantId: string;
   /** Reads by the principal succeed from this time (epoch ms): role propagation. */
   effectiveAt: number;
+  /** Cost Management honours it from this time (epoch ms); unset: from effectiveAt. */
+  costEffectiveAt?: number;
   userEmailAddress: string | null;
 }
 

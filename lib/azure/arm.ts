@@ -10,7 +10,7 @@ import { BillingManagementClient } from "@azure/arm-billing";
 import { AzureCallError, errorFromRestError } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { sendJson } from "@/lib/azure/http";
-import { applyRetryRules } from "@/lib/azure/pipeline";
+import { applyRetryRules, type ClientOptions } from "@/lib/azure/pipeline";
 
 export const billingApiVersion = "2024-04-01";
 export const costApiVersion = "2025-03-01";
@@ -53,14 +53,15 @@ export class ArmClient {
   readonly billing: BillingManagementClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints) {
+  /** `deadline` (epoch ms): throttling waits within a call end by then (see pipeline.ts). */
+  constructor(credential: TokenCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
     this.base = endpoints.arm.baseUrl;
     this.billing = new BillingManagementClient(credential, noSubscription, {
       endpoint: endpoints.arm.baseUrl,
       credentialScopes: [`${endpoints.arm.resource}/.default`],
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
-    applyRetryRules(this.billing.pipeline);
+    applyRetryRules(this.billing.pipeline, endpoints.arm.baseUrl, { deadline: options.deadline });
   }
 
   private accountPath(name: string) {

@@ -250,7 +250,9 @@ export function errorFromRestError(error: unknown, service: AzureService): Azure
   const headers = e.response?.headers;
   const requestId =
     headers?.get(service === "graph" ? "request-id" : "x-ms-request-id") ?? headers?.get("x-ms-request-id");
-  return errorFromResponse(service, e.statusCode, body, requestId);
+  const wait = headers?.get("retry-after");
+  const retryAfterMs = wait && /^\d+$/.test(wait) ? Number(wait) * 1000 : undefined;
+  return errorFromResponse(service, e.statusCode, body, requestId, retryAfterMs);
 }
 
 /** Any thrown value as a safe, storable shape. */

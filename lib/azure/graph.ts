@@ -7,7 +7,7 @@ import { ServiceClient } from "@azure/core-client";
 
 import { AzureCallError } from "@/lib/azure/errors";
 import { sendJson } from "@/lib/azure/http";
-import { applyRetryRules } from "@/lib/azure/pipeline";
+import { applyRetryRules, type ClientOptions } from "@/lib/azure/pipeline";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 
 export type GraphApplication = {
@@ -44,14 +44,15 @@ export class GraphClient {
   private readonly client: ServiceClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints) {
+  /** `deadline` (epoch ms): throttling waits within a call end by then (see pipeline.ts). */
+  constructor(credential: TokenCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
     this.base = `${endpoints.graph.baseUrl}/v1.0`;
     this.client = new ServiceClient({
       credential,
       credentialScopes: [`${endpoints.graph.resource}/.default`],
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
-    applyRetryRules(this.client.pipeline);
+    applyRetryRules(this.client.pipeline, endpoints.graph.baseUrl, { deadline: options.deadline });
   }
 
   private url(path: string) {

@@ -189,11 +189,13 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
       (graph ??= new GraphClient(
         delegatedCredential(actor.homeAccountId, onboarding.tenantId, "graph"),
         endpoints,
+        { deadline },
       )),
     arm: () =>
       (arm ??= new ArmClient(
         delegatedCredential(actor.homeAccountId, onboarding.tenantId, "arm"),
         endpoints,
+        { deadline },
       )),
     save: async (fields) => {
       onboarding = await saveOnboardingFields(onboardingId, fields);
@@ -219,8 +221,12 @@ function outcomeFromError(error: unknown, attempts: number): StepOutcome {
   if (safe.kind === "transient" && attempts < maxTransientAttempts) {
     return {
       status: "waiting",
-      message: "Azure had a temporary problem; trying again shortly.",
-      retryInMs: Math.min(2000 * 2 ** attempts, 30_000),
+      message:
+        safe.status === 429
+          ? "Azure asked us to slow down; trying again when it said to."
+          : "Azure had a temporary problem; trying again shortly.",
+      // Never sooner than Azure asked (throttling).
+      retryInMs: Math.max(Math.min(2000 * 2 ** attempts, 30_000), safe.retryAfterMs ?? 0),
     };
   }
   return { status: "needs_attention", error: withAction(safe) };

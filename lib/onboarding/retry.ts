@@ -32,9 +32,14 @@ export async function whileAzureCatchesUp<T>(
       return await fn();
     } catch (error) {
       if (!(error instanceof AzureCallError) || !isRetryable(error)) throw error;
-      if (Date.now() + delay > ctx.deadline)
-        throw new StillWaiting(reason, Math.min(Math.max(delay, 2000), 15_000));
-      await sleep(delay);
+      // A wait Azure asked for (throttling) is never shortened.
+      const wait = Math.max(delay, error.retryAfterMs ?? 0);
+      if (Date.now() + wait > ctx.deadline)
+        throw new StillWaiting(
+          error.status === 429 ? `Azure asked us to slow down. ${reason}` : reason,
+          Math.max(Math.min(Math.max(delay, 2000), 15_000), error.retryAfterMs ?? 0),
+        );
+      await sleep(wait);
       delay = Math.min(delay * 2, 4000);
     }
   }

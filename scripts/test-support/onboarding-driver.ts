@@ -13,6 +13,9 @@ type Modules = {
   engine: typeof import("@/lib/onboarding/engine");
   onboardings: typeof import("@/lib/data/onboardings");
   db: typeof import("@/lib/db");
+  graph: typeof import("@/lib/azure/graph");
+  broker: typeof import("@/lib/azure/token-broker");
+  endpoints: typeof import("@/lib/azure/endpoints");
 };
 
 export type Actor = Awaited<ReturnType<Harness["signIn"]>>;
@@ -25,6 +28,7 @@ export const noDelays = {
   secretActivationMs: 0,
   billingPrincipalReplicationMs: 0,
   billingRolePropagationMs: 0,
+  costRolePropagationMs: 0,
 };
 
 export type Driver = Awaited<ReturnType<typeof startDriver>>;
@@ -36,7 +40,18 @@ export async function startDriver() {
     engine: await import("@/lib/onboarding/engine"),
     onboardings: await import("@/lib/data/onboardings"),
     db: await import("@/lib/db"),
+    graph: await import("@/lib/azure/graph"),
+    broker: await import("@/lib/azure/token-broker"),
+    endpoints: await import("@/lib/azure/endpoints"),
   };
+
+  /** The portal's Graph client acting as `actor`, for playing an earlier, interrupted run. */
+  function graphAs(actor: Actor) {
+    return new m.graph.GraphClient(
+      m.broker.delegatedCredential(actor.homeAccountId, actor.tenantId, "graph"),
+      m.endpoints.azureEndpoints(),
+    );
+  }
 
   /** Seeds a tenant; delays default to none, settings are merged in. */
   async function seed(spec: ScenarioSpec = { preset: "contoso" }, settings: TenantSettingsPatch = {}) {
@@ -80,7 +95,7 @@ export async function startDriver() {
         name: string;
         roleAssignments: { principalId: string; roleDefinitionId: string; createdByPrincipalId: string }[];
       }[];
-      requests: { method: string; route: string; path: string; status: number }[];
+      requests: { time: string; method: string; route: string; path: string; status: number }[];
       requestCounts: Record<string, number>;
     };
     return { ...body, billingRoleAssignments: body.billingAccounts.flatMap((a) => a.roleAssignments) };
@@ -91,7 +106,7 @@ export async function startDriver() {
     await emu.close();
   }
 
-  return { harness, emu, m, seed, signInAs, start, runToRest, connect, state, close };
+  return { harness, emu, m, seed, signInAs, start, runToRest, connect, state, graphAs, close };
 }
 
 export function stepOf(view: OnboardingView, id: string) {

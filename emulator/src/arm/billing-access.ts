@@ -42,12 +42,22 @@ function holdsDirectoryRole(caller: Caller, account: BillingAccount, roles: Dire
   );
 }
 
-export function billingAccess(world: World, account: BillingAccount, caller: Caller): BillingAccess {
+/** The caller's access as Microsoft.Billing sees it, or (service "cost") as Cost Management does. */
+export function billingAccess(
+  world: World,
+  account: BillingAccount,
+  caller: Caller,
+  service: "billing" | "cost" = "billing",
+): BillingAccess {
   const t = now(world);
   const roles = new Set(
     world.store
       .assignmentsOf(account.name)
-      .filter((a) => a.principalId === caller.principalId && t >= a.effectiveAt)
+      .filter(
+        (a) =>
+          a.principalId === caller.principalId &&
+          t >= (service === "cost" ? (a.costEffectiveAt ?? a.effectiveAt) : a.effectiveAt),
+      )
       .map((a) => a.roleDefinitionName),
   );
   const globalAdmin = holdsDirectoryRole(caller, account, ["Global Administrator"]);

@@ -139,6 +139,7 @@ export function buildAssignment(
     createdByPrincipalId: caller.principalId,
     createdByPrincipalTenantId: caller.tenant.id,
     effectiveAt: t + settings.delays.billingRolePropagationMs,
+    costEffectiveAt: t + settings.delays.billingRolePropagationMs + settings.delays.costRolePropagationMs,
     userEmailAddress: user ? user.userPrincipalName : null,
   };
 }

@@ -183,27 +183,41 @@ function aggregate(
   return [...groups.values()].sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
 }
 
-/** Per-scope call times for the optional Cost Management throttle. */
-const calls = new Map<string, number[]>();
+/** The headers naming a throttled query's wait, as the tenant's costThrottleHeaders switch says. */
+export function costThrottleHeaders(tenant: Tenant | undefined, seconds: number): Record<string, string> {
+  const wait = String(seconds);
+  const choice = tenant?.settings.costThrottleHeaders ?? "costmanagement";
+  if (choice === "consumption") return { "x-ms-ratelimit-microsoft.consumption-retry-after": wait };
+  return {
+    ...(choice === "retry-after" ? { "Retry-After": wait } : {}),
+    "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": wait,
+    "x-ms-ratelimit-microsoft.costmanagement-entity-retry-after": wait,
+    "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after": "0",
+    "x-ms-ratelimit-microsoft.costmanagement-clienttype-retry-after": "0",
+  };
+}
 
-function throttled(world: World, ctx: Ctx, tenant: Tenant, scopeKey: string): boolean {
-  const limit = tenant.settings.costQueryLimitPerMinute;
+/** Per-scope query times for the Cost Management throttle, per emulator (tests run several). */
+const calls = new WeakMap<World, Map<string, number[]>>();
+
+/** Counts the query against its scope's quota; answers 429 itself when the quota is spent. */
+function throttled(world: World, ctx: Ctx, caller: Caller, tenant: Tenant, scopeKey: string): boolean {
+  const s = tenant.settings;
+  const limit = caller.kind === "app" ? s.costQueryLimitPerMinute : s.costQueryLimitPerMinuteDelegated;
   if (limit <= 0) return false;
+  const windowMs = s.costThrottleWindowSeconds * 1000;
   const t = now(world);
-  const recent = (calls.get(scopeKey) ?? []).filter((c) => t - c < 60_000);
+  const byScope = calls.get(world) ?? new Map<string, number[]>();
+  calls.set(world, byScope);
+  const key = `${caller.kind}|${scopeKey}`;
+  const recent = (byScope.get(key) ?? []).filter((c) => t - c < windowMs);
   if (recent.length >= limit) {
-    const wait = String(Math.max(1, Math.ceil((60_000 - (t - recent[0]!)) / 1000)));
-    armError(ctx, 429, "429", "Too many requests. Please retry.", {
-      "Retry-After": wait,
-      "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": wait,
-      "x-ms-ratelimit-microsoft.costmanagement-entity-retry-after": wait,
-      "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after": "0",
-      "x-ms-ratelimit-microsoft.costmanagement-clienttype-retry-after": "0",
-    });
+    const seconds = Math.max(1, Math.ceil((windowMs - (t - recent[0]!)) / 1000));
+    armError(ctx, 429, "429", "Too many requests. Please retry.", costThrottleHeaders(tenant, seconds));
     return true;
   }
   recent.push(t);
-  calls.set(scopeKey, recent);
+  byScope.set(key, recent);
   return false;
 }
 
@@ -230,7 +244,9 @@ export function costQuery(
     const account = world.store.billingAccounts.get(scope.name);
     if (!account) return armError(ctx, 404, "NotFound", `Scope '/${scopePath}' was not found.`);
     settingsTenant = world.store.tenants.get(account.primaryBillingTenantId) ?? caller.tenant;
-    if (!canRead(billingAccess(world, account, caller))) {
+    // Every query counts against the scope's quota, refused ones included.
+    if (throttled(world, ctx, caller, settingsTenant, scopePath.toLowerCase())) return;
+    if (!canRead(billingAccess(world, account, caller, "cost"))) {
       const choice = settingsTenant.settings.costForbidden;
       if (choice.status === 401)
         return armError(ctx, 401, choice.code, "No claims present for the caller in the system");
@@ -248,6 +264,7 @@ export function costQuery(
     const sub = world.store.subscriptions.get(scope.id.toLowerCase());
     if (!sub || sub.tenantId !== caller.tenant.id)
       return armError(ctx, 404, "SubscriptionNotFound", `The subscription '${scope.id}' could not be found.`);
+    if (throttled(world, ctx, caller, settingsTenant, scopePath.toLowerCase())) return;
     if (!hasRbacRead(world, caller, `/subscriptions/${sub.subscriptionId}`)) {
       return authorizationFailed(ctx, caller, "Microsoft.CostManagement/query/action", `/${scopePath}`);
     }
@@ -255,7 +272,6 @@ export function costQuery(
       a.costs.filter((c) => c.subscriptionId === sub.subscriptionId),
     );
   }
-  if (throttled(world, ctx, settingsTenant, scopePath.toLowerCase())) return;
   const parsed = readArmBody(ctx);
   if (!parsed.ok) return;
   const type = isObject(parsed.value) && typeof parsed.value.type === "string" ? parsed.value.type : "Usage";

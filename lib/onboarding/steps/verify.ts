@@ -16,6 +16,9 @@ import { decryptSecret } from "@/lib/vault";
 
 // How long refusals are read as "not propagated yet" before they count as real failures.
 const propagationPatienceMs = 15 * 60_000;
+// Cost Management allows an app about 4 queries per scope a minute: after a refused query, the next
+// one waits this long (the billing account read, which is cheap, keeps checking the role meanwhile).
+const costQuerySpacingMs = 15_000;
 
 /** What the step waits for, in words, and until when it keeps trying. */
 function waitingFor(error: AzureCallError, until: Date): string {
@@ -47,6 +50,7 @@ export const verifyStep: StepModule = {
     const arm = new ArmClient(
       appCredential(o.tenantId, o.clientId, secret, endpoints.arm.resource),
       endpoints,
+      { deadline: ctx.deadline },
     );
     const account = o.billingAccountName;
     const stillPropagating = (error: AzureCallError) =>
@@ -62,9 +66,20 @@ export const verifyStep: StepModule = {
         async () => {
           try {
             await arm.getBillingAccount(account);
+          } catch (error) {
+            last = error instanceof AzureCallError ? error : toAzureError(error);
+            throw last;
+          }
+          try {
             return await arm.monthToDateCost(account);
           } catch (error) {
             last = error instanceof AzureCallError ? error : toAzureError(error);
+            // Never hammer Cost Management: space a refused query's retry, or honour its own wait.
+            if (last.kind !== "transient")
+              last = new AzureCallError({
+                ...last.toJSON(),
+                retryAfterMs: Math.max(last.retryAfterMs ?? 0, costQuerySpacingMs),
+              });
             throw last;
           }
         },

@@ -52,12 +52,17 @@ export interface LroSettings {
   /** How many polls of the Location answer 202 before the 200 with the assignment. */
   polls: number;
   retryAfterSeconds: number;
+  /**
+   * Which addresses a 202 names: "location" (Location, as the spec's example and final-state-via say),
+   * "both" (also Azure-AsyncOperation, a status address) or "async-operation" (only that).
+   */
+  headers: "location" | "both" | "async-operation";
 }
 
 export const LRO_DEFAULTS: Record<DelayProfile, LroSettings> = {
-  test: { probability: 0, polls: 1, retryAfterSeconds: 1 },
-  demo: { probability: 0.5, polls: 2, retryAfterSeconds: 2 },
-  real: { probability: 0.5, polls: 3, retryAfterSeconds: 5 },
+  test: { probability: 0, polls: 1, retryAfterSeconds: 1, headers: "location" },
+  demo: { probability: 0.5, polls: 2, retryAfterSeconds: 2, headers: "location" },
+  real: { probability: 0.5, polls: 3, retryAfterSeconds: 5, headers: "location" },
 };
 
 export interface AppManagementPolicy {
@@ -255,6 +260,8 @@ export function applySettings(current: TenantSettings, patch: TenantSettingsPatc
   for (const [route, shape] of Object.entries(next.errorShapes))
     if (!ERROR_SHAPES.includes(shape))
       throw new Error(`errorShapes.${route} must be one of ${ERROR_SHAPES.join(", ")}`);
+  if (!["location", "both", "async-operation"].includes(next.lro.headers))
+    throw new Error("lro.headers must be 'location', 'both' or 'async-operation'");
   if (!["costmanagement", "consumption", "retry-after"].includes(next.costThrottleHeaders))
     throw new Error("costThrottleHeaders must be 'costmanagement', 'consumption' or 'retry-after'");
   if (next.costThrottleWindowSeconds < 1) throw new Error("costThrottleWindowSeconds must be at least 1");

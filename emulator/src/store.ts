@@ -158,6 +158,10 @@ export interface PendingOperation {
   readyAt: number;
   /** Tenant whose created-counts record the assignment. */
   countTenantId: string;
+  /** Which addresses its 202 answers name (the tenant's lro.headers when it began). */
+  headers?: "location" | "both" | "async-operation";
+  /** When it began (epoch ms), for the status address's startTime. */
+  startedAt?: number;
 }
 
 export interface Subscription {

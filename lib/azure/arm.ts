@@ -7,10 +7,10 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { BillingManagementClient } from "@azure/arm-billing";
 
-import { AzureCallError, errorFromRestError } from "@/lib/azure/errors";
+import { AzureCallError, errorFromResponse, errorFromRestError } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { sendJson } from "@/lib/azure/http";
-import { applyRetryRules, type ClientOptions } from "@/lib/azure/pipeline";
+import { applyRetryRules, throttleWaitMs, type ClientOptions } from "@/lib/azure/pipeline";
 
 export const billingApiVersion = "2024-04-01";
 export const costApiVersion = "2025-03-01";
@@ -152,18 +152,17 @@ export class ArmClient {
 
   /**
    * POST createBillingRoleAssignment (not idempotent: callers list assignments first). Long-running:
-   * 200 with the assignment, or 202 with a Location polled until it answers 200.
+   * 200 with the assignment, or 202 with Location (the spec's final-state-via) polled until it answers
+   * 200, or Azure-AsyncOperation polled until its status is final. Either address is followed only on
+   * the host the POST went to: the bearer token never goes elsewhere. Waits honour Retry-After, within
+   * maxWaitMs; an operation still running then comes back as pending (the caller lists and adopts).
    */
   async createBillingRoleAssignment(
     accountName: string,
     body: { principalId: string; principalTenantId: string; roleDefinitionId: string },
     options: { maxWaitMs?: number } = {},
   ): Promise<BillingRoleAssignmentSummary & { requestId?: string; pending?: boolean }> {
-    const res = await sendJson<{
-      name: string;
-      id: string;
-      properties?: Partial<BillingRoleAssignmentSummary>;
-    }>(
+    const res = await sendJson<ArmAssignment>(
       this.billing,
       "arm",
       "POST",
@@ -171,30 +170,54 @@ export class ArmClient {
       { body, okStatuses: [200, 201, 202] },
     );
     if (res.status !== 202) return { ...toAssignment(res.body), requestId: res.requestId };
-    const location = res.headers["location"] ?? res.headers["azure-asyncoperation"];
-    if (!location)
+    const location = res.headers["location"];
+    const asyncOperation = res.headers["azure-asyncoperation"];
+    if (!location && !asyncOperation)
       throw new AzureCallError({
         kind: "transient",
         message: "Azure accepted the role assignment but gave no address to follow it",
         service: "arm",
         requestId: res.requestId,
       });
+    for (const address of [location, asyncOperation]) if (address) this.ownHost(address, res.requestId);
+    const pending = { name: "", id: "", pending: true, requestId: res.requestId };
     const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
-    let wait = Number(res.headers["retry-after"] ?? 5) * 1000;
+    let wait = throttleWaitMs(res.headers) ?? 5000;
     while (Date.now() < deadline) {
       await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
-      const poll = await sendJson<{
-        name: string;
-        id: string;
-        properties?: Partial<BillingRoleAssignmentSummary>;
-      }>(this.billing, "arm", "GET", location, {
+      if (asyncOperation && !location) {
+        // Only a status address: once it succeeds, the caller finds the assignment by listing.
+        const status = await sendJson<AsyncOperationStatus>(this.billing, "arm", "GET", asyncOperation);
+        throwIfFailed(status.body, status.requestId);
+        if (/^succeeded$/i.test(status.body?.status ?? "")) return pending;
+        wait = throttleWaitMs(status.headers) ?? 5000;
+        continue;
+      }
+      const poll = await sendJson<ArmAssignment>(this.billing, "arm", "GET", location!, {
         okStatuses: [200, 202],
       });
       if (poll.status === 200 && poll.body?.name)
         return { ...toAssignment(poll.body), requestId: res.requestId };
-      wait = Number(poll.headers["retry-after"] ?? 5) * 1000;
+      wait = throttleWaitMs(poll.headers) ?? 5000;
     }
-    return { name: "", id: "", pending: true, requestId: res.requestId };
+    return pending;
+  }
+
+  /** An address Azure handed back must be on the host we called, or the token would follow it. */
+  private ownHost(address: string, requestId?: string): void {
+    let host: string | undefined;
+    try {
+      host = new URL(address, this.base).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== new URL(this.base).host)
+      throw new AzureCallError({
+        kind: "fatal",
+        service: "arm",
+        requestId,
+        message: `Azure answered with an address on another host (${host ?? address}) to follow the role assignment; the portal does not send your sign-in there. Run the step again to look for the assignment.`,
+      });
   }
 
   /** Month-to-date actual cost at the billing account scope, in UTC. A 204 or no rows is zero spent. */
@@ -254,11 +277,19 @@ function summarize(item: ArmBillingAccount): BillingAccountSummary {
   };
 }
 
-function toAssignment(body: {
-  name: string;
-  id: string;
-  properties?: Partial<BillingRoleAssignmentSummary>;
-}): BillingRoleAssignmentSummary {
+type ArmAssignment = { name: string; id: string; properties?: Partial<BillingRoleAssignmentSummary> };
+
+/** The body of an Azure-AsyncOperation status address. */
+type AsyncOperationStatus = { status?: string; error?: { code?: string; message?: string } };
+
+/** A failed or canceled operation throws Azure's error. */
+function throwIfFailed(body: AsyncOperationStatus | undefined, requestId?: string): void {
+  if (!/^(failed|canceled)$/i.test(body?.status ?? "")) return;
+  const error = errorFromResponse("arm", 400, { error: body?.error ?? { code: body?.status } }, requestId);
+  throw new AzureCallError({ ...error.toJSON(), status: undefined });
+}
+
+function toAssignment(body: ArmAssignment): BillingRoleAssignmentSummary {
   return {
     name: body.name,
     id: body.id,

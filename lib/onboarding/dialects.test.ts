@@ -88,6 +88,22 @@ export const dialects: Dialect[] = [
     name: "throttled queries name their wait only in the consumption header",
     settings: { costThrottleHeaders: "consumption" },
   },
+  // Item 5: long-running role assignment.
+  {
+    name: "role assignment accepted: 202 + Location",
+    settings: { lro: { probability: 1, polls: 1, retryAfterSeconds: 1, headers: "location" } },
+    seen: [{ route: roleCreate, status: 202 }],
+  },
+  {
+    name: "role assignment accepted: 202 + Azure-AsyncOperation only",
+    settings: { lro: { probability: 1, polls: 1, retryAfterSeconds: 1, headers: "async-operation" } },
+    seen: [{ route: /operationStatus/, status: 200 }],
+  },
+  {
+    name: "role assignment accepted: 202 + both addresses",
+    settings: { lro: { probability: 1, polls: 1, retryAfterSeconds: 1, headers: "both" } },
+    seen: [{ route: /operationResults/, status: 200 }],
+  },
 ];
 
 // Slow enough that every replication and propagation wait is met, quick enough for a test.

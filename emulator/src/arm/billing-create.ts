@@ -190,6 +190,20 @@ function operationLocation(world: World, op: PendingOperation): string {
   return `${world.baseUrl}/arm${accountId(op.billingAccountName)}/operationResults/${op.id}?api-version=${op.apiVersion}`;
 }
 
+function operationStatusUrl(world: World, op: PendingOperation): string {
+  return `${world.baseUrl}/arm${accountId(op.billingAccountName)}/operationStatus/${op.id}?api-version=${op.apiVersion}`;
+}
+
+/** The addresses a 202 names, as the operation's lro.headers says. */
+function acceptedHeaders(world: World, op: PendingOperation): Record<string, string> {
+  const which = op.headers ?? "location";
+  return {
+    ...(which !== "async-operation" ? { Location: operationLocation(world, op) } : {}),
+    ...(which !== "location" ? { "Azure-AsyncOperation": operationStatusUrl(world, op) } : {}),
+    "Retry-After": String(op.retryAfterSeconds),
+  };
+}
+
 export function createAssignment(world: World, ctx: Ctx, caller: Caller, name: string): void {
   const version = armRoute(
     ctx,
@@ -243,50 +257,83 @@ export function createAssignment(world: World, ctx: Ctx, caller: Caller, name: s
       done: false,
       readyAt: now(world) + (settings.lro.polls + 1) * Math.max(1, settings.lro.retryAfterSeconds) * 1000,
       countTenantId: billingTenant.id,
+      headers: settings.lro.headers,
+      startedAt: now(world),
     };
     world.store.operations.set(op.id, op);
-    return send(ctx, 202, "", "application/json; charset=utf-8", {
-      Location: operationLocation(world, op),
-      "Retry-After": String(op.retryAfterSeconds),
-    });
+    return send(ctx, 202, "", "application/json; charset=utf-8", acceptedHeaders(world, op));
   }
   list.push(assignment);
   world.store.countCreated(billingTenant.id, "billingRoleAssignments");
   armJson(ctx, 200, assignmentJson(assignment, version));
 }
 
-export function operationResult(world: World, ctx: Ctx, caller: Caller, name: string, opId: string): void {
-  const version = armRoute(ctx, "GET /billingAccounts/{name}/operationResults/{id}", API_VERSIONS.billing, {
+/** The operation a poll names, if the caller may see it; answers errors itself. */
+function polledOperation(
+  world: World,
+  ctx: Ctx,
+  caller: Caller,
+  name: string,
+  opId: string,
+  kind: "operationResults" | "operationStatus",
+): PendingOperation | undefined {
+  const version = armRoute(ctx, `GET /billingAccounts/{name}/${kind}/{id}`, API_VERSIONS.billing, {
     namespace: "Microsoft.Billing",
-    type: "billingAccounts/operationResults",
+    type: `billingAccounts/${kind}`,
   });
-  if (!version) return;
+  if (!version) return undefined;
   const op = world.store.operations.get(opId);
-  if (!op || op.billingAccountName !== name)
-    return armError(ctx, 404, "NotFound", `The operation '${opId}' was not found.`);
+  if (!op || op.billingAccountName !== name) {
+    armError(ctx, 404, "NotFound", `The operation '${opId}' was not found.`);
+    return undefined;
+  }
   const account = world.store.billingAccounts.get(name);
-  if (!account) return accountNotFound(ctx, name);
+  if (!account) {
+    accountNotFound(ctx, name);
+    return undefined;
+  }
   if (
     op.assignment.createdByPrincipalId !== caller.principalId &&
     !canRead(billingAccess(world, account, caller))
   ) {
-    return forbidden(
-      world,
-      ctx,
-      caller,
-      "Microsoft.Billing/billingAccounts/operationResults/read",
-      accountId(name),
-    );
+    forbidden(world, ctx, caller, `Microsoft.Billing/billingAccounts/${kind}/read`, accountId(name));
+    return undefined;
   }
+  return op;
+}
+
+/** The Location address: 202 while running, then 200 with the assignment (final-state-via location). */
+export function operationResult(world: World, ctx: Ctx, caller: Caller, name: string, opId: string): void {
+  const op = polledOperation(world, ctx, caller, name, opId, "operationResults");
+  if (!op) return;
   if (!op.done && op.pollsLeft > 0) {
     op.pollsLeft--;
-    return send(ctx, 202, "", "application/json; charset=utf-8", {
-      Location: operationLocation(world, op),
-      "Retry-After": String(op.retryAfterSeconds),
-    });
+    return send(ctx, 202, "", "application/json; charset=utf-8", acceptedHeaders(world, op));
   }
   completeOperation(world, op);
   armJson(ctx, 200, assignmentJson(op.assignment, op.apiVersion));
+}
+
+/** The Azure-AsyncOperation address: always 200, with the operation's status (ARM's convention). */
+export function operationStatus(world: World, ctx: Ctx, caller: Caller, name: string, opId: string): void {
+  const op = polledOperation(world, ctx, caller, name, opId, "operationStatus");
+  if (!op) return;
+  const running = !op.done && op.pollsLeft > 0;
+  if (running) op.pollsLeft--;
+  else completeOperation(world, op);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  armJson(
+    ctx,
+    200,
+    {
+      id: `${accountId(name)}/operationStatus/${op.id}`,
+      name: op.id,
+      status: running ? "InProgress" : "Succeeded",
+      startTime: iso(op.startedAt ?? now(world)),
+      ...(running ? {} : { endTime: iso(now(world)) }),
+    },
+    running ? { "Retry-After": String(op.retryAfterSeconds) } : {},
+  );
 }
 
 export function putAssignment(

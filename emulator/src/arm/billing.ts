@@ -10,7 +10,13 @@ import { billingPermissions, checkAccess } from "./billing-access";
 import { getAccount, listAccounts, roleDefinitions } from "./billing-accounts";
 import { deleteAssignment, getAssignment, listAssignments } from "./billing-assignments";
 import { applyErrorShape } from "./common";
-import { createAssignment, operationResult, putAssignment, settleOperations } from "./billing-create";
+import {
+  createAssignment,
+  operationResult,
+  operationStatus,
+  putAssignment,
+  settleOperations,
+} from "./billing-create";
 
 export { settleOperations };
 
@@ -25,7 +31,9 @@ export function handleBilling(world: World, ctx: Ctx, caller: Caller, rest: stri
     ctx,
     family === "billingroleassignments"
       ? "billingRoleAssignments"
-      : family === "createbillingroleassignment" || family === "operationresults"
+      : family === "createbillingroleassignment" ||
+          family === "operationresults" ||
+          family === "operationstatus"
         ? "createBillingRoleAssignment"
         : "billingAccounts",
   );
@@ -59,6 +67,10 @@ export function handleBilling(world: World, ctx: Ctx, caller: Caller, rest: stri
   }
   if (s === "operationresults" && subId !== undefined && m === "GET") {
     operationResult(world, ctx, caller, accountName, subId);
+    return true;
+  }
+  if (s === "operationstatus" && subId !== undefined && m === "GET") {
+    operationStatus(world, ctx, caller, accountName, subId);
     return true;
   }
   if (s === "checkaccess" && m === "POST") {

@@ -486,8 +486,9 @@ describe("Cost Management query", () => {
     });
     expect(r.status).toBe(200);
     expect(r.body.type).toBe("microsoft.costmanagement/Query");
+    // Named after the source column, not the alias (as Microsoft's BillingAccountQueryGrouping example).
     expect(r.body.properties.columns).toEqual([
-      { name: "totalCost", type: "Number" },
+      { name: "Cost", type: "Number" },
       { name: "UsageDate", type: "Number" },
       { name: "Currency", type: "String" },
     ]);

@@ -233,35 +233,54 @@ export class ArmClient {
       "arm",
       "POST",
       `${this.accountPath(accountName)}/providers/Microsoft.CostManagement/query?api-version=${costApiVersion}`,
-      {
-        body: {
-          type: "ActualCost",
-          timeframe: "MonthToDate",
-          dataset: { granularity: "None", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
-        },
-        okStatuses: [200, 204],
-      },
+      { body: costQuery, okStatuses: [200, 204] },
     );
-    const summary: CostSummary = {
-      amount: 0,
-      currency: null,
-      rows: 0,
+    const summary = summarizeCost(
+      res.body?.properties?.columns ?? [],
+      res.body?.properties?.rows ?? [],
+      costQuery.dataset.aggregation.totalCost.name,
+    );
+    return {
+      ...summary,
       from: from.toISOString().slice(0, 10),
       to: now.toISOString().slice(0, 10),
+      requestId: res.requestId,
     };
-    const columns = res.body?.properties?.columns ?? [];
-    const rows = res.body?.properties?.rows ?? [];
-    const costIndex = columns.findIndex((c) => /^(totalCost|Cost|PreTaxCost|CostUSD)$/i.test(c.name));
-    const currencyIndex = columns.findIndex((c) => /currency/i.test(c.name));
-    for (const row of rows) {
-      summary.amount += Number(row[costIndex] ?? 0);
-      if (currencyIndex >= 0 && typeof row[currencyIndex] === "string")
-        summary.currency = row[currencyIndex] as string;
-    }
-    summary.amount = Math.round(summary.amount * 100) / 100;
-    summary.rows = rows.length;
-    return { ...summary, requestId: res.requestId };
   }
+}
+
+/** Month-to-date actual cost, one total: the cost column is named after its source ("Cost"). */
+const costQuery = {
+  type: "ActualCost",
+  timeframe: "MonthToDate",
+  dataset: { granularity: "None", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
+} as const;
+
+/**
+ * The total and currency of a cost query's rows. Cost Management names an aggregation's column after
+ * its source column (an alias "totalCost" over "Cost" comes back as "Cost"); the alias and the other
+ * cost columns Microsoft uses (PreTaxCost for older offers, CostUSD, CostInBillingCurrency) are read too.
+ * The currency is the rows' own (the billing account's); no rows means nothing spent, currency unknown.
+ */
+export function summarizeCost(
+  columns: { name: string; type?: string }[],
+  rows: unknown[][],
+  source = "Cost",
+): CostSummary {
+  const find = (names: string[]) =>
+    names
+      .map((n) => columns.findIndex((c) => c.name.toLowerCase() === n.toLowerCase()))
+      .find((i) => i >= 0) ?? -1;
+  const costIndex = find([source, "totalCost", "Cost", "PreTaxCost", "CostInBillingCurrency", "CostUSD"]);
+  const currencyIndex = find(["Currency", "BillingCurrency", "BillingCurrencyCode"]);
+  const summary: CostSummary = { amount: 0, currency: null, rows: rows.length, from: "", to: "" };
+  for (const row of rows) {
+    summary.amount += Number(row[costIndex] ?? 0);
+    if (currencyIndex >= 0 && typeof row[currencyIndex] === "string")
+      summary.currency = row[currencyIndex] as string;
+  }
+  summary.amount = Math.round(summary.amount * 100) / 100;
+  return summary;
 }
 
 function summarize(item: ArmBillingAccount): BillingAccountSummary {

@@ -44,3 +44,59 @@ describe("long-running operations", () => {
     expect(s.requests.filter((r) => /operationResults/.test(r.path))).toEqual([]);
   });
 });
+
+describe("the cost query's answer", () => {
+  const lastMonth = () => {
+    const now = new Date();
+    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0)).toISOString().slice(0, 10);
+  };
+
+  it("reads the cost column by its source name and the account's own currency", async () => {
+    const tenant = await d.seed({
+      name: "Fourth Coffee",
+      users: [{ key: "admin", displayName: "Ines Admin", roles: ["Global Administrator"] }],
+      billingAccounts: [
+        {
+          key: "mca",
+          displayName: "Fourth Coffee GmbH",
+          roleAssignments: [{ user: "admin", role: "owner" }],
+          costs: { currency: "EUR", days: 62, dailyAverage: 100 },
+        },
+      ],
+    });
+    const admin = await d.signInAs(tenant, "admin");
+    const view = await d.connect(admin, await d.start(admin));
+    expect(view.status).toBe("completed");
+    const out = stepOf(view, "verify").outputs as { amount: number; currency: string };
+    expect(out.currency).toBe("EUR");
+    expect(out.amount).toBeGreaterThan(0);
+    // Cost Management named the column after its source ("Cost"), not the query's alias.
+    const s = await d.state(tenant.tenantId);
+    expect(s.requests.filter((r) => /CostManagement\/query$/.test(r.route)).map((r) => r.status)).toEqual([
+      200,
+    ]);
+  });
+
+  it.each(["empty-rows", "204"] as const)(
+    "reads a month with nothing spent yet as zero (%s)",
+    async (emptyCostResponse) => {
+      const tenant = await d.seed({
+        name: "Quiet Month",
+        users: [{ key: "admin", displayName: "Quinn Admin", roles: ["Global Administrator"] }],
+        billingAccounts: [
+          {
+            key: "mca",
+            displayName: "Quiet Month Ltd",
+            roleAssignments: [{ user: "admin", role: "owner" }],
+            costs: { currency: "GBP", rows: [{ date: lastMonth(), cost: 42 }] },
+          },
+        ],
+        settings: { emptyCostResponse },
+      });
+      const admin = await d.signInAs(tenant, "admin");
+      const view = await d.connect(admin, await d.start(admin));
+      expect(view.status).toBe("completed");
+      expect(stepOf(view, "verify").outputs).toMatchObject({ amount: 0 });
+    },
+  );
+});

@@ -30,6 +30,11 @@ const DIMENSIONS: Record<string, (r: CostRow) => string> = {
   publishertype: () => "Azure",
 };
 const COST_NAMES = ["cost", "pretaxcost", "costusd", "pretaxcostusd"];
+const COST_COLUMNS = ["Cost", "PreTaxCost", "CostUSD", "PreTaxCostUSD"];
+
+function canonicalCostName(name: string): string {
+  return COST_COLUMNS.find((c) => c.toLowerCase() === name.toLowerCase()) ?? name;
+}
 
 function dayKey(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -140,7 +145,8 @@ function parseBody(body: unknown, t: number, type: string): Parsed | string {
         return `Invalid aggregation '${alias}': name must be one of Cost, PreTaxCost, CostUSD, PreTaxCostUSD.`;
       if (String(agg.function).toLowerCase() !== "sum")
         return `Invalid aggregation '${alias}': only the Sum function is supported.`;
-      aggregations.push(alias);
+      // The answer names the column after its source, not the alias (Microsoft's grouping example).
+      aggregations.push(canonicalCostName(agg.name));
     }
   }
   // Without an aggregation the service answers with its default cost column.

@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The dialect matrix runs its dialects side by side: they mostly wait on simulated Azure delays.
+    maxConcurrency: 12,
   },
 });

@@ -13,6 +13,9 @@ export type Choice = {
   accountStatus: string;
   usable: boolean;
   reason: string | null;
+  /** How the person sees it (older outputs lack these). */
+  access?: "billing-role" | "global-admin";
+  accessLabel?: string;
 };
 
 const agreementLabels: Record<string, string> = {
@@ -61,6 +64,17 @@ export function BillingAccountPicker({
                     {agreementLabels[choice.agreementType] ?? choice.agreementType} · {choice.accountStatus} ·{" "}
                     <span className="font-mono">{choice.name}</span>
                   </span>
+                  {choice.accessLabel ? (
+                    <span className="mt-1 block text-sm text-slate-700">
+                      <span className="font-medium">
+                        {choice.access === "global-admin"
+                          ? "Global Administrator access"
+                          : "Your billing role"}
+                        :{" "}
+                      </span>
+                      {choice.accessLabel}
+                    </span>
+                  ) : null}
                   {choice.reason ? (
                     <span className="mt-1 block text-sm text-amber-900">{choice.reason}</span>
                   ) : null}

@@ -17,6 +17,7 @@ export type CardAccess = { role: AccessRole; shareLinkId?: string };
 
 type StepError = {
   message?: string;
+  azureMessage?: string;
   action?: string;
   resolution?: string;
   code?: string;
@@ -81,7 +82,8 @@ function StepOutputs({
           <Field label="Expires" value={formatDate(onboarding.secretExpiresAt)} mono={false} />
         </dl>
       );
-    case "billing-account":
+    case "billing-account": {
+      const chosen = o.choices?.find((c) => c.name === onboarding.billingAccountName);
       return (
         <dl>
           <Field label="Billing account" value={onboarding.billingAccountDisplayName} mono={false} />
@@ -89,8 +91,20 @@ function StepOutputs({
             label="Billing account ID"
             value={step.status === "done" ? onboarding.billingAccountName : null}
           />
+          <Field
+            label="Your access"
+            value={
+              step.status === "done" && chosen?.access
+                ? chosen.access === "global-admin"
+                  ? "Global Administrator access (no billing role of your own)"
+                  : "Your billing role"
+                : null
+            }
+            mono={false}
+          />
         </dl>
       );
+    }
     case "role-assignment":
       return (
         <dl>
@@ -203,6 +217,12 @@ export function StepCard({
         >
           <p className="font-medium">{error.message}</p>
           {error.action ? <p className="mt-1">{error.action}</p> : null}
+          {error.azureMessage && error.azureMessage !== error.message ? (
+            <p className="mt-1 text-amber-900">
+              <span className="font-medium">Azure said: </span>
+              {error.azureMessage}
+            </p>
+          ) : null}
           {error.code || error.requestId ? (
             <p className="mt-1 text-xs text-amber-900">
               {error.code ? `Azure error ${error.code}` : null}

@@ -22,6 +22,8 @@ export interface Ctx {
   extraHeaders: Record<string, string>;
   /** The request came over the plain-HTTP browser port (sign-in pages only): cookies cannot be Secure. */
   plainHttp?: boolean;
+  /** ARM: how this route's resource provider writes error bodies (unset: ARM's envelope). */
+  errorShape?: "arm" | "flat" | "aspnet";
 }
 
 export function header(ctx: Ctx, name: string): string | undefined {

@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { withDefaults } from "./settings";
 import { Store } from "./store";
 import type { World } from "./world";
 
@@ -109,6 +110,8 @@ export function parseState(text: string): RestoredState {
       throw new Error(`store.${k} is ${kind(saved[k])}, expected ${kind(fresh)}`);
     target[k] = saved[k];
   }
+  // Settings added since the file was written take their defaults.
+  for (const tenant of store.tenants.values()) tenant.settings = withDefaults(tenant.settings);
   return {
     store,
     revokedRefreshTokens: file.revokedRefreshTokens as Set<string>,

@@ -1,11 +1,11 @@
 /**
- * Seeding a tenant from a JSON spec (control API and --seed), including the "contoso" demo preset, and the
- * generated month(s) of daily costs.
+ * Seeding a tenant from a JSON spec (control API and --seed). The "contoso" demo preset is in
+ * contoso.ts, the generated daily costs in costs.ts.
  */
-import { createHash } from "node:crypto";
-
 import { ROLE_ALIASES, definitionsFor, isEa } from "./arm/billing-roles";
-import { builtInRole } from "./arm/rbac";
+import { builtInRole } from "./arm/rbac-roles";
+import { contosoSpec } from "./contoso";
+import { generateCosts } from "./costs";
 import { hashPassword } from "./entra/password-grant";
 import { permissionToKey } from "./entra/scopes";
 import { guid, isGuid, randomString, stableGuid } from "./ids";
@@ -18,6 +18,8 @@ import {
   type TenantSettingsPatch,
 } from "./settings";
 import { DIRECTORY_ROLES, type BillingAccount, type CostRow, type DirectoryRole, type User } from "./store";
+
+export { contosoSpec, generateCosts };
 import type { World } from "./world";
 
 export interface UserSpec {
@@ -124,143 +126,6 @@ export interface SeedResult {
 }
 
 export class ScenarioError extends Error {}
-
-export function contosoSpec(fixedIds: boolean): ScenarioSpec {
-  return {
-    name: "Contoso",
-    fixedIds,
-    tenantId: fixedIds ? stableGuid("emulator/contoso/tenant") : undefined,
-    domain: fixedIds ? "contoso.onmicrosoft.com" : undefined,
-    users: [
-      {
-        key: "admin",
-        displayName: "Adele Vance",
-        userPrincipalName: "adele",
-        roles: ["Global Administrator"],
-        jobTitle: "IT Administrator",
-      },
-      {
-        key: "appAdmin",
-        displayName: "Alex Wilber",
-        userPrincipalName: "alex",
-        roles: ["Application Administrator"],
-        jobTitle: "Cloud Engineer",
-      },
-      {
-        key: "billingOwner",
-        displayName: "Megan Bowen",
-        userPrincipalName: "megan",
-        roles: [],
-        jobTitle: "Finance Manager",
-      },
-      {
-        key: "noBilling",
-        displayName: "Lee Gu",
-        userPrincipalName: "lee",
-        roles: ["Application Administrator"],
-        jobTitle: "Developer",
-      },
-    ],
-    // Regular users may not register apps, so Megan (billing owner) cannot do the app steps herself.
-    authorizationPolicy: { allowedToCreateApps: false },
-    billingAccounts: [
-      {
-        key: "mca",
-        name: fixedIds
-          ? `${stableGuid("emulator/contoso/mca-a")}:${stableGuid("emulator/contoso/mca-b")}_2019-05-31`
-          : undefined,
-        displayName: "Contoso Ltd",
-        agreementType: "MicrosoftCustomerAgreement",
-        // Alex reads billing (so he sees the account at step 3) but may not assign roles (step 4).
-        roleAssignments: [
-          { user: "admin", role: "owner" },
-          { user: "billingOwner", role: "owner" },
-          { user: "appAdmin", role: "reader" },
-        ],
-        costs: { currency: "USD", days: 62, dailyAverage: 312.4 },
-      },
-      {
-        key: "ea",
-        name: fixedIds ? "74960543" : undefined,
-        displayName: "Contoso Enterprise Enrollment",
-        agreementType: "EnterpriseAgreement",
-        roleAssignments: [{ user: "admin", role: "EnrollmentReader" }],
-        costs: false,
-      },
-    ],
-    subscriptions: [
-      {
-        key: "production",
-        id: fixedIds ? stableGuid("emulator/contoso/subscription") : undefined,
-        displayName: "Contoso Production",
-        roleAssignments: [{ user: "admin", role: "Owner" }],
-      },
-    ],
-  };
-}
-
-/** A tiny deterministic generator, so a preset's costs are the same on every start. */
-function prng(seed: string): () => number {
-  let h = createHash("sha256").update(seed).digest().readUInt32LE(0) || 1;
-  return () => {
-    h ^= h << 13;
-    h ^= h >>> 17;
-    h ^= h << 5;
-    return ((h >>> 0) % 1_000_000) / 1_000_000;
-  };
-}
-
-const COST_MIX = [
-  { serviceName: "Virtual Machines", resourceGroup: "rg-prod-web", resourceLocation: "East US", share: 0.36 },
-  {
-    serviceName: "Azure Kubernetes Service",
-    resourceGroup: "rg-prod-aks",
-    resourceLocation: "West Europe",
-    share: 0.19,
-  },
-  { serviceName: "SQL Database", resourceGroup: "rg-prod-data", resourceLocation: "East US", share: 0.21 },
-  { serviceName: "Storage", resourceGroup: "rg-prod-data", resourceLocation: "East US", share: 0.11 },
-  { serviceName: "Azure Monitor", resourceGroup: "rg-shared", resourceLocation: "West Europe", share: 0.08 },
-  { serviceName: "Bandwidth", resourceGroup: "rg-prod-web", resourceLocation: "East US", share: 0.05 },
-];
-
-export function generateCosts(seed: string, spec: CostSpec, subscriptionId: string | null): CostRow[] {
-  const currency = spec.currency ?? "USD";
-  if (spec.rows) {
-    return spec.rows.map((r) => ({
-      date: r.date ?? new Date().toISOString().slice(0, 10),
-      cost: Number(r.cost ?? 0),
-      currency: r.currency ?? currency,
-      resourceGroup: r.resourceGroup ?? "rg-default",
-      serviceName: r.serviceName ?? "Virtual Machines",
-      resourceLocation: r.resourceLocation ?? "East US",
-      subscriptionId: r.subscriptionId ?? subscriptionId,
-    }));
-  }
-  const average = spec.dailyAverage ?? 250;
-  if (average <= 0) return [];
-  const days = spec.days ?? 62;
-  const rand = prng(seed);
-  const rows: CostRow[] = [];
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-  for (let d = days - 1; d >= 0; d--) {
-    const date = new Date(today - d * 86_400_000);
-    const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
-    const total = average * (weekend ? 0.82 : 1.05) * (0.9 + rand() * 0.2);
-    for (const mix of COST_MIX) {
-      rows.push({
-        date: date.toISOString().slice(0, 10),
-        cost: Math.round(total * mix.share * (0.92 + rand() * 0.16) * 1e6) / 1e6,
-        currency,
-        resourceGroup: mix.resourceGroup,
-        serviceName: mix.serviceName,
-        resourceLocation: mix.resourceLocation,
-        subscriptionId,
-      });
-    }
-  }
-  return rows;
-}
 
 function slug(name: string): string {
   return (

@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 
 import { handleArm } from "./arm/arm";
+import { costThrottleHeaders } from "./arm/cost";
 import { ensureCa, serverSpkiSha256 } from "./ca";
 import { registerClient, type ClientRegistration } from "./clients";
 import { handleControl, type ControlContext } from "./control";
@@ -104,14 +105,13 @@ function answerFault(world: World, ctx: Ctx, fault: Fault): void {
   const status = fault.status!;
   const headers: Record<string, string> = { ...(fault.headers ?? {}) };
   if (fault.retryAfter !== undefined) {
-    headers["Retry-After"] = String(fault.retryAfter);
-    // Cost Management's throttling answers name the exhausted quota in its own headers.
+    // Cost Management's throttling answers name the wait in its own headers (the tenant's switch says
+    // which); every other service in Retry-After.
     if (status === 429 && /costmanagement/i.test(ctx.url.pathname)) {
-      for (const q of ["qpu", "entity", "tenant", "clienttype"]) {
-        headers[`x-ms-ratelimit-microsoft.costmanagement-${q}-retry-after`] ??=
-          q === "qpu" || q === "entity" ? String(fault.retryAfter) : "0";
-      }
-    }
+      const tenantId = faultTenant(world, ctx);
+      const tenant = tenantId ? world.store.tenants.get(tenantId) : undefined;
+      for (const [k, v] of Object.entries(costThrottleHeaders(tenant, fault.retryAfter))) headers[k] ??= v;
+    } else headers["Retry-After"] = String(fault.retryAfter);
   }
   ctx.route = `${ctx.method} (fault)`;
   if (fault.body !== undefined)

@@ -14,6 +14,11 @@ export interface Delays {
   billingPrincipalReplicationMs: number;
   /** After a billing role assignment is created: until the principal's reads are allowed. */
   billingRolePropagationMs: number;
+  /**
+   * Further time until Cost Management honours the new role too (public reports show "No claims present
+   * for the caller" on cost queries right after an assignment that Billing already honours).
+   */
+  costRolePropagationMs: number;
 }
 
 export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
@@ -22,12 +27,15 @@ export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
     secretActivationMs: 1500,
     billingPrincipalReplicationMs: 1000,
     billingRolePropagationMs: 1000,
+    costRolePropagationMs: 0,
   },
   demo: {
     appReplicationMs: 3000,
     secretActivationMs: 4000,
     billingPrincipalReplicationMs: 3000,
     billingRolePropagationMs: 3000,
+    // Step 5 waits 15 s after a refused cost query (Cost Management's quota): too slow for the demo.
+    costRolePropagationMs: 0,
   },
   // Observed in public reports: seconds for secrets, up to minutes for principals and billing roles.
   real: {
@@ -35,6 +43,7 @@ export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
     secretActivationMs: 15_000,
     billingPrincipalReplicationMs: 120_000,
     billingRolePropagationMs: 300_000,
+    costRolePropagationMs: 120_000,
   },
 };
 
@@ -44,12 +53,17 @@ export interface LroSettings {
   /** How many polls of the Location answer 202 before the 200 with the assignment. */
   polls: number;
   retryAfterSeconds: number;
+  /**
+   * Which addresses a 202 names: "location" (Location, as the spec's example and final-state-via say),
+   * "both" (also Azure-AsyncOperation, a status address) or "async-operation" (only that).
+   */
+  headers: "location" | "both" | "async-operation";
 }
 
 export const LRO_DEFAULTS: Record<DelayProfile, LroSettings> = {
-  test: { probability: 0, polls: 1, retryAfterSeconds: 1 },
-  demo: { probability: 0.5, polls: 2, retryAfterSeconds: 2 },
-  real: { probability: 0.5, polls: 3, retryAfterSeconds: 5 },
+  test: { probability: 0, polls: 1, retryAfterSeconds: 1, headers: "location" },
+  demo: { probability: 0.5, polls: 2, retryAfterSeconds: 2, headers: "location" },
+  real: { probability: 0.5, polls: 3, retryAfterSeconds: 5, headers: "location" },
 };
 
 export interface AppManagementPolicy {
@@ -66,6 +80,27 @@ export interface AppManagementPolicy {
 export interface ErrorChoice {
   status: number;
   code: string;
+}
+
+/**
+ * How an ARM resource provider writes an error body: ARM's envelope {error: {code, message}} (the spec's
+ * ErrorResponse), a flat {code, message}, or ASP.NET's {errors: {field: [...]}, title, status, traceId}
+ * (problem details for refusals that are not validation errors). All three are seen from Microsoft.Billing
+ * in public reports; which route answers which is not documented.
+ */
+export type ErrorShape = "arm" | "flat" | "aspnet";
+export const ERROR_SHAPES: readonly ErrorShape[] = ["arm", "flat", "aspnet"];
+
+/** The error shape per route family; front-door errors (token, api-version) are always ARM's. */
+export interface ErrorShapes {
+  /** Billing accounts (list, get), role definitions, checkAccess, billingPermissions. */
+  billingAccounts: ErrorShape;
+  /** Billing role assignments: list, get, delete, PUT. */
+  billingRoleAssignments: ErrorShape;
+  /** createBillingRoleAssignment and its operation results. */
+  createBillingRoleAssignment: ErrorShape;
+  /** Cost Management query. */
+  costQuery: ErrorShape;
 }
 
 export interface TenantSettings {
@@ -89,8 +124,22 @@ export interface TenantSettings {
   billingAuthorizationFailed: ErrorChoice;
   /** Graph docs: a non-admin owner needs Application Developer to create the SP of a single-tenant app. */
   regularUsersMayCreateServicePrincipals: boolean;
-  /** Cost Management throttling per scope and minute (0 = off); Microsoft cites about 4 for app tokens. */
+  /**
+   * Cost Management queries per scope and throttle window for app tokens (0 = off). Microsoft cites about
+   * 4 a minute; every query counts, refused ones included.
+   */
   costQueryLimitPerMinute: number;
+  /** The same for delegated (user) tokens; not documented, off by default. */
+  costQueryLimitPerMinuteDelegated: number;
+  /** The throttle window in seconds (60: "per minute"); tests shorten it. */
+  costThrottleWindowSeconds: number;
+  /**
+   * Which headers name the wait of a throttled query: "costmanagement" (x-ms-ratelimit-microsoft.
+   * costmanagement-{qpu,entity,tenant,clienttype}-retry-after only), "consumption" (x-ms-ratelimit-
+   * microsoft.consumption-retry-after only, as the Cost Management error reference says) or
+   * "retry-after" (the costmanagement headers and Retry-After). Whether Retry-After is sent: UNVERIFIED.
+   */
+  costThrottleHeaders: "costmanagement" | "consumption" | "retry-after";
   /** Rows per page of a cost query before nextLink (Cost Management pages at 1000 by default). */
   costPageSize: number;
   /**
@@ -99,6 +148,19 @@ export interface TenantSettings {
    * public reports right after a role assignment.
    */
   costForbidden: ErrorChoice;
+  /** Error body shapes per route family (UNVERIFIED which route uses which). */
+  errorShapes: ErrorShapes;
+  /**
+   * GET, PATCH, addPassword and removePassword of an app during its replication delay: "not-found" (404
+   * Request_ResourceNotFound, seen in public reports) or "consistent" (the app is there at once).
+   */
+  graphReadAfterCreate: "not-found" | "consistent";
+  /**
+   * Creating the service principal of an app during its replication delay: "forbidden" (403
+   * Authorization_RequestDenied "the backing application ... must in the local tenant", seen in public
+   * reports) or "bad-request" (400 "The appId ... does not reference a valid application object").
+   */
+  graphSpReplicationError: "forbidden" | "bad-request";
 }
 
 export function defaultSettings(profile: DelayProfile): TenantSettings {
@@ -116,9 +178,20 @@ export function defaultSettings(profile: DelayProfile): TenantSettings {
     billingForeignTenant: { status: 400, code: "InvalidPrincipalTenant" },
     billingAuthorizationFailed: { status: 403, code: "AuthorizationFailed" },
     regularUsersMayCreateServicePrincipals: false,
-    costQueryLimitPerMinute: 0,
+    costQueryLimitPerMinute: 4,
+    costQueryLimitPerMinuteDelegated: 0,
+    costThrottleWindowSeconds: 60,
+    costThrottleHeaders: "costmanagement",
     costPageSize: 1000,
     costForbidden: { status: 403, code: "AuthorizationFailed" },
+    errorShapes: {
+      billingAccounts: "arm",
+      billingRoleAssignments: "arm",
+      createBillingRoleAssignment: "arm",
+      costQuery: "arm",
+    },
+    graphReadAfterCreate: "not-found",
+    graphSpReplicationError: "forbidden",
   };
 }
 
@@ -185,7 +258,33 @@ export function applySettings(current: TenantSettings, patch: TenantSettingsPatc
     throw new Error("lro.probability must be between 0 and 1");
   if (!["return-existing", "conflict"].includes(next.duplicateBillingAssignment))
     throw new Error("duplicateBillingAssignment must be 'return-existing' or 'conflict'");
+  for (const [route, shape] of Object.entries(next.errorShapes))
+    if (!ERROR_SHAPES.includes(shape))
+      throw new Error(`errorShapes.${route} must be one of ${ERROR_SHAPES.join(", ")}`);
+  if (!["location", "both", "async-operation"].includes(next.lro.headers))
+    throw new Error("lro.headers must be 'location', 'both' or 'async-operation'");
+  if (!["costmanagement", "consumption", "retry-after"].includes(next.costThrottleHeaders))
+    throw new Error("costThrottleHeaders must be 'costmanagement', 'consumption' or 'retry-after'");
+  if (next.costThrottleWindowSeconds < 1) throw new Error("costThrottleWindowSeconds must be at least 1");
+  if (!["not-found", "consistent"].includes(next.graphReadAfterCreate))
+    throw new Error("graphReadAfterCreate must be 'not-found' or 'consistent'");
+  if (!["forbidden", "bad-request"].includes(next.graphSpReplicationError))
+    throw new Error("graphSpReplicationError must be 'forbidden' or 'bad-request'");
   if (!["empty-rows", "204"].includes(next.emptyCostResponse))
     throw new Error("emptyCostResponse must be 'empty-rows' or '204'");
   return next;
+}
+
+/** Settings saved by an earlier version, completed with today's defaults (nested objects included). */
+export function withDefaults(saved: TenantSettings): TenantSettings {
+  const defaults = defaultSettings(saved.delayProfile ?? "demo") as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(saved as unknown as Record<string, unknown>)) {
+    const base = defaults[key];
+    out[key] =
+      base && typeof base === "object" && value && typeof value === "object"
+        ? { ...(base as object), ...(value as object) }
+        : value;
+  }
+  return out as unknown as TenantSettings;
 }

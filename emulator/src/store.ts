@@ -145,6 +145,8 @@ export interface BillingRoleAssignment {
   createdByPrincipalTenantId: string;
   /** Reads by the principal succeed from this time (epoch ms): role propagation. */
   effectiveAt: number;
+  /** Cost Management honours it from this time (epoch ms); unset: from effectiveAt. */
+  costEffectiveAt?: number;
   userEmailAddress: string | null;
 }
 
@@ -160,6 +162,10 @@ export interface PendingOperation {
   readyAt: number;
   /** Tenant whose created-counts record the assignment. */
   countTenantId: string;
+  /** Which addresses its 202 answers name (the tenant's lro.headers when it began). */
+  headers?: "location" | "both" | "async-operation";
+  /** When it began (epoch ms), for the status address's startTime. */
+  startedAt?: number;
 }
 
 export interface Subscription {

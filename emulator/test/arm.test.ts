@@ -486,8 +486,9 @@ describe("Cost Management query", () => {
     });
     expect(r.status).toBe(200);
     expect(r.body.type).toBe("microsoft.costmanagement/Query");
+    // Named after the source column, not the alias (as Microsoft's BillingAccountQueryGrouping example).
     expect(r.body.properties.columns).toEqual([
-      { name: "totalCost", type: "Number" },
+      { name: "Cost", type: "Number" },
       { name: "UsageDate", type: "Number" },
       { name: "Currency", type: "String" },
     ]);
@@ -557,7 +558,7 @@ describe("Cost Management query", () => {
   });
 
   it("throttles with Cost Management's headers, by fault or by rate setting", async () => {
-    const w = await world({ preset: "contoso", settings: { costQueryLimitPerMinute: 1 } });
+    const w = await world({ preset: "contoso", settings: { costQueryLimitPerMinuteDelegated: 1 } });
     const body = { type: "ActualCost", timeframe: "MonthToDate", dataset: { granularity: "None" } };
     expect((await query(w, body)).status).toBe(200);
     const limited = await query(w, body);
@@ -565,7 +566,9 @@ describe("Cost Management query", () => {
     expect(
       Number(limited.headers.get("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after")),
     ).toBeGreaterThan(0);
-    await control(emu).settings(w.t.tenantId, { costQueryLimitPerMinute: 0 });
+    // By default no Retry-After: whether Cost Management sends it too is not documented.
+    expect(limited.headers.get("retry-after")).toBeNull();
+    await control(emu).settings(w.t.tenantId, { costQueryLimitPerMinuteDelegated: 0 });
     await control(emu).post("/faults", {
       path: "Microsoft.CostManagement/query",
       tenantId: w.t.tenantId,
@@ -574,9 +577,68 @@ describe("Cost Management query", () => {
     });
     const faulted = await query(w, body);
     expect(faulted.status).toBe(429);
-    expect(faulted.headers.get("retry-after")).toBe("7");
     expect(faulted.headers.get("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after")).toBe("7");
+    expect(faulted.headers.get("retry-after")).toBeNull();
     expect((await query(w, body)).status).toBe(200);
+  });
+
+  it("names its wait in the headers the tenant's switch chooses", async () => {
+    const body = { type: "ActualCost", timeframe: "MonthToDate", dataset: { granularity: "None" } };
+    const cases = [
+      ["retry-after", ["retry-after", "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after"]],
+      ["consumption", ["x-ms-ratelimit-microsoft.consumption-retry-after"]],
+    ] as const;
+    for (const [choice, present] of cases) {
+      const w = await world({
+        preset: "contoso",
+        settings: { costQueryLimitPerMinuteDelegated: 1, costThrottleHeaders: choice },
+      });
+      await query(w, body);
+      const limited = await query(w, body);
+      expect(limited.status).toBe(429);
+      for (const name of present) expect(Number(limited.headers.get(name))).toBeGreaterThan(0);
+      if (choice === "consumption")
+        expect(limited.headers.get("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after")).toBeNull();
+    }
+  });
+
+  it("throttles app tokens at a few queries per scope per window by default, failed queries included", async () => {
+    const w = await world({ preset: "contoso", settings: { costThrottleWindowSeconds: 2 } });
+    const { app, sp, secret } = await appWithSp(w);
+    void app;
+    const a = arm(emu, w.armToken);
+    const base = `/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(w.mca)}`;
+    // The app has no billing role yet: its queries are refused, and still count.
+    const token = (await clientCredentials(emu, w.t.tenantId, app.appId, secret)).body.access_token;
+    const asApp = arm(emu, token);
+    const body = { type: "ActualCost", timeframe: "MonthToDate", dataset: { granularity: "None" } };
+    const url = `${base}/providers/Microsoft.CostManagement/query?api-version=2025-03-01`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await asApp("POST", url, body)).status);
+    expect(statuses).toEqual([403, 403, 403, 403, 429]);
+    // Delegated queries on the same scope are not limited by default.
+    expect((await a("POST", url, body)).status).toBe(200);
+    await sleep(2100);
+    await a("POST", `${base}/createBillingRoleAssignment?${V}`, createBody(w, sp.id));
+    expect((await asApp("POST", url, body)).status).toBe(200);
+  });
+
+  it("honours a new billing role in Cost Management later than in Billing when told to", async () => {
+    const w = await world({
+      preset: "contoso",
+      settings: { delays: { billingRolePropagationMs: 0, costRolePropagationMs: 700 } },
+    });
+    const { app, sp, secret } = await appWithSp(w);
+    const base = `/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(w.mca)}`;
+    await arm(emu, w.armToken)("POST", `${base}/createBillingRoleAssignment?${V}`, createBody(w, sp.id));
+    const token = (await clientCredentials(emu, w.t.tenantId, app.appId, secret)).body.access_token;
+    const asApp = arm(emu, token);
+    const body = { type: "ActualCost", timeframe: "MonthToDate", dataset: { granularity: "None" } };
+    const url = `${base}/providers/Microsoft.CostManagement/query?api-version=2025-03-01`;
+    expect((await asApp("GET", `${base}?${V}`)).status).toBe(200);
+    expect((await asApp("POST", url, body)).status).toBe(403);
+    await sleep(750);
+    expect((await asApp("POST", url, body)).status).toBe(200);
   });
 });
 

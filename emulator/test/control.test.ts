@@ -22,7 +22,13 @@ describe("control API", () => {
     const b = await c.seed({ preset: "contoso" });
     expect(a.tenantId).not.toBe(b.tenantId);
     expect(a.domain).toMatch(/^contoso[a-z0-9]{6}\.onmicrosoft\.com$/);
-    expect(a.usersInOrder.map((u) => u.key)).toEqual(["admin", "appAdmin", "billingOwner", "noBilling"]);
+    expect(a.usersInOrder.map((u) => u.key)).toEqual([
+      "admin",
+      "appAdmin",
+      "billingOwner",
+      "noBilling",
+      "globalAdmin",
+    ]);
     expect(a.users.admin!.roles).toEqual(["Global Administrator"]);
     expect(a.billingAccounts.mca!.name).toMatch(/^[0-9a-f-]{36}:[0-9a-f-]{36}_\d{4}-\d{2}-\d{2}$/);
     expect(a.billingAccounts.ea!.name).toMatch(/^\d+$/);

@@ -295,7 +295,11 @@ describe("applications", () => {
 
 describe("service principals and replication", () => {
   it("refuses the SP during the app's replication delay, then creates it once; upsert by appId is 201 then 204", async () => {
-    const t = await seedFast(emu, { preset: "contoso", settings: { delays: { appReplicationMs: 600 } } });
+    // The 400 alternative; graph-replication.test.ts plays the default 403.
+    const t = await seedFast(emu, {
+      preset: "contoso",
+      settings: { graphSpReplicationError: "bad-request", delays: { appReplicationMs: 600 } },
+    });
     const g = await adminGraph(t);
     const app = (await g("POST", "/applications", { displayName: "vantage" })).body;
     const early = await g("POST", "/servicePrincipals", { appId: app.appId });

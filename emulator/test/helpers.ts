@@ -354,6 +354,7 @@ export async function seedFast(
     secretActivationMs: 0,
     billingPrincipalReplicationMs: 0,
     billingRolePropagationMs: 0,
+    costRolePropagationMs: 0,
   };
   return control(emu).seed({
     ...spec,

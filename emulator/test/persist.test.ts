@@ -31,6 +31,7 @@ const NO_DELAYS = {
   secretActivationMs: 0,
   billingPrincipalReplicationMs: 0,
   billingRolePropagationMs: 0,
+  costRolePropagationMs: 0,
 };
 
 const dirs: string[] = [];

@@ -173,6 +173,24 @@ describe("ARM answers have the shapes of Microsoft's examples", () => {
     await control(emu).settings(t.tenantId, { lro: { probability: 0 } });
   });
 
+  it("billing account get (2024-04-01), for a Global Administrator without a billing role", async () => {
+    const patti = await control(emu).token({
+      tenantId: t.tenantId,
+      user: t.users.globalAdmin!.id,
+      resource: "arm",
+    });
+    const r = await arm(emu, patti)("GET", `${acct()}?${V}`);
+    expect(r.status).toBe(200);
+    const expected = structuredClone(example("billingAccountsGetWithExpand.json").responses["200"].body);
+    delete expected.properties.soldTo; // only with expand=SoldTo, which the emulator does not serve
+    expect(shapeDiff(r.body, expected)).toEqual([]);
+    const all = await arm(emu, patti)(
+      "GET",
+      `/providers/Microsoft.Billing/billingAccounts?${V}&includeAll=true`,
+    );
+    expect(shapeDiff(all.body, example("billingAccountsList.json").responses["200"].body)).toEqual([]);
+  });
+
   it("checkAccess", async () => {
     const ex = example("checkAccessByBillingAccount.json");
     const r = await arm(emu, armToken)("POST", `${acct()}/checkAccess?${V}`, ex.parameters.parameters);
@@ -203,5 +221,18 @@ describe("ARM answers have the shapes of Microsoft's examples", () => {
       ex.parameters.parameters,
     );
     expect(filtered.status).toBe(200);
+  });
+
+  it("Cost Management query with an aliased aggregation: the column takes the source's name", async () => {
+    const ex = example("BillingAccountQueryGrouping.json");
+    const r = await arm(emu, armToken)(
+      "POST",
+      `${acct()}/providers/Microsoft.CostManagement/query?api-version=2025-03-01`,
+      ex.parameters.parameters,
+    );
+    expect(r.status).toBe(200);
+    const expected = ex.responses["200"].body;
+    expect(shapeDiff(r.body, expected)).toEqual([]);
+    expect(r.body.properties.columns).toEqual(expected.properties.columns);
   });
 });

@@ -7,10 +7,10 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { BillingManagementClient } from "@azure/arm-billing";
 
-import { AzureCallError } from "@/lib/azure/errors";
+import { AzureCallError, errorFromResponse, errorFromRestError } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { sendJson } from "@/lib/azure/http";
-import { applyRetryRules } from "@/lib/azure/pipeline";
+import { applyRetryRules, throttleWaitMs, type ClientOptions } from "@/lib/azure/pipeline";
 
 export const billingApiVersion = "2024-04-01";
 export const costApiVersion = "2025-03-01";
@@ -24,7 +24,11 @@ export type BillingAccountSummary = {
   accountType?: string;
   primaryBillingTenantId?: string;
   hasReadAccess?: boolean;
+  /** How the person sees it: a billing role of their own, or their Entra role (listed with includeAll). */
+  access?: BillingAccountAccess;
 };
+
+export type BillingAccountAccess = "billing-role" | "global-admin";
 
 export type BillingRoleAssignmentSummary = {
   name: string;
@@ -49,24 +53,46 @@ export class ArmClient {
   readonly billing: BillingManagementClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints) {
+  /** `deadline` (epoch ms): throttling waits within a call end by then (see pipeline.ts). */
+  constructor(credential: TokenCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
     this.base = endpoints.arm.baseUrl;
     this.billing = new BillingManagementClient(credential, noSubscription, {
       endpoint: endpoints.arm.baseUrl,
       credentialScopes: [`${endpoints.arm.resource}/.default`],
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
-    applyRetryRules(this.billing.pipeline);
+    applyRetryRules(this.billing.pipeline, endpoints.arm.baseUrl, { deadline: options.deadline });
   }
 
   private accountPath(name: string) {
     return `${this.base}/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(name)}`;
   }
 
+  /**
+   * The billing accounts the signed-in person can see, each with how: through a billing role of their
+   * own (the plain list), or through their Microsoft Entra administrator role. Microsoft lists accounts
+   * a Global Administrator holds no role on only when asked with includeAll=true, so both lists are read.
+   */
   async listBillingAccounts(): Promise<BillingAccountSummary[]> {
+    const base = `${this.base}/providers/Microsoft.Billing/billingAccounts?api-version=${billingApiVersion}`;
+    const [direct, all] = await Promise.all([
+      this.listPages(base),
+      this.listPages(`${base}&includeAll=true`).catch((error: unknown) => {
+        // A service that refuses the parameter still gave the plain list.
+        if (error instanceof AzureCallError && error.status === 400) return [];
+        throw error;
+      }),
+    ]);
+    const accounts: BillingAccountSummary[] = direct.map((a) => ({ ...a, access: "billing-role" }));
+    for (const account of all)
+      if (!accounts.some((a) => a.name === account.name))
+        accounts.push({ ...account, access: "global-admin" });
+    return accounts;
+  }
+
+  private async listPages(first: string): Promise<BillingAccountSummary[]> {
     const accounts: BillingAccountSummary[] = [];
-    let url: string | undefined =
-      `${this.base}/providers/Microsoft.Billing/billingAccounts?api-version=${billingApiVersion}`;
+    let url: string | undefined = first;
     for (let page = 0; url && page < 50; page++) {
       const res: { body: { value: ArmBillingAccount[]; nextLink?: string } } = await sendJson(
         this.billing,
@@ -99,40 +125,44 @@ export class ArmClient {
           return definition.id;
       }
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 403) return fallback;
-      throw error;
+      const e = errorFromRestError(error, "arm") ?? error;
+      if ((e as { status?: number }).status === 403) return fallback;
+      throw e;
     }
     return fallback;
   }
 
   async listRoleAssignments(accountName: string): Promise<BillingRoleAssignmentSummary[]> {
     const out: BillingRoleAssignmentSummary[] = [];
-    for await (const assignment of this.billing.billingRoleAssignments.listByBillingAccount(accountName)) {
-      out.push({
-        name: assignment.name ?? "",
-        id: assignment.id ?? "",
-        principalId: assignment.principalId,
-        principalTenantId: assignment.principalTenantId,
-        roleDefinitionId: assignment.roleDefinitionId,
-      });
+    try {
+      for await (const assignment of this.billing.billingRoleAssignments.listByBillingAccount(accountName)) {
+        out.push({
+          name: assignment.name ?? "",
+          id: assignment.id ?? "",
+          principalId: assignment.principalId,
+          principalTenantId: assignment.principalTenantId,
+          roleDefinitionId: assignment.roleDefinitionId,
+        });
+      }
+    } catch (error) {
+      throw errorFromRestError(error, "arm") ?? error;
     }
     return out;
   }
 
   /**
    * POST createBillingRoleAssignment (not idempotent: callers list assignments first). Long-running:
-   * 200 with the assignment, or 202 with a Location polled until it answers 200.
+   * 200 with the assignment, or 202 with Location (the spec's final-state-via) polled until it answers
+   * 200, or Azure-AsyncOperation polled until its status is final. Either address is followed only on
+   * the host the POST went to: the bearer token never goes elsewhere. Waits honour Retry-After, within
+   * maxWaitMs; an operation still running then comes back as pending (the caller lists and adopts).
    */
   async createBillingRoleAssignment(
     accountName: string,
     body: { principalId: string; principalTenantId: string; roleDefinitionId: string },
     options: { maxWaitMs?: number } = {},
   ): Promise<BillingRoleAssignmentSummary & { requestId?: string; pending?: boolean }> {
-    const res = await sendJson<{
-      name: string;
-      id: string;
-      properties?: Partial<BillingRoleAssignmentSummary>;
-    }>(
+    const res = await sendJson<ArmAssignment>(
       this.billing,
       "arm",
       "POST",
@@ -140,30 +170,54 @@ export class ArmClient {
       { body, okStatuses: [200, 201, 202] },
     );
     if (res.status !== 202) return { ...toAssignment(res.body), requestId: res.requestId };
-    const location = res.headers["location"] ?? res.headers["azure-asyncoperation"];
-    if (!location)
+    const location = res.headers["location"];
+    const asyncOperation = res.headers["azure-asyncoperation"];
+    if (!location && !asyncOperation)
       throw new AzureCallError({
         kind: "transient",
         message: "Azure accepted the role assignment but gave no address to follow it",
         service: "arm",
         requestId: res.requestId,
       });
+    for (const address of [location, asyncOperation]) if (address) this.ownHost(address, res.requestId);
+    const pending = { name: "", id: "", pending: true, requestId: res.requestId };
     const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
-    let wait = Number(res.headers["retry-after"] ?? 5) * 1000;
+    let wait = throttleWaitMs(res.headers) ?? 5000;
     while (Date.now() < deadline) {
       await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
-      const poll = await sendJson<{
-        name: string;
-        id: string;
-        properties?: Partial<BillingRoleAssignmentSummary>;
-      }>(this.billing, "arm", "GET", location, {
+      if (asyncOperation && !location) {
+        // Only a status address: once it succeeds, the caller finds the assignment by listing.
+        const status = await sendJson<AsyncOperationStatus>(this.billing, "arm", "GET", asyncOperation);
+        throwIfFailed(status.body, status.requestId);
+        if (/^succeeded$/i.test(status.body?.status ?? "")) return pending;
+        wait = throttleWaitMs(status.headers) ?? 5000;
+        continue;
+      }
+      const poll = await sendJson<ArmAssignment>(this.billing, "arm", "GET", location!, {
         okStatuses: [200, 202],
       });
       if (poll.status === 200 && poll.body?.name)
         return { ...toAssignment(poll.body), requestId: res.requestId };
-      wait = Number(poll.headers["retry-after"] ?? 5) * 1000;
+      wait = throttleWaitMs(poll.headers) ?? 5000;
     }
-    return { name: "", id: "", pending: true, requestId: res.requestId };
+    return pending;
+  }
+
+  /** An address Azure handed back must be on the host we called, or the token would follow it. */
+  private ownHost(address: string, requestId?: string): void {
+    let host: string | undefined;
+    try {
+      host = new URL(address, this.base).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== new URL(this.base).host)
+      throw new AzureCallError({
+        kind: "fatal",
+        service: "arm",
+        requestId,
+        message: `Azure answered with an address on another host (${host ?? address}) to follow the role assignment; the portal does not send your sign-in there. Run the step again to look for the assignment.`,
+      });
   }
 
   /** Month-to-date actual cost at the billing account scope, in UTC. A 204 or no rows is zero spent. */
@@ -179,35 +233,54 @@ export class ArmClient {
       "arm",
       "POST",
       `${this.accountPath(accountName)}/providers/Microsoft.CostManagement/query?api-version=${costApiVersion}`,
-      {
-        body: {
-          type: "ActualCost",
-          timeframe: "MonthToDate",
-          dataset: { granularity: "None", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
-        },
-        okStatuses: [200, 204],
-      },
+      { body: costQuery, okStatuses: [200, 204] },
     );
-    const summary: CostSummary = {
-      amount: 0,
-      currency: null,
-      rows: 0,
+    const summary = summarizeCost(
+      res.body?.properties?.columns ?? [],
+      res.body?.properties?.rows ?? [],
+      costQuery.dataset.aggregation.totalCost.name,
+    );
+    return {
+      ...summary,
       from: from.toISOString().slice(0, 10),
       to: now.toISOString().slice(0, 10),
+      requestId: res.requestId,
     };
-    const columns = res.body?.properties?.columns ?? [];
-    const rows = res.body?.properties?.rows ?? [];
-    const costIndex = columns.findIndex((c) => /^(totalCost|Cost|PreTaxCost|CostUSD)$/i.test(c.name));
-    const currencyIndex = columns.findIndex((c) => /currency/i.test(c.name));
-    for (const row of rows) {
-      summary.amount += Number(row[costIndex] ?? 0);
-      if (currencyIndex >= 0 && typeof row[currencyIndex] === "string")
-        summary.currency = row[currencyIndex] as string;
-    }
-    summary.amount = Math.round(summary.amount * 100) / 100;
-    summary.rows = rows.length;
-    return { ...summary, requestId: res.requestId };
   }
+}
+
+/** Month-to-date actual cost, one total: the cost column is named after its source ("Cost"). */
+const costQuery = {
+  type: "ActualCost",
+  timeframe: "MonthToDate",
+  dataset: { granularity: "None", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
+} as const;
+
+/**
+ * The total and currency of a cost query's rows. Cost Management names an aggregation's column after
+ * its source column (an alias "totalCost" over "Cost" comes back as "Cost"); the alias and the other
+ * cost columns Microsoft uses (PreTaxCost for older offers, CostUSD, CostInBillingCurrency) are read too.
+ * The currency is the rows' own (the billing account's); no rows means nothing spent, currency unknown.
+ */
+export function summarizeCost(
+  columns: { name: string; type?: string }[],
+  rows: unknown[][],
+  source = "Cost",
+): CostSummary {
+  const find = (names: string[]) =>
+    names
+      .map((n) => columns.findIndex((c) => c.name.toLowerCase() === n.toLowerCase()))
+      .find((i) => i >= 0) ?? -1;
+  const costIndex = find([source, "totalCost", "Cost", "PreTaxCost", "CostInBillingCurrency", "CostUSD"]);
+  const currencyIndex = find(["Currency", "BillingCurrency", "BillingCurrencyCode"]);
+  const summary: CostSummary = { amount: 0, currency: null, rows: rows.length, from: "", to: "" };
+  for (const row of rows) {
+    summary.amount += Number(row[costIndex] ?? 0);
+    if (currencyIndex >= 0 && typeof row[currencyIndex] === "string")
+      summary.currency = row[currencyIndex] as string;
+  }
+  summary.amount = Math.round(summary.amount * 100) / 100;
+  return summary;
 }
 
 function summarize(item: ArmBillingAccount): BillingAccountSummary {
@@ -223,11 +296,19 @@ function summarize(item: ArmBillingAccount): BillingAccountSummary {
   };
 }
 
-function toAssignment(body: {
-  name: string;
-  id: string;
-  properties?: Partial<BillingRoleAssignmentSummary>;
-}): BillingRoleAssignmentSummary {
+type ArmAssignment = { name: string; id: string; properties?: Partial<BillingRoleAssignmentSummary> };
+
+/** The body of an Azure-AsyncOperation status address. */
+type AsyncOperationStatus = { status?: string; error?: { code?: string; message?: string } };
+
+/** A failed or canceled operation throws Azure's error. */
+function throwIfFailed(body: AsyncOperationStatus | undefined, requestId?: string): void {
+  if (!/^(failed|canceled)$/i.test(body?.status ?? "")) return;
+  const error = errorFromResponse("arm", 400, { error: body?.error ?? { code: body?.status } }, requestId);
+  throw new AzureCallError({ ...error.toJSON(), status: undefined });
+}
+
+function toAssignment(body: ArmAssignment): BillingRoleAssignmentSummary {
   return {
     name: body.name,
     id: body.id,

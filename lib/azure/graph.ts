@@ -5,8 +5,9 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { ServiceClient } from "@azure/core-client";
 
+import { AzureCallError } from "@/lib/azure/errors";
 import { sendJson } from "@/lib/azure/http";
-import { applyRetryRules } from "@/lib/azure/pipeline";
+import { applyRetryRules, type ClientOptions } from "@/lib/azure/pipeline";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 
 export type GraphApplication = {
@@ -14,6 +15,8 @@ export type GraphApplication = {
   appId: string;
   displayName: string;
   uniqueName?: string | null;
+  /** When Entra created it: how long replication may still explain a missing app. */
+  createdDateTime?: string | null;
   passwordCredentials?: GraphPasswordCredential[];
 };
 
@@ -35,20 +38,21 @@ export type GraphServicePrincipal = {
 
 export type Traced<T> = T & { requestId?: string };
 
-const appSelect = "id,appId,displayName,uniqueName,passwordCredentials";
+const appSelect = "id,appId,displayName,uniqueName,createdDateTime,passwordCredentials";
 
 export class GraphClient {
   private readonly client: ServiceClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints) {
+  /** `deadline` (epoch ms): throttling waits within a call end by then (see pipeline.ts). */
+  constructor(credential: TokenCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
     this.base = `${endpoints.graph.baseUrl}/v1.0`;
     this.client = new ServiceClient({
       credential,
       credentialScopes: [`${endpoints.graph.resource}/.default`],
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
-    applyRetryRules(this.client.pipeline);
+    applyRetryRules(this.client.pipeline, endpoints.graph.baseUrl, { deadline: options.deadline });
   }
 
   private url(path: string) {
@@ -92,7 +96,13 @@ export class GraphClient {
     if (res.status === 201 && res.body?.appId)
       return { ...res.body, created: true, requestId: res.requestId };
     const app = await this.applicationByUniqueName(uniqueName);
-    if (!app) throw new Error("The app registration was updated but cannot be read back");
+    // Graph wrote to the app but its reads do not find it yet: a new app is still replicating.
+    if (!app)
+      throw new AzureCallError({
+        kind: "consistency",
+        service: "graph",
+        message: "The app registration exists but Microsoft Entra does not show it yet.",
+      });
     return { ...app, created: false, requestId: res.requestId };
   }
 

@@ -6,6 +6,7 @@ import type { ServiceClient } from "@azure/core-client";
 import { createPipelineRequest, type HttpMethods } from "@azure/core-rest-pipeline";
 
 import { errorFromResponse, type AzureService } from "@/lib/azure/errors";
+import { throttleWaitMs } from "@/lib/azure/pipeline";
 
 export type JsonResponse<T> = {
   status: number;
@@ -45,6 +46,10 @@ export async function sendJson<T>(
   const ok = options.okStatuses
     ? options.okStatuses.includes(response.status)
     : response.status >= 200 && response.status < 300;
-  if (!ok) throw errorFromResponse(service, response.status, body, requestId);
+  if (!ok) {
+    const wait =
+      response.status === 429 || response.status === 503 ? throttleWaitMs(response.headers) : undefined;
+    throw errorFromResponse(service, response.status, body, requestId, wait);
+  }
   return { status: response.status, body: body as T, requestId, headers: response.headers.toJSON() };
 }

@@ -251,11 +251,13 @@ async function runLeased(
       (graph ??= new GraphClient(
         delegatedCredential(actor.homeAccountId, onboarding.tenantId, "graph"),
         endpoints,
+        { deadline },
       )),
     arm: () =>
       (arm ??= new ArmClient(
         delegatedCredential(actor.homeAccountId, onboarding.tenantId, "arm"),
         endpoints,
+        { deadline },
       )),
     outputsOf: async (id) =>
       ((await listSteps(onboardingId)).find((s) => s.stepId === id)?.outputs ?? {}) as Record<
@@ -298,8 +300,12 @@ function outcomeFromError(error: unknown, attempts: number, actor: Actor, waitin
   if (safe.kind === "transient" && attempts < maxTransientAttempts) {
     return {
       status: "waiting",
-      message: "Azure had a temporary problem; trying again shortly.",
-      retryInMs: Math.min(2000 * 2 ** attempts, 30_000),
+      message:
+        safe.status === 429
+          ? "Azure asked us to slow down; trying again when it said to."
+          : "Azure had a temporary problem; trying again shortly.",
+      // Never sooner than Azure asked (throttling).
+      retryInMs: Math.max(Math.min(2000 * 2 ** attempts, 30_000), safe.retryAfterMs ?? 0),
     };
   }
   return { status: "needs_attention", error: withAction(safe) };

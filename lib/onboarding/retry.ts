@@ -32,10 +32,28 @@ export async function whileAzureCatchesUp<T>(
       return await fn();
     } catch (error) {
       if (!(error instanceof AzureCallError) || !isRetryable(error)) throw error;
-      if (Date.now() + delay > ctx.deadline)
-        throw new StillWaiting(reason, Math.min(Math.max(delay, 2000), 15_000));
-      await sleep(delay);
+      // A wait Azure asked for (throttling) is never shortened.
+      const wait = Math.max(delay, error.retryAfterMs ?? 0);
+      if (Date.now() + wait > ctx.deadline)
+        throw new StillWaiting(
+          error.status === 429 ? `Azure asked us to slow down. ${reason}` : reason,
+          Math.max(Math.min(Math.max(delay, 2000), 15_000), error.retryAfterMs ?? 0),
+        );
+      await sleep(wait);
       delay = Math.min(delay * 2, 4000);
     }
   }
+}
+
+/**
+ * How long after an object was created Azure's "not found" (or Graph's misleading 403 for a new app's
+ * service principal) still reads as replication rather than a real problem. Microsoft states no
+ * replication time; public reports speak of seconds to a few minutes.
+ */
+export const replicationPatienceMs = 10 * 60_000;
+
+/** Whether an object created at `createdAt` (or, unknown, since `since`) may still be replicating. */
+export function mayStillReplicate(createdAt: string | Date | null | undefined, since: Date): boolean {
+  const from = createdAt ? new Date(createdAt).getTime() : since.getTime();
+  return Number.isFinite(from) ? Date.now() - from < replicationPatienceMs : false;
 }

@@ -3,7 +3,7 @@ import type { Caller } from "../auth";
 import type { Ctx } from "../http";
 import type { World } from "../world";
 import { handleBilling } from "./billing";
-import { API_VERSIONS, apiVersion, armAuthenticate, armError, armHeaders, armJson, armPage } from "./common";
+import { API_VERSIONS, armAuthenticate, armError, armHeaders, armJson, armPage, armRoute } from "./common";
 import { costQuery } from "./cost";
 import { handleRbac, hasRbacRead, normaliseScope } from "./rbac";
 
@@ -42,8 +42,12 @@ function visibleSubscriptions(world: World, caller: Caller): string[] {
 }
 
 function subscriptions(world: World, ctx: Ctx, caller: Caller, id?: string): void {
-  ctx.route = id ? "GET /subscriptions/{id}" : "GET /subscriptions";
-  if (!apiVersion(ctx, API_VERSIONS.core, { type: "subscriptions" })) return;
+  if (
+    !armRoute(ctx, id ? "GET /subscriptions/{id}" : "GET /subscriptions", API_VERSIONS.core, {
+      type: "subscriptions",
+    })
+  )
+    return;
   const visible = visibleSubscriptions(world, caller);
   if (id) {
     const sid = id.toLowerCase();
@@ -59,8 +63,7 @@ function subscriptions(world: World, ctx: Ctx, caller: Caller, id?: string): voi
 }
 
 function tenants(ctx: Ctx, caller: Caller): void {
-  ctx.route = "GET /tenants";
-  if (!apiVersion(ctx, API_VERSIONS.core, { type: "tenants" })) return;
+  if (!armRoute(ctx, "GET /tenants", API_VERSIONS.core, { type: "tenants" })) return;
   const t = caller.tenant;
   armJson(ctx, 200, {
     value: [

@@ -2,6 +2,7 @@
 import { ARM_AUDIENCES, authenticate, type AuthFailure, type Caller } from "../auth";
 import { header, readJson, send, type Ctx } from "../http";
 import { guid } from "../ids";
+import type { ErrorShapes } from "../settings";
 import { now, type World } from "../world";
 
 export function armHeaders(ctx: Ctx): void {
@@ -16,6 +17,36 @@ export function armHeaders(ctx: Ctx): void {
   ctx.extraHeaders["X-Content-Type-Options"] = "nosniff";
 }
 
+/** ASP.NET names the request field a validation error is about. */
+function validationField(code: string, message: string): string {
+  if (/principal/i.test(code) || /^principal|principalid|principal '/i.test(message))
+    return "properties.PrincipalId";
+  if (/roledefinition/i.test(code + message)) return "properties.RoleDefinitionId";
+  return code;
+}
+
+/** An error body in the shape the route's resource provider uses (see ErrorShape in settings.ts). */
+export function errorBody(ctx: Ctx, status: number, code: string, message: string): unknown {
+  switch (ctx.errorShape) {
+    case "flat":
+      return { code, message };
+    case "aspnet": {
+      const traceId = `00-${ctx.requestId.replace(/-/g, "")}-${ctx.requestId.slice(0, 16).replace(/-/g, "0")}-00`;
+      if (status === 400)
+        return {
+          type: "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+          title: "One or more validation errors occurred.",
+          status,
+          traceId,
+          errors: { [validationField(code, message)]: [message] },
+        };
+      return { type: "about:blank", title: code, status, detail: message, traceId };
+    }
+    default:
+      return { error: { code, message } };
+  }
+}
+
 export function armError(
   ctx: Ctx,
   status: number,
@@ -23,7 +54,7 @@ export function armError(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  send(ctx, status, { error: { code, message } }, "application/json; charset=utf-8", headers);
+  send(ctx, status, errorBody(ctx, status, code, message), "application/json; charset=utf-8", headers);
 }
 
 export function armJson(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -182,6 +213,47 @@ export function apiVersion(
     );
   }
   return undefined;
+}
+
+/**
+ * The start of every ARM handler: names the route (request logs, state counts) and checks the
+ * api-version, answering ARM's 400 itself. Returns the api-version, or undefined when it answered.
+ */
+export function armRoute(
+  ctx: Ctx,
+  route: string,
+  supported: readonly string[],
+  kind: { namespace?: string; type: string },
+): string | undefined {
+  ctx.route = route;
+  // An unknown api-version is ARM's own answer, in ARM's envelope, whatever the provider's shape.
+  const shape = ctx.errorShape;
+  ctx.errorShape = undefined;
+  const version = apiVersion(ctx, supported, kind);
+  ctx.errorShape = shape;
+  return version;
+}
+
+/** The route family's error shape in the caller's tenant settings (see ErrorShapes). */
+export function applyErrorShape(world: World, ctx: Ctx, family: keyof ErrorShapes): void {
+  const tenant = ctx.tenantId ? world.store.tenants.get(ctx.tenantId) : undefined;
+  ctx.errorShape = tenant?.settings.errorShapes[family] ?? "arm";
+}
+
+/** ARM's refusal of an action at a scope (AuthorizationFailed by default; status and code switchable). */
+export function authorizationFailed(
+  ctx: Ctx,
+  caller: Caller,
+  action: string,
+  scope: string,
+  options: { status?: number; code?: string; extra?: string; send?: typeof armError } = {},
+): void {
+  (options.send ?? armError)(
+    ctx,
+    options.status ?? 403,
+    options.code ?? "AuthorizationFailed",
+    `${callerDescription(caller)} does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.${options.extra ?? ""}`,
+  );
 }
 
 export function readArmBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false } {

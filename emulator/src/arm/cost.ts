@@ -7,8 +7,16 @@ import { isObject, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { CostRow, Tenant } from "../store";
 import { now, type World } from "../world";
-import { effectiveRoles } from "./billing";
-import { API_VERSIONS, apiVersion, armError, armJson, callerDescription, readArmBody } from "./common";
+import { billingAccess, canRead } from "./billing-access";
+import {
+  API_VERSIONS,
+  armError,
+  armJson,
+  armRoute,
+  authorizationFailed,
+  readArmBody,
+  applyErrorShape,
+} from "./common";
 import { hasRbacRead } from "./rbac";
 
 const DIMENSIONS: Record<string, (r: CostRow) => string> = {
@@ -22,6 +30,11 @@ const DIMENSIONS: Record<string, (r: CostRow) => string> = {
   publishertype: () => "Azure",
 };
 const COST_NAMES = ["cost", "pretaxcost", "costusd", "pretaxcostusd"];
+const COST_COLUMNS = ["Cost", "PreTaxCost", "CostUSD", "PreTaxCostUSD"];
+
+function canonicalCostName(name: string): string {
+  return COST_COLUMNS.find((c) => c.toLowerCase() === name.toLowerCase()) ?? name;
+}
 
 function dayKey(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -132,7 +145,8 @@ function parseBody(body: unknown, t: number, type: string): Parsed | string {
         return `Invalid aggregation '${alias}': name must be one of Cost, PreTaxCost, CostUSD, PreTaxCostUSD.`;
       if (String(agg.function).toLowerCase() !== "sum")
         return `Invalid aggregation '${alias}': only the Sum function is supported.`;
-      aggregations.push(alias);
+      // The answer names the column after its source, not the alias (Microsoft's grouping example).
+      aggregations.push(canonicalCostName(agg.name));
     }
   }
   // Without an aggregation the service answers with its default cost column.
@@ -175,27 +189,41 @@ function aggregate(
   return [...groups.values()].sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
 }
 
-/** Per-scope call times for the optional Cost Management throttle. */
-const calls = new Map<string, number[]>();
+/** The headers naming a throttled query's wait, as the tenant's costThrottleHeaders switch says. */
+export function costThrottleHeaders(tenant: Tenant | undefined, seconds: number): Record<string, string> {
+  const wait = String(seconds);
+  const choice = tenant?.settings.costThrottleHeaders ?? "costmanagement";
+  if (choice === "consumption") return { "x-ms-ratelimit-microsoft.consumption-retry-after": wait };
+  return {
+    ...(choice === "retry-after" ? { "Retry-After": wait } : {}),
+    "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": wait,
+    "x-ms-ratelimit-microsoft.costmanagement-entity-retry-after": wait,
+    "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after": "0",
+    "x-ms-ratelimit-microsoft.costmanagement-clienttype-retry-after": "0",
+  };
+}
 
-function throttled(world: World, ctx: Ctx, tenant: Tenant, scopeKey: string): boolean {
-  const limit = tenant.settings.costQueryLimitPerMinute;
+/** Per-scope query times for the Cost Management throttle, per emulator (tests run several). */
+const calls = new WeakMap<World, Map<string, number[]>>();
+
+/** Counts the query against its scope's quota; answers 429 itself when the quota is spent. */
+function throttled(world: World, ctx: Ctx, caller: Caller, tenant: Tenant, scopeKey: string): boolean {
+  const s = tenant.settings;
+  const limit = caller.kind === "app" ? s.costQueryLimitPerMinute : s.costQueryLimitPerMinuteDelegated;
   if (limit <= 0) return false;
+  const windowMs = s.costThrottleWindowSeconds * 1000;
   const t = now(world);
-  const recent = (calls.get(scopeKey) ?? []).filter((c) => t - c < 60_000);
+  const byScope = calls.get(world) ?? new Map<string, number[]>();
+  calls.set(world, byScope);
+  const key = `${caller.kind}|${scopeKey}`;
+  const recent = (byScope.get(key) ?? []).filter((c) => t - c < windowMs);
   if (recent.length >= limit) {
-    const wait = String(Math.max(1, Math.ceil((60_000 - (t - recent[0]!)) / 1000)));
-    armError(ctx, 429, "429", "Too many requests. Please retry.", {
-      "Retry-After": wait,
-      "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": wait,
-      "x-ms-ratelimit-microsoft.costmanagement-entity-retry-after": wait,
-      "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after": "0",
-      "x-ms-ratelimit-microsoft.costmanagement-clienttype-retry-after": "0",
-    });
+    const seconds = Math.max(1, Math.ceil((windowMs - (t - recent[0]!)) / 1000));
+    armError(ctx, 429, "429", "Too many requests. Please retry.", costThrottleHeaders(tenant, seconds));
     return true;
   }
   recent.push(t);
-  calls.set(scopeKey, recent);
+  byScope.set(key, recent);
   return false;
 }
 
@@ -206,11 +234,13 @@ export function costQuery(
   caller: Caller,
   scope: { kind: "billingAccount"; name: string } | { kind: "subscription"; id: string },
 ): void {
-  ctx.route = `POST /${scope.kind === "billingAccount" ? "billingAccounts/{name}" : "subscriptions/{id}"}/providers/Microsoft.CostManagement/query`;
-  const version = apiVersion(ctx, API_VERSIONS.costManagement, {
-    namespace: "Microsoft.CostManagement",
-    type: "query",
-  });
+  applyErrorShape(world, ctx, "costQuery");
+  const version = armRoute(
+    ctx,
+    `POST /${scope.kind === "billingAccount" ? "billingAccounts/{name}" : "subscriptions/{id}"}/providers/Microsoft.CostManagement/query`,
+    API_VERSIONS.costManagement,
+    { namespace: "Microsoft.CostManagement", type: "query" },
+  );
   if (!version) return;
   let rows: CostRow[];
   let scopePath: string;
@@ -220,13 +250,19 @@ export function costQuery(
     const account = world.store.billingAccounts.get(scope.name);
     if (!account) return armError(ctx, 404, "NotFound", `Scope '/${scopePath}' was not found.`);
     settingsTenant = world.store.tenants.get(account.primaryBillingTenantId) ?? caller.tenant;
-    if (effectiveRoles(world, account, caller).size === 0) {
+    // Every query counts against the scope's quota, refused ones included.
+    if (throttled(world, ctx, caller, settingsTenant, scopePath.toLowerCase())) return;
+    if (!canRead(billingAccess(world, account, caller, "cost"))) {
       const choice = settingsTenant.settings.costForbidden;
-      const message =
-        choice.status === 401
-          ? "No claims present for the caller in the system"
-          : `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.CostManagement/query/action' over scope '/${scopePath}' or the scope is invalid. If access was recently granted, please refresh your credentials.`;
-      return armError(ctx, choice.status, choice.code, message);
+      if (choice.status === 401)
+        return armError(ctx, 401, choice.code, "No claims present for the caller in the system");
+      return authorizationFailed(
+        ctx,
+        caller,
+        "Microsoft.CostManagement/query/action",
+        `/${scopePath}`,
+        choice,
+      );
     }
     rows = account.costs;
   } else {
@@ -234,19 +270,14 @@ export function costQuery(
     const sub = world.store.subscriptions.get(scope.id.toLowerCase());
     if (!sub || sub.tenantId !== caller.tenant.id)
       return armError(ctx, 404, "SubscriptionNotFound", `The subscription '${scope.id}' could not be found.`);
+    if (throttled(world, ctx, caller, settingsTenant, scopePath.toLowerCase())) return;
     if (!hasRbacRead(world, caller, `/subscriptions/${sub.subscriptionId}`)) {
-      return armError(
-        ctx,
-        403,
-        "AuthorizationFailed",
-        `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.CostManagement/query/action' over scope '/${scopePath}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-      );
+      return authorizationFailed(ctx, caller, "Microsoft.CostManagement/query/action", `/${scopePath}`);
     }
     rows = [...world.store.billingAccounts.values()].flatMap((a) =>
       a.costs.filter((c) => c.subscriptionId === sub.subscriptionId),
     );
   }
-  if (throttled(world, ctx, settingsTenant, scopePath.toLowerCase())) return;
   const parsed = readArmBody(ctx);
   if (!parsed.ok) return;
   const type = isObject(parsed.value) && typeof parsed.value.type === "string" ? parsed.value.type : "Usage";

@@ -6,98 +6,16 @@ import type { RbacAssignment } from "../store";
 import { now, type World } from "../world";
 import {
   API_VERSIONS,
-  apiVersion,
   armError,
   armJson,
   armPage,
-  callerDescription,
+  armRoute,
+  authorizationFailed,
   readArmBody,
 } from "./common";
+import { BUILT_IN_ROLES, builtInRole, WRITERS, type BuiltInRole } from "./rbac-roles";
 
-interface BuiltInRole {
-  guid: string;
-  roleName: string;
-  description: string;
-  actions: string[];
-  notActions?: string[];
-}
-
-export const BUILT_IN_ROLES: BuiltInRole[] = [
-  {
-    guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-    roleName: "Owner",
-    description:
-      "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
-    actions: ["*"],
-  },
-  {
-    guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
-    roleName: "Contributor",
-    description:
-      "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.",
-    actions: ["*"],
-    notActions: [
-      "Microsoft.Authorization/*/Delete",
-      "Microsoft.Authorization/*/Write",
-      "Microsoft.Authorization/elevateAccess/Action",
-    ],
-  },
-  {
-    guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-    roleName: "Reader",
-    description: "View all resources, but does not allow you to make any changes.",
-    actions: ["*/read"],
-  },
-  {
-    guid: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
-    roleName: "User Access Administrator",
-    description: "Lets you manage user access to Azure resources.",
-    actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
-  },
-  {
-    guid: "72fafb9e-0641-4937-9268-a91bfd8191a3",
-    roleName: "Cost Management Reader",
-    description: "Can view cost data and configuration (e.g. budgets, exports)",
-    actions: [
-      "Microsoft.Consumption/*/read",
-      "Microsoft.CostManagement/*/read",
-      "Microsoft.Billing/billingPeriods/read",
-      "Microsoft.Resources/subscriptions/read",
-    ],
-  },
-  {
-    guid: "434105ed-43f6-45c7-a02f-909b2ba83430",
-    roleName: "Cost Management Contributor",
-    description: "Can view costs and manage cost configuration (e.g. budgets, exports)",
-    actions: [
-      "Microsoft.Consumption/*",
-      "Microsoft.CostManagement/*",
-      "Microsoft.Billing/billingPeriods/read",
-      "Microsoft.Resources/subscriptions/read",
-    ],
-  },
-  {
-    guid: "fa23ad8b-c56e-40d8-ac0c-ce449e1d2c64",
-    roleName: "Billing Reader",
-    description: "Allows read access to billing data",
-    actions: [
-      "Microsoft.Authorization/*/read",
-      "Microsoft.Billing/*/read",
-      "Microsoft.Commerce/*/read",
-      "Microsoft.Consumption/*/read",
-      "Microsoft.Management/managementGroups/read",
-      "Microsoft.CostManagement/*/read",
-      "Microsoft.Support/*",
-    ],
-  },
-];
-
-const WRITERS = ["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"];
-
-export function builtInRole(nameOrGuid: string): BuiltInRole | undefined {
-  const v = nameOrGuid.toLowerCase();
-  return BUILT_IN_ROLES.find((r) => r.guid === v || r.roleName.toLowerCase() === v);
-}
+export { builtInRole };
 
 export function normaliseScope(scope: string): string {
   const s = `/${scope.replace(/^\/+|\/+$/g, "").replace(/\/{2,}/g, "/")}`;
@@ -210,14 +128,16 @@ function parseAssignmentFilter(filter: string | null): FilterFn | string {
 }
 
 function listAssignments(world: World, ctx: Ctx, caller: Caller, scope: string): void {
-  ctx.route = "GET {scope}/providers/Microsoft.Authorization/roleAssignments";
-  if (
-    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+  const version = armRoute(
+    ctx,
+    "GET {scope}/providers/Microsoft.Authorization/roleAssignments",
+    API_VERSIONS.roleAssignments,
+    {
       namespace: "Microsoft.Authorization",
       type: "roleAssignments",
-    })
-  )
-    return;
+    },
+  );
+  if (!version) return;
   if (!scopeExists(world, caller, scope))
     return armError(
       ctx,
@@ -226,12 +146,7 @@ function listAssignments(world: World, ctx: Ctx, caller: Caller, scope: string):
       `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
     );
   if (!hasRbacRead(world, caller, scope)) {
-    return armError(
-      ctx,
-      403,
-      "AuthorizationFailed",
-      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-    );
+    return authorizationFailed(ctx, caller, "Microsoft.Authorization/roleAssignments/read", scope);
   }
   const filter = parseAssignmentFilter(ctx.url.searchParams.get("$filter"));
   if (typeof filter === "string") return armError(ctx, 400, "UnsupportedQuery", filter);
@@ -242,21 +157,18 @@ function listAssignments(world: World, ctx: Ctx, caller: Caller, scope: string):
 }
 
 function getAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, name: string): void {
-  ctx.route = "GET {scope}/providers/Microsoft.Authorization/roleAssignments/{name}";
-  if (
-    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+  const version = armRoute(
+    ctx,
+    "GET {scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+    API_VERSIONS.roleAssignments,
+    {
       namespace: "Microsoft.Authorization",
       type: "roleAssignments",
-    })
-  )
-    return;
+    },
+  );
+  if (!version) return;
   if (!hasRbacRead(world, caller, scope)) {
-    return armError(
-      ctx,
-      403,
-      "AuthorizationFailed",
-      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-    );
+    return authorizationFailed(ctx, caller, "Microsoft.Authorization/roleAssignments/read", scope);
   }
   const a = world.store.rbac.find(
     (x) => x.name === name.toLowerCase() && x.scope.toLowerCase() === scope.toLowerCase(),
@@ -266,14 +178,16 @@ function getAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
 }
 
 function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, name: string): void {
-  ctx.route = "PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{name}";
-  if (
-    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+  const version = armRoute(
+    ctx,
+    "PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+    API_VERSIONS.roleAssignments,
+    {
       namespace: "Microsoft.Authorization",
       type: "roleAssignments",
-    })
-  )
-    return;
+    },
+  );
+  if (!version) return;
   if (!isGuid(name))
     return armError(
       ctx,
@@ -290,11 +204,11 @@ function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
     );
   const roles = rbacRolesAt(world, caller, scope);
   if (!WRITERS.some((w) => roles.has(w))) {
-    return armError(
+    return authorizationFailed(
       ctx,
-      403,
-      "AuthorizationFailed",
-      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '${scope}/providers/Microsoft.Authorization/roleAssignments/${name}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      caller,
+      "Microsoft.Authorization/roleAssignments/write",
+      `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     );
   }
   const parsed = readArmBody(ctx);
@@ -373,21 +287,23 @@ function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
 }
 
 function deleteAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, name: string): void {
-  ctx.route = "DELETE {scope}/providers/Microsoft.Authorization/roleAssignments/{name}";
-  if (
-    !apiVersion(ctx, API_VERSIONS.roleAssignments, {
+  const version = armRoute(
+    ctx,
+    "DELETE {scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+    API_VERSIONS.roleAssignments,
+    {
       namespace: "Microsoft.Authorization",
       type: "roleAssignments",
-    })
-  )
-    return;
+    },
+  );
+  if (!version) return;
   const roles = rbacRolesAt(world, caller, scope);
   if (!WRITERS.some((w) => roles.has(w))) {
-    return armError(
+    return authorizationFailed(
       ctx,
-      403,
-      "AuthorizationFailed",
-      `${callerDescription(caller)} does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/delete' over scope '${scope}/providers/Microsoft.Authorization/roleAssignments/${name}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      caller,
+      "Microsoft.Authorization/roleAssignments/delete",
+      `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     );
   }
   const index = world.store.rbac.findIndex(
@@ -399,16 +315,15 @@ function deleteAssignment(world: World, ctx: Ctx, caller: Caller, scope: string,
 }
 
 function roleDefinitions(world: World, ctx: Ctx, caller: Caller, scope: string, id?: string): void {
-  ctx.route = id
-    ? "GET {scope}/providers/Microsoft.Authorization/roleDefinitions/{id}"
-    : "GET {scope}/providers/Microsoft.Authorization/roleDefinitions";
-  if (
-    !apiVersion(ctx, API_VERSIONS.roleDefinitions, {
-      namespace: "Microsoft.Authorization",
-      type: "roleDefinitions",
-    })
-  )
-    return;
+  const version = armRoute(
+    ctx,
+    id
+      ? "GET {scope}/providers/Microsoft.Authorization/roleDefinitions/{id}"
+      : "GET {scope}/providers/Microsoft.Authorization/roleDefinitions",
+    API_VERSIONS.roleDefinitions,
+    { namespace: "Microsoft.Authorization", type: "roleDefinitions" },
+  );
+  if (!version) return;
   if (!scopeExists(world, caller, scope))
     return armError(
       ctx,

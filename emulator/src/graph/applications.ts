@@ -1,9 +1,8 @@
-/** Graph v1.0 applications: create, upsert by uniqueName, get, list, update, delete, add/remove password. */
+/** Graph v1.0 applications: create, upsert by uniqueName, get, list, update, delete (secrets: passwords.ts). */
 import type { Caller } from "../auth";
 import { header, isObject, readJson, send, type Ctx } from "../http";
-import { clientSecretValue, guid } from "../ids";
-import { durationMs } from "../settings";
-import type { Application, PasswordCredential, Tenant } from "../store";
+import { guid } from "../ids";
+import type { Application, Tenant } from "../store";
 import { now, type World } from "../world";
 import {
   contextUrl,
@@ -20,6 +19,7 @@ import {
   WRITE_APPS_DELEGATED,
 } from "./common";
 import { listOptions, page, pickSelect } from "./odata";
+import { APPLICATION_PROPERTIES, applicationJson } from "./application-json";
 
 const SIGN_IN_AUDIENCES = [
   "AzureADMyOrg",
@@ -64,94 +64,6 @@ const IGNORED = [
   "@odata.context",
 ];
 
-export function applicationJson(world: World, app: Application): Record<string, unknown> {
-  const tenant = world.store.tenants.get(app.tenantId);
-  return {
-    id: app.id,
-    deletedDateTime: null,
-    appId: app.appId,
-    applicationTemplateId: null,
-    disabledByMicrosoftStatus: null,
-    createdDateTime: app.createdDateTime,
-    displayName: app.displayName,
-    description: null,
-    groupMembershipClaims: null,
-    identifierUris: [],
-    isDeviceOnlyAuthSupported: null,
-    isFallbackPublicClient: null,
-    nativeAuthenticationApisEnabled: null,
-    notes: null,
-    publisherDomain: tenant?.domain ?? null,
-    serviceManagementReference: null,
-    signInAudience: app.signInAudience,
-    tags: [],
-    tokenEncryptionKeyId: null,
-    uniqueName: app.uniqueName,
-    samlMetadataUrl: null,
-    defaultRedirectUri: null,
-    certification: null,
-    optionalClaims: null,
-    requestSignatureVerification: null,
-    servicePrincipalLockConfiguration: null,
-    addIns: [],
-    api: {
-      acceptMappedClaims: null,
-      knownClientApplications: [],
-      requestedAccessTokenVersion: null,
-      oauth2PermissionScopes: [],
-      preAuthorizedApplications: [],
-    },
-    appRoles: [],
-    info: {
-      logoUrl: null,
-      marketingUrl: null,
-      privacyStatementUrl: null,
-      supportUrl: null,
-      termsOfServiceUrl: null,
-    },
-    keyCredentials: [],
-    parentalControlSettings: { countriesBlockedForMinors: [], legalAgeGroupRule: "Allow" },
-    passwordCredentials: app.passwordCredentials.map((c) => ({
-      customKeyIdentifier: null,
-      displayName: c.displayName,
-      endDateTime: c.endDateTime,
-      hint: c.hint,
-      keyId: c.keyId,
-      secretText: null,
-      startDateTime: c.startDateTime,
-    })),
-    publicClient: { redirectUris: [] },
-    requiredResourceAccess: [],
-    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
-    web: {
-      homePageUrl: null,
-      logoutUrl: null,
-      redirectUris: [],
-      implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
-      redirectUriSettings: [],
-    },
-    spa: { redirectUris: [] },
-    ...app.props,
-  };
-}
-
-const APPLICATION_PROPERTIES = Object.keys(
-  applicationJson({ store: { tenants: new Map() } } as unknown as World, {
-    id: "",
-    appId: "",
-    tenantId: "",
-    displayName: "",
-    uniqueName: null,
-    signInAudience: "",
-    createdDateTime: "",
-    createdAt: 0,
-    replicatedAt: 0,
-    ownerIds: [],
-    passwordCredentials: [],
-    props: {},
-  }),
-);
-
 export type AppRef = { by: "id" | "appId" | "uniqueName"; value: string };
 
 export function findApp(world: World, tenantId: string, ref: AppRef): Application | undefined {
@@ -167,7 +79,18 @@ export function findApp(world: World, tenantId: string, ref: AppRef): Applicatio
     );
 }
 
-function notFound(ctx: Ctx, id: string): void {
+/**
+ * The app as Graph's reads (and writes by id) find it: during its replication delay they may not find
+ * it yet (graphReadAfterCreate), while the write that created it, and an upsert on its key, do.
+ */
+export function replicatedApp(world: World, tenant: Tenant, ref: AppRef): Application | undefined {
+  const app = findApp(world, tenant.id, ref);
+  if (app && tenant.settings.graphReadAfterCreate === "not-found" && now(world) < app.replicatedAt)
+    return undefined;
+  return app;
+}
+
+export function notFound(ctx: Ctx, id: string): void {
   graphError(
     ctx,
     404,
@@ -317,7 +240,7 @@ function creationLocation(world: World, app: Application): string {
   return `${world.baseUrl}/graph/v1.0/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application`;
 }
 
-function readBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false } {
+export function readBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false } {
   const parsed = readJson(ctx);
   if (!parsed.ok)
     graphError(
@@ -368,7 +291,7 @@ export function createApplication(world: World, ctx: Ctx, caller: Caller): void 
 export function getApplication(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
   ctx.route = `GET /applications${ref.by === "id" ? "/{id}" : `(${ref.by})`}`;
   if (!requirePermission(ctx, caller, READ_APPS_DELEGATED, READ_APPS_APP)) return;
-  const app = findApp(world, caller.tenant.id, ref);
+  const app = replicatedApp(world, caller.tenant, ref);
   if (!app) return notFound(ctx, ref.value);
   const opts = listOptions(ctx, APPLICATION_PROPERTIES, 1, "application");
   if (!opts) return;
@@ -381,8 +304,8 @@ export function patchApplication(world: World, ctx: Ctx, caller: Caller, ref: Ap
   if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
   const parsed = readBody(ctx);
   if (!parsed.ok) return;
-  const existing = findApp(world, caller.tenant.id, ref);
   const upsert = /create-if-missing/i.test(header(ctx, "prefer") ?? "") && ref.by === "uniqueName";
+  const existing = upsert ? findApp(world, caller.tenant.id, ref) : replicatedApp(world, caller.tenant, ref);
   if (!existing) {
     if (!upsert) return notFound(ctx, ref.value);
     if (caller.kind === "user" && !mayCreateApps(caller.tenant, caller.user))
@@ -413,136 +336,5 @@ export function deleteApplication(world: World, ctx: Ctx, caller: Caller, ref: A
   // Deleting a single-tenant app removes its service principal in the home tenant too.
   const sp = world.store.spByAppId(app.tenantId, app.appId);
   if (sp) world.store.servicePrincipals.delete(sp.id);
-  send(ctx, 204, "");
-}
-
-function parseDate(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-function addYears(ms: number, years: number): number {
-  const d = new Date(ms);
-  d.setUTCFullYear(d.getUTCFullYear() + years);
-  return d.getTime();
-}
-
-export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
-  ctx.route = "POST /applications/{id}/addPassword";
-  if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
-  const app = findApp(world, caller.tenant.id, ref);
-  if (!app) return notFound(ctx, ref.value);
-  if (!mayModifyApp(caller, app)) return insufficientPrivileges(ctx);
-  const parsed = readBody(ctx);
-  if (!parsed.ok) return;
-  const body = parsed.value ?? {};
-  if (!isObject(body) || (body.passwordCredential !== undefined && !isObject(body.passwordCredential))) {
-    return graphError(
-      ctx,
-      400,
-      "Request_BadRequest",
-      "Invalid value specified for property 'passwordCredential' of resource 'PasswordCredential'.",
-    );
-  }
-  const input = (body.passwordCredential ?? {}) as Record<string, unknown>;
-  const t = now(world);
-  const start =
-    input.startDateTime === undefined || input.startDateTime === null ? t : parseDate(input.startDateTime);
-  if (start === undefined)
-    return graphError(
-      ctx,
-      400,
-      "Request_BadRequest",
-      "Invalid value specified for property 'startDateTime' of resource 'PasswordCredential'.",
-    );
-  const end =
-    input.endDateTime === undefined || input.endDateTime === null
-      ? addYears(start, 2)
-      : parseDate(input.endDateTime);
-  if (end === undefined || end <= start)
-    return graphError(
-      ctx,
-      400,
-      "Request_BadRequest",
-      "Invalid value specified for property 'endDateTime' of resource 'PasswordCredential'.",
-    );
-  if (
-    input.displayName !== undefined &&
-    input.displayName !== null &&
-    typeof input.displayName !== "string"
-  ) {
-    return graphError(
-      ctx,
-      400,
-      "Request_BadRequest",
-      "Invalid value specified for property 'displayName' of resource 'PasswordCredential'.",
-    );
-  }
-  const policy = caller.tenant.appManagementPolicy;
-  if (policy.blockPasswordAddition) {
-    return graphError(
-      ctx,
-      policy.errorStatus,
-      policy.additionErrorCode,
-      "Credential type not allowed as per assigned policy. Password credentials are blocked by the app management policy of this tenant.",
-    );
-  }
-  if (policy.passwordMaxLifetime) {
-    const max = durationMs(policy.passwordMaxLifetime);
-    if (max !== undefined && end - start > max) {
-      return graphError(
-        ctx,
-        policy.errorStatus,
-        policy.lifetimeErrorCode,
-        `Credential lifetime exceeds the max value allowed as per assigned policy. The maximum lifetime for password credentials is ${policy.passwordMaxLifetime}.`,
-      );
-    }
-  }
-  const secretText = clientSecretValue();
-  const cred: PasswordCredential = {
-    keyId: guid(),
-    displayName: (input.displayName as string | undefined) ?? null,
-    hint: secretText.slice(0, 3),
-    startDateTime: graphDate(start).replace(/\.\d+Z$/, "Z"),
-    endDateTime: graphDate(end).replace(/\.\d+Z$/, "Z"),
-    customKeyIdentifier: null,
-    secretText,
-    activeAt: t + caller.tenant.settings.delays.secretActivationMs,
-  };
-  app.passwordCredentials.push(cred);
-  world.store.countCreated(caller.tenant.id, "passwordCredentials");
-  graphJson(ctx, 200, {
-    "@odata.context": contextUrl(world, "microsoft.graph.passwordCredential"),
-    customKeyIdentifier: null,
-    displayName: cred.displayName,
-    endDateTime: cred.endDateTime,
-    hint: cred.hint,
-    keyId: cred.keyId,
-    secretText,
-    startDateTime: cred.startDateTime,
-  });
-}
-
-export function removePassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
-  ctx.route = "POST /applications/{id}/removePassword";
-  if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
-  const app = findApp(world, caller.tenant.id, ref);
-  if (!app) return notFound(ctx, ref.value);
-  if (!mayModifyApp(caller, app)) return insufficientPrivileges(ctx);
-  const parsed = readBody(ctx);
-  if (!parsed.ok) return;
-  const keyId = isObject(parsed.value) ? parsed.value.keyId : undefined;
-  if (typeof keyId !== "string")
-    return graphError(
-      ctx,
-      400,
-      "Request_BadRequest",
-      "Invalid value specified for property 'keyId' of resource 'PasswordCredential'.",
-    );
-  const index = app.passwordCredentials.findIndex((c) => c.keyId === keyId.toLowerCase());
-  if (index < 0)
-    return graphError(ctx, 400, "Request_BadRequest", `No password credential found with keyId '${keyId}'.`);
-  app.passwordCredentials.splice(index, 1);
   send(ctx, 204, "");
 }

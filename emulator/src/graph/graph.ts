@@ -4,13 +4,11 @@ import { send, type Ctx } from "../http";
 import { DIRECTORY_ROLES, type User } from "../store";
 import type { World } from "../world";
 import {
-  addPassword,
   createApplication,
   deleteApplication,
   getApplication,
   listApplications,
   patchApplication,
-  removePassword,
   type AppRef,
 } from "./applications";
 import {
@@ -22,6 +20,7 @@ import {
   requirePermission,
 } from "./common";
 import { alternateKey, listOptions, pickSelect } from "./odata";
+import { addPassword, removePassword } from "./passwords";
 import {
   createServicePrincipal,
   deleteServicePrincipal,

@@ -234,7 +234,19 @@ function tryCreate(
 ): ServicePrincipal | undefined {
   const backing = backingApp(world, caller.tenant, appId);
   if (!backing) {
-    invalidAppId(ctx, appId);
+    const own = world.store.appByAppId(appId);
+    if (
+      own &&
+      own.tenantId === caller.tenant.id &&
+      caller.tenant.settings.graphSpReplicationError === "forbidden"
+    )
+      graphError(
+        ctx,
+        403,
+        "Authorization_RequestDenied",
+        "When using this permission, the backing application of the service principal being created must in the local tenant",
+      );
+    else invalidAppId(ctx, appId);
     return undefined;
   }
   if (

@@ -4,7 +4,7 @@
  * retry, a second tab or a crash after Azure answered adopts the same app instead of making another.
  */
 import { AzureCallError } from "@/lib/azure/errors";
-import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import { mayStillReplicate, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 
 export function appUniqueName(onboardingId: string) {
@@ -13,7 +13,8 @@ export function appUniqueName(onboardingId: string) {
 
 /** Entra's 403 says "Insufficient privileges"; say which rights would do and who has them. */
 function explainPermission(error: unknown): unknown {
-  if (!(error instanceof AzureCallError) || error.kind !== "permission") return error;
+  if (!(error instanceof AzureCallError) || (error.kind !== "permission" && error.status !== 403))
+    return error;
   return new AzureCallError({
     ...error.toJSON(),
     message:
@@ -34,18 +35,26 @@ export const appRegistrationStep: StepModule = {
       });
     }
 
-    const app = await graph
-      .upsertApplication(appUniqueName(ctx.onboarding.id), ctx.onboarding.appDisplayName)
-      .catch(async (error: unknown) => {
+    // The upsert is idempotent: a retry while a new app replicates finds the same app.
+    const app = await whileAzureCatchesUp(
+      ctx,
+      "Waiting for Microsoft Entra to replicate the new app.",
+      () => graph.upsertApplication(appUniqueName(ctx.onboarding.id), ctx.onboarding.appDisplayName),
+      (error) =>
+        error.kind === "transient" ||
+        (error.kind === "consistency" && mayStillReplicate(null, ctx.firstAttemptAt)),
+    ).catch(async (error: unknown) => {
+      if (error instanceof AzureCallError) {
         await ctx.audit({
           action: "Create app registration",
           target: ctx.onboarding.appDisplayName,
           outcome: "failure",
-          requestId: (error as AzureCallError).requestId,
-          detail: { code: (error as AzureCallError).code },
+          requestId: error.requestId,
+          detail: { code: error.code },
         });
-        throw explainPermission(error);
-      });
+      }
+      throw explainPermission(error);
+    });
     if (app.id !== ctx.onboarding.applicationObjectId || app.appId !== ctx.onboarding.clientId) {
       await ctx.save({ applicationObjectId: app.id, clientId: app.appId });
     }
@@ -58,11 +67,15 @@ export const appRegistrationStep: StepModule = {
       });
     }
 
-    // A new app takes a moment to replicate before its service principal can be made.
+    // A new app takes a moment to replicate before its service principal can be made; until then Graph
+    // may even answer 403 (see errors.ts). Only for a while after the app was created.
     const sp = await whileAzureCatchesUp(
       ctx,
       "Waiting for Microsoft Entra to replicate the new app before creating its service principal.",
       () => graph.upsertServicePrincipal(app.appId),
+      (error) =>
+        error.kind === "transient" ||
+        (error.kind === "consistency" && mayStillReplicate(app.createdDateTime, ctx.firstAttemptAt)),
     ).catch(async (error: unknown) => {
       if (error instanceof AzureCallError) {
         await ctx.audit({

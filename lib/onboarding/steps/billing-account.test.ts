@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { classifyAccount } from "@/lib/onboarding/steps/billing-account";
+import { accessLabel, classifyAccount } from "@/lib/onboarding/steps/billing-account";
 
 const tenant = "aaaaaaaa-0000-0000-0000-000000000001";
 const mca = {
@@ -27,5 +27,21 @@ describe("classifyAccount", () => {
     expect(classifyAccount({ ...mca, primaryBillingTenantId: "other" }, tenant).reason).toMatch(
       /another tenant/,
     );
+  });
+});
+
+describe("how the person sees an account", () => {
+  it("names Global Administrator access apart from an own billing role", () => {
+    expect(classifyAccount({ ...mca, access: "global-admin" }, tenant).accessLabel).toBe(
+      accessLabel("global-admin"),
+    );
+    expect(accessLabel("global-admin")).toMatch(/no billing role/);
+    expect(accessLabel("billing-role")).toMatch(/billing role of your own/);
+  });
+
+  it("cannot use an account an Entra role lists without access to it", () => {
+    const listed = classifyAccount({ ...mca, access: "global-admin", hasReadAccess: false }, tenant);
+    expect(listed.usable).toBe(false);
+    expect(listed.reason).toMatch(/Billing account owner or a Global Administrator/);
   });
 });

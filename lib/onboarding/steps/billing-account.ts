@@ -7,7 +7,19 @@ import type { BillingAccountSummary } from "@/lib/azure/arm";
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import type { StepModule } from "@/lib/onboarding/types";
 
-export type BillingAccountChoice = BillingAccountSummary & { usable: boolean; reason: string | null };
+export type BillingAccountChoice = BillingAccountSummary & {
+  usable: boolean;
+  reason: string | null;
+  /** How the person sees the account, in words (own billing role, or Global Administrator access). */
+  accessLabel: string;
+};
+
+/** In words, for the picker: why this person sees the account at all. */
+export function accessLabel(access: BillingAccountSummary["access"]): string {
+  return access === "global-admin"
+    ? "you hold no billing role on it and see it through your Microsoft Entra administrator role. A Global Administrator may assign its billing roles."
+    : "you see it through a billing role of your own on it.";
+}
 
 const agreementNames: Record<string, string> = {
   MicrosoftCustomerAgreement: "Microsoft Customer Agreement",
@@ -32,8 +44,11 @@ export function classifyAccount(account: BillingAccountSummary, tenantId: string
   } else if (account.primaryBillingTenantId && account.primaryBillingTenantId !== tenantId) {
     reason =
       "The account belongs to another tenant: only apps of its primary billing tenant can be given billing roles on it.";
+  } else if (account.hasReadAccess === false) {
+    reason =
+      "Your Microsoft Entra role lists this account but gives no access to it: a Billing account owner or a Global Administrator must finish the connection.";
   }
-  return { ...account, usable: reason === null, reason };
+  return { ...account, usable: reason === null, reason, accessLabel: accessLabel(account.access) };
 }
 
 export const billingAccountStep: StepModule = {
@@ -43,16 +58,16 @@ export const billingAccountStep: StepModule = {
       classifyAccount(a, ctx.onboarding.tenantId),
     );
     const usable = accounts.filter((a) => a.usable);
-    const choices = accounts.map(
-      ({ name, displayName, agreementType, accountStatus, usable: ok, reason }) => ({
-        name,
-        displayName,
-        agreementType,
-        accountStatus,
-        usable: ok,
-        reason,
-      }),
-    );
+    const choices = accounts.map((a) => ({
+      name: a.name,
+      displayName: a.displayName,
+      agreementType: a.agreementType,
+      accountStatus: a.accountStatus,
+      usable: a.usable,
+      reason: a.reason,
+      access: a.access ?? "billing-role",
+      accessLabel: a.accessLabel,
+    }));
 
     const chosenName = ctx.onboarding.billingAccountName;
     if (chosenName) {
@@ -135,7 +150,7 @@ export const billingAccountStep: StepModule = {
         kind: "input",
         message:
           accounts.length === 0
-            ? "You can see no billing accounts. Billing accounts are visible to people with a billing role on them (for example Billing account owner or reader)."
+            ? "You can see no billing accounts. A billing account is visible to people with a billing role on it (for example Billing account owner or reader) and to the Global Administrators of its tenant."
             : "None of the billing accounts you can see is an active Microsoft Customer Agreement account of this tenant.",
         action:
           accounts.length === 0

@@ -4,11 +4,12 @@
  * Azure's answer and that write, or an earlier redo) is removed: exactly one usable secret remains.
  */
 import { AzureCallError } from "@/lib/azure/errors";
+import type { GraphApplication } from "@/lib/azure/graph";
 import { findIntegrationForOnboarding } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/steps";
+import { mayStillReplicate, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import { secretDescription } from "@/lib/onboarding/step-catalog";
 import { onboardingSecretContext } from "@/lib/secret-contexts";
-import { whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 import { encryptSecret } from "@/lib/vault";
 
@@ -32,7 +33,12 @@ export const clientSecretStep: StepModule = {
     }
     const graph = ctx.graph();
     const objectId = onboarding.applicationObjectId;
-    const app = await whileAzureCatchesUp(
+    // Graph may not find an app it just created for a while (404 on GET, addPassword, removePassword):
+    // read as replication for some minutes, then as an app that is gone.
+    const replicating = (createdAt?: string | null) => (error: AzureCallError) =>
+      error.kind === "transient" ||
+      (error.kind === "consistency" && mayStillReplicate(createdAt, ctx.firstAttemptAt));
+    const app: GraphApplication = await whileAzureCatchesUp(
       ctx,
       "Waiting for Microsoft Entra to replicate the new app.",
       async () => {
@@ -40,12 +46,19 @@ export const clientSecretStep: StepModule = {
         if (!found)
           throw new AzureCallError({
             kind: "consistency",
-            message: "The app is not visible yet",
+            message:
+              "Microsoft Entra does not find the app registration (yet). If it was deleted, redo step 1.",
             service: "graph",
           });
         return found;
       },
+      replicating(),
     );
+    const onReplica = <T>(fn: () => Promise<T>) =>
+      whileAzureCatchesUp(ctx, "Waiting for Microsoft Entra to replicate the new app.", fn, (error) =>
+        // Only "not found" is retried: a POST that failed otherwise may have taken effect.
+        error.kind === "consistency" ? replicating(app.createdDateTime)(error) : false,
+      );
 
     const held = onboarding.secretKeyId && onboarding.secretCiphertext ? onboarding.secretKeyId : null;
     const credentials = app.passwordCredentials ?? [];
@@ -60,7 +73,7 @@ export const clientSecretStep: StepModule = {
     for (const orphan of credentials.filter(
       (c) => c.keyId !== held && c.keyId !== inUse && c.displayName === secretDescription,
     )) {
-      const removed = await graph.removePassword(objectId, orphan.keyId);
+      const removed = await onReplica(() => graph.removePassword(objectId, orphan.keyId));
       await ctx.audit({
         action: "Remove unusable client secret",
         target: `${orphan.hint ?? ""}… (${orphan.keyId})`,
@@ -72,9 +85,10 @@ export const clientSecretStep: StepModule = {
     const expiresAt = addMonths(new Date(), onboarding.secretExpiryMonths);
     let secret;
     try {
-      secret = await graph.addPassword(objectId, secretDescription, expiresAt);
+      secret = await onReplica(() => graph.addPassword(objectId, secretDescription, expiresAt));
     } catch (error) {
-      const e = error as AzureCallError;
+      if (!(error instanceof AzureCallError)) throw error;
+      const e = error;
       await ctx.audit({
         action: "Add client secret",
         target: secretDescription,
@@ -131,7 +145,7 @@ export const clientSecretStep: StepModule = {
     // A redo replaces the secret. One that no working Integration holds goes now; the one the cost
     // platform uses goes only after step 5 has verified the new one and handed it over.
     if (previous && previous !== inUse && credentials.some((c) => c.keyId === previous)) {
-      const removed = await graph.removePassword(objectId, previous);
+      const removed = await onReplica(() => graph.removePassword(objectId, previous));
       await ctx.audit({
         action: "Remove previous client secret",
         target: previous,

@@ -1,7 +1,7 @@
 /**
  * Step 4: Billing account reader for the app's service principal. createBillingRoleAssignment is a
  * POST and not idempotent, so the step always lists the account's assignments first and adopts one
- * that exists; only billing account owners (or an elevated Global Administrator) may assign.
+ * that exists; only billing account owners (or a Global Administrator of the tenant) may assign.
  *
  * Checked only (a person assigned the role by hand, "I have done it: check again"): the step looks and
  * adopts, and never posts. Azure can take a little while to list a new assignment, so it keeps looking
@@ -10,11 +10,21 @@
 import { AzureCallError } from "@/lib/azure/errors";
 import { isMcaBillingAccountId } from "@/lib/validations/billing-account";
 import { billingAccountReaderRoleId } from "@/lib/azure/arm";
-import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
+import { mayStillReplicate, StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepModule } from "@/lib/onboarding/types";
 
 const ownerMessage =
-  "Only a Billing account owner of this billing account, or a Global Administrator who has elevated access to billing, may assign billing roles.";
+  "Only a Billing account owner of this billing account, or a Global Administrator of its tenant, may assign billing roles.";
+
+/**
+ * Microsoft does not document Billing's answer for a service principal it cannot see yet: any 400 or
+ * 404 that names the principal counts, for a while after the step began (replicationPatienceMs).
+ */
+function principalNotVisible(error: AzureCallError, principalId: string): boolean {
+  if (error.kind === "consistency") return true;
+  if (error.status !== 400 && error.status !== 404) return false;
+  return new RegExp(`${principalId}|principal`, "i").test(`${error.code ?? ""} ${error.azureMessage ?? ""}`);
+}
 
 const pendingMarker = "pending";
 const pendingPatienceMs = 10 * 60_000;
@@ -115,6 +125,9 @@ export const roleAssignmentStep: StepModule = {
             { maxWaitMs: Math.max(0, ctx.deadline - Date.now()) },
           );
         },
+        (error) =>
+          error.kind === "transient" ||
+          (principalNotVisible(error, principalId) && mayStillReplicate(null, ctx.firstAttemptAt)),
       ).catch(async (error: unknown) => {
         if (error instanceof AzureCallError) {
           await ctx.audit({
@@ -165,7 +178,7 @@ export const roleAssignmentStep: StepModule = {
             ...error.toJSON(),
             message: `Azure refused to assign the role. ${ownerMessage}`,
             action:
-              "Share this onboarding with your billing account owner so they can run this step, or ask a Global Administrator to elevate access and run it.",
+              "Share this onboarding with your billing account owner or a Global Administrator so they can run this step.",
             resolution: "needs-billing-owner",
           },
         };

@@ -25,6 +25,9 @@ import { decryptSecret } from "@/lib/vault";
 
 // How long refusals are read as "not propagated yet" before they count as real failures.
 const propagationPatienceMs = 15 * 60_000;
+// Cost Management allows an app about 4 queries per scope a minute: after a refused query, the next
+// one waits this long (the billing account read, which is cheap, keeps checking the role meanwhile).
+const costQuerySpacingMs = 15_000;
 
 /** Pasted in manual mode: we hold the secret's value but never saw Azure create it. */
 export function credentialsWerePasted(o: Pick<Onboarding, "secretCiphertext" | "secretKeyId">): boolean {
@@ -68,6 +71,8 @@ function clock(at: Date) {
 
 /** What a person reads while the check waits, naming what Azure refused and until when we try. */
 export function waitingReason(error: Refusal, until: Date): string {
+  if (error.status === 429)
+    return `Cost Management asked us to wait before the next query (it allows an app a few a minute). Next query at ${clock(until)}.`;
   if (isSecretRefused(error))
     return `Microsoft Entra does not accept the secret yet; a new secret takes a few seconds to work. Trying until ${clock(until)}.`;
   if (isAppUnknown(error))
@@ -152,6 +157,7 @@ export const verifyStep: StepModule = {
     const arm = new ArmClient(
       appCredential(o.tenantId, o.clientId, secret, endpoints.arm.resource),
       endpoints,
+      { deadline: ctx.deadline },
     );
     const account = o.billingAccountName;
     const pasted = credentialsWerePasted(o);
@@ -166,18 +172,32 @@ export const verifyStep: StepModule = {
         async () => {
           try {
             await arm.getBillingAccount(account);
-            return await arm.monthToDateCost(account);
           } catch (error) {
             // Nothing Azure says back may carry the secret into a message, a log or the database.
             last = withoutSecret(error instanceof AzureCallError ? error : toAzureError(error), secret);
             throw last;
           }
+          try {
+            return await arm.monthToDateCost(account);
+          } catch (error) {
+            last = withoutSecret(error instanceof AzureCallError ? error : toAzureError(error), secret);
+            // Never hammer Cost Management: space a refused query's retry, or honour its own wait.
+            if (last.kind !== "transient")
+              last = new AzureCallError({
+                ...last.toJSON(),
+                retryAfterMs: Math.max(last.retryAfterMs ?? 0, costQuerySpacingMs),
+              });
+            throw last;
+          }
         },
         stillPropagating,
       ).catch((error: unknown) => {
-        // Say what Azure still refuses, and until when we keep trying.
-        if (error instanceof StillWaiting && last && last.kind !== "transient") {
-          const until = new Date(ctx.firstAttemptAt.getTime() + patienceFor(last, pasted));
+        // Say what Azure still refuses (or asks us to wait for), and until when we keep trying.
+        if (error instanceof StillWaiting && last && (last.kind !== "transient" || last.status === 429)) {
+          const until =
+            last.status === 429
+              ? new Date(Date.now() + error.retryInMs)
+              : new Date(ctx.firstAttemptAt.getTime() + patienceFor(last, pasted));
           throw new StillWaiting(waitingReason(last, until), error.retryInMs);
         }
         throw error;

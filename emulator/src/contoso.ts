@@ -1,0 +1,88 @@
+/**
+ * The "contoso" preset: the demo tenant and the users that show each path (the whole flow alone, the
+ * handoff to a billing account owner, a Global Administrator without a billing role, no billing role).
+ */
+import { stableGuid } from "./ids";
+import type { ScenarioSpec } from "./scenario";
+
+export function contosoSpec(fixedIds: boolean): ScenarioSpec {
+  return {
+    name: "Contoso",
+    fixedIds,
+    tenantId: fixedIds ? stableGuid("emulator/contoso/tenant") : undefined,
+    domain: fixedIds ? "contoso.onmicrosoft.com" : undefined,
+    users: [
+      {
+        key: "admin",
+        displayName: "Adele Vance",
+        userPrincipalName: "adele",
+        roles: ["Global Administrator"],
+        jobTitle: "IT Administrator",
+      },
+      {
+        key: "appAdmin",
+        displayName: "Alex Wilber",
+        userPrincipalName: "alex",
+        roles: ["Application Administrator"],
+        jobTitle: "Cloud Engineer",
+      },
+      {
+        key: "billingOwner",
+        displayName: "Megan Bowen",
+        userPrincipalName: "megan",
+        roles: [],
+        jobTitle: "Finance Manager",
+      },
+      {
+        key: "noBilling",
+        displayName: "Lee Gu",
+        userPrincipalName: "lee",
+        roles: ["Application Administrator"],
+        jobTitle: "Developer",
+      },
+      // No billing role: sees the MCA account only by listing with includeAll, and may assign its roles.
+      {
+        key: "globalAdmin",
+        displayName: "Patti Fernandez",
+        userPrincipalName: "patti",
+        roles: ["Global Administrator"],
+        jobTitle: "Director of IT",
+      },
+    ],
+    // Regular users may not register apps, so Megan (billing owner) cannot do the app steps herself.
+    authorizationPolicy: { allowedToCreateApps: false },
+    billingAccounts: [
+      {
+        key: "mca",
+        name: fixedIds
+          ? `${stableGuid("emulator/contoso/mca-a")}:${stableGuid("emulator/contoso/mca-b")}_2019-05-31`
+          : undefined,
+        displayName: "Contoso Ltd",
+        agreementType: "MicrosoftCustomerAgreement",
+        // Alex reads billing (so he sees the account at step 3) but may not assign roles (step 4).
+        roleAssignments: [
+          { user: "admin", role: "owner" },
+          { user: "billingOwner", role: "owner" },
+          { user: "appAdmin", role: "reader" },
+        ],
+        costs: { currency: "USD", days: 62, dailyAverage: 312.4 },
+      },
+      {
+        key: "ea",
+        name: fixedIds ? "74960543" : undefined,
+        displayName: "Contoso Enterprise Enrollment",
+        agreementType: "EnterpriseAgreement",
+        roleAssignments: [{ user: "admin", role: "EnrollmentReader" }],
+        costs: false,
+      },
+    ],
+    subscriptions: [
+      {
+        key: "production",
+        id: fixedIds ? stableGuid("emulator/contoso/subscription") : undefined,
+        displayName: "Contoso Production",
+        roleAssignments: [{ user: "admin", role: "Owner" }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,91 @@
+/** The JSON of a Graph v1.0 application, with every property Graph returns, and the list of their names. */
+import type { Application } from "../store";
+import type { World } from "../world";
+
+export function applicationJson(world: World, app: Application): Record<string, unknown> {
+  const tenant = world.store.tenants.get(app.tenantId);
+  return {
+    id: app.id,
+    deletedDateTime: null,
+    appId: app.appId,
+    applicationTemplateId: null,
+    disabledByMicrosoftStatus: null,
+    createdDateTime: app.createdDateTime,
+    displayName: app.displayName,
+    description: null,
+    groupMembershipClaims: null,
+    identifierUris: [],
+    isDeviceOnlyAuthSupported: null,
+    isFallbackPublicClient: null,
+    nativeAuthenticationApisEnabled: null,
+    notes: null,
+    publisherDomain: tenant?.domain ?? null,
+    serviceManagementReference: null,
+    signInAudience: app.signInAudience,
+    tags: [],
+    tokenEncryptionKeyId: null,
+    uniqueName: app.uniqueName,
+    samlMetadataUrl: null,
+    defaultRedirectUri: null,
+    certification: null,
+    optionalClaims: null,
+    requestSignatureVerification: null,
+    servicePrincipalLockConfiguration: null,
+    addIns: [],
+    api: {
+      acceptMappedClaims: null,
+      knownClientApplications: [],
+      requestedAccessTokenVersion: null,
+      oauth2PermissionScopes: [],
+      preAuthorizedApplications: [],
+    },
+    appRoles: [],
+    info: {
+      logoUrl: null,
+      marketingUrl: null,
+      privacyStatementUrl: null,
+      supportUrl: null,
+      termsOfServiceUrl: null,
+    },
+    keyCredentials: [],
+    parentalControlSettings: { countriesBlockedForMinors: [], legalAgeGroupRule: "Allow" },
+    passwordCredentials: app.passwordCredentials.map((c) => ({
+      customKeyIdentifier: null,
+      displayName: c.displayName,
+      endDateTime: c.endDateTime,
+      hint: c.hint,
+      keyId: c.keyId,
+      secretText: null,
+      startDateTime: c.startDateTime,
+    })),
+    publicClient: { redirectUris: [] },
+    requiredResourceAccess: [],
+    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+    web: {
+      homePageUrl: null,
+      logoutUrl: null,
+      redirectUris: [],
+      implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
+      redirectUriSettings: [],
+    },
+    spa: { redirectUris: [] },
+    ...app.props,
+  };
+}
+
+export const APPLICATION_PROPERTIES = Object.keys(
+  applicationJson({ store: { tenants: new Map() } } as unknown as World, {
+    id: "",
+    appId: "",
+    tenantId: "",
+    displayName: "",
+    uniqueName: null,
+    signInAudience: "",
+    createdDateTime: "",
+    createdAt: 0,
+    replicatedAt: 0,
+    ownerIds: [],
+    passwordCredentials: [],
+    props: {},
+  }),
+);

@@ -20,6 +20,12 @@ export interface FaultSpec {
   latencyMs?: number;
   retryAfter?: number;
   drop?: boolean;
+  /**
+   * Let the request reach its handler first (the service acts: a write happens), then apply latencyMs to
+   * its answer and/or drop the connection instead of answering: the client sees a timeout or a reset
+   * although Azure did what it asked. Needs latencyMs or drop, and no status.
+   */
+  after?: boolean;
   headers?: Record<string, string>;
 }
 
@@ -51,6 +57,10 @@ export class Faults {
       (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)
     )
       throw new FaultError("status must be an HTTP status code");
+    if (spec.after && (spec.status !== undefined || (!spec.drop && !spec.latencyMs)))
+      throw new FaultError(
+        "A fault with after applies latencyMs or drop to the service's answer, not a status",
+      );
     const count = spec.count === undefined ? 1 : spec.count;
     const fault: Fault = {
       ...spec,

@@ -144,6 +144,31 @@ function answerFault(world: World, ctx: Ctx, fault: Fault): void {
   );
 }
 
+/**
+ * A fault with `after`: the handler runs and acts as usual, and its answer is held for latencyMs, then
+ * sent, or the connection is dropped instead. Its log line says the answer was held (a client that gave
+ * up meanwhile never sees it).
+ */
+function holdAnswer(ctx: Ctx, fault: Fault): void {
+  const res = ctx.res;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    ctx.route = `${ctx.route ?? `${ctx.method} ${ctx.url.pathname}`} (answer held by fault)`;
+    const release = () => {
+      if (fault.drop) ctx.req.socket.destroy();
+      else end(...args);
+    };
+    if (!fault.latencyMs) {
+      release();
+      return res;
+    }
+    const timer = setTimeout(release, fault.latencyMs);
+    // A client that gave up (or a process that died) closed the socket: nothing left to answer.
+    ctx.req.socket.once("close", () => clearTimeout(timer));
+    return res;
+  }) as typeof res.end;
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const dataDir = path.resolve(options.dataDir ?? process.env.EMULATOR_DATA_DIR ?? ".data/emulator");
   const ca = ensureCa(dataDir);
@@ -262,7 +287,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       if (segments[0] === "favicon.ico") return send(ctx, 204, "");
       const fault = faults.take(ctx.method, url.pathname, `/${segments.join("/")}`, faultTenant(world, ctx));
-      if (fault) {
+      if (fault?.after) holdAnswer(ctx, fault);
+      else if (fault) {
         ctx.tenantId = faultTenant(world, ctx);
         if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
         if (fault.drop) {

@@ -96,6 +96,40 @@ describe("faults", () => {
     expect((await c.del(`/faults/${drop.body.id}`)).status).toBe(404);
   });
 
+  it("with after, lets the service act and then holds or drops its answer", async () => {
+    const c = control(emu);
+    const g = graph(emu, graphToken);
+    const apps = async () => ((await c.state(t.tenantId)).applications as any[]).length;
+    const before = await apps();
+    await c.post("/faults", {
+      method: "POST",
+      path: "^/graph/v1\\.0/applications$",
+      after: true,
+      drop: true,
+    });
+    await expect(g("POST", "/applications", { displayName: "dropped-answer" })).rejects.toThrow();
+    expect(await apps()).toBe(before + 1); // the write happened; only its answer was lost
+
+    await c.post("/faults", {
+      method: "POST",
+      path: "^/graph/v1\\.0/applications$",
+      after: true,
+      latencyMs: 1500,
+    });
+    const started = Date.now();
+    let answered = false;
+    const pending = g("POST", "/applications", { displayName: "late-answer" }).finally(() => {
+      answered = true;
+    });
+    while ((await apps()) === before + 1) await new Promise((r) => setTimeout(r, 10));
+    expect(answered).toBe(false); // the write is visible while its answer waits
+    expect((await pending).status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1480);
+
+    expect((await c.post("/faults", { path: "x", after: true, status: 500 })).status).toBe(400);
+    expect((await c.post("/faults", { path: "x", after: true })).status).toBe(400);
+  });
+
   it("rejects malformed faults", async () => {
     const c = control(emu);
     expect((await c.post("/faults", { path: "(", status: 500 })).status).toBe(400);

@@ -11,6 +11,7 @@ import { AzureCallError } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules } from "@/lib/azure/pipeline";
+import { asAzureCallError, hardenPipeline, type RefreshableCredential } from "@/lib/azure/resilience";
 
 export const billingApiVersion = "2024-04-01";
 export const costApiVersion = "2025-03-01";
@@ -49,14 +50,16 @@ export class ArmClient {
   readonly billing: BillingManagementClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints) {
+  constructor(credential: TokenCredential | RefreshableCredential, endpoints: AzureEndpoints) {
     this.base = endpoints.arm.baseUrl;
+    const scopes = [`${endpoints.arm.resource}/.default`];
     this.billing = new BillingManagementClient(credential, noSubscription, {
       endpoint: endpoints.arm.baseUrl,
-      credentialScopes: [`${endpoints.arm.resource}/.default`],
+      credentialScopes: scopes,
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
     applyRetryRules(this.billing.pipeline);
+    hardenPipeline(this.billing.pipeline, credential, scopes);
   }
 
   private accountPath(name: string) {
@@ -99,22 +102,27 @@ export class ArmClient {
           return definition.id;
       }
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 403) return fallback;
-      throw error;
+      const failure = asAzureCallError(error, "arm");
+      if (failure instanceof AzureCallError && failure.status === 403) return fallback;
+      throw failure;
     }
     return fallback;
   }
 
   async listRoleAssignments(accountName: string): Promise<BillingRoleAssignmentSummary[]> {
     const out: BillingRoleAssignmentSummary[] = [];
-    for await (const assignment of this.billing.billingRoleAssignments.listByBillingAccount(accountName)) {
-      out.push({
-        name: assignment.name ?? "",
-        id: assignment.id ?? "",
-        principalId: assignment.principalId,
-        principalTenantId: assignment.principalTenantId,
-        roleDefinitionId: assignment.roleDefinitionId,
-      });
+    try {
+      for await (const assignment of this.billing.billingRoleAssignments.listByBillingAccount(accountName)) {
+        out.push({
+          name: assignment.name ?? "",
+          id: assignment.id ?? "",
+          principalId: assignment.principalId,
+          principalTenantId: assignment.principalTenantId,
+          roleDefinitionId: assignment.roleDefinitionId,
+        });
+      }
+    } catch (error) {
+      throw asAzureCallError(error, "arm");
     }
     return out;
   }

@@ -107,6 +107,7 @@ export function errorFromMsal(error: unknown): AzureCallError {
     message?: string;
     name?: string;
     subError?: string;
+    status?: number;
   };
   const text = `${e.errorCode ?? ""} ${e.errorMessage ?? e.message ?? ""}`;
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
@@ -119,6 +120,8 @@ export function errorFromMsal(error: unknown): AzureCallError {
     /interaction_required|no_tokens_found|invalid_grant|consent_required|login_required/.test(text)
   )
     kind = "sign-in";
+  // Entra throttling or a server error: its answer says nothing about the request itself.
+  else if (e.status === 429 || (e.status ?? 0) >= 500) kind = "transient";
   else if (aadsts === "7000215" || aadsts === "700016" || aadsts === "7000222") kind = "consistency";
   else if (aadsts === "65001" || aadsts === "90094" || aadsts === "65004") kind = "permission";
   else if (/network|ECONN|ETIMEDOUT|timed out|temporarily_unavailable|server_error/i.test(text))

@@ -7,6 +7,7 @@ import { ServiceClient } from "@azure/core-client";
 
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules } from "@/lib/azure/pipeline";
+import { hardenPipeline, type RefreshableCredential } from "@/lib/azure/resilience";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 
 export type GraphApplication = {
@@ -41,14 +42,16 @@ export class GraphClient {
   private readonly client: ServiceClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints) {
+  constructor(credential: TokenCredential | RefreshableCredential, endpoints: AzureEndpoints) {
     this.base = `${endpoints.graph.baseUrl}/v1.0`;
+    const scopes = [`${endpoints.graph.resource}/.default`];
     this.client = new ServiceClient({
       credential,
-      credentialScopes: [`${endpoints.graph.resource}/.default`],
+      credentialScopes: scopes,
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
     applyRetryRules(this.client.pipeline);
+    hardenPipeline(this.client.pipeline, credential, scopes);
   }
 
   private url(path: string) {

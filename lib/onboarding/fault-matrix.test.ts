@@ -386,17 +386,6 @@ async function runCase(kase: Case): Promise<Outcome> {
     const logged = state.requests.filter(
       (r) => r.method === counted.method && regex.test(r.path) && new Date(r.time) >= armedAt,
     );
-    if (process.env.FM_DEBUG && kase.name.includes(process.env.FM_DEBUG))
-      console.log(
-        kase.name,
-        hits,
-        armedAt.toISOString(),
-        JSON.stringify(
-          state.requests.filter((r) => regex.test(r.path)),
-          null,
-          1,
-        ),
-      );
     // An answer held past the client's timeout, or dropped, leaves no log line (nobody received it);
     // one the client waited for is logged as held.
     const held = logged.filter((r) => /answer held by fault/.test(r.route)).length;

@@ -26,6 +26,12 @@ export interface FaultSpec {
    * although Azure did what it asked. Needs latencyMs or drop, and no status.
    */
   after?: boolean;
+  /**
+   * When the fault is taken, every token of the request's tenant issued so far counts as expired (as
+   * POST /_emulator/tenants/{id}/expire-tokens), before latencyMs: a token that expires mid-flow. With
+   * latencyMs of 1000 or more, tokens issued after the request (the client's retry) are valid again.
+   */
+  expireTokens?: boolean;
   headers?: Record<string, string>;
 }
 
@@ -61,6 +67,8 @@ export class Faults {
       throw new FaultError(
         "A fault with after applies latencyMs or drop to the service's answer, not a status",
       );
+    if (spec.after && spec.expireTokens)
+      throw new FaultError("expireTokens applies before the service acts, so not with after");
     const count = spec.count === undefined ? 1 : spec.count;
     const fault: Fault = {
       ...spec,

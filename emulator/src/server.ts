@@ -26,7 +26,7 @@ import { loadState, snapshotState, StateSaver } from "./persist";
 import { resumeSeed, seedScenario, type ScenarioSpec, type SeedResult } from "./scenario";
 import type { DelayProfile } from "./settings";
 import { Store } from "./store";
-import type { World } from "./world";
+import { now, type World } from "./world";
 import { armError, armHeaders } from "./arm/common";
 import { graphHeaders } from "./graph/common";
 
@@ -290,6 +290,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (fault?.after) holdAnswer(ctx, fault);
       else if (fault) {
         ctx.tenantId = faultTenant(world, ctx);
+        const tenant = fault.expireTokens && ctx.tenantId ? world.store.tenants.get(ctx.tenantId) : undefined;
+        if (tenant) tenant.tokensExpiredAt = Math.floor(now(world) / 1000);
         if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
         if (fault.drop) {
           req.socket.destroy();

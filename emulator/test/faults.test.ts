@@ -130,6 +130,28 @@ describe("faults", () => {
     expect((await c.post("/faults", { path: "x", after: true })).status).toBe(400);
   });
 
+  it("with expireTokens, expires the tenant's tokens as the request arrives", async () => {
+    const c = control(emu);
+    const token = await c.token({ tenantId: t.tenantId, user: t.users.admin!.id, resource: "graph" });
+    const g = graph(emu, token);
+    expect((await g("GET", "/me")).status).toBe(200);
+    await c.post("/faults", {
+      path: "^/graph/v1\\.0/me$",
+      tenantId: t.tenantId,
+      expireTokens: true,
+      latencyMs: 1_100,
+    });
+    const refused = await g("GET", "/me");
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toBe("Lifetime validation failed, the token is expired.");
+    expect((await g("GET", "/me")).status).toBe(401); // the token stays expired
+    const fresh = await c.token({ tenantId: t.tenantId, user: t.users.admin!.id, resource: "graph" });
+    expect((await graph(emu, fresh)("GET", "/me")).status).toBe(200);
+    expect((await c.post("/faults", { path: "x", after: true, drop: true, expireTokens: true })).status).toBe(
+      400,
+    );
+  });
+
   it("rejects malformed faults", async () => {
     const c = control(emu);
     expect((await c.post("/faults", { path: "(", status: 500 })).status).toBe(400);

@@ -4,7 +4,6 @@
  * primaryBillingTenantId and has no createBillingRoleAssignment; those two go through the same client's
  * sendRequest at 2024-04-01.
  */
-import type { TokenCredential } from "@azure/core-auth";
 import { BillingManagementClient } from "@azure/arm-billing";
 
 import { AzureCallError } from "@/lib/azure/errors";
@@ -50,7 +49,7 @@ export class ArmClient {
   readonly billing: BillingManagementClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential | RefreshableCredential, endpoints: AzureEndpoints) {
+  constructor(credential: RefreshableCredential, endpoints: AzureEndpoints) {
     this.base = endpoints.arm.baseUrl;
     const scopes = [`${endpoints.arm.resource}/.default`];
     this.billing = new BillingManagementClient(credential, noSubscription, {

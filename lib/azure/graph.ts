@@ -2,7 +2,6 @@
  * Microsoft Graph v1.0 calls the steps need, with the signed-in admin's delegated token. Objects are
  * adopted only by keys we set or stored (uniqueName, appId, object id), never by display name.
  */
-import type { TokenCredential } from "@azure/core-auth";
 import { ServiceClient } from "@azure/core-client";
 
 import { sendJson } from "@/lib/azure/http";
@@ -42,7 +41,7 @@ export class GraphClient {
   private readonly client: ServiceClient;
   private readonly base: string;
 
-  constructor(credential: TokenCredential | RefreshableCredential, endpoints: AzureEndpoints) {
+  constructor(credential: RefreshableCredential, endpoints: AzureEndpoints) {
     this.base = `${endpoints.graph.baseUrl}/v1.0`;
     const scopes = [`${endpoints.graph.resource}/.default`];
     this.client = new ServiceClient({

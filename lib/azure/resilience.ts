@@ -33,7 +33,7 @@ export type RefreshableCredential = TokenCredential & {
 const requestTimeoutPolicyName = "mcaRequestTimeout";
 
 /** Bounds each attempt (it sits below the retry policies) and turns its timeout into ETIMEDOUT. */
-function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+export function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
   return {
     name: requestTimeoutPolicyName,
     async sendRequest(request, next) {
@@ -58,9 +58,14 @@ function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
  * Puts the timeout and the fresh-token-on-401 rule into a client's pipeline (Graph's ServiceClient or
  * an ARM SDK client), replacing the bearer policy the client made from `credential`.
  */
-export function hardenPipeline(pipeline: Pipeline, credential: RefreshableCredential, scopes: string[]) {
+export function hardenPipeline(
+  pipeline: Pipeline,
+  credential: RefreshableCredential,
+  scopes: string[],
+  timeoutMs = requestTimeoutMs(),
+) {
   pipeline.removePolicy({ name: requestTimeoutPolicyName });
-  pipeline.addPolicy(requestTimeoutPolicy(requestTimeoutMs()), { phase: "Sign" });
+  pipeline.addPolicy(requestTimeoutPolicy(timeoutMs), { phase: "Sign" });
 
   let fresh: AccessToken | null = null;
   pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });

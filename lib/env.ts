@@ -75,6 +75,7 @@ const schema = z.object({
   MCA_DATA_DIR: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  AZURE_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(600_000)),
 });
 
 export type Env = {
@@ -92,6 +93,8 @@ export type Env = {
   emulatorUrl: string | null;
   dataDir: string;
   logLevel: string;
+  /** How long one request to Entra, Graph or ARM may take before it counts as lost (default 30 s). */
+  azureRequestTimeoutMs: number;
 };
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
@@ -187,6 +190,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     emulatorUrl: v.AZURE_EMULATOR_URL ?? null,
     dataDir,
     logLevel: v.LOG_LEVEL ?? "info",
+    azureRequestTimeoutMs: v.AZURE_REQUEST_TIMEOUT_MS ?? 30_000,
   };
 }
 

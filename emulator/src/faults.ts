@@ -20,6 +20,18 @@ export interface FaultSpec {
   latencyMs?: number;
   retryAfter?: number;
   drop?: boolean;
+  /**
+   * Let the request reach its handler first (the service acts: a write happens), then apply latencyMs to
+   * its answer and/or drop the connection instead of answering: the client sees a timeout or a reset
+   * although Azure did what it asked. Needs latencyMs or drop, and no status.
+   */
+  after?: boolean;
+  /**
+   * When the fault is taken, every token of the request's tenant issued so far counts as expired (as
+   * POST /_emulator/tenants/{id}/expire-tokens), before latencyMs: a token that expires mid-flow. With
+   * latencyMs of 1000 or more, tokens issued after the request (the client's retry) are valid again.
+   */
+  expireTokens?: boolean;
   headers?: Record<string, string>;
 }
 
@@ -51,6 +63,12 @@ export class Faults {
       (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)
     )
       throw new FaultError("status must be an HTTP status code");
+    if (spec.after && (spec.status !== undefined || (!spec.drop && !spec.latencyMs)))
+      throw new FaultError(
+        "A fault with after applies latencyMs or drop to the service's answer, not a status",
+      );
+    if (spec.after && spec.expireTokens)
+      throw new FaultError("expireTokens applies before the service acts, so not with after");
     const count = spec.count === undefined ? 1 : spec.count;
     const fault: Fault = {
       ...spec,

@@ -27,7 +27,7 @@ import { loadState, snapshotState, StateSaver } from "./persist";
 import { resumeSeed, seedScenario, type ScenarioSpec, type SeedResult } from "./scenario";
 import type { DelayProfile } from "./settings";
 import { Store } from "./store";
-import type { World } from "./world";
+import { now, type World } from "./world";
 import { armError, armHeaders } from "./arm/common";
 import { graphHeaders } from "./graph/common";
 
@@ -142,6 +142,31 @@ function answerFault(world: World, ctx: Ctx, fault: Fault): void {
     message,
     status,
   );
+}
+
+/**
+ * A fault with `after`: the handler runs and acts as usual, and its answer is held for latencyMs, then
+ * sent, or the connection is dropped instead. Its log line says the answer was held (a client that gave
+ * up meanwhile never sees it).
+ */
+function holdAnswer(ctx: Ctx, fault: Fault): void {
+  const res = ctx.res;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    ctx.route = `${ctx.route ?? `${ctx.method} ${ctx.url.pathname}`} (answer held by fault)`;
+    const release = () => {
+      if (fault.drop) ctx.req.socket.destroy();
+      else end(...args);
+    };
+    if (!fault.latencyMs) {
+      release();
+      return res;
+    }
+    const timer = setTimeout(release, fault.latencyMs);
+    // A client that gave up (or a process that died) closed the socket: nothing left to answer.
+    ctx.req.socket.once("close", () => clearTimeout(timer));
+    return res;
+  }) as typeof res.end;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -262,8 +287,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       if (segments[0] === "favicon.ico") return send(ctx, 204, "");
       const fault = faults.take(ctx.method, url.pathname, `/${segments.join("/")}`, faultTenant(world, ctx));
-      if (fault) {
+      if (fault?.after) holdAnswer(ctx, fault);
+      else if (fault) {
         ctx.tenantId = faultTenant(world, ctx);
+        const tenant = fault.expireTokens && ctx.tenantId ? world.store.tenants.get(ctx.tenantId) : undefined;
+        if (tenant) tenant.tokensExpiredAt = Math.floor(now(world) / 1000);
         if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
         if (fault.drop) {
           req.socket.destroy();

@@ -96,6 +96,62 @@ describe("faults", () => {
     expect((await c.del(`/faults/${drop.body.id}`)).status).toBe(404);
   });
 
+  it("with after, lets the service act and then holds or drops its answer", async () => {
+    const c = control(emu);
+    const g = graph(emu, graphToken);
+    const apps = async () => ((await c.state(t.tenantId)).applications as any[]).length;
+    const before = await apps();
+    await c.post("/faults", {
+      method: "POST",
+      path: "^/graph/v1\\.0/applications$",
+      after: true,
+      drop: true,
+    });
+    await expect(g("POST", "/applications", { displayName: "dropped-answer" })).rejects.toThrow();
+    expect(await apps()).toBe(before + 1); // the write happened; only its answer was lost
+
+    await c.post("/faults", {
+      method: "POST",
+      path: "^/graph/v1\\.0/applications$",
+      after: true,
+      latencyMs: 1500,
+    });
+    const started = Date.now();
+    let answered = false;
+    const pending = g("POST", "/applications", { displayName: "late-answer" }).finally(() => {
+      answered = true;
+    });
+    while ((await apps()) === before + 1) await new Promise((r) => setTimeout(r, 10));
+    expect(answered).toBe(false); // the write is visible while its answer waits
+    expect((await pending).status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1480);
+
+    expect((await c.post("/faults", { path: "x", after: true, status: 500 })).status).toBe(400);
+    expect((await c.post("/faults", { path: "x", after: true })).status).toBe(400);
+  });
+
+  it("with expireTokens, expires the tenant's tokens as the request arrives", async () => {
+    const c = control(emu);
+    const token = await c.token({ tenantId: t.tenantId, user: t.users.admin!.id, resource: "graph" });
+    const g = graph(emu, token);
+    expect((await g("GET", "/me")).status).toBe(200);
+    await c.post("/faults", {
+      path: "^/graph/v1\\.0/me$",
+      tenantId: t.tenantId,
+      expireTokens: true,
+      latencyMs: 1_100,
+    });
+    const refused = await g("GET", "/me");
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toBe("Lifetime validation failed, the token is expired.");
+    expect((await g("GET", "/me")).status).toBe(401); // the token stays expired
+    const fresh = await c.token({ tenantId: t.tenantId, user: t.users.admin!.id, resource: "graph" });
+    expect((await graph(emu, fresh)("GET", "/me")).status).toBe(200);
+    expect((await c.post("/faults", { path: "x", after: true, drop: true, expireTokens: true })).status).toBe(
+      400,
+    );
+  });
+
   it("rejects malformed faults", async () => {
     const c = control(emu);
     expect((await c.post("/faults", { path: "(", status: 500 })).status).toBe(400);

@@ -4,13 +4,13 @@
  * primaryBillingTenantId and has no createBillingRoleAssignment; those two go through the same client's
  * sendRequest at 2024-04-01.
  */
-import type { TokenCredential } from "@azure/core-auth";
 import { BillingManagementClient } from "@azure/arm-billing";
 
 import { AzureCallError, errorFromResponse, errorFromRestError } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules, throttleWaitMs, type ClientOptions } from "@/lib/azure/pipeline";
+import { asAzureCallError, hardenPipeline, type RefreshableCredential } from "@/lib/azure/resilience";
 
 export const billingApiVersion = "2024-04-01";
 export const costApiVersion = "2025-03-01";
@@ -54,14 +54,16 @@ export class ArmClient {
   private readonly base: string;
 
   /** `deadline` (epoch ms): throttling waits within a call end by then (see pipeline.ts). */
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
+  constructor(credential: RefreshableCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
     this.base = endpoints.arm.baseUrl;
+    const scopes = [`${endpoints.arm.resource}/.default`];
     this.billing = new BillingManagementClient(credential, noSubscription, {
       endpoint: endpoints.arm.baseUrl,
-      credentialScopes: [`${endpoints.arm.resource}/.default`],
+      credentialScopes: scopes,
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
     applyRetryRules(this.billing.pipeline, endpoints.arm.baseUrl, { deadline: options.deadline });
+    hardenPipeline(this.billing.pipeline, credential, scopes);
   }
 
   private accountPath(name: string) {
@@ -125,9 +127,9 @@ export class ArmClient {
           return definition.id;
       }
     } catch (error) {
-      const e = errorFromRestError(error, "arm") ?? error;
-      if ((e as { status?: number }).status === 403) return fallback;
-      throw e;
+      const failure = asAzureCallError(error, "arm");
+      if (failure instanceof AzureCallError && failure.status === 403) return fallback;
+      throw failure;
     }
     return fallback;
   }
@@ -145,7 +147,7 @@ export class ArmClient {
         });
       }
     } catch (error) {
-      throw errorFromRestError(error, "arm") ?? error;
+      throw asAzureCallError(error, "arm");
     }
     return out;
   }

@@ -193,6 +193,7 @@ export function errorFromMsal(error: unknown): AzureCallError {
     name?: string;
     subError?: string;
     correlationId?: string;
+    status?: number;
   };
   const all = `${e.errorCode ?? ""} ${e.errorMessage ?? e.message ?? ""}`;
   const aadsts = /AADSTS(\d+)/.exec(all)?.[1];
@@ -204,6 +205,8 @@ export function errorFromMsal(error: unknown): AzureCallError {
     /interaction_required|no_tokens_found|invalid_grant|consent_required|login_required/.test(all)
   )
     kind = "sign-in";
+  // Entra throttling or a server error: its answer says nothing about the request itself.
+  else if (e.status === 429 || (e.status ?? 0) >= 500) kind = "transient";
   else if (aadsts === "7000215" || aadsts === "700016" || aadsts === "7000222") kind = "consistency";
   else if (aadsts === "65001" || aadsts === "90094" || aadsts === "65004") kind = "permission";
   else if (/network|ECONN|ETIMEDOUT|timed out|temporarily_unavailable|server_error/i.test(all))

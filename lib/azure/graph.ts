@@ -2,12 +2,12 @@
  * Microsoft Graph v1.0 calls the steps need, with the signed-in admin's delegated token. Objects are
  * adopted only by keys we set or stored (uniqueName, appId, object id), never by display name.
  */
-import type { TokenCredential } from "@azure/core-auth";
 import { ServiceClient } from "@azure/core-client";
 
 import { AzureCallError } from "@/lib/azure/errors";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules, type ClientOptions } from "@/lib/azure/pipeline";
+import { hardenPipeline, type RefreshableCredential } from "@/lib/azure/resilience";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 
 export type GraphApplication = {
@@ -45,14 +45,16 @@ export class GraphClient {
   private readonly base: string;
 
   /** `deadline` (epoch ms): throttling waits within a call end by then (see pipeline.ts). */
-  constructor(credential: TokenCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
+  constructor(credential: RefreshableCredential, endpoints: AzureEndpoints, options: ClientOptions = {}) {
     this.base = `${endpoints.graph.baseUrl}/v1.0`;
+    const scopes = [`${endpoints.graph.resource}/.default`];
     this.client = new ServiceClient({
       credential,
-      credentialScopes: [`${endpoints.graph.resource}/.default`],
+      credentialScopes: scopes,
       userAgentOptions: { userAgentPrefix: "mca-connect" },
     });
     applyRetryRules(this.client.pipeline, endpoints.graph.baseUrl, { deadline: options.deadline });
+    hardenPipeline(this.client.pipeline, credential, scopes);
   }
 
   private url(path: string) {

@@ -7,6 +7,7 @@ import { createPipelineRequest, type HttpMethods } from "@azure/core-rest-pipeli
 
 import { errorFromResponse, type AzureService } from "@/lib/azure/errors";
 import { throttleWaitMs } from "@/lib/azure/pipeline";
+import { asAzureCallError } from "@/lib/azure/resilience";
 
 export type JsonResponse<T> = {
   status: number;
@@ -22,14 +23,17 @@ export async function sendJson<T>(
   url: string,
   options: { body?: unknown; headers?: Record<string, string>; okStatuses?: number[] } = {},
 ): Promise<JsonResponse<T>> {
-  const request = createPipelineRequest({ url, method, timeout: 60_000 });
+  // The request's timeout comes from the pipeline (lib/azure/resilience).
+  const request = createPipelineRequest({ url, method });
   request.headers.set("accept", "application/json");
   if (options.body !== undefined) {
     request.headers.set("content-type", "application/json");
     request.body = JSON.stringify(options.body);
   }
   for (const [name, value] of Object.entries(options.headers ?? {})) request.headers.set(name, value);
-  const response = await client.sendRequest(request);
+  const response = await client.sendRequest(request).catch((error: unknown) => {
+    throw asAzureCallError(error, service);
+  });
   const text = response.bodyAsText ?? "";
   let body: unknown = undefined;
   if (text) {

@@ -20,6 +20,7 @@ import {
 
 import { azureEndpoints } from "@/lib/azure/endpoints";
 import { AzureCallError, errorFromMsal } from "@/lib/azure/errors";
+import { msalNetworkClient, requestTimeoutMs, type RefreshableCredential } from "@/lib/azure/resilience";
 import { deleteTokenCache, readTokenCache, writeTokenCache } from "@/lib/data/token-cache";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -61,7 +62,15 @@ const metadataByAuthority = new Map<string, Promise<Metadata>>();
 
 async function fetchMetadata(authority: string): Promise<Metadata> {
   const host = new URL(authority).host;
-  const res = await fetch(`${authority}/v2.0/.well-known/openid-configuration`);
+  const res = await fetch(`${authority}/v2.0/.well-known/openid-configuration`, {
+    signal: AbortSignal.timeout(requestTimeoutMs()),
+  }).catch(() => {
+    throw new AzureCallError({
+      kind: "transient",
+      service: "entra",
+      message: "Microsoft Entra discovery did not answer",
+    });
+  });
   if (!res.ok) {
     throw new AzureCallError({
       kind: "transient",
@@ -139,6 +148,7 @@ async function clientFor(
     },
     cache: plugin ? { cachePlugin: plugin } : undefined,
     system: {
+      networkClient: msalNetworkClient(requestTimeoutMs()),
       loggerOptions: {
         piiLoggingEnabled: false,
         // Warnings are routine here (an app token carries no client_info); errors are worth a line.
@@ -182,11 +192,15 @@ export async function redeemAuthorizationCode(input: {
   }
 }
 
-/** A delegated token for the signed-in account, in the onboarding's tenant. */
+/**
+ * A delegated token for the signed-in account, in the onboarding's tenant. forceRefresh skips MSAL's
+ * cached access token (one the service refused) and redeems the refresh token for a new one.
+ */
 export async function acquireDelegatedToken(
   homeAccountId: string,
   tenantId: string,
   resource: Resource,
+  options: { forceRefresh?: boolean } = {},
 ): Promise<AuthenticationResult> {
   const client = await clientFor(tenantId, new AccountCachePlugin(homeAccountId));
   const account = await client.getTokenCache().getAccountByHomeId(homeAccountId);
@@ -202,6 +216,7 @@ export async function acquireDelegatedToken(
       account,
       scopes: delegatedScopes(resource),
       authority: authorityFor(tenantId),
+      forceRefresh: options.forceRefresh,
     });
   } catch (error) {
     throw errorFromMsal(error);
@@ -220,9 +235,11 @@ export function delegatedCredential(
   homeAccountId: string,
   tenantId: string,
   resource: Resource,
-): TokenCredential {
+): RefreshableCredential {
   return {
     getToken: async () => toAccessToken(await acquireDelegatedToken(homeAccountId, tenantId, resource)),
+    getFreshToken: async () =>
+      toAccessToken(await acquireDelegatedToken(homeAccountId, tenantId, resource, { forceRefresh: true })),
   };
 }
 

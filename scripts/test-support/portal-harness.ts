@@ -29,24 +29,39 @@ export type Harness = {
 export async function startPortalHarness(): Promise<Harness> {
   const emu = await startTestEmulator();
   const portal = await registerPortal(emu);
+  return { emu, ...(await connectPortal(emu.baseUrl, portal)) };
+}
+
+/**
+ * The portal's environment pointed at an emulator that may run in another process (a child process
+ * running the engine, as in lib/onboarding/crash.test.ts), with the portal's app registered in it.
+ * `env` overrides the defaults, for example DATABASE_URL for a file-backed database.
+ */
+export async function connectPortal(
+  baseUrl: string,
+  portal: { clientId: string; clientSecret: string },
+  env: Record<string, string> = {},
+): Promise<Omit<Harness, "emu">> {
   Object.assign(process.env, {
     AZURE_AD_CLIENT_ID: portal.clientId,
     AZURE_AD_CLIENT_SECRET: portal.clientSecret,
-    AZURE_AUTHORITY_HOST: emu.baseUrl,
-    GRAPH_BASE_URL: `${emu.baseUrl}/graph`,
+    AZURE_AUTHORITY_HOST: baseUrl,
+    GRAPH_BASE_URL: `${baseUrl}/graph`,
     GRAPH_RESOURCE: "https://graph.microsoft.com",
-    ARM_BASE_URL: `${emu.baseUrl}/arm`,
+    ARM_BASE_URL: `${baseUrl}/arm`,
     ARM_RESOURCE: "https://management.azure.com",
     PUBLIC_BASE_URL: "http://localhost:3000",
     SESSION_SECRET: "portal-harness-session-secret-0123456789",
     ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
     DATABASE_URL: "pglite:memory:",
     LOG_LEVEL: "silent",
+    ...env,
   });
   const broker = await import("@/lib/azure/token-broker");
   const users = await import("@/lib/data/users");
+  // The sign-in helpers only need the emulator's address.
+  const emu = { baseUrl } as RunningEmulator;
   return {
-    emu,
     clientId: portal.clientId,
     async signIn(upn) {
       const login = await signIn(emu, {

@@ -4,6 +4,7 @@
  * automatically, several need a person to pick, and every other account says why it cannot be used.
  */
 import type { BillingAccountSummary } from "@/lib/azure/arm";
+import { AzureCallError } from "@/lib/azure/errors";
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import type { StepModule } from "@/lib/onboarding/types";
 
@@ -54,9 +55,24 @@ export function classifyAccount(account: BillingAccountSummary, tenantId: string
 export const billingAccountStep: StepModule = {
   id: "billing-account",
   async run(ctx) {
-    const accounts = (await ctx.arm().listBillingAccounts()).map((a) =>
-      classifyAccount(a, ctx.onboarding.tenantId),
-    );
+    let listed: BillingAccountSummary[];
+    try {
+      listed = await ctx.arm().listBillingAccounts();
+    } catch (error) {
+      if (!(error instanceof AzureCallError) || error.kind !== "permission") throw error;
+      return {
+        status: "needs_attention",
+        error: {
+          ...error.toJSON(),
+          message:
+            "Azure refused to list your billing accounts. Billing accounts are visible to people with a billing role on them (for example Billing account owner or reader).",
+          action:
+            "Ask a Billing account owner to finish this step with a share link, or to give you a billing role, then run it again.",
+          resolution: "needs-billing-owner",
+        },
+      };
+    }
+    const accounts = listed.map((a) => classifyAccount(a, ctx.onboarding.tenantId));
     const usable = accounts.filter((a) => a.usable);
     const choices = accounts.map((a) => ({
       name: a.name,

@@ -96,6 +96,18 @@ export const clientSecretStep: StepModule = {
         outcome: "failure",
         detail: { code: e.code },
       });
+      if (e.kind === "permission") {
+        return {
+          status: "needs_attention",
+          error: {
+            ...e.toJSON(),
+            message:
+              "Your account may not add a client secret to this app. It needs the Application Administrator or Cloud Application Administrator role, or to be an owner of the app.",
+            action:
+              "Ask an administrator for one of these roles, or share this onboarding with someone who has one so they can run this step.",
+          },
+        };
+      }
       if (e.kind === "policy") {
         return {
           status: "needs_attention",

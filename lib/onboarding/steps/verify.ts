@@ -129,12 +129,26 @@ export function verificationFailure(
         ? "Do step 4: on the billing account, Access control (IAM), add Billing account reader for the app (a Billing account owner must do it). Then check again; a new role can take a few minutes to take effect."
         : "Redo step 4 so the app has Billing account reader, then verify again.",
     );
+  // Any other refusal of Entra's (a Conditional Access policy for apps, a disabled app, ...).
+  if (error.code?.startsWith("AADSTS"))
+    return {
+      redo: null,
+      message: `Microsoft Entra refused to sign in as the app: ${entraDescription(error.message)}`,
+      action:
+        "A tenant policy or setting keeps the app from signing in (for example Conditional Access for workload identities, or the app's sign-in being disabled). Ask an administrator to allow it, then verify again.",
+      resolution: undefined,
+    };
   return {
     redo: null,
     message: error.message,
     action: "Try again; if it keeps failing, check the steps above.",
     resolution: undefined,
   };
+}
+
+/** MSAL words a server error as "Error(s): N - Timestamp: … - Description: AADSTSN: …"; keep the description. */
+function entraDescription(message: string): string {
+  return /Description:\s*(.*)$/.exec(message)?.[1] ?? message;
 }
 
 export const verifyStep: StepModule = {

@@ -2,6 +2,7 @@
 import type { Caller } from "../auth";
 import { header, isObject, readJson, send, type Ctx } from "../http";
 import { clientSecretValue, guid } from "../ids";
+import { recordIssued } from "../issued";
 import { durationMs } from "../settings";
 import type { Application, PasswordCredential, Tenant } from "../store";
 import { now, type World } from "../world";
@@ -511,6 +512,7 @@ export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef)
     activeAt: t + caller.tenant.settings.delays.secretActivationMs,
   };
   app.passwordCredentials.push(cred);
+  recordIssued(world, "clientSecret", caller.tenant.id, secretText);
   world.store.countCreated(caller.tenant.id, "passwordCredentials");
   graphJson(ctx, 200, {
     "@odata.context": contextUrl(world, "microsoft.graph.passwordCredential"),

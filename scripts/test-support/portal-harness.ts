@@ -26,7 +26,8 @@ export type Harness = {
   }>;
 };
 
-export async function startPortalHarness(): Promise<Harness> {
+/** `env` overrides the harness's settings (a PostgreSQL DATABASE_URL, a LOG_LEVEL to capture logs). */
+export async function startPortalHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
   const emu = await startTestEmulator();
   const portal = await registerPortal(emu);
   Object.assign(process.env, {
@@ -42,6 +43,7 @@ export async function startPortalHarness(): Promise<Harness> {
     ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
     DATABASE_URL: "pglite:memory:",
     LOG_LEVEL: "silent",
+    ...options.env,
   });
   const broker = await import("@/lib/azure/token-broker");
   const users = await import("@/lib/data/users");

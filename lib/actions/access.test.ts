@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { control, sleep } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
 import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { exportedActions, type ActionResult, type ServerAction } from "@/scripts/test-support/server-actions";
 import {
   installCommonJsNextHeaders,
   RedirectSignal,
@@ -37,8 +38,6 @@ const base = "http://localhost:3000";
 
 type Actor = Awaited<ReturnType<Harness["signIn"]>>;
 type Link = { id: string; token: string };
-type ActionResult = { ok: boolean; message?: string; data?: unknown; fieldErrors?: unknown };
-type ServerAction = (prev: unknown, form: FormData) => Promise<ActionResult>;
 type RouteHandler = (
   request: Request,
   context: { params: Promise<Record<string, unknown>> },
@@ -330,21 +329,6 @@ const actionCases: Record<string, ActionCase> = {
     refused: ownerOnly,
   },
 };
-
-/** Every function exported by a "use server" module in lib/actions: each is a public POST endpoint. */
-async function exportedActions(): Promise<Record<string, { module: string; fn: ServerAction }>> {
-  const dir = path.join(root, "lib/actions");
-  const found: Record<string, { module: string; fn: ServerAction }> = {};
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))) {
-    const source = fs.readFileSync(path.join(dir, file), "utf8");
-    if (!/^\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/\s*)*["']use server["']/.test(source)) continue;
-    const mod = (await import(path.join(dir, file))) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(mod))
-      if (typeof value === "function")
-        found[name] = { module: file.replace(/\.ts$/, ""), fn: value as ServerAction };
-  }
-  return found;
-}
 
 async function callAction(fn: ServerAction, data: FormData): Promise<ActionResult> {
   try {

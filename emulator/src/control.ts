@@ -9,6 +9,7 @@ import { audienceFor, splitKey } from "./entra/scopes";
 import { issueAppAccessToken, issueUserAccessToken } from "./entra/tokens";
 import { FaultError, type Faults } from "./faults";
 import { isObject, readJson, send, type Ctx } from "./http";
+import { listIssued } from "./issued";
 import { ScenarioError, seedScenario, type ScenarioSpec } from "./scenario";
 import { applySettings, type AppManagementPolicy, type TenantSettingsPatch } from "./settings";
 import { DIRECTORY_ROLES, type DirectoryRole, type Tenant } from "./store";
@@ -226,6 +227,10 @@ export function handleControl(c: ControlContext, ctx: Ctx): void {
       const b = body(ctx);
       if (!b) return;
       return send(ctx, 201, seedScenario(world, b as ScenarioSpec));
+    }
+    if (path === "issued-credentials" && m === "GET") {
+      const tenant = ctx.url.searchParams.get("tenant") ?? undefined;
+      return send(ctx, 200, { value: listIssued(world, tenant) });
     }
     if (path === "tenants" && m === "GET") {
       return send(ctx, 200, {

@@ -6,7 +6,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { RunningEmulator } from "../src/server";
-import { call, control, registerPortal, startTestEmulator, TEST_DATA_DIR } from "./helpers";
+import {
+  call,
+  control,
+  graph,
+  refreshFor,
+  registerPortal,
+  startTestEmulator,
+  TEST_DATA_DIR,
+  userGraphTokens,
+} from "./helpers";
 
 let emu: RunningEmulator;
 
@@ -158,6 +167,45 @@ describe("control API", () => {
     expect((await c.get("/tenants")).body.value.length).toBeGreaterThan(0);
     expect((await c.del(`/tenants/${t.tenantId}`)).status).toBe(204);
     expect((await c.get(`/tenants/${t.tenantId}/state`)).status).toBe(404);
+  });
+
+  it("lists every token and client secret it issued, per tenant, for leak scans", async () => {
+    const c = control(emu);
+    const t = await c.seed({ preset: "contoso", settings: { delays: { appReplicationMs: 0 } } });
+    const other = await c.seed({ preset: "contoso" });
+    const client = await registerPortal(emu);
+    const tokens = await userGraphTokens(emu, client, t.tenantId, t.users.admin!.userPrincipalName);
+    const refreshed = await refreshFor(
+      emu,
+      client,
+      t.tenantId,
+      tokens.refresh_token,
+      "https://management.azure.com/user_impersonation offline_access",
+    );
+    const app = await graph(emu, tokens.access_token)("POST", "/applications", { displayName: "vantage" });
+    const secret = await graph(emu, tokens.access_token)("POST", `/applications/${app.body.id}/addPassword`, {
+      passwordCredential: { displayName: "s" },
+    });
+    const minted = await c.token({ tenantId: other.tenantId, user: other.users.admin!.id, resource: "arm" });
+
+    const issued = (await c.get(`/issued-credentials?tenant=${t.tenantId}`)).body.value as {
+      kind: string;
+      tenantId: string;
+      value: string;
+    }[];
+    const values = (kind: string) => issued.filter((x) => x.kind === kind).map((x) => x.value);
+    expect(values("accessToken")).toEqual(
+      expect.arrayContaining([tokens.access_token, refreshed.body.access_token]),
+    );
+    expect(values("refreshToken")).toEqual(
+      expect.arrayContaining([tokens.refresh_token, refreshed.body.refresh_token]),
+    );
+    expect(values("idToken")).toContain(tokens.id_token);
+    expect(values("clientSecret")).toEqual([secret.body.secretText]);
+    expect(issued.every((x) => x.tenantId === t.tenantId)).toBe(true);
+    expect(issued.map((x) => x.value)).not.toContain(minted);
+    const all = (await c.get("/issued-credentials")).body.value as { value: string }[];
+    expect(all.map((x) => x.value)).toContain(minted);
   });
 
   it("serves the index page and info", async () => {

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 
-import { withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
 import { StepsBusyError } from "@/lib/data/pasted-credentials";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
@@ -13,10 +13,6 @@ import { pasteBackFormSchema } from "@/lib/validations/paste-back";
 
 // How long an action may spend running steps before it answers; the page's poller continues after.
 const actionBudgetMs = 6_000;
-
-function formValues(formData: FormData) {
-  return Object.fromEntries([...formData.entries()].filter(([, value]) => typeof value === "string"));
-}
 
 function revalidate(onboardingId: string) {
   revalidatePath(`/onboardings/${onboardingId}`);

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 
-import { withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import { createOnboarding, getOnboardingOrThrow, updateOnboardingSettings } from "@/lib/data/onboardings";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
@@ -16,10 +16,6 @@ import {
 
 // How long an action may spend running steps before it answers; the page's poller continues after.
 const actionBudgetMs = 6_000;
-
-function formValues(formData: FormData) {
-  return Object.fromEntries([...formData.entries()].filter(([, value]) => typeof value === "string"));
-}
 
 export async function createOnboardingAction(
   _prev: ActionResult<{ id: string }> | null,
@@ -105,9 +101,10 @@ export async function chooseBillingAccountAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
+  const values = formValues(formData);
   return withActor(
     chooseBillingAccountSchema,
-    formValues(formData),
+    values,
     async (actor, { onboardingId, billingAccountName }): Promise<ActionResult> => {
       const onboarding = await getOnboardingOrThrow(actor, onboardingId);
       // Only an account step 3 listed as usable: never a name from the form alone.
@@ -127,7 +124,7 @@ export async function chooseBillingAccountAction(
       const existing = (await findIntegrationsForBillingAccount(actor.tenantId, billingAccountName)).filter(
         (i) => i.onboardingId !== onboardingId,
       );
-      if (existing.length > 0 && formData.get("confirmDuplicate") !== "yes") {
+      if (existing.length > 0 && values.confirmDuplicate !== "yes") {
         return {
           ok: false,
           message: `This billing account is already connected (${existing.length === 1 ? "one integration" : `${existing.length} integrations`}). Connecting it again creates a second app with its own secret. Tick "Connect it again" to go ahead.`,

@@ -48,10 +48,27 @@ export function failure(error: unknown): { ok: false; message: string } {
   return { ok: false, message: "Something went wrong on our side. Nothing was lost; try again." };
 }
 
+/**
+ * A form's text fields, for validation. An action is a POST endpoint anyone can call with any
+ * serializable value in place of the form (an array, an object, a number): that reads as an empty form,
+ * which validation then refuses with a message, instead of throwing. Files are left out.
+ */
+export function formValues(formData: unknown): Record<string, string> {
+  if (!(formData instanceof FormData)) return {};
+  return Object.fromEntries(
+    [...formData.entries()].filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+const hiddenFields = new Set(["", "onboardingId", "linkId", "stepId", "shareLinkId"]);
+
 function invalid(error: z.ZodError): { ok: false; message: string; fieldErrors: Record<string, string[]> } {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
-  return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
+  // Nothing a person typed is wrong (a tampered hidden field, or no form at all): say what is.
+  const hiddenOnly = error.issues.every((issue) => hiddenFields.has(issue.path.join(".")));
+  const message = hiddenOnly ? error.issues[0]!.message : "Please correct the highlighted fields.";
+  return { ok: false, message, fieldErrors };
 }
 
 /** Authenticates, validates the form against `schema`, then runs `fn`. */

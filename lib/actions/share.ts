@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 
-import { withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
 import { createShareLink, revokeShareLink } from "@/lib/data/share-links";
 import { newShareToken, shareUrl } from "@/lib/share-access";
@@ -16,10 +16,6 @@ import {
 
 /** Shown once, right after creation: only the token's hash is stored, so the URL cannot be shown again. */
 export type NewShareLink = { url: string; scope: "view" | "act"; expiresAt: string; message: string };
-
-function formValues(formData: FormData) {
-  return Object.fromEntries([...formData.entries()].filter(([, value]) => typeof value === "string"));
-}
 
 function daysFromNow(days: number) {
   return new Date(Date.now() + days * 24 * 60 * 60 * 1000);

@@ -6,7 +6,7 @@
  */
 import { BillingManagementClient } from "@azure/arm-billing";
 
-import { AzureCallError, errorFromResponse, errorFromRestError } from "@/lib/azure/errors";
+import { AzureCallError, errorFromResponse } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules, throttleWaitMs, type ClientOptions } from "@/lib/azure/pipeline";

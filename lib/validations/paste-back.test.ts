@@ -1,12 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
+import { hostileValue, zodDefaultMessage } from "@/scripts/test-support/hostile-input";
 import {
   checkBillingAccount,
   checkClientId,
   checkPasteBack,
   checkSecret,
   checkTenant,
+  pasteBackFormSchema,
+  pasteFields,
   tenantMismatch,
   type Checked,
 } from "@/lib/validations/paste-back";
@@ -351,5 +354,37 @@ describe("no input makes a validator throw; every refusal says what to do", () =
       validate(`${"a".repeat(63)}.`.repeat(31));
     }
     expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe("the paste-back form's schema", () => {
+  it("takes any fields of any type: text through to the checks above, anything else a clear message", () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            onboardingId: fc.oneof(hostileValue, fc.constant("cmx2zzlzv0002v07du5007xgz")),
+            tenantId: hostileValue,
+            clientId: hostileValue,
+            clientSecret: hostileValue,
+            billingAccountId: hostileValue,
+          },
+          { requiredKeys: [] },
+        ),
+        hostileValue,
+        (fields, whole) => {
+          for (const input of [fields, whole]) {
+            const result = pasteBackFormSchema.safeParse(input);
+            if (result.success) {
+              expect(result.data.onboardingId).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+              for (const field of pasteFields) expect(typeof result.data[field]).toBe("string");
+            } else {
+              for (const issue of result.error.issues) expect(issue.message).not.toMatch(zodDefaultMessage);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -14,6 +14,7 @@
 import { z } from "zod";
 
 import { mcaBillingAccountIdPattern } from "@/lib/validations/billing-account";
+import { formUnreadable, idSchema } from "@/lib/validations/onboarding";
 
 export const pasteFields = ["tenantId", "clientId", "clientSecret", "billingAccountId"] as const;
 export type PasteField = (typeof pasteFields)[number];
@@ -488,10 +489,15 @@ export function checkPasteBack(input: Partial<Record<PasteField, unknown>>, know
 }
 
 /** The form's fields as they reach the server action: strings, checked in depth by checkPasteBack. */
-export const pasteBackFormSchema = z.object({
-  onboardingId: z.string().min(1),
-  tenantId: z.string().default(""),
-  clientId: z.string().default(""),
-  clientSecret: z.string().default(""),
-  billingAccountId: z.string().default(""),
-});
+const pasted = z.string({ error: "Paste the value as text." }).default("");
+
+export const pasteBackFormSchema = z.object(
+  {
+    onboardingId: idSchema,
+    tenantId: pasted,
+    clientId: pasted,
+    clientSecret: pasted,
+    billingAccountId: pasted,
+  },
+  { error: formUnreadable },
+);

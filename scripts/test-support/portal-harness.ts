@@ -26,10 +26,11 @@ export type Harness = {
   }>;
 };
 
-export async function startPortalHarness(): Promise<Harness> {
+/** `env` overrides the harness's settings (a PostgreSQL DATABASE_URL, a LOG_LEVEL to capture logs). */
+export async function startPortalHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
   const emu = await startTestEmulator();
   const portal = await registerPortal(emu);
-  return { emu, ...(await connectPortal(emu.baseUrl, portal)) };
+  return { emu, ...(await connectPortal(emu.baseUrl, portal, options.env)) };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 
 import { base64url, guid, randomString } from "../ids";
+import { recordIssued } from "../issued";
 import { seal, signJwt, unseal } from "../keys";
 import {
   DIRECTORY_ROLES,
@@ -216,7 +217,9 @@ export function issueUserAccessToken(
     ver: "1.0",
     wids: [...opts.user.roles.map((r) => DIRECTORY_ROLES[r]), USER_ROLE_TEMPLATE],
   };
-  return { token: signJwt(world.keys, claims), expiresIn: lifetime };
+  const token = signJwt(world.keys, claims);
+  recordIssued(world, "accessToken", opts.tenant.id, token);
+  return { token, expiresIn: lifetime };
 }
 
 export function issueAppAccessToken(
@@ -252,7 +255,9 @@ export function issueAppAccessToken(
     ver: "1.0",
   };
   if (opts.roles.length > 0) claims.roles = opts.roles;
-  return { token: signJwt(world.keys, claims), expiresIn: lifetime };
+  const token = signJwt(world.keys, claims);
+  recordIssued(world, "accessToken", opts.tenant.id, token);
+  return { token, expiresIn: lifetime };
 }
 
 /** The v2.0 issuer for a tenant, as published by discovery for that tenant. */
@@ -284,7 +289,9 @@ export function issueIdToken(
   };
   if (opts.nonce !== undefined) claims.nonce = opts.nonce;
   if (opts.email) claims.email = opts.user.userPrincipalName;
-  return signJwt(world.keys, claims);
+  const token = signJwt(world.keys, claims);
+  recordIssued(world, "idToken", opts.tenant.id, token);
+  return token;
 }
 
 export function clientInfo(user: User): string {
@@ -302,7 +309,9 @@ export function issueRefreshToken(world: World, opts: { clientId: string; user: 
     exp: iat + 90 * 24 * 3600,
     jti: guid(),
   };
-  return seal(world.keys, payload);
+  const token = seal(world.keys, payload);
+  recordIssued(world, "refreshToken", opts.user.tenantId, token);
+  return token;
 }
 
 export function readRefreshToken(world: World, token: string): RefreshTokenPayload | undefined {

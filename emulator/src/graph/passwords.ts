@@ -5,6 +5,7 @@ import { clientSecretValue, guid } from "../ids";
 import { durationMs } from "../settings";
 import type { PasswordCredential } from "../store";
 import { now, type World } from "../world";
+import { recordIssued } from "../issued";
 import { notFound, readBody, replicatedApp, type AppRef } from "./applications";
 import {
   contextUrl,
@@ -113,6 +114,7 @@ export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef)
     activeAt: t + caller.tenant.settings.delays.secretActivationMs,
   };
   app.passwordCredentials.push(cred);
+  recordIssued(world, "clientSecret", caller.tenant.id, secretText);
   world.store.countCreated(caller.tenant.id, "passwordCredentials");
   graphJson(ctx, 200, {
     "@odata.context": contextUrl(world, "microsoft.graph.passwordCredential"),

@@ -1,4 +1,5 @@
 import { failure, requireActor } from "@/lib/actions/safe-action";
+import { NotFoundError } from "@/lib/data/onboardings";
 import { getEnv } from "@/lib/env";
 import { advance } from "@/lib/onboarding/engine";
 import { progressSnapshot } from "@/lib/onboarding/progress";
@@ -29,7 +30,9 @@ export async function POST(request: Request, context: { params: Promise<{ id: st
   try {
     await advance(actor, id, { budgetMs: 8_000, shareLinkId: linkId ?? undefined });
   } catch (error) {
-    return Response.json({ message: failure(error).message }, { status: 409, headers });
+    // Someone else's onboarding answers as a missing one does: 404, and the same words.
+    const status = error instanceof NotFoundError ? 404 : 409;
+    return Response.json({ message: failure(error).message }, { status, headers });
   }
   return Response.json(await progressSnapshot(linkId ? { shareLinkId: linkId } : actor, id), { headers });
 }

@@ -1,0 +1,714 @@
+/**
+ * Who may call what: every exported server action (lib/actions/*.ts) and every route handler
+ * (app/** /route.ts), called directly as Next would call them, by each kind of caller who must be
+ * refused: nobody signed in, another user of the same tenant, a user of another tenant, and a
+ * colleague holding an expired, a revoked or a view-only share link of the onboarding (or a live act
+ * link of another one). Each probe names a real, connected onboarding of someone else; the answer
+ * must refuse with a message that says why, carry nothing of that onboarding (ids, names, billing
+ * account, secret hint, links), and change nothing. The cases come from tables checked against the
+ * exports, so a new action or route without a case fails here.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+import type { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { control, sleep } from "@/emulator/test/helpers";
+import type { SeedResult } from "@/emulator/src/scenario";
+import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { exportedActions, type ActionResult, type ServerAction } from "@/scripts/test-support/server-actions";
+import {
+  installCommonJsNextHeaders,
+  RedirectSignal,
+  resetScope,
+  scope,
+} from "@/scripts/test-support/request-scope";
+
+vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("@/lib/auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/auth")>()),
+  getCurrentUser: async () => (await import("@/scripts/test-support/request-scope")).scope.user,
+}));
+
+const root = path.resolve(__dirname, "../..");
+const base = "http://localhost:3000";
+
+type Actor = Awaited<ReturnType<Harness["signIn"]>>;
+type Link = { id: string; token: string };
+type RouteHandler = (
+  request: Request,
+  context: { params: Promise<Record<string, unknown>> },
+) => Promise<Response>;
+
+const callers = [
+  "anonymous",
+  "otherUser",
+  "otherTenant",
+  "expiredLink",
+  "revokedLink",
+  "viewLink",
+  "foreignActLink",
+] as const;
+type Caller = (typeof callers)[number];
+
+/** What a caller holds: a session, and for the link callers the link's cookie and the link to present. */
+type Presented = { user: Actor | null; link: Link | null };
+
+let harness: Harness;
+let db: typeof import("@/lib/db");
+let w: Awaited<ReturnType<typeof buildWorld>>;
+
+const noDelays = {
+  appReplicationMs: 0,
+  secretActivationMs: 0,
+  billingPrincipalReplicationMs: 0,
+  billingRolePropagationMs: 0,
+};
+
+async function buildWorld() {
+  const emu = control(harness.emu);
+  const tenant: SeedResult = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+  const elsewhere: SeedResult = await emu.seed({ preset: "contoso" });
+  const owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
+  const megan = await harness.signIn(tenant.users.billingOwner!.userPrincipalName);
+  const stranger = await harness.signIn(elsewhere.users.admin!.userPrincipalName);
+  const onboardings = await import("@/lib/data/onboardings");
+  const engine = await import("@/lib/onboarding/engine");
+  const links = await import("@/lib/data/share-links");
+  const access = await import("@/lib/share-access");
+
+  // The victim: the owner's onboarding, connected for real, so it has every id, name and hint to leak.
+  const appDisplayName = `victim-app-${Date.now().toString(36)}`;
+  const { id } = await onboardings.createOnboarding(owner, { appDisplayName, secretExpiryMonths: 12 });
+  await engine.queueSteps(owner, id, "remaining");
+  for (let round = 0; round < 20; round++) {
+    await engine.advance(owner, id, { budgetMs: 4_000 });
+    const next = engine.nextDueAt(await db.db.onboardingStep.findMany({ where: { onboardingId: id } }));
+    if (!next) break;
+    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
+  }
+  const victim = await onboardings.getOnboardingOrThrow(owner, id);
+  expect(victim.status).toBe("completed");
+  const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
+
+  async function link(onboardingId: string, scopeName: "view" | "act"): Promise<Link> {
+    const { token, tokenHash } = access.newShareToken();
+    const created = await links.createShareLink(owner, {
+      onboardingId,
+      tokenHash,
+      scope: scopeName,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    return { id: created.id, token };
+  }
+  const expired = await link(id, "act");
+  const revoked = await link(id, "act");
+  const view = await link(id, "view");
+  const foreignAct = await link(other.id, "act");
+  const ownersLive = await link(id, "act");
+  // Megan opened every link while it was live: her browser holds each link's cookie.
+  const cookies = new Map<string, string>();
+  for (const l of [expired, revoked, view, foreignAct]) {
+    const opened = await access.exchangeShareToken(l.token);
+    if (!opened.ok) throw new Error("link did not open");
+    cookies.set(opened.cookie.name, opened.cookie.value);
+  }
+  await db.db.shareLink.update({
+    where: { id: expired.id },
+    data: { expiresAt: new Date(Date.now() - 1000) },
+  });
+  await links.revokeShareLink(owner, revoked.id);
+
+  const presented: Record<Caller, Presented> = {
+    anonymous: { user: null, link: null },
+    otherUser: { user: megan, link: null },
+    otherTenant: { user: stranger, link: null },
+    expiredLink: { user: megan, link: expired },
+    revokedLink: { user: megan, link: revoked },
+    viewLink: { user: megan, link: view },
+    foreignActLink: { user: megan, link: foreignAct },
+  };
+
+  /** Everything of the victim that nobody else may learn. */
+  function secrets(caller: Caller): string[] {
+    const values = [
+      victim.id,
+      victim.appDisplayName,
+      victim.billingAccountName,
+      victim.billingAccountDisplayName,
+      victim.clientId,
+      victim.applicationObjectId,
+      victim.servicePrincipalId,
+      victim.roleAssignmentId,
+      victim.owner.name,
+      victim.owner.email,
+      ownersLive.id,
+      ownersLive.token,
+      ...[expired, revoked, view].filter((l) => l !== presented[caller].link).flatMap((l) => [l.id, l.token]),
+    ];
+    if (caller === "otherTenant") values.push(victim.tenantId);
+    // What the caller knows of themselves is no leak (another tenant's preset has the same names).
+    const own = presented[caller].user;
+    const mine = new Set([own?.id, own?.name, own?.email, own?.tenantId]);
+    return values.filter((v): v is string => typeof v === "string" && v.length > 0 && !mine.has(v));
+  }
+
+  return {
+    tenant,
+    owner,
+    megan,
+    stranger,
+    victim,
+    other,
+    links: { expired, revoked, view, foreignAct, ownersLive },
+    cookies,
+    presented,
+    secrets,
+  };
+}
+
+/** The victim as stored, in full, to prove a refused call changed nothing. */
+async function snapshot() {
+  const onboarding = await db.db.onboarding.findUnique({
+    where: { id: w.victim.id },
+    include: { steps: true, shareLinks: true, integration: true },
+  });
+  const audit = await db.db.auditEvent.count({ where: { onboardingId: w.victim.id } });
+  return JSON.stringify({ onboarding, audit });
+}
+
+/** Sets up the request scope as `caller`'s browser would send it. */
+function actAs(caller: Caller) {
+  resetScope();
+  const { user, link } = w.presented[caller];
+  scope.user = user;
+  if (link) for (const [name, value] of w.cookies) scope.jar.set(name, value);
+  return w.presented[caller];
+}
+
+function expectNoLeak(text: string, caller: Caller, label: string) {
+  for (const secret of w.secrets(caller)) {
+    if (secret.length >= 8) expect(text, `${label} leaks ${secret}`).not.toContain(secret);
+    else expect(text, `${label} leaks ${secret}`).not.toMatch(new RegExp(`(?<![\\w-])${secret}(?![\\w-])`));
+  }
+  // The secret's hint is three characters: look for it as a word, as the page would show it.
+  if (w.victim.secretHint)
+    expect(text, `${label} leaks the secret hint`).not.toMatch(
+      new RegExp(`(?<![A-Za-z0-9~._-])${w.victim.secretHint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
+}
+
+function form(fields: Record<string, string | undefined>): FormData {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) data.append(key, value);
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Server actions
+
+const sessionEnded = /^Your session has ended\. Sign in again\.$/;
+const notYours = /^This onboarding does not exist or is not yours\.$/;
+
+/** Actions for the owner alone: a share link in the form changes nothing. */
+const ownerOnly: Record<Caller, RegExp> = {
+  anonymous: sessionEnded,
+  otherUser: notYours,
+  otherTenant: notYours,
+  expiredLink: notYours,
+  revokedLink: notYours,
+  viewLink: notYours,
+  foreignActLink: notYours,
+};
+
+/** Actions a colleague may take through a live act link: every other link says what is wrong with it. */
+const ownerOrActLink: Record<Caller, RegExp> = {
+  anonymous: sessionEnded,
+  otherUser: notYours,
+  otherTenant: notYours,
+  expiredLink: /^This share link has expired\. Ask its owner for a new one\.$/,
+  revokedLink: /^This share link was revoked by its owner\.$/,
+  viewLink: /^This link lets you view progress, not act\.$/,
+  foreignActLink: /^This share link does not let you act on this onboarding\.$/,
+};
+
+type ActionCase = {
+  module: string;
+  /** The fields of a well-formed post aimed at the victim (the caller's link is added for link callers). */
+  fields: () => Record<string, string | undefined>;
+  refused: Partial<Record<Caller, RegExp>>;
+  /** Callers for whom the action is allowed by design, and what must hold then. */
+  allowed?: Partial<Record<Caller, (result: ActionResult, caller: Caller) => Promise<void>>>;
+};
+
+/** Creating an onboarding is open to anyone signed in: it is theirs, in their tenant, whatever is posted. */
+async function createsOwnOnboarding(result: ActionResult, caller: Caller) {
+  expect(result).toBeInstanceOf(RedirectSignal);
+  const url = (result as unknown as RedirectSignal).url;
+  const id = /^\/onboardings\/([^/]+)$/.exec(url)?.[1];
+  expect(id).toBeTruthy();
+  expect(id).not.toBe(w.victim.id);
+  const created = await db.db.onboarding.findUniqueOrThrow({ where: { id } });
+  const user = w.presented[caller].user!;
+  expect(created).toMatchObject({ ownerId: user.id, tenantId: user.tenantId, appDisplayName: "mine" });
+}
+
+const actionCases: Record<string, ActionCase> = {
+  createOnboardingAction: {
+    module: "onboarding",
+    fields: () => ({
+      appDisplayName: "mine",
+      secretExpiryMonths: "12",
+      mode: "automated",
+      // Fields a crafted post might add to take over someone else's place: ignored.
+      ownerId: w.owner.id,
+      tenantId: w.victim.tenantId,
+      onboardingId: w.victim.id,
+    }),
+    refused: { anonymous: sessionEnded },
+    allowed: Object.fromEntries(
+      callers.filter((c) => c !== "anonymous").map((c) => [c, createsOwnOnboarding]),
+    ),
+  },
+  updateSettingsAction: {
+    module: "onboarding",
+    fields: () => ({ onboardingId: w.victim.id, appDisplayName: "hijacked", secretExpiryMonths: "6" }),
+    refused: ownerOnly,
+  },
+  connectAction: {
+    module: "onboarding",
+    fields: () => ({ onboardingId: w.victim.id }),
+    refused: ownerOrActLink,
+  },
+  runStepAction: {
+    module: "onboarding",
+    fields: () => ({ onboardingId: w.victim.id, stepId: "client-secret" }),
+    refused: ownerOrActLink,
+  },
+  chooseBillingAccountAction: {
+    module: "onboarding",
+    fields: () => ({
+      onboardingId: w.victim.id,
+      billingAccountName: w.tenant.billingAccounts.ea!.name,
+      confirmDuplicate: "yes",
+    }),
+    refused: ownerOnly,
+  },
+  createShareLinkAction: {
+    module: "share",
+    fields: () => ({ onboardingId: w.victim.id, scope: "act", expiryDays: "30" }),
+    refused: ownerOnly,
+  },
+  askBillingOwnerAction: {
+    module: "share",
+    fields: () => ({ onboardingId: w.victim.id }),
+    refused: ownerOnly,
+  },
+  revokeShareLinkAction: {
+    module: "share",
+    fields: () => ({ onboardingId: w.victim.id, linkId: w.links.ownersLive.id }),
+    refused: ownerOnly,
+  },
+  pasteCredentialsAction: {
+    module: "manual",
+    fields: () => ({
+      onboardingId: w.victim.id,
+      tenantId: w.victim.tenantId,
+      clientId: w.victim.clientId!,
+      clientSecret: "Xy78Q~abcdefghijklmnopqrstuvwxyz0123456.",
+      billingAccountId: w.victim.billingAccountName!,
+    }),
+    refused: ownerOnly,
+  },
+  checkAgainAction: {
+    module: "manual",
+    fields: () => ({ onboardingId: w.victim.id, stepId: "role-assignment" }),
+    refused: ownerOnly,
+  },
+};
+
+async function callAction(fn: ServerAction, data: FormData): Promise<ActionResult> {
+  try {
+    return await fn(null, data);
+  } catch (error) {
+    if (error instanceof RedirectSignal) return error as unknown as ActionResult;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Route handlers
+
+type RouteProbe = {
+  url: string;
+  init?: ConstructorParameters<typeof NextRequest>[1];
+  params: Record<string, unknown>;
+};
+type RouteExpectation =
+  | { status: number; message?: RegExp; location?: RegExp }
+  | { allowed: string; check: (response: Response, body: string, caller: Caller) => void | Promise<void> };
+type RouteCase = {
+  probe: (caller: Caller) => RouteProbe;
+  expect: Record<Caller, RouteExpectation>;
+};
+
+/** The same answer for every caller: public routes. */
+function forEveryCaller(expectation: RouteExpectation): Record<Caller, RouteExpectation> {
+  return Object.fromEntries(callers.map((caller) => [caller, expectation])) as Record<
+    Caller,
+    RouteExpectation
+  >;
+}
+
+function linkQuery(caller: Caller) {
+  const link = w.presented[caller].link;
+  return link ? `?link=${link.id}` : "";
+}
+
+const linkGone = /^This link no longer opens this onboarding\.$/;
+
+const progressCase: RouteCase = {
+  probe: (caller) => ({
+    url: `${base}/api/onboardings/${w.victim.id}/progress${linkQuery(caller)}`,
+    params: { id: w.victim.id },
+  }),
+  expect: {
+    anonymous: { status: 401, message: /^Sign in again\.$/ },
+    otherUser: { status: 404, message: /^Not found$/ },
+    otherTenant: { status: 404, message: /^Not found$/ },
+    expiredLink: { status: 403, message: linkGone },
+    revokedLink: { status: 403, message: linkGone },
+    foreignActLink: { status: 403, message: linkGone },
+    viewLink: {
+      allowed: "a view link reads its own onboarding's progress: statuses only",
+      check: (response, body) => {
+        expect(response.status).toBe(200);
+        const snapshot = JSON.parse(body) as Record<string, unknown>;
+        expect(Object.keys(snapshot).sort()).toEqual([
+          "active",
+          "due",
+          "fingerprint",
+          "nextDueAt",
+          "status",
+          "steps",
+        ]);
+        for (const step of snapshot.steps as Record<string, unknown>[])
+          expect(Object.keys(step).sort()).toEqual(["id", "status"]);
+      },
+    },
+  },
+};
+
+const advanceCase: RouteCase = {
+  probe: (caller) => ({
+    url: `${base}/api/onboardings/${w.victim.id}/advance${linkQuery(caller)}`,
+    init: { method: "POST", headers: { origin: base } },
+    params: { id: w.victim.id },
+  }),
+  expect: {
+    anonymous: { status: 401, message: sessionEnded },
+    otherUser: { status: 404, message: notYours },
+    otherTenant: { status: 404, message: notYours },
+    expiredLink: { status: 403, message: ownerOrActLink.expiredLink },
+    revokedLink: { status: 403, message: ownerOrActLink.revokedLink },
+    viewLink: { status: 403, message: ownerOrActLink.viewLink },
+    foreignActLink: { status: 403, message: ownerOrActLink.foreignActLink },
+  },
+};
+
+/** A share link's landing: the link callers bring their link's token, the others guess one. */
+const shareLandingCase: RouteCase = {
+  probe: (caller) => {
+    const link = w.presented[caller].link;
+    const token = link?.token ?? "A".repeat(43);
+    return { url: `${base}/s/${token}`, params: { token } };
+  },
+  expect: {
+    anonymous: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
+    otherUser: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
+    otherTenant: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
+    expiredLink: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=expired$/ },
+    revokedLink: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=revoked$/ },
+    viewLink: {
+      allowed: "a live link's token opens that link's own page (view only), and only its cookie is set",
+      check: (response) => {
+        expect(response.status).toBe(303);
+        expect(response.headers.get("location")).toBe(`${base}/shared/${w.links.view.id}`);
+      },
+    },
+    foreignActLink: {
+      allowed: "a live act link's token opens its own onboarding, never the one probed",
+      check: (response) => {
+        expect(response.status).toBe(303);
+        expect(response.headers.get("location")).toBe(`${base}/shared/${w.links.foreignAct.id}`);
+      },
+    },
+  },
+};
+
+const healthCase: RouteCase = {
+  probe: () => ({ url: `${base}/api/health`, params: {} }),
+  expect: forEveryCaller({
+    allowed: "liveness is public and says nothing but that it runs",
+    check: async (response, body) => {
+      expect(response.status).toBe(200);
+      expect(JSON.parse(body)).toEqual({ ok: true, mode: "production" });
+    },
+  }),
+};
+
+function canonicalOriginCase(method: string): RouteCase {
+  return {
+    probe: () => ({
+      url: `${base}/api/canonical-origin`,
+      init: { method, headers: { "x-canonical-path": "//evil.example/onboardings" } },
+      params: {},
+    }),
+    expect: forEveryCaller({
+      allowed: "the redirect to the one origin is public and only ever lands on it",
+      check: (response) => {
+        expect(response.status).toBe(308);
+        expect(response.headers.get("location")).toMatch(/^http:\/\/localhost:3000\/(?!\/)/);
+      },
+    }),
+  };
+}
+
+/** next-auth's own routes: the session they report is the caller's own, never anyone else's. */
+function nextAuthCase(method: "GET" | "POST"): RouteCase {
+  return {
+    probe: () =>
+      method === "GET"
+        ? { url: `${base}/api/auth/session`, params: { nextauth: ["session"] } }
+        : {
+            // Signing out without next-auth's CSRF token only leads to the confirmation page.
+            url: `${base}/api/auth/signout`,
+            init: {
+              method: "POST",
+              headers: { "content-type": "application/x-www-form-urlencoded" },
+              body: new URLSearchParams({ csrfToken: "forged" }).toString(),
+            },
+            params: { nextauth: ["signout"] },
+          },
+    expect: forEveryCaller({
+      allowed: "sign-in machinery: answers about the caller's own session only",
+      check: async (response, body, caller) => {
+        const user = w.presented[caller].user;
+        if (method === "GET") {
+          expect(response.status).toBe(200);
+          const session = JSON.parse(body) as { user?: { id: string } };
+          expect(session.user?.id).toBe(user?.id);
+        } else {
+          expect(response.status).toBe(302);
+          expect(response.headers.get("location")).toBe(`${base}/api/auth/signout?csrf=true`);
+          if (user)
+            expect(await db.db.msalTokenCache.count({ where: { homeAccountId: user.homeAccountId } })).toBe(
+              1,
+            );
+        }
+      },
+    }),
+  };
+}
+
+const routeCases: Record<string, RouteCase> = {
+  "GET /api/onboardings/[id]/progress": progressCase,
+  "POST /api/onboardings/[id]/advance": advanceCase,
+  "GET /s/[token]": shareLandingCase,
+  "GET /api/health": healthCase,
+  "GET /api/canonical-origin": canonicalOriginCase("GET"),
+  "HEAD /api/canonical-origin": canonicalOriginCase("HEAD"),
+  "POST /api/canonical-origin": canonicalOriginCase("POST"),
+  "GET /api/auth/[...nextauth]": nextAuthCase("GET"),
+  "POST /api/auth/[...nextauth]": nextAuthCase("POST"),
+};
+
+const httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** Every route handler under app/, as "METHOD /path". */
+async function exportedRoutes(): Promise<Record<string, RouteHandler>> {
+  const found: Record<string, RouteHandler> = {};
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? walk(full) : entry.name === "route.ts" ? [full] : [];
+    });
+  for (const file of walk(path.join(root, "app"))) {
+    const route = path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/");
+    const mod = (await import(file)) as Record<string, unknown>;
+    for (const method of httpMethods)
+      if (typeof mod[method] === "function") found[`${method} /${route}`] = mod[method] as RouteHandler;
+  }
+  return found;
+}
+
+/** The session cookie next-auth would have set for `user`, for next-auth's own routes. */
+async function sessionCookie(user: Actor | null) {
+  if (!user) return;
+  const { encode } = await import("next-auth/jwt");
+  const value = await encode({
+    token: {
+      sub: user.id,
+      uid: user.id,
+      name: user.name,
+      homeAccountId: user.homeAccountId,
+      tid: user.tenantId,
+    },
+    secret: process.env.SESSION_SECRET!,
+  });
+  scope.jar.set("next-auth.session-token", value);
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+let actions: Awaited<ReturnType<typeof exportedActions>>;
+let routes: Awaited<ReturnType<typeof exportedRoutes>>;
+
+beforeAll(async () => {
+  harness = await startPortalHarness();
+  db = await import("@/lib/db");
+  installCommonJsNextHeaders();
+  w = await buildWorld();
+  actions = await exportedActions();
+  routes = await exportedRoutes();
+}, 120_000);
+
+afterAll(async () => {
+  await db?.closeDb();
+  await harness?.emu.close();
+});
+
+describe("every server action and route handler has a case for every caller", () => {
+  it("covers each exported server action", () => {
+    expect(Object.keys(actions).sort()).toEqual(Object.keys(actionCases).sort());
+    for (const [name, c] of Object.entries(actionCases)) {
+      expect(actions[name]?.module, name).toBe(c.module);
+      for (const caller of callers)
+        expect(Boolean(c.refused[caller]) !== Boolean(c.allowed?.[caller]), `${name} × ${caller}`).toBe(true);
+    }
+  });
+
+  it("covers each route handler and method", () => {
+    expect(Object.keys(routes).sort()).toEqual(Object.keys(routeCases).sort());
+  });
+});
+
+describe("server actions refuse every caller but the owner", () => {
+  for (const [name, c] of Object.entries(actionCases)) {
+    it(name, async () => {
+      for (const caller of callers) {
+        const before = await snapshot();
+        const presented = actAs(caller);
+        const fields = { ...c.fields(), shareLinkId: presented.link?.id };
+        const result = await callAction(actions[name]!.fn, form(fields));
+        const label = `${name} × ${caller}`;
+        const refusal = c.refused[caller];
+        if (refusal) {
+          expect(result, label).toMatchObject({ ok: false });
+          expect(result.message, label).toMatch(refusal);
+          expect(scope.revalidated, `${label} revalidated a page`).toEqual([]);
+        } else {
+          await c.allowed![caller]!(result, caller);
+        }
+        expectNoLeak(
+          JSON.stringify(result) + (result instanceof RedirectSignal ? result.url : ""),
+          caller,
+          label,
+        );
+        expect(await snapshot(), `${label} changed the onboarding`).toBe(before);
+      }
+      expect(await db.db.shareLink.findUniqueOrThrow({ where: { id: w.links.ownersLive.id } })).toMatchObject(
+        {
+          revokedAt: null,
+        },
+      );
+    });
+  }
+
+  it("the same posts by the owner do go through (the refusals above were the caller's doing)", async () => {
+    resetScope();
+    scope.user = w.owner;
+    const share = await callAction(
+      actions.createShareLinkAction!.fn,
+      form(actionCases.createShareLinkAction!.fields()),
+    );
+    expect(share).toMatchObject({ ok: true });
+    const settings = await callAction(
+      actions.updateSettingsAction!.fn,
+      form({ onboardingId: w.other.id, appDisplayName: "renamed" }),
+    );
+    expect(settings).toMatchObject({ ok: true });
+  });
+});
+
+describe("route handlers refuse every caller but the owner", () => {
+  for (const [name, c] of Object.entries(routeCases)) {
+    it(name, async () => {
+      for (const caller of callers) {
+        const before = await snapshot();
+        const presented = actAs(caller);
+        await sessionCookie(presented.user);
+        const jarBefore = new Map(scope.jar);
+        const { NextRequest } = await import("next/server");
+        const probe = c.probe(caller);
+        const response = await routes[name]!(new NextRequest(probe.url, probe.init), {
+          params: Promise.resolve(probe.params),
+        });
+        const body = await response.text();
+        const label = `${name} × ${caller}`;
+        const expected = c.expect[caller];
+        if ("status" in expected) {
+          expect(response.status, label).toBe(expected.status);
+          if (expected.message)
+            expect((JSON.parse(body) as { message: string }).message, label).toMatch(expected.message);
+          if (expected.location) expect(response.headers.get("location"), label).toMatch(expected.location);
+          // Refused: no cookie was handed out.
+          expect(new Map(scope.jar), `${label} set a cookie`).toEqual(jarBefore);
+        } else {
+          await expected.check(response, body, caller);
+        }
+        const headers = JSON.stringify([...response.headers]);
+        expectNoLeak(`${response.status} ${headers} ${body}`, caller, label);
+        expect(await snapshot(), `${label} changed the onboarding`).toBe(before);
+      }
+    });
+  }
+
+  it("refuses a cross-site advance whoever asks, before anything else", async () => {
+    for (const caller of [...callers, "owner"] as const) {
+      resetScope();
+      scope.user = caller === "owner" ? w.owner : w.presented[caller].user;
+      const { NextRequest } = await import("next/server");
+      const response = await routes["POST /api/onboardings/[id]/advance"]!(
+        new NextRequest(`${base}/api/onboardings/${w.victim.id}/advance`, {
+          method: "POST",
+          headers: { origin: "https://evil.example" },
+        }),
+        { params: Promise.resolve({ id: w.victim.id }) },
+      );
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ message: "Cross-site request refused." });
+    }
+  });
+
+  it("tells Microsoft's reason on a failed sign-in by its code only, whoever calls", async () => {
+    const { NextRequest } = await import("next/server");
+    for (const caller of callers) {
+      actAs(caller);
+      const description = `AADSTS65004: User declined to consent to access the app ${w.victim.appDisplayName} <script>`;
+      const response = await routes["GET /api/auth/[...nextauth]"]!(
+        new NextRequest(
+          `${base}/api/auth/callback/azure-ad?error=access_denied%3Cb%3E&error_description=${encodeURIComponent(description)}`,
+        ),
+        { params: Promise.resolve({ nextauth: ["callback", "azure-ad"] }) },
+      );
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe(
+        `${base}/sign-in/error?error=access_deniedb&code=AADSTS65004`,
+      );
+    }
+  });
+});

@@ -391,6 +391,7 @@ function scrubbed(outcome: StepOutcome): StepOutcome {
         ...outcome.error,
         message: scrub(outcome.error.message),
         ...(outcome.error.action ? { action: scrub(outcome.error.action) } : {}),
+        ...(outcome.error.azureMessage ? { azureMessage: scrub(outcome.error.azureMessage) } : {}),
       },
     };
   return outcome;

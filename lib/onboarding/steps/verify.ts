@@ -301,8 +301,13 @@ export const verifyStep: StepModule = {
 };
 
 function withoutSecret(error: AzureCallError, secret: string): AzureCallError {
-  if (!secret || !error.message.includes(secret)) return error;
-  return new AzureCallError({ ...error.toJSON(), message: scrub(error.message, [secret]) });
+  const raw = error.toJSON();
+  if (!secret || !JSON.stringify(raw).includes(secret)) return error;
+  return new AzureCallError({
+    ...raw,
+    message: scrub(raw.message, [secret]),
+    ...(raw.azureMessage ? { azureMessage: scrub(raw.azureMessage, [secret]) } : {}),
+  });
 }
 
 function toAzureError(error: unknown): AzureCallError {

@@ -257,6 +257,24 @@ describe("API keys", () => {
     expect(row.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
   });
 
+  it("brakes a client guessing keys with 429 and Retry-After, counted before any lookup", async () => {
+    const rateLimit = await import("@/lib/rate-limit");
+    const guesser = "203.0.113.99";
+    const guess = () =>
+      listRoute.GET(
+        new Request("http://localhost:3000/api/v1/integrations", {
+          headers: { "x-forwarded-for": guesser, authorization: `Bearer mcak_${"B".repeat(43)}` },
+        }),
+      );
+    for (let i = 0; i < rateLimit.limits.api.points; i++) expect((await guess()).status).toBe(401);
+    const limited = await guess();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await expectDocumented("/integrations", limited)).error.code).toBe("rate_limited");
+    // Another client is not affected.
+    expect((await call("/integrations")).status).toBe(401);
+  });
+
   it("serves an OpenAPI 3.1 document whose schemas compile", async () => {
     expect(document.openapi).toBe("3.1.0");
     expect(document.servers[0].url).toBe("http://localhost:3000/api/v1");

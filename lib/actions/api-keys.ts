@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 
 import { withActor, type ActionResult } from "@/lib/actions/safe-action";
 import { newApiKeyToken } from "@/lib/api-keys";
-import { ApiKeyNotFoundError, createApiKey, revokeApiKey } from "@/lib/data/api-keys";
+import { ApiKeyNotAllowedError, ApiKeyNotFoundError, createApiKey, revokeApiKey } from "@/lib/data/api-keys";
 import { createApiKeySchema, revokeApiKeySchema } from "@/lib/validations/api-keys";
 
 /** Shown once, right after creation: only the key's hash is stored, so it cannot be shown again. */
@@ -19,20 +19,30 @@ export async function createApiKeyAction(
   _prev: ActionResult<NewApiKey> | null,
   formData: FormData,
 ): Promise<ActionResult<NewApiKey>> {
-  return withActor(createApiKeySchema, formValues(formData), async (actor, { name, scope }) => {
-    const { token, tokenHash, tokenPrefix } = newApiKeyToken();
-    const key = await createApiKey(actor, { tenantId: actor.tenantId, name, scope, tokenHash, tokenPrefix });
-    revalidatePath("/settings/api-keys");
-    return {
-      ok: true,
-      data: {
-        id: key.id,
-        name: key.name,
-        scope: key.scope === "read_secrets" ? "read-secrets" : "read-metadata",
-        key: token,
-      },
-    };
-  });
+  return withActor(
+    createApiKeySchema,
+    formValues(formData),
+    async (actor, { name, scope }): Promise<ActionResult<NewApiKey>> => {
+      const { token, tokenHash, tokenPrefix } = newApiKeyToken();
+      let key;
+      try {
+        key = await createApiKey(actor, { tenantId: actor.tenantId, name, scope, tokenHash, tokenPrefix });
+      } catch (error) {
+        if (error instanceof ApiKeyNotAllowedError) return { ok: false, message: error.message };
+        throw error;
+      }
+      revalidatePath("/settings/api-keys");
+      return {
+        ok: true,
+        data: {
+          id: key.id,
+          name: key.name,
+          scope: key.scope === "read_secrets" ? "read-secrets" : "read-metadata",
+          key: token,
+        },
+      };
+    },
+  );
 }
 
 export async function revokeApiKeyAction(
@@ -43,7 +53,8 @@ export async function revokeApiKeyAction(
     try {
       await revokeApiKey(actor, keyId);
     } catch (error) {
-      if (error instanceof ApiKeyNotFoundError) return { ok: false, message: error.message };
+      if (error instanceof ApiKeyNotFoundError || error instanceof ApiKeyNotAllowedError)
+        return { ok: false, message: error.message };
       throw error;
     }
     revalidatePath("/settings/api-keys");

@@ -66,9 +66,11 @@ async function world() {
   const other: SeedResult = await control(harness.emu).seed({ preset: "contoso" });
   const owner = await harness.signIn(tenant.users.appAdmin!.userPrincipalName);
   const stranger = await harness.signIn(other.users.admin!.userPrincipalName);
+  const colleague = await harness.signIn(tenant.users.billingOwner!.userPrincipalName);
   return {
     owner,
     stranger,
+    colleague,
     mine: await integration(owner, "s3cret~mine-0123456789abcdefghijklmnop"),
     theirs: await integration(stranger, "s3cret~theirs-0123456789abcdefghijklm"),
   };
@@ -119,7 +121,7 @@ function call(path: string, key?: string) {
 
 describe("API keys", () => {
   it("are shown once, stored only as a SHA-256 hash, and bound to their creator's tenant", async () => {
-    const { owner } = await world();
+    const { owner, colleague } = await world();
     const made = await makeKey(owner, "read-secrets");
     expect(made.key).toMatch(/^mcak_[A-Za-z0-9_-]{43}$/);
     const row = await db.db.apiKey.findUniqueOrThrow({ where: { id: made.id } });
@@ -137,6 +139,19 @@ describe("API keys", () => {
     form.set("name", "x");
     form.set("scope", "read-secrets");
     expect(await actions.createApiKeyAction(null, form)).toMatchObject({ ok: false });
+    // Anyone of the tenant may sign in; only someone who owns an integration there makes or revokes keys.
+    currentUser = colleague;
+    expect(await actions.createApiKeyAction(null, form)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("Only someone who connected a billing account"),
+    });
+    const revoke = new FormData();
+    revoke.set("keyId", made.id);
+    expect(await actions.revokeApiKeyAction(null, revoke)).toMatchObject({ ok: false });
+    currentUser = null;
+    expect(
+      await db.db.apiKey.count({ where: { tenantId: owner.tenantId, revokedAt: null } }),
+    ).toBeGreaterThan(0);
   });
 
   it("give the secret to a read-secrets key that asks, and never to a metadata key", async () => {

@@ -6,11 +6,31 @@ import type { Actor } from "@/lib/view-types";
 
 export type { ApiKeyScope };
 
+export class ApiKeyNotAllowedError extends Error {
+  constructor() {
+    super(
+      "Only someone who connected a billing account of this tenant in the portal may make or revoke its API keys.",
+    );
+    this.name = "ApiKeyNotAllowedError";
+  }
+}
+
+/**
+ * A key reads every secret of its tenant, and anyone of the tenant may sign in to the portal: so only a
+ * person who owns an integration there (who held such a secret already) manages the tenant's keys.
+ */
+export async function mayManageApiKeys(actor: Actor): Promise<boolean> {
+  const owned = await db.integration.count({ where: { tenantId: actor.tenantId, ownerId: actor.id } });
+  return owned > 0;
+}
+
 /** Stores a new key by its hash. `creator` is the signed-in operator, or null for the headless command. */
-export function createApiKey(
+export async function createApiKey(
   creator: Actor | null,
   input: { tenantId: string; name: string; scope: ApiKeyScope; tokenHash: string; tokenPrefix: string },
 ) {
+  if (creator && (creator.tenantId !== input.tenantId || !(await mayManageApiKeys(creator))))
+    throw new ApiKeyNotAllowedError();
   return db.apiKey.create({
     data: { ...input, createdById: creator?.id ?? null },
     select: { id: true, name: true, scope: true, tenantId: true, tokenPrefix: true, createdAt: true },
@@ -46,6 +66,7 @@ export class ApiKeyNotFoundError extends Error {
 
 /** Revokes a key of the operator's tenant; it stops working at the next request. */
 export async function revokeApiKey(actor: Actor, keyId: string): Promise<void> {
+  if (!(await mayManageApiKeys(actor))) throw new ApiKeyNotAllowedError();
   const { count } = await db.apiKey.updateMany({
     where: { id: keyId, tenantId: actor.tenantId, revokedAt: null },
     data: { revokedAt: new Date() },

@@ -5,7 +5,7 @@ import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
 import { RevokeApiKeyForm } from "@/components/api-keys/revoke-api-key-form";
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
-import { listApiKeys } from "@/lib/data/api-keys";
+import { listApiKeys, mayManageApiKeys } from "@/lib/data/api-keys";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -17,7 +17,7 @@ function when(date: Date | null) {
 
 export default async function ApiKeysPage() {
   const user = await requireUser("/settings/api-keys");
-  const keys = await listApiKeys(user);
+  const [keys, mayManage] = await Promise.all([listApiKeys(user), mayManageApiKeys(user)]);
   return (
     <>
       <SiteHeader user={user} />
@@ -40,7 +40,14 @@ export default async function ApiKeysPage() {
             New key
           </h2>
           <div className="mt-3">
-            <CreateApiKeyForm />
+            {mayManage ? (
+              <CreateApiKeyForm />
+            ) : (
+              <p className="text-sm text-slate-700">
+                Only someone who connected a billing account of this tenant here may make or revoke its API
+                keys. Connect one first, or ask whoever did.
+              </p>
+            )}
           </div>
         </section>
         <section aria-labelledby="keys-heading" className="mt-10">
@@ -71,7 +78,7 @@ export default async function ApiKeysPage() {
                     <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
                       Revoked {when(key.revokedAt)}
                     </span>
-                  ) : (
+                  ) : !mayManage ? null : (
                     <RevokeApiKeyForm keyId={key.id} label={`Revoke key ${key.name}`} />
                   )}
                 </li>

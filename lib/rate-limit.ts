@@ -1,7 +1,7 @@
 /**
- * Brute-force brakes on the two doors a stranger can knock on: share-link lookups (guessing tokens)
- * and sign-in callbacks (replaying codes). Counted per client in the database (rate-limiter-flexible's
- * Prisma store), so every portal instance sees the same counts.
+ * Brute-force brakes on the doors a stranger can knock on: share-link lookups (guessing tokens),
+ * sign-in callbacks (replaying codes) and the cost platform's API (guessing keys). Counted per client
+ * in the database (rate-limiter-flexible's Prisma store), so every portal instance sees the same counts.
  */
 import "server-only";
 
@@ -9,12 +9,14 @@ import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 
 import { db } from "@/lib/db";
 
-type Door = "share-link" | "sign-in-callback";
+type Door = "share-link" | "sign-in-callback" | "api";
 
 /** Per client: this many requests in this window, then refused until the window ends. */
 export const limits: Record<Door, { points: number; durationSec: number }> = {
   "share-link": { points: 60, durationSec: 10 * 60 },
   "sign-in-callback": { points: 100, durationSec: 5 * 60 },
+  // The cost platform reads a handful of integrations now and then; a guesser of keys needs millions.
+  api: { points: 300, durationSec: 5 * 60 },
 };
 
 const limiters = new Map<Door, RateLimiterPrisma>();

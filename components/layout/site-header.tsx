@@ -19,6 +19,12 @@ export function SiteHeader({ user }: { user?: HeaderUser }) {
             <Link href="/onboardings" className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
               Onboardings
             </Link>
+            <Link
+              href="/settings/api-keys"
+              className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"
+            >
+              API keys
+            </Link>
             <span className="text-slate-600" title={user.email ?? undefined}>
               {user.name ?? user.email}
             </span>

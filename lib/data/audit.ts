@@ -42,3 +42,12 @@ export async function listAudit(viewer: Actor | { shareLinkId: string }, onboard
     },
   });
 }
+
+/** Every audit row of an onboarding, oldest first, for its owner only (the receipt). */
+export async function listAuditForReceipt(owner: Actor, onboardingId: string) {
+  return db.auditEvent.findMany({
+    where: { onboardingId, onboarding: { ownerId: owner.id } },
+    orderBy: [{ at: "asc" }, { id: "asc" }],
+    select: { at: true, action: true, target: true, actorName: true, outcome: true, azureRequestId: true },
+  });
+}

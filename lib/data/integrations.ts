@@ -70,3 +70,48 @@ export async function findIntegrationsForBillingAccount(ownerTenantId: string, b
     select: { id: true, clientId: true, status: true, lastVerifiedAt: true, onboardingId: true },
   });
 }
+
+const apiFields = {
+  id: true,
+  tenantId: true,
+  clientId: true,
+  secretKeyId: true,
+  secretHint: true,
+  secretExpiresAt: true,
+  billingAccountName: true,
+  billingAccountDisplayName: true,
+  status: true,
+  lastVerifiedAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+/** A tenant's integrations for the cost platform's API, without secrets, oldest first. */
+export function listIntegrationsForTenant(tenantId: string) {
+  return db.integration.findMany({ where: { tenantId }, orderBy: { createdAt: "asc" }, select: apiFields });
+}
+
+export type IntegrationForApi = Awaited<ReturnType<typeof listIntegrationsForTenant>>[number];
+
+/**
+ * One integration of the tenant, with its secret decrypted only when asked (a key allowed to read
+ * secrets); null when it is missing or another tenant's, which the caller cannot tell apart.
+ */
+export async function getIntegrationForTenant(
+  tenantId: string,
+  id: string,
+  { withSecret }: { withSecret: boolean },
+): Promise<(IntegrationForApi & { clientSecret?: string }) | null> {
+  const row = await db.integration.findFirst({
+    where: { id, tenantId },
+    select: { ...apiFields, secretCiphertext: true, secretEncryptionKeyId: true },
+  });
+  if (!row) return null;
+  const { secretCiphertext, secretEncryptionKeyId, ...rest } = row;
+  if (!withSecret) return rest;
+  const clientSecret = decryptSecret(
+    { ciphertext: secretCiphertext, keyId: secretEncryptionKeyId },
+    integrationSecretContext(row.id),
+  );
+  return { ...rest, clientSecret };
+}

@@ -45,6 +45,10 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
               {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}{" "}
               <Link href={`/onboardings/${onboarding.id}/manual`} className="text-brand-700 underline">
                 {onboarding.mode === "manual" ? "Instructions and paste-back" : "Or do it by hand"}
+              </Link>{" "}
+              ·{" "}
+              <Link href={`/onboardings/${onboarding.id}/receipt`} className="text-brand-700 underline">
+                Audit receipt
               </Link>
             </p>
           </div>

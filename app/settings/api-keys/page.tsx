@@ -1,0 +1,92 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
+import { RevokeApiKeyForm } from "@/components/api-keys/revoke-api-key-form";
+import { SiteHeader } from "@/components/layout/site-header";
+import { requireUser } from "@/lib/auth";
+import { listApiKeys, mayManageApiKeys } from "@/lib/data/api-keys";
+
+export const metadata: Metadata = { title: "API keys" };
+
+function when(date: Date | null) {
+  return date
+    ? `${date.toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC`
+    : "never";
+}
+
+export default async function ApiKeysPage() {
+  const user = await requireUser("/settings/api-keys");
+  const [keys, mayManage] = await Promise.all([listApiKeys(user), mayManageApiKeys(user)]);
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main className="mx-auto max-w-5xl px-4 py-10">
+        <h1 className="text-brand-900 text-3xl font-bold">API keys</h1>
+        <p className="mt-2 max-w-3xl text-slate-700">
+          The cost platform reads your tenant&apos;s connections with a key:{" "}
+          <code className="text-sm">Authorization: Bearer &lt;key&gt;</code> on{" "}
+          <code className="text-sm">/api/v1/integrations</code>. A key sees tenant {user.tenantId} only, and
+          every use is recorded.{" "}
+          <Link href="/api/v1/openapi.json" className="text-brand-700 underline" prefetch={false}>
+            API description (OpenAPI)
+          </Link>
+        </p>
+        <section
+          aria-labelledby="new-key-heading"
+          className="mt-6 rounded-lg border border-slate-200 bg-white p-5"
+        >
+          <h2 id="new-key-heading" className="text-brand-900 text-xl font-semibold">
+            New key
+          </h2>
+          <div className="mt-3">
+            {mayManage ? (
+              <CreateApiKeyForm />
+            ) : (
+              <p className="text-sm text-slate-700">
+                Only someone who connected a billing account of this tenant here may make or revoke its API
+                keys. Connect one first, or ask whoever did.
+              </p>
+            )}
+          </div>
+        </section>
+        <section aria-labelledby="keys-heading" className="mt-10">
+          <h2 id="keys-heading" className="text-brand-900 text-xl font-semibold">
+            Keys of this tenant
+          </h2>
+          {keys.length === 0 ? (
+            <p className="mt-3 text-slate-600">None yet.</p>
+          ) : (
+            <ul className="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+              {keys.map((key) => (
+                <li key={key.id} className="flex flex-wrap items-center justify-between gap-3 p-4">
+                  <div>
+                    <p className="font-semibold text-slate-900">
+                      {key.name}{" "}
+                      <span className="font-mono text-sm font-normal text-slate-600">{key.tokenPrefix}…</span>
+                    </p>
+                    <p className="text-sm text-slate-600">
+                      {key.scope === "read_secrets" ? "Reads secrets" : "Metadata only"} · made{" "}
+                      {when(key.createdAt)}
+                      {key.createdBy
+                        ? ` by ${key.createdBy.name ?? key.createdBy.email}`
+                        : " with the command"}{" "}
+                      · last used {when(key.lastUsedAt)}
+                    </p>
+                  </div>
+                  {key.revokedAt ? (
+                    <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
+                      Revoked {when(key.revokedAt)}
+                    </span>
+                  ) : !mayManage ? null : (
+                    <RevokeApiKeyForm keyId={key.id} label={`Revoke key ${key.name}`} />
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </main>
+    </>
+  );
+}

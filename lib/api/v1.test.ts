@@ -1,0 +1,301 @@
+/**
+ * The cost platform's API through the portal's real route handlers, database and encryption: keys made
+ * by the portal's action (shown once, hashed at rest), revoked, scoped, confined to their tenant, every
+ * use recorded, and every answer valid against the served OpenAPI document (ajv, JSON Schema 2020-12).
+ */
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { control } from "@/emulator/test/helpers";
+import type { SeedResult } from "@/emulator/src/scenario";
+import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+
+let currentUser: unknown = null;
+vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => undefined }) }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => currentUser }));
+
+type Actor = Awaited<ReturnType<Harness["signIn"]>>;
+
+let harness: Harness;
+let db: typeof import("@/lib/db");
+let actions: typeof import("@/lib/actions/api-keys");
+let listRoute: typeof import("@/app/api/v1/integrations/route");
+let getRoute: typeof import("@/app/api/v1/integrations/[id]/route");
+let openapiRoute: typeof import("@/app/api/v1/openapi.json/route");
+let vault: typeof import("@/lib/vault");
+let contexts: typeof import("@/lib/secret-contexts");
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is walked by path strings
+let document: Record<string, any>;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+
+beforeAll(async () => {
+  harness = await startPortalHarness();
+  db = await import("@/lib/db");
+  actions = await import("@/lib/actions/api-keys");
+  listRoute = await import("@/app/api/v1/integrations/route");
+  getRoute = await import("@/app/api/v1/integrations/[id]/route");
+  openapiRoute = await import("@/app/api/v1/openapi.json/route");
+  vault = await import("@/lib/vault");
+  contexts = await import("@/lib/secret-contexts");
+  document = await openapiRoute.GET().json();
+  ajv.addSchema({ $id: "https://mca-connect.test/openapi.json", components: document.components });
+}, 120_000);
+
+afterAll(async () => {
+  await db?.closeDb();
+  await harness?.emu.close();
+});
+
+/** Checks a real answer against what the document says this path and status return. */
+async function expectDocumented(path: string, response: Response) {
+  const operation = document.paths[path]?.get;
+  const declared = operation?.responses?.[String(response.status)];
+  expect(declared, `${path} ${response.status} is documented`).toBeDefined();
+  const body = await response.clone().json();
+  const schema = declared.content["application/json"].schema;
+  const validate = ajv.compile({ $ref: `https://mca-connect.test/openapi.json${schema.$ref}` });
+  expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+  return body;
+}
+
+async function world() {
+  const tenant: SeedResult = await control(harness.emu).seed({ preset: "contoso" });
+  const other: SeedResult = await control(harness.emu).seed({ preset: "contoso" });
+  const owner = await harness.signIn(tenant.users.appAdmin!.userPrincipalName);
+  const stranger = await harness.signIn(other.users.admin!.userPrincipalName);
+  const colleague = await harness.signIn(tenant.users.billingOwner!.userPrincipalName);
+  return {
+    owner,
+    stranger,
+    colleague,
+    mine: await integration(owner, "s3cret~mine-0123456789abcdefghijklmnop"),
+    theirs: await integration(stranger, "s3cret~theirs-0123456789abcdefghijklm"),
+  };
+}
+
+async function integration(owner: Actor, secret: string) {
+  const id = `int_${crypto.randomUUID()}`;
+  const sealed = vault.encryptSecret(secret, contexts.integrationSecretContext(id));
+  await db.db.integration.create({
+    data: {
+      id,
+      ownerId: owner.id,
+      tenantId: owner.tenantId,
+      clientId: crypto.randomUUID(),
+      secretCiphertext: sealed.ciphertext,
+      secretEncryptionKeyId: sealed.keyId,
+      secretKeyId: crypto.randomUUID(),
+      secretHint: secret.slice(0, 3),
+      secretExpiresAt: new Date(Date.now() + 365 * 86_400_000),
+      billingAccountName: `${crypto.randomUUID()}:${crypto.randomUUID()}_2019-05-31`,
+      billingAccountDisplayName: "Contoso",
+      status: "active",
+      lastVerifiedAt: new Date(),
+    },
+  });
+  return { id, secret };
+}
+
+async function makeKey(as: Actor, scope: "read-metadata" | "read-secrets", name = "Cost platform") {
+  currentUser = as;
+  const form = new FormData();
+  form.set("name", name);
+  form.set("scope", scope);
+  const result = await actions.createApiKeyAction(null, form);
+  currentUser = null;
+  if (!result.ok) throw new Error(result.message);
+  return result.data;
+}
+
+const client = "198.51.100.20";
+function call(path: string, key?: string) {
+  const headers: Record<string, string> = { "x-forwarded-for": client, "user-agent": "cost-platform/1.0" };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const request = new Request(`http://localhost:3000/api/v1${path}`, { headers });
+  const [, , id] = new URL(request.url).pathname.split("/").slice(2);
+  return id ? getRoute.GET(request, { params: Promise.resolve({ id }) }) : listRoute.GET(request);
+}
+
+describe("API keys", () => {
+  it("are shown once, stored only as a SHA-256 hash, and bound to their creator's tenant", async () => {
+    const { owner, colleague } = await world();
+    const made = await makeKey(owner, "read-secrets");
+    expect(made.key).toMatch(/^mcak_[A-Za-z0-9_-]{43}$/);
+    const row = await db.db.apiKey.findUniqueOrThrow({ where: { id: made.id } });
+    expect(JSON.stringify(row)).not.toContain(made.key.slice(5));
+    const { sha256Hex } = await import("@/lib/crypto");
+    expect(row.tokenHash).toBe(sha256Hex(made.key));
+    expect(row).toMatchObject({ tenantId: owner.tenantId, createdById: owner.id, scope: "read_secrets" });
+    // Nothing returns the key again: the list shows a prefix only.
+    const { listApiKeys } = await import("@/lib/data/api-keys");
+    const listed = await listApiKeys(owner);
+    expect(JSON.stringify(listed)).not.toContain(made.key);
+    expect(listed.find((k) => k.id === made.id)?.tokenPrefix).toBe(made.key.slice(0, 9));
+    currentUser = null;
+    const form = new FormData();
+    form.set("name", "x");
+    form.set("scope", "read-secrets");
+    expect(await actions.createApiKeyAction(null, form)).toMatchObject({ ok: false });
+    // Anyone of the tenant may sign in; only someone who owns an integration there makes or revokes keys.
+    currentUser = colleague;
+    expect(await actions.createApiKeyAction(null, form)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("Only someone who connected a billing account"),
+    });
+    const revoke = new FormData();
+    revoke.set("keyId", made.id);
+    expect(await actions.revokeApiKeyAction(null, revoke)).toMatchObject({ ok: false });
+    currentUser = null;
+    expect(
+      await db.db.apiKey.count({ where: { tenantId: owner.tenantId, revokedAt: null } }),
+    ).toBeGreaterThan(0);
+  });
+
+  it("give the secret to a read-secrets key that asks, and never to a metadata key", async () => {
+    const { owner, mine } = await world();
+    const secretsKey = await makeKey(owner, "read-secrets");
+    const metadataKey = await makeKey(owner, "read-metadata");
+
+    const full = await expectDocumented(
+      "/integrations/{id}",
+      await call(`/integrations/${mine.id}?include=secret`, secretsKey.key),
+    );
+    expect(full).toMatchObject({ id: mine.id, tenantId: owner.tenantId, clientSecret: mine.secret });
+
+    const plain = await expectDocumented(
+      "/integrations/{id}",
+      await call(`/integrations/${mine.id}`, secretsKey.key),
+    );
+    expect(plain).not.toHaveProperty("clientSecret");
+
+    const meta = await expectDocumented(
+      "/integrations/{id}",
+      await call(`/integrations/${mine.id}`, metadataKey.key),
+    );
+    expect(meta).not.toHaveProperty("clientSecret");
+    expect(JSON.stringify(meta)).not.toContain(mine.secret);
+    expect(meta).toMatchObject({ id: mine.id, secretHint: "s3c", status: "active" });
+
+    const refused = await call(`/integrations/${mine.id}?include=secret`, metadataKey.key);
+    expect(refused.status).toBe(403);
+    const body = await expectDocumented("/integrations/{id}", refused);
+    expect(body.error.code).toBe("insufficient_scope");
+    expect(JSON.stringify(body)).not.toContain(mine.secret);
+
+    const bad = await call(`/integrations/${mine.id}?include=everything`, secretsKey.key);
+    expect(bad.status).toBe(400);
+    await expectDocumented("/integrations/{id}", bad);
+  });
+
+  it("list the key's tenant's integrations only, without secrets; another tenant's is 404", async () => {
+    const { owner, mine, theirs } = await world();
+    const key = await makeKey(owner, "read-secrets");
+    const list = await call("/integrations", key.key);
+    expect(list.status).toBe(200);
+    expect(list.headers.get("cache-control")).toBe("no-store");
+    const body = await expectDocumented("/integrations", list);
+    const ids = body.data.map((i: { id: string }) => i.id);
+    expect(ids).toContain(mine.id);
+    expect(ids).not.toContain(theirs.id);
+    expect(body.data.every((i: { tenantId: string }) => i.tenantId === owner.tenantId)).toBe(true);
+    expect(JSON.stringify(body)).not.toContain(mine.secret);
+
+    for (const path of [
+      `/integrations/${theirs.id}?include=secret`,
+      `/integrations/${theirs.id}`,
+      "/integrations/nope",
+    ]) {
+      const response = await call(path, key.key);
+      expect(response.status).toBe(404);
+      const err = await expectDocumented("/integrations/{id}", response);
+      expect(err.error.code).toBe("not_found");
+      expect(JSON.stringify(err)).not.toContain(theirs.secret);
+    }
+  });
+
+  it("refuse a missing, unknown or revoked key with 401 and say which", async () => {
+    const { owner, stranger, mine } = await world();
+    const key = await makeKey(owner, "read-secrets");
+
+    const missing = await call("/integrations");
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer /);
+    expect((await expectDocumented("/integrations", missing)).error.code).toBe("missing_api_key");
+    const unknown = await call("/integrations", `mcak_${"A".repeat(43)}`);
+    expect((await expectDocumented("/integrations", unknown)).error.code).toBe("invalid_api_key");
+    expect((await call("/integrations", "not-a-key")).status).toBe(401);
+
+    // Only the creator's tenant may revoke it.
+    currentUser = stranger;
+    const foreign = new FormData();
+    foreign.set("keyId", key.id);
+    expect(await actions.revokeApiKeyAction(null, foreign)).toMatchObject({ ok: false });
+    expect((await call(`/integrations/${mine.id}`, key.key)).status).toBe(200);
+
+    currentUser = owner;
+    expect(await actions.revokeApiKeyAction(null, foreign)).toMatchObject({ ok: true });
+    currentUser = null;
+    for (const path of ["/integrations", `/integrations/${mine.id}?include=secret`]) {
+      const revoked = await call(path, key.key);
+      expect(revoked.status).toBe(401);
+      const body = await expectDocumented(
+        path.startsWith("/integrations/") ? "/integrations/{id}" : "/integrations",
+        revoked,
+      );
+      expect(body.error.code).toBe("revoked_api_key");
+      expect(JSON.stringify(body)).not.toContain(mine.secret);
+    }
+  });
+
+  it("records every use: which key, which integration, what was answered, when and from where", async () => {
+    const { owner, mine, theirs } = await world();
+    const key = await makeKey(owner, "read-secrets");
+    const before = new Date();
+    await call("/integrations", key.key);
+    await call(`/integrations/${mine.id}`, key.key);
+    await call(`/integrations/${mine.id}?include=secret`, key.key);
+    await call(`/integrations/${theirs.id}?include=secret`, key.key);
+    const uses = await db.db.apiKeyUse.findMany({ where: { apiKeyId: key.id }, orderBy: { at: "asc" } });
+    expect(
+      uses.map((u) => [u.action, u.integrationId, u.status, u.secretRead, u.clientAddress, u.userAgent]),
+    ).toEqual([
+      ["list-integrations", null, 200, false, client, "cost-platform/1.0"],
+      ["get-integration", mine.id, 200, false, client, "cost-platform/1.0"],
+      ["get-integration", mine.id, 200, true, client, "cost-platform/1.0"],
+      ["get-integration", theirs.id, 404, false, client, "cost-platform/1.0"],
+    ]);
+    expect(uses.every((u) => u.at >= before)).toBe(true);
+    const row = await db.db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(row.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+  });
+
+  it("brakes a client guessing keys with 429 and Retry-After, counted before any lookup", async () => {
+    const rateLimit = await import("@/lib/rate-limit");
+    const guesser = "203.0.113.99";
+    const guess = () =>
+      listRoute.GET(
+        new Request("http://localhost:3000/api/v1/integrations", {
+          headers: { "x-forwarded-for": guesser, authorization: `Bearer mcak_${"B".repeat(43)}` },
+        }),
+      );
+    for (let i = 0; i < rateLimit.limits.api.points; i++) expect((await guess()).status).toBe(401);
+    const limited = await guess();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await expectDocumented("/integrations", limited)).error.code).toBe("rate_limited");
+    // Another client is not affected.
+    expect((await call("/integrations")).status).toBe(401);
+  });
+
+  it("serves an OpenAPI 3.1 document whose schemas compile", async () => {
+    expect(document.openapi).toBe("3.1.0");
+    expect(document.servers[0].url).toBe("http://localhost:3000/api/v1");
+    for (const name of Object.keys(document.components.schemas))
+      expect(() =>
+        ajv.getSchema(`https://mca-connect.test/openapi.json#/components/schemas/${name}`),
+      ).not.toThrow();
+  });
+});

@@ -1,6 +1,7 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 
 import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 150_000 });
 

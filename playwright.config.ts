@@ -14,6 +14,27 @@ export const emulatorPort = 8543 + offset;
 export const emulatorBrowserPort = 8580 + offset;
 export const portalUrl = `http://localhost:${portalPort}`;
 export const emulatorUrl = `https://127.0.0.1:${emulatorPort}`;
+/** The portal's data folder in the run (its PGlite database, secrets and log file). */
+export const portalDataDir = ".data/e2e";
+
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
+// Searches everything the other specs made the portal write and serve: it runs after all of them.
+const leakScan = /secrets-never-leak\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "e2e",
@@ -33,28 +54,11 @@ export default defineConfig({
     ignoreHTTPSErrors: false,
   },
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
-      },
-    },
+    { name: "chromium", use: chromium, testIgnore: leakScan },
+    { name: "leak-scan", use: chromium, testMatch: leakScan, dependencies: ["chromium"] },
   ],
   webServer: {
-    command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --browser-port ${emulatorBrowserPort} --data-dir .data/e2e --emulator-data-dir .data/emulator-test`,
+    command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --browser-port ${emulatorBrowserPort} --data-dir ${portalDataDir} --emulator-data-dir .data/emulator-test --log-file ${portalDataDir}/portal.log`,
     url: `${portalUrl}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

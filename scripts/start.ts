@@ -13,6 +13,8 @@
  *   --delays test|demo|real the emulator's replication delays (default demo)
  *   --no-build              never build (the caller built already)
  *   --ephemeral             the emulator forgets its state when it stops (tests)
+ *   --log-file FILE         also append the portal's output (its logs) to FILE, which tests search
+ *                           for secrets
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     delays: { type: "string", default: "demo" },
     "no-build": { type: "boolean", default: false },
     ephemeral: { type: "boolean", default: false },
+    "log-file": { type: "string" },
   },
 });
 
@@ -240,11 +243,22 @@ async function main() {
   run(bin("tsx"), ["scripts/db-migrate.ts", "deploy"], env);
 
   const host = args.demo ? "127.0.0.1" : (process.env.HOSTNAME ?? "0.0.0.0");
+  const logFile = args["log-file"] ? path.resolve(root, args["log-file"]) : null;
   const portal = spawn(bin("next"), ["start", "--port", String(port), "--hostname", host], {
     cwd: root,
     env,
-    stdio: "inherit",
+    stdio: logFile ? ["ignore", "pipe", "pipe"] : "inherit",
   });
+  if (logFile) {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const file = fs.createWriteStream(logFile, { flags: "a", mode: 0o600 });
+    const tee = (out: NodeJS.WriteStream) => (chunk: Buffer) => {
+      out.write(chunk);
+      file.write(chunk);
+    };
+    portal.stdout!.on("data", tee(process.stdout));
+    portal.stderr!.on("data", tee(process.stderr));
+  }
   children.push(portal);
   portal.on("exit", (code) => stopAll(code ?? 0));
   console.log(

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 
 import { emulatorUrl, portalUrl } from "../../playwright.config";
 import { seedTenant, signInThroughEmulator, startOnboarding } from "../fixtures/emulator";

@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
-
 import { seedTenant, signInThroughEmulator } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test("declining consent explains what happened and what to do", async ({ page }, testInfo) => {
   const tenant = await seedTenant({ preset: "contoso" });

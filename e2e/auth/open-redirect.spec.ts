@@ -1,7 +1,6 @@
-import { expect, test } from "@playwright/test";
-
 import { portalUrl } from "../../playwright.config";
 import { seedTenant, signInThroughEmulator } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 // Browsers read `/\host` and `/<tab>/host` as `//host`: a callback URL spelled so must never take a
 // signed-in person off the portal.

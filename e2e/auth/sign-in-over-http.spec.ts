@@ -1,7 +1,6 @@
-import { expect, test } from "@playwright/test";
-
 import { emulatorBrowserPort } from "../../playwright.config";
 import { openAccountPicker, seedTenant } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 // The emulator serves its sign-in pages over plain HTTP on its browser port, as `npm start` does, so a
 // person's browser shows no certificate warning (this project runs with ignoreHTTPSErrors: false).

@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
-
 import { openAccountPicker, seedTenant } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 // next-auth leaves the code exchange (and with it the checks) to the portal: a callback whose state
 // differs from the one this browser's sign-in started with must fail. (Playwright cannot rewrite the

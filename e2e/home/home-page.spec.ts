@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+
+import { expect, test } from "../fixtures/test";
 
 test("the home page says what the portal does and offers sign-in", async ({ page }, testInfo) => {
   await page.goto("/");

@@ -1,8 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Locator, type Page, type TestInfo } from "@playwright/test";
+import type { Locator, Page, TestInfo } from "@playwright/test";
 
 import { assignReaderByHand, registerAppByHand } from "../fixtures/azure-by-hand";
 import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 180_000 });
 

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
 
 import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 120_000 });
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 
 import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
 

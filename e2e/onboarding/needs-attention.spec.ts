@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
-
 import { seedTenant, signInThroughEmulator, startOnboarding } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test("an admin without a billing role learns why step 3 stops and who can finish it", async ({
   page,

@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
-
 import { portalPort, portalUrl } from "../../playwright.config";
+import { expect, test } from "../fixtures/test";
 
 const pages = ["/", "/sign-in", "/link-unavailable?reason=revoked", "/shared/not-a-link", "/sign-in/error"];
 

@@ -1,4 +1,4 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 
 import {
   openAccountPicker,
@@ -7,6 +7,7 @@ import {
   startOnboarding,
   tenantState,
 } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 150_000 });
 

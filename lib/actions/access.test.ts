@@ -1,11 +1,12 @@
 /**
- * Who may call what: every exported server action (lib/actions/*.ts) and every route handler
- * (app/** /route.ts), called directly as Next would call them, by each kind of caller who must be
+ * Who may call what: every exported server action (lib/actions/*.ts), every route handler
+ * (app/** /route.ts) and every page (app/** /page.tsx), called directly as Next would call them, by each kind of caller who must be
  * refused: nobody signed in, another user of the same tenant, a user of another tenant, and a
  * colleague holding an expired, a revoked or a view-only share link of the onboarding (or a live act
  * link of another one). Each probe names a real, connected onboarding of someone else; the answer
  * must refuse with a message that says why, carry nothing of that onboarding (ids, names, billing
- * account, secret hint, links), and change nothing. The cases come from tables checked against the
+ * account, secret hint, links), and change nothing. A page is checked by what it hands its components
+ * (the element tree it returns, with every prop), before any of it reaches HTML. The cases come from tables checked against the
  * exports, so a new action or route without a case fails here.
  */
 import fs from "node:fs";
@@ -20,6 +21,7 @@ import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-
 import { exportedActions, type ActionResult, type ServerAction } from "@/scripts/test-support/server-actions";
 import {
   installCommonJsNextHeaders,
+  NotFoundSignal,
   RedirectSignal,
   resetScope,
   scope,
@@ -28,10 +30,15 @@ import {
 vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
 vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
-vi.mock("@/lib/auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/lib/auth")>()),
-  getCurrentUser: async () => (await import("@/scripts/test-support/request-scope")).scope.user,
-}));
+vi.mock("@/lib/auth", async (importOriginal) => {
+  const { scope, nextNavigation } = await import("@/scripts/test-support/request-scope");
+  return {
+    ...(await importOriginal<typeof import("@/lib/auth")>()),
+    getCurrentUser: async () => scope.user,
+    requireUser: async (returnTo = "/onboardings") =>
+      scope.user ?? nextNavigation.redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`),
+  };
+});
 
 const root = path.resolve(__dirname, "../..");
 const base = "http://localhost:3000";
@@ -93,6 +100,17 @@ async function buildWorld() {
   const victim = await onboardings.getOnboardingOrThrow(owner, id);
   expect(victim.status).toBe("completed");
   const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
+  // The owner's API key (the owner holds an integration of the tenant, so may make one).
+  const apiKeys = await import("@/lib/data/api-keys");
+  const { newApiKeyToken } = await import("@/lib/api-keys");
+  const keyToken = newApiKeyToken();
+  const apiKey = await apiKeys.createApiKey(owner, {
+    tenantId: owner.tenantId,
+    name: "cost platform",
+    scope: "read_secrets",
+    tokenHash: keyToken.tokenHash,
+    tokenPrefix: keyToken.tokenPrefix,
+  });
 
   async function link(onboardingId: string, scopeName: "view" | "act"): Promise<Link> {
     const { token, tokenHash } = access.newShareToken();
@@ -150,9 +168,12 @@ async function buildWorld() {
       ...[expired, revoked, view].filter((l) => l !== presented[caller].link).flatMap((l) => [l.id, l.token]),
     ];
     if (caller === "otherTenant") values.push(victim.tenantId);
-    // What the caller knows of themselves is no leak (another tenant's preset has the same names).
+    // What the caller knows of themselves is no leak (another tenant's preset has the same names), nor
+    // who shared the link they hold (the foreign act link is the same owner's).
     const own = presented[caller].user;
     const mine = new Set([own?.id, own?.name, own?.email, own?.tenantId]);
+    if (caller === "foreignActLink")
+      for (const known of [victim.owner.name, victim.owner.email]) mine.add(known);
     return values.filter((v): v is string => typeof v === "string" && v.length > 0 && !mine.has(v));
   }
 
@@ -164,6 +185,7 @@ async function buildWorld() {
     victim,
     other,
     links: { expired, revoked, view, foreignAct, ownersLive },
+    apiKey,
     cookies,
     presented,
     secrets,
@@ -189,8 +211,8 @@ function actAs(caller: Caller) {
   return w.presented[caller];
 }
 
-function expectNoLeak(text: string, caller: Caller, label: string) {
-  for (const secret of w.secrets(caller)) {
+function expectNoLeak(text: string, caller: Caller, label: string, echoed: string[] = []) {
+  for (const secret of w.secrets(caller).filter((s) => !echoed.includes(s))) {
     if (secret.length >= 8) expect(text, `${label} leaks ${secret}`).not.toContain(secret);
     else expect(text, `${label} leaks ${secret}`).not.toMatch(new RegExp(`(?<![\\w-])${secret}(?![\\w-])`));
   }
@@ -233,6 +255,16 @@ const ownerOrActLink: Record<Caller, RegExp> = {
   revokedLink: /^This share link was revoked by its owner\.$/,
   viewLink: /^This link lets you view progress, not act\.$/,
   foreignActLink: /^This share link does not let you act on this onboarding\.$/,
+};
+
+/** A tenant's API keys: only someone who connected one of its billing accounts makes or revokes them. */
+const apiKeyManagersOnly: Record<Caller, RegExp> = {
+  ...ownerOnly,
+  ...Object.fromEntries(
+    callers
+      .filter((c) => c !== "anonymous")
+      .map((c) => [c, /^Only someone who connected a billing account of this tenant in the portal/]),
+  ),
 };
 
 type ActionCase = {
@@ -292,7 +324,7 @@ const actionCases: Record<string, ActionCase> = {
     module: "onboarding",
     fields: () => ({
       onboardingId: w.victim.id,
-      billingAccountName: w.tenant.billingAccounts.ea!.name,
+      billingAccountName: w.tenant.billingAccounts.mca!.name,
       confirmDuplicate: "yes",
     }),
     refused: ownerOnly,
@@ -322,6 +354,16 @@ const actionCases: Record<string, ActionCase> = {
       billingAccountId: w.victim.billingAccountName!,
     }),
     refused: ownerOnly,
+  },
+  createApiKeyAction: {
+    module: "api-keys",
+    fields: () => ({ name: "mine", scope: "read-secrets" }),
+    refused: apiKeyManagersOnly,
+  },
+  revokeApiKeyAction: {
+    module: "api-keys",
+    fields: () => ({ keyId: w.apiKey.id }),
+    refused: apiKeyManagersOnly,
   },
   checkAgainAction: {
     module: "manual",
@@ -522,6 +564,40 @@ const routeCases: Record<string, RouteCase> = {
   "GET /api/canonical-origin": canonicalOriginCase("GET"),
   "HEAD /api/canonical-origin": canonicalOriginCase("HEAD"),
   "POST /api/canonical-origin": canonicalOriginCase("POST"),
+  "GET /api/onboardings/[id]/receipt": {
+    probe: () => ({
+      url: `${base}/api/onboardings/${w.victim.id}/receipt?format=json`,
+      params: { id: w.victim.id },
+    }),
+    expect: {
+      anonymous: { status: 401 },
+      otherUser: { status: 404 },
+      otherTenant: { status: 404 },
+      expiredLink: { status: 404 },
+      revokedLink: { status: 404 },
+      viewLink: { status: 404 },
+      foreignActLink: { status: 404 },
+    },
+  },
+  // The cost platform's API takes API keys only: a browser's session or share cookie opens nothing.
+  "GET /api/v1/integrations": {
+    probe: () => ({ url: `${base}/api/v1/integrations`, params: {} }),
+    expect: forEveryCaller({ status: 401 }),
+  },
+  "GET /api/v1/integrations/[id]": {
+    probe: () => ({ url: `${base}/api/v1/integrations/x?include=secret`, params: { id: "x" } }),
+    expect: forEveryCaller({ status: 401 }),
+  },
+  "GET /api/v1/openapi.json": {
+    probe: () => ({ url: `${base}/api/v1/openapi.json`, params: {} }),
+    expect: forEveryCaller({
+      allowed: "the API's description is public",
+      check: (response, body) => {
+        expect(response.status).toBe(200);
+        expect((JSON.parse(body) as { openapi: string }).openapi).toMatch(/^3\.1/);
+      },
+    }),
+  },
   "GET /api/auth/[...nextauth]": nextAuthCase("GET"),
   "POST /api/auth/[...nextauth]": nextAuthCase("POST"),
 };
@@ -563,9 +639,136 @@ async function sessionCookie(user: Actor | null) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Pages
+
+type Page = (props: {
+  params: Promise<Record<string, string>>;
+  searchParams: Promise<Record<string, string>>;
+}) => Promise<unknown>;
+type PageOutcome =
+  { redirect: RegExp } | { notFound: true } | { renders: string; check?: (tree: string) => void };
+type PageCase = {
+  /** The dynamic segments the probe names, and what it echoes back by design (the probe's own input). */
+  probe: (caller: Caller) => { params?: Record<string, string>; searchParams?: Record<string, string> };
+  expect: Record<Caller, PageOutcome>;
+};
+
+/** What a page hands its components: the element tree it returns, every prop, as text. */
+function treeText(node: unknown): string {
+  const seen = new WeakSet<object>();
+  return JSON.stringify(node, (key, value: unknown) => {
+    if (key.startsWith("_")) return undefined;
+    if (typeof value === "function") return `<${value.name}>`;
+    if (typeof value === "object" && value !== null) {
+      if (seen.has(value)) return undefined;
+      seen.add(value);
+    }
+    return value;
+  });
+}
+
+const toSignIn = (path: string) => ({
+  redirect: new RegExp(
+    `^/sign-in\\?callbackUrl=${encodeURIComponent(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`,
+  ),
+});
+const unavailable = (reason: string) => ({
+  renders: `the link-unavailable page (${reason}), nothing of the onboarding`,
+  check: (tree: string) => expect(tree).toContain("<LinkUnavailable>"),
+});
+
+const ownerPage = (suffix: string): PageCase => ({
+  probe: () => ({ params: { id: w.victim.id } }),
+  expect: {
+    anonymous: toSignIn(`/onboardings/${"VICTIM"}${suffix}`),
+    otherUser: { notFound: true },
+    otherTenant: { notFound: true },
+    expiredLink: { notFound: true },
+    revokedLink: { notFound: true },
+    viewLink: { notFound: true },
+    foreignActLink: { notFound: true },
+  },
+});
+
+const publicPage = (what: string): PageCase => ({
+  probe: () => ({
+    searchParams: { callbackUrl: `/onboardings/${w.victim.id}`, error: "x", reason: "revoked" },
+  }),
+  expect: forEveryCallerPage({ renders: what }),
+});
+
+function forEveryCallerPage(outcome: PageOutcome): Record<Caller, PageOutcome> {
+  return Object.fromEntries(callers.map((caller) => [caller, outcome])) as Record<Caller, PageOutcome>;
+}
+
+const pageCases: Record<string, PageCase> = {
+  "/": publicPage("the home page"),
+  "/sign-in": {
+    ...publicPage("the sign-in page"),
+    expect: {
+      ...forEveryCallerPage({ redirect: /^\/onboardings\/VICTIM$/ }),
+      anonymous: { renders: "the sign-in page" },
+    },
+  },
+  "/sign-in/error": publicPage("the sign-in error page"),
+  "/link-unavailable": publicPage("the link-unavailable page"),
+  "/onboardings": {
+    probe: () => ({}),
+    expect: {
+      ...forEveryCallerPage({ renders: "the caller's own onboardings" }),
+      anonymous: toSignIn("/onboardings"),
+    },
+  },
+  "/onboardings/[id]": ownerPage(""),
+  "/onboardings/[id]/manual": ownerPage("/manual"),
+  "/onboardings/[id]/receipt": ownerPage("/receipt"),
+  "/settings/api-keys": {
+    probe: () => ({}),
+    expect: {
+      ...forEveryCallerPage({ renders: "the caller's own tenant's keys" }),
+      anonymous: toSignIn("/settings/api-keys"),
+    },
+  },
+  "/shared/[linkId]": {
+    probe: (caller) => ({ params: { linkId: w.presented[caller].link?.id ?? w.links.ownersLive.id } }),
+    expect: {
+      anonymous: unavailable("no cookie for the owner's live link"),
+      otherUser: unavailable("no cookie for the owner's live link"),
+      otherTenant: unavailable("no cookie for the owner's live link"),
+      expiredLink: unavailable("expired"),
+      revokedLink: unavailable("revoked"),
+      viewLink: {
+        renders: "the view link's own onboarding, read-only, with no other link of it",
+        check: (tree) => expect(tree).not.toMatch(/ConnectForm|StepActionForm|CheckAgainForm/),
+      },
+      foreignActLink: {
+        renders: "the act link's own onboarding, not the one probed",
+        check: (tree) => expect(tree).toContain(w.other.id),
+      },
+    },
+  },
+};
+
+/** Every page under app/, as its route. */
+async function exportedPages(): Promise<Record<string, Page>> {
+  const found: Record<string, Page> = {};
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? walk(full) : entry.name === "page.tsx" ? [full] : [];
+    });
+  for (const file of walk(path.join(root, "app"))) {
+    const route = path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/");
+    found[`/${route}`.replace(/\/$/, "") || "/"] = ((await import(file)) as { default: Page }).default;
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 let actions: Awaited<ReturnType<typeof exportedActions>>;
 let routes: Awaited<ReturnType<typeof exportedRoutes>>;
+let pages: Awaited<ReturnType<typeof exportedPages>>;
 
 beforeAll(async () => {
   harness = await startPortalHarness();
@@ -574,6 +777,7 @@ beforeAll(async () => {
   w = await buildWorld();
   actions = await exportedActions();
   routes = await exportedRoutes();
+  pages = await exportedPages();
 }, 120_000);
 
 afterAll(async () => {
@@ -593,6 +797,10 @@ describe("every server action and route handler has a case for every caller", ()
 
   it("covers each route handler and method", () => {
     expect(Object.keys(routes).sort()).toEqual(Object.keys(routeCases).sort());
+  });
+
+  it("covers each page", () => {
+    expect(Object.keys(pages).sort()).toEqual(Object.keys(pageCases).sort());
   });
 });
 
@@ -711,4 +919,70 @@ describe("route handlers refuse every caller but the owner", () => {
       );
     }
   });
+});
+
+describe("pages show nothing of someone else's onboarding", () => {
+  for (const [name, c] of Object.entries(pageCases)) {
+    it(name, async () => {
+      for (const caller of callers) {
+        const before = await snapshot();
+        actAs(caller);
+        const probe = c.probe(caller);
+        const label = `${name} × ${caller}`;
+        let outcome: { redirect: string } | { notFound: true } | { tree: string };
+        try {
+          const tree = await pages[name]!({
+            params: Promise.resolve(probe.params ?? {}),
+            searchParams: Promise.resolve(probe.searchParams ?? {}),
+          });
+          outcome = { tree: treeText(tree) };
+        } catch (error) {
+          if (error instanceof RedirectSignal) outcome = { redirect: error.url };
+          else if (error instanceof NotFoundSignal) outcome = { notFound: true };
+          else throw error;
+        }
+        const expected = c.expect[caller];
+        if ("redirect" in expected) {
+          expect(outcome, label).toHaveProperty("redirect");
+          const url = (outcome as { redirect: string }).redirect.replace(w.victim.id, "VICTIM");
+          expect(url, label).toMatch(expected.redirect);
+        } else if ("notFound" in expected) {
+          expect(outcome, label).toEqual({ notFound: true });
+        } else {
+          expect(outcome, label).toHaveProperty("tree");
+          expected.check?.((outcome as { tree: string }).tree);
+        }
+        // The probe's own input may come back (a sign-in link back to the page asked for); nothing else.
+        const own = caller === "viewLink" && name === "/shared/[linkId]";
+        if (own) {
+          const tree = (outcome as { tree: string }).tree;
+          expect(tree, label).not.toContain("secretCiphertext");
+          for (const other of [w.links.ownersLive, w.links.expired, w.links.revoked])
+            expect(tree, `${label} shows another link`).not.toContain(other.token);
+        } else {
+          expectNoLeak(JSON.stringify(outcome), caller, label, [
+            ...Object.values(probe.params ?? {}),
+            ...Object.values(probe.searchParams ?? {}).flatMap((v) => [v, v.split("/").pop()!]),
+          ]);
+        }
+        expect(await snapshot(), `${label} changed the onboarding`).toBe(before);
+      }
+    });
+  }
+});
+
+it("the owner's own pages do carry the onboarding, so the checks above can fail", async () => {
+  actAs("anonymous");
+  scope.user = w.owner;
+  for (const name of ["/onboardings/[id]", "/onboardings/[id]/manual"]) {
+    const tree = treeText(
+      await pages[name]!({ params: Promise.resolve({ id: w.victim.id }), searchParams: Promise.resolve({}) }),
+    );
+    expect(tree, name).toContain(w.victim.appDisplayName);
+    expect(tree, name).toContain(w.victim.clientId);
+  }
+  const list = treeText(
+    await pages["/onboardings"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
+  );
+  expect(list).toContain(w.victim.id);
 });

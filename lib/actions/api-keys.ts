@@ -2,17 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 
-import { withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
 import { newApiKeyToken } from "@/lib/api-keys";
 import { ApiKeyNotAllowedError, ApiKeyNotFoundError, createApiKey, revokeApiKey } from "@/lib/data/api-keys";
 import { createApiKeySchema, revokeApiKeySchema } from "@/lib/validations/api-keys";
 
 /** Shown once, right after creation: only the key's hash is stored, so it cannot be shown again. */
 export type NewApiKey = { id: string; name: string; scope: "read-metadata" | "read-secrets"; key: string };
-
-function formValues(formData: FormData) {
-  return Object.fromEntries([...formData.entries()].filter(([, value]) => typeof value === "string"));
-}
 
 /** An operator makes a key for the cost platform; it reads the operator's tenant's integrations. */
 export async function createApiKeyAction(

@@ -77,6 +77,8 @@ const forms: Record<string, () => Fields> = {
     billingAccountId: field(mine.billingAccount),
   }),
   checkAgainAction: () => ({ onboardingId: field(mine.automated), stepId: field(...stepIds) }),
+  createApiKeyAction: () => ({ name: field("cost platform"), scope: field("read-metadata", "read-secrets") }),
+  revokeApiKeyAction: () => ({ keyId: field() }),
 };
 
 /** A form as a crafted post could build it: the fields, plus repeats, strangers and files. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { formUnreadable, idSchema, printable } from "@/lib/validations/onboarding";
+
 /** The form and the command spell scopes with a hyphen; the database with an underscore. */
 const scope = z
   .enum(["read-metadata", "read-secrets"], {
@@ -14,9 +16,10 @@ const name = z
   .string({ message: "Name the key after who will use it, e.g. “Cost platform production”." })
   .trim()
   .min(1, "Name the key after who will use it, e.g. “Cost platform production”.")
-  .max(80, "At most 80 characters.");
+  .max(80, "At most 80 characters.")
+  .regex(printable, "Use letters, digits and punctuation only: no line breaks or control characters.");
 
-export const createApiKeySchema = z.object({ name, scope });
+export const createApiKeySchema = z.object({ name, scope }, { error: formUnreadable });
 
 export const apiKeyInputSchema = z.object({
   tenantId: z
@@ -27,4 +30,4 @@ export const apiKeyInputSchema = z.object({
   scope,
 });
 
-export const revokeApiKeySchema = z.object({ keyId: z.string().min(1).max(64) });
+export const revokeApiKeySchema = z.object({ keyId: idSchema }, { error: formUnreadable });

@@ -62,13 +62,21 @@ export const nextCache = {
   revalidateTag: () => {},
 };
 
+/** What `notFound()` throws. */
+export class NotFoundSignal extends Error {
+  constructor() {
+    super("NEXT_NOT_FOUND");
+    this.name = "NotFoundSignal";
+  }
+}
+
 export const nextNavigation = {
   redirect: (url: string): never => {
     scope.redirects.push(url);
     throw new RedirectSignal(url);
   },
   notFound: (): never => {
-    throw new Error("NEXT_NOT_FOUND");
+    throw new NotFoundSignal();
   },
 };
 

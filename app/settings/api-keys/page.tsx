@@ -17,7 +17,9 @@ function when(date: Date | null) {
 
 export default async function ApiKeysPage() {
   const user = await requireUser("/settings/api-keys");
-  const [keys, mayManage] = await Promise.all([listApiKeys(user), mayManageApiKeys(user)]);
+  // Only those who may manage the keys see them (names of their makers, prefixes, last use).
+  const mayManage = await mayManageApiKeys(user);
+  const keys = mayManage ? await listApiKeys(user) : [];
   return (
     <>
       <SiteHeader user={user} />

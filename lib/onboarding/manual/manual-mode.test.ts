@@ -57,7 +57,7 @@ function fabrikam(extra: Partial<ScenarioSpec> = {}) {
   return seed({
     name: "Fabrikam",
     users: [
-      { key: "dev", displayName: "Dev Admin", roles: ["Global Administrator"] },
+      { key: "dev", displayName: "Dev Admin", roles: ["Application Administrator"] },
       { key: "owner", displayName: "Olga Owner" },
     ],
     billingAccounts: [

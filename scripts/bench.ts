@@ -168,6 +168,13 @@ async function benchEngine(): Promise<EngineFigure[]> {
       if (view.status !== "completed") throw new Error(`engine run ended ${view.status}`);
       times.push(elapsed);
       calls = (await tenantRequests(emu.baseUrl, tenant.tenantId)).slice(before);
+      if (process.env.BENCH_TRACE) {
+        const t0 = Date.now() - elapsed;
+        for (const c of calls)
+          console.log(
+            `    +${String(Date.parse(c.time) - Math.round(t0)).padStart(5)} ms ${c.status} ${c.route}`,
+          );
+      }
     }
     const minimumMs = criticalPathMs(L);
     const med = median(times);

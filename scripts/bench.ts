@@ -548,8 +548,12 @@ added to every Azure call. The minimum is the critical path (scripts/bench.ts \`
 
 ${table
   .split("\n")
-  .map((line) => (line.startsWith("  ") ? `    ${line.trim()}` : line))
+  .map((line) => (line.startsWith("  ") ? `- ${line.trim()}` : line))
   .join("\n")}
+
+Targets (issue #9): measured / minimum <= 1.15; Connect the only click after sign-in for a first
+onboarding. Not measured yet: load (concurrent onboardings on PGlite and PostgreSQL), Lighthouse scores,
+and the checklist's first-load JavaScript against a bare Next.js page built in the same run.
 
 ## Why each call beyond the minimum is there
 

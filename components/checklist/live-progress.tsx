@@ -17,6 +17,15 @@ async function getJson(url: string, init?: RequestInit): Promise<ProgressSnapsho
 }
 
 /**
+ * While something runs, every 1.5 s; when a step waits for Azure until a known moment before that, at
+ * that moment, so the wait ends when Azure is due and not up to a poll later.
+ */
+function untilDue(nextDueAt: string | null | undefined): number {
+  const ms = nextDueAt ? Date.parse(nextDueAt) - Date.now() : Number.POSITIVE_INFINITY;
+  return ms > 0 ? Math.min(1500, Math.max(100, ms + 50)) : 1500;
+}
+
+/**
  * Keeps the checklist live without reloads: polls the read-only progress endpoint while something is
  * queued, waiting or running, asks the server to advance when a step is due, and refreshes the server
  * components when anything changed. Idle onboardings are not polled.
@@ -50,7 +59,7 @@ export function LiveProgress({
     queryFn: () => getJson(`/api/onboardings/${onboardingId}/progress${query}`),
     refetchInterval: (query) =>
       (query.state.data?.active ?? initialActive)
-        ? 1500
+        ? untilDue(query.state.data?.nextDueAt)
         : othersMayAct && query.state.data?.status !== "completed"
           ? 4000
           : false,

@@ -163,7 +163,7 @@ test("mixed: steps 1-3 run here, the billing account owner does step 4 in Azure,
   const tenant = await seedTenant({
     name: "Fabrikam",
     users: [
-      { key: "dev", displayName: "Dev Admin", roles: ["Global Administrator"] },
+      { key: "dev", displayName: "Dev Admin", roles: ["Application Administrator"] },
       { key: "owner", displayName: "Olga Owner" },
     ],
     billingAccounts: [

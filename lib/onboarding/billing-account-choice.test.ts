@@ -2,41 +2,29 @@
  * The billing account ID reaches URLs, so it is checked: its format, that step 3 listed it, and that
  * step 4 assigns on the account step 3 checked, not on a choice saved behind its back.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { noDelays, portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 import { chooseBillingAccountSchema } from "@/lib/validations/onboarding";
 
 let currentUser: unknown = null;
 vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => currentUser }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
-let harness: Harness;
+const portal = portalHarnessForFile();
 let engine: typeof import("@/lib/onboarding/engine");
 let actions: typeof import("@/lib/actions/onboarding");
 let onboardings: typeof import("@/lib/data/onboardings");
 let db: typeof import("@/lib/db");
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
   engine = await import("@/lib/onboarding/engine");
   actions = await import("@/lib/actions/onboarding");
   onboardings = await import("@/lib/data/onboardings");
   db = await import("@/lib/db");
 }, 120_000);
 
-afterAll(async () => {
-  await db?.closeDb();
-  await harness?.emu.close();
-});
-
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
 const otherAccount = "11111111-2222-3333-4444-555555555555:66666666-7777-8888-9999-000000000000_2020-01-01";
 
 describe("billing account choice", () => {
@@ -50,8 +38,11 @@ describe("billing account choice", () => {
   );
 
   it("accepts only an account step 3 listed as usable", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays: noDelays } });
-    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const tenant = await control(portal.current.emu).seed({
+      preset: "contoso",
+      settings: { delays: noDelays },
+    });
+    const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     currentUser = actor;
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
@@ -79,9 +70,9 @@ describe("billing account choice", () => {
   });
 
   it("assigns the role on the account step 3 checked, not on one saved behind its back", async () => {
-    const emu = control(harness.emu);
+    const emu = control(portal.current.emu);
     const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
-    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
       secretExpiryMonths: 12,

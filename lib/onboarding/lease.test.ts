@@ -3,40 +3,27 @@
  * afterwards, and must not leave behind what it created. (Before fencing, the first runner stored the
  * ciphertext of its own secret over the second runner's, and its secret stayed in Azure beside it.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { control, sleep } from "@/emulator/test/helpers";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { noDelays, portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 
-let harness: Harness;
+const portal = portalHarnessForFile();
 let engine: typeof import("@/lib/onboarding/engine");
 let onboardings: typeof import("@/lib/data/onboardings");
 let db: typeof import("@/lib/db");
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
   engine = await import("@/lib/onboarding/engine");
   onboardings = await import("@/lib/data/onboardings");
   db = await import("@/lib/db");
 }, 120_000);
 
-afterAll(async () => {
-  await db?.closeDb();
-  await harness?.emu.close();
-});
-
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 describe("lease fencing", () => {
   it("drops a slow runner's secret when another runner took its lease over", async () => {
-    const emu = control(harness.emu);
+    const emu = control(portal.current.emu);
     const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
-    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
       secretExpiryMonths: 12,

@@ -3,12 +3,12 @@
  * Connected, running each step as the person who queued it; when that person's sign-in has lapsed, the
  * step waits for them and continues once they sign in again.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { control, sleep } from "@/emulator/test/helpers";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 
-let harness: Harness;
+const portal = portalHarnessForFile();
 let engine: typeof import("@/lib/onboarding/engine");
 let runner: typeof import("@/lib/onboarding/runner");
 let onboardings: typeof import("@/lib/data/onboardings");
@@ -16,18 +16,12 @@ let broker: typeof import("@/lib/azure/token-broker");
 let db: typeof import("@/lib/db");
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
   engine = await import("@/lib/onboarding/engine");
   runner = await import("@/lib/onboarding/runner");
   onboardings = await import("@/lib/data/onboardings");
   broker = await import("@/lib/azure/token-broker");
   db = await import("@/lib/db");
 }, 120_000);
-
-afterAll(async () => {
-  await db?.closeDb();
-  await harness?.emu.close();
-});
 
 const delays = {
   appReplicationMs: 300,
@@ -52,8 +46,8 @@ async function status(id: string) {
 
 describe("background runner", () => {
   it("connects after Connect with nobody advancing", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays } });
-    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const tenant = await control(portal.current.emu).seed({ preset: "contoso", settings: { delays } });
+    const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
       secretExpiryMonths: 12,
@@ -65,9 +59,9 @@ describe("background runner", () => {
   });
 
   it("is not held up by onboardings whose queued steps wait behind a step that needs attention", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays } });
+    const tenant = await control(portal.current.emu).seed({ preset: "contoso", settings: { delays } });
     // Lee sees no billing account: step 3 needs attention, steps 4 and 5 stay queued behind it.
-    const lee = await harness.signIn(tenant.users.noBilling!.userPrincipalName);
+    const lee = await portal.current.signIn(tenant.users.noBilling!.userPrincipalName);
     for (let i = 0; i < 6; i++) {
       const stuck = await onboardings.createOnboarding(lee, {
         appDisplayName: `stuck-${i}`,
@@ -77,7 +71,7 @@ describe("background runner", () => {
       await engine.queueSteps(lee, stuck.id, "role-assignment");
       await engine.advance(lee, stuck.id);
     }
-    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
       secretExpiryMonths: 12,
@@ -87,9 +81,9 @@ describe("background runner", () => {
   });
 
   it("waits for a person whose sign-in lapsed, and continues once they sign in again", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays } });
+    const tenant = await control(portal.current.emu).seed({ preset: "contoso", settings: { delays } });
     const upn = tenant.users.admin!.userPrincipalName;
-    const actor = await harness.signIn(upn);
+    const actor = await portal.current.signIn(upn);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
       secretExpiryMonths: 12,
@@ -109,7 +103,7 @@ describe("background runner", () => {
     expect(await status(id)).toBe("in_progress");
 
     // Signing in again brings the waiting steps forward (their next attempt was a minute away).
-    await harness.signIn(upn);
+    await portal.current.signIn(upn);
     await runUntil(async () => (await status(id)) === "completed", 25_000);
   });
 });

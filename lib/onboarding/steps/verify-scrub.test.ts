@@ -2,12 +2,12 @@
  * Step 5 holds the secret in memory: an Azure answer that echoes it back must not carry it into the
  * step's message, the audit or the Integration's last verification.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { control, sleep } from "@/emulator/test/helpers";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { noDelays, portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 
-let harness: Harness;
+const portal = portalHarnessForFile();
 let engine: typeof import("@/lib/onboarding/engine");
 let onboardings: typeof import("@/lib/data/onboardings");
 let vault: typeof import("@/lib/vault");
@@ -15,7 +15,6 @@ let contexts: typeof import("@/lib/secret-contexts");
 let db: typeof import("@/lib/db");
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
   engine = await import("@/lib/onboarding/engine");
   onboardings = await import("@/lib/data/onboardings");
   vault = await import("@/lib/vault");
@@ -23,23 +22,11 @@ beforeAll(async () => {
   db = await import("@/lib/db");
 }, 120_000);
 
-afterAll(async () => {
-  await db?.closeDb();
-  await harness?.emu.close();
-});
-
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 describe("step 5 and the secret", () => {
   it("never stores a secret that Azure echoed back in an error", async () => {
-    const emu = control(harness.emu);
+    const emu = control(portal.current.emu);
     const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
-    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
       secretExpiryMonths: 12,

@@ -3,6 +3,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { db } from "@/lib/db";
+import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import type { Onboarding } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/secret-contexts";
 import { decryptSecret, encryptSecret } from "@/lib/vault";
@@ -52,15 +53,49 @@ export type VerificationRecord =
   | { ok: true; amount: number; currency: string | null; from: string; to: string }
   | { ok: false; message: string; code?: string };
 
+/**
+ * Records a verification's result and, when it changes what the cost platform should know, the event:
+ * "integration.connected" the first time it works, "integration.verification_failing" when a working
+ * one stops. A disconnected integration stays disconnected.
+ */
 export async function recordVerification(integrationId: string, result: VerificationRecord) {
+  const before = await db.integration.findUnique({
+    where: { id: integrationId },
+    select: { status: true, tenantId: true, clientId: true, billingAccountName: true, onboardingId: true },
+  });
+  if (!before || before.status === "disconnected") return;
+  const at = new Date();
   await db.integration.update({
     where: { id: integrationId },
     data: {
       status: result.ok ? "active" : "failing",
-      lastVerification: { ...result, at: new Date().toISOString() },
-      ...(result.ok ? { lastVerifiedAt: new Date() } : {}),
+      lastVerification: { ...result, at: at.toISOString() },
+      ...(result.ok ? { lastVerifiedAt: at } : {}),
     },
   });
+  const facts = {
+    integrationId,
+    tenantId: before.tenantId,
+    clientId: before.clientId,
+    billingAccountName: before.billingAccountName,
+    onboardingId: before.onboardingId,
+  };
+  if (result.ok && before.status === "pending")
+    await recordIntegrationEvent({
+      tenantId: before.tenantId,
+      integrationId,
+      type: "integration.connected",
+      data: facts,
+      at,
+    });
+  if (!result.ok && before.status !== "failing" && before.status !== "pending")
+    await recordIntegrationEvent({
+      tenantId: before.tenantId,
+      integrationId,
+      type: "integration.verification_failing",
+      data: { ...facts, reason: result.message, code: result.code ?? null },
+      at,
+    });
 }
 
 /** Integrations the user already has for a billing account, to warn before a second onboarding. */

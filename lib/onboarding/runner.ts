@@ -6,6 +6,7 @@
  */
 import "server-only";
 
+import { backgroundJobs } from "@/lib/background-jobs";
 import { listCandidateSteps } from "@/lib/data/steps";
 import { log } from "@/lib/log";
 import { advanceUnattended, dueSteps } from "@/lib/onboarding/engine";
@@ -57,6 +58,37 @@ function earliest(steps: { nextAttemptAt: Date | null; leaseExpiresAt: Date | nu
   return Math.min(...steps.map((s) => (s.nextAttemptAt ?? s.leaseExpiresAt ?? new Date(0)).getTime()));
 }
 
+const lastJobRun = new Map<string, number>();
+const jobsInFlight = new Set<string>();
+
+/**
+ * Runs the periodic jobs (lib/background-jobs.ts) whose interval has passed and that are not still
+ * running from an earlier round; one failing job does not keep the others from running. Exported for
+ * tests.
+ */
+export async function runBackgroundJobs(now = new Date()): Promise<string[]> {
+  const due = backgroundJobs.filter(
+    (job) => !jobsInFlight.has(job.name) && now.getTime() - (lastJobRun.get(job.name) ?? 0) >= job.everyMs,
+  );
+  await Promise.all(
+    due.map(async (job) => {
+      jobsInFlight.add(job.name);
+      try {
+        await job.run(now);
+      } catch (error) {
+        log.error(
+          { job: job.name, err: error instanceof Error ? error.message.slice(0, 200) : String(error) },
+          "background job failed",
+        );
+      } finally {
+        jobsInFlight.delete(job.name);
+        lastJobRun.set(job.name, Date.now());
+      }
+    }),
+  );
+  return due.map((job) => job.name);
+}
+
 /** Starts the loop once per process; later calls are no-ops. */
 export function startBackgroundRunner(): void {
   if (store[KEY]) return;
@@ -64,6 +96,8 @@ export function startBackgroundRunner(): void {
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     try {
+      // Jobs (webhook deliveries, health checks) may take longer than a round; they never hold up steps.
+      void runBackgroundJobs();
       await runDueOnboardings();
     } catch (error) {
       log.error(

@@ -1,0 +1,54 @@
+import "server-only";
+
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+/** What can happen to an integration; webhooks and mails are delivered from these records. */
+export const integrationEventTypes = [
+  "integration.connected",
+  "integration.secret_rotated",
+  "integration.verification_failing",
+  "integration.secret_expiring",
+  "integration.disconnected",
+] as const;
+
+export type IntegrationEventType = (typeof integrationEventTypes)[number];
+
+export interface IntegrationEventInput {
+  tenantId: string;
+  integrationId: string;
+  type: IntegrationEventType;
+  /** Ids and facts only: never a secret (the webhook payload carries it as it is). */
+  data?: Record<string, unknown>;
+  /** Makes the event happen once across every instance: a second insert with the same key is refused. */
+  dedupeKey?: string;
+  at?: Date;
+}
+
+/**
+ * Records an event; false when an event with the same dedupeKey was already recorded (by this or
+ * another instance), so the caller knows it was not the one to notice.
+ */
+export async function recordIntegrationEvent(event: IntegrationEventInput): Promise<boolean> {
+  try {
+    await db.integrationEvent.create({
+      data: {
+        tenantId: event.tenantId,
+        integrationId: event.integrationId,
+        type: event.type,
+        data: JSON.parse(JSON.stringify(event.data ?? {})) as Prisma.InputJsonValue,
+        dedupeKey: event.dedupeKey,
+        at: event.at,
+      },
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    throw error;
+  }
+}
+
+/** An integration's events, newest first. */
+export function listIntegrationEvents(integrationId: string, take = 50) {
+  return db.integrationEvent.findMany({ where: { integrationId }, orderBy: { at: "desc" }, take });
+}

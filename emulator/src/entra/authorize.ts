@@ -1,115 +1,31 @@
 /**
- * The interactive part of Entra v2: /authorize, the account picker (POST /{tenant}/login), the consent
- * page (POST /{tenant}/Consent/Set), tenant-wide admin consent (/adminconsent) and logout.
+ * The interactive part of Entra v2: /authorize, silent sign-in (prompt=none), the account picker's answer
+ * (POST /{tenant}/login) and logout. Consent is in consent.ts, what they share in flow.ts.
  */
-import { createHash } from "node:crypto";
 
 import { parseCookies, readForm, redirect, sendHtml, type Ctx } from "../http";
 import { randomString } from "../ids";
-import type { Tenant, User } from "../store";
+import type { User } from "../store";
 import { now, sweep, type AuthFlow, type World } from "../world";
-import { describeWithTrace, errorPage } from "./errors";
+import { errorPage } from "./errors";
+import { signedOutPage } from "./pages";
+import { RESOURCES, isKnownPermission, parseScopes } from "./scopes";
+import { redirectUriAllowed, resolveClient } from "./tokens";
 import {
-  accountPicker,
-  consentPage,
-  formPostPage,
-  needAdminApprovalPage,
-  signedOutPage,
-  type PermissionLine,
-} from "./pages";
-import { RESOURCES, describe, isKnownPermission, parseScopes, splitKey } from "./scopes";
-import {
-  clientInfo,
-  grantedKeys,
-  isAdminForConsent,
-  isOidcKey,
-  redirectUriAllowed,
-  requestedKeys,
-  resolveClient,
-  type ResolvedClient,
-} from "./tokens";
-
-const FLOW_TTL_MS = 30 * 60_000;
-const CODE_TTL_MS = 10 * 60_000;
-const SSO_COOKIE = "emu_sso";
-
-/**
- * The session cookie's attributes. Over the plain-HTTP browser port a Secure cookie would be refused, and
- * SameSite=None needs Secure; Lax still travels with the top-level navigations that /authorize gets.
- */
-function cookieAttributes(ctx: Ctx): string {
-  return ctx.plainHttp ? "Path=/; HttpOnly; SameSite=Lax" : "Path=/; Secure; HttpOnly; SameSite=None";
-}
-
-export type TenantResolution =
-  | { kind: "specific"; tenant: Tenant }
-  | { kind: "multi"; segment: "organizations" | "common" }
-  | { kind: "unknown" }
-  | { kind: "consumers" };
-
-export function resolveTenantSegment(world: World, segment: string): TenantResolution {
-  const lower = segment.toLowerCase();
-  if (lower === "organizations" || lower === "common") return { kind: "multi", segment: lower };
-  if (lower === "consumers" || lower === "9188040d-6c67-4c5b-b112-36a304b66dad") return { kind: "consumers" };
-  const tenant = world.store.tenantByIdOrDomain(lower);
-  return tenant ? { kind: "specific", tenant } : { kind: "unknown" };
-}
-
-export function tenantNotFoundText(segment: string): string {
-  return `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`;
-}
-
-export function appNotFoundText(clientId: string, tenantName: string): string {
-  return `Application with identifier '${clientId}' was not found in the directory '${tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`;
-}
-
-/** Query and (for POST) form parameters: OAuth lets clients send an authorization request either way. */
-function params(ctx: Ctx): URLSearchParams {
-  const p = new URLSearchParams(ctx.url.search);
-  if (ctx.method === "POST") for (const [k, v] of readForm(ctx)) if (!p.has(k)) p.set(k, v);
-  return p;
-}
-
-function sendToClient(
-  ctx: Ctx,
-  flow: Pick<AuthFlow, "redirectUri" | "responseMode" | "state">,
-  values: Record<string, string>,
-): void {
-  const fields: Record<string, string> = { ...values };
-  if (flow.state !== undefined) fields.state = flow.state;
-  if (flow.responseMode === "form_post") {
-    sendHtml(ctx, 200, formPostPage(flow.redirectUri, fields));
-    return;
-  }
-  const target = new URL(flow.redirectUri);
-  if (flow.responseMode === "fragment") {
-    target.hash = new URLSearchParams(fields).toString();
-  } else {
-    for (const [k, v] of Object.entries(fields)) target.searchParams.set(k, v);
-  }
-  redirect(ctx, target.toString());
-}
-
-function sendErrorToClient(
-  ctx: Ctx,
-  flow: Pick<AuthFlow, "redirectUri" | "responseMode" | "state">,
-  error: string,
-  code: number,
-  description: string,
-  extra: Record<string, string> = {},
-): void {
-  const { text } = describeWithTrace(ctx, `AADSTS${code}: ${description}`);
-  sendToClient(ctx, flow, {
-    error,
-    error_description: text,
-    ...extra,
-    error_uri: `${ctx.url.origin}/error?code=${code}`,
-  });
-}
-
-function clientAllowedIn(client: ResolvedClient, tenantId: string): boolean {
-  return client.kind === "registered" || client.multiTenant || client.app.tenantId === tenantId;
-}
+  FLOW_TTL_MS,
+  SSO_COOKIE,
+  appNotFoundText,
+  clientAllowedIn,
+  cookieAttributes,
+  issueCode,
+  loadFlow,
+  params,
+  resolveTenantSegment,
+  sendErrorToClient,
+  showPicker,
+  tenantNotFoundText,
+} from "./flow";
+import { continueWithUser, missingKeys } from "./consent";
 
 /** GET or POST /{tenant}/oauth2/v2.0/authorize */
 export function handleAuthorize(world: World, ctx: Ctx, segment: string): void {
@@ -269,91 +185,6 @@ function silent(world: World, ctx: Ctx, flow: AuthFlow): void {
   issueCode(world, ctx, flow, user);
 }
 
-function pickerGroups(world: World, flow: AuthFlow): { tenant: Tenant; users: User[] }[] {
-  const tenants = flow.tenantId ? [world.store.tenants.get(flow.tenantId)!] : world.store.tenantsInOrder();
-  const client = resolveClient(world, flow.clientId);
-  const hint = flow.loginHint?.toLowerCase();
-  const groups = tenants
-    .filter((t) => !client || clientAllowedIn(client, t.id))
-    .map((tenant) => {
-      const users = world.store.usersOf(tenant.id);
-      // The hinted account first, then the scenario's own order (its first user is the demo's main actor).
-      users.sort(
-        (a, b) =>
-          Number(b.userPrincipalName.toLowerCase() === hint) -
-          Number(a.userPrincipalName.toLowerCase() === hint),
-      );
-      return { tenant, users };
-    });
-  groups.sort(
-    (a, b) =>
-      Number(b.users.some((u) => u.userPrincipalName.toLowerCase() === hint)) -
-      Number(a.users.some((u) => u.userPrincipalName.toLowerCase() === hint)),
-  );
-  return groups;
-}
-
-function showPicker(world: World, ctx: Ctx, flow: AuthFlow): void {
-  sendHtml(
-    ctx,
-    200,
-    accountPicker({
-      action: `/${flow.tenantSegment}/login`,
-      flowId: flow.id,
-      clientName: flow.clientName,
-      groups: pickerGroups(world, flow),
-    }),
-  );
-}
-
-function loadFlow(world: World, ctx: Ctx): AuthFlow | undefined {
-  const id = readForm(ctx).get("flow") ?? "";
-  const flow = world.flows.get(id);
-  if (!flow || flow.expiresAt < now(world)) {
-    errorPage(
-      ctx,
-      50058,
-      "The sign-in session has expired or is unknown. Start the sign-in again from the application.",
-    );
-    return undefined;
-  }
-  return flow;
-}
-
-function neededKeys(world: World, flow: AuthFlow): string[] {
-  const client = resolveClient(world, flow.clientId);
-  if (!client) return [];
-  if (flow.kind === "adminconsent") {
-    const parsed = parseScopes(flow.scope);
-    return parsed.ok && flow.scope.trim()
-      ? requestedKeys(client, parsed.scopes)
-      : requestedKeys(client, [
-          { raw: ".default", resource: "graph", name: ".default" },
-          { raw: ".default", resource: "arm", name: ".default" },
-        ]);
-  }
-  const parsed = parseScopes(flow.scope);
-  return parsed.ok ? requestedKeys(client, parsed.scopes) : [];
-}
-
-function missingKeys(world: World, flow: AuthFlow, user: User): string[] {
-  const granted = grantedKeys(world, user.tenantId, flow.clientId, user.id);
-  return neededKeys(world, flow).filter((k) => !granted.has(k));
-}
-
-function permissionLines(keys: string[]): PermissionLine[] {
-  return keys.map((k) => {
-    const { resource, name } = splitKey(k);
-    const d = describe(resource, name);
-    return {
-      description: d.description,
-      scope: name,
-      resourceName: RESOURCES[resource].displayName,
-      adminOnly: d.adminOnly,
-    };
-  });
-}
-
 /** POST /{tenant}/login: the account picker's answer. */
 export function handleLogin(world: World, ctx: Ctx): void {
   ctx.route = "POST /login";
@@ -378,191 +209,6 @@ export function handleLogin(world: World, ctx: Ctx): void {
   flow.userId = user.id;
   ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=${encodeURIComponent(user.id)}; ${cookieAttributes(ctx)}`;
   continueWithUser(world, ctx, flow, user);
-}
-
-function continueWithUser(world: World, ctx: Ctx, flow: AuthFlow, user: User): void {
-  const tenant = world.store.tenants.get(user.tenantId)!;
-  const admin = isAdminForConsent(user);
-  const consentAction = `/${flow.tenantSegment}/Consent/Set`;
-  if (flow.kind === "adminconsent" || flow.prompt === "admin_consent") {
-    if (!admin)
-      return sendHtml(
-        ctx,
-        200,
-        needAdminApprovalPage({
-          action: consentAction,
-          flowId: flow.id,
-          clientName: flow.clientName,
-          user,
-          tenant,
-        }),
-      );
-    return sendHtml(
-      ctx,
-      200,
-      consentPage({
-        action: consentAction,
-        flowId: flow.id,
-        clientName: flow.clientName,
-        user,
-        tenant,
-        permissions: permissionLines(neededKeys(world, flow)),
-        offerOrgConsent: true,
-        orgConsentOnly: true,
-      }),
-    );
-  }
-  const missing = missingKeys(world, flow, user);
-  const shown = flow.prompt === "consent" ? neededKeys(world, flow) : missing;
-  if (shown.length === 0) return issueCode(world, ctx, flow, user);
-  const needsAdmin = missing.some(
-    (k) => !isOidcKey(k) && describe(splitKey(k).resource, splitKey(k).name).adminOnly,
-  );
-  if (needsAdmin && !admin)
-    return sendHtml(
-      ctx,
-      200,
-      needAdminApprovalPage({
-        action: consentAction,
-        flowId: flow.id,
-        clientName: flow.clientName,
-        user,
-        tenant,
-      }),
-    );
-  sendHtml(
-    ctx,
-    200,
-    consentPage({
-      action: consentAction,
-      flowId: flow.id,
-      clientName: flow.clientName,
-      user,
-      tenant,
-      permissions: permissionLines(shown),
-      offerOrgConsent: admin,
-      orgConsentOnly: false,
-    }),
-  );
-}
-
-/** POST /{tenant}/Consent/Set: Accept, Cancel, or "sign in with another account". */
-export function handleConsentSet(world: World, ctx: Ctx): void {
-  ctx.route = "POST /Consent/Set";
-  const flow = loadFlow(world, ctx);
-  if (!flow) return;
-  const form = readForm(ctx);
-  const user = flow.userId ? world.store.users.get(flow.userId) : undefined;
-  if (!user)
-    return errorPage(ctx, 50058, "No account was picked for this sign-in. Start again from the application.");
-  ctx.tenantId = user.tenantId;
-  const decision = form.get("decision");
-  if (decision === "other-account") {
-    flow.userId = undefined;
-    return showPicker(world, ctx, flow);
-  }
-  if (decision !== "accept") {
-    world.flows.delete(flow.id);
-    return sendErrorToClient(
-      ctx,
-      flow,
-      "access_denied",
-      65004,
-      "User declined to consent to access the app.",
-      { error_subcode: "cancel" },
-    );
-  }
-  const admin = isAdminForConsent(user);
-  const needed = neededKeys(world, flow);
-  const missing = missingKeys(world, flow, user);
-  const needsAdmin = missing.some(
-    (k) => !isOidcKey(k) && describe(splitKey(k).resource, splitKey(k).name).adminOnly,
-  );
-  if ((needsAdmin || flow.kind === "adminconsent") && !admin)
-    return errorPage(ctx, 90094, "The grant requires admin permission.");
-  const grant = world.store.consent(user.tenantId, flow.clientId);
-  const orgWide = flow.kind === "adminconsent" || (admin && form.get("consentOnBehalf") === "true");
-  if (orgWide) for (const k of needed) grant.admin.add(k);
-  else {
-    const mine = grant.users.get(user.id) ?? new Set<string>();
-    for (const k of needed) mine.add(k);
-    grant.users.set(user.id, mine);
-  }
-  if (flow.kind === "adminconsent") {
-    world.flows.delete(flow.id);
-    return sendToClient(ctx, flow, {
-      admin_consent: "True",
-      tenant: user.tenantId,
-      scope: needed.map((k) => splitKey(k).name).join(" "),
-    });
-  }
-  issueCode(world, ctx, flow, user);
-}
-
-function issueCode(world: World, ctx: Ctx, flow: AuthFlow, user: User): void {
-  world.flows.delete(flow.id);
-  const code = `1.${randomString(24)}.${randomString(120)}`;
-  world.codes.set(code, {
-    code,
-    clientId: flow.clientId,
-    redirectUri: flow.redirectUri,
-    userId: user.id,
-    tenantId: user.tenantId,
-    scope: flow.scope,
-    nonce: flow.nonce,
-    codeChallenge: flow.codeChallenge,
-    codeChallengeMethod: flow.codeChallengeMethod,
-    expiresAt: now(world) + CODE_TTL_MS,
-    redeemed: false,
-    authTime: Math.floor(now(world) / 1000),
-  });
-  const values: Record<string, string> = { code };
-  if (flow.clientInfo) values.client_info = clientInfo(user);
-  values.session_state = createHash("sha256")
-    .update(`${user.id}|${flow.clientId}`)
-    .digest("hex")
-    .slice(0, 32);
-  sendToClient(ctx, flow, values);
-}
-
-/** GET /{tenant}/adminconsent and /{tenant}/v2.0/adminconsent */
-export function handleAdminConsent(world: World, ctx: Ctx, segment: string): void {
-  sweep(world);
-  ctx.route = "GET /adminconsent";
-  const p = params(ctx);
-  const tenantRes = resolveTenantSegment(world, segment);
-  if (tenantRes.kind === "unknown" || tenantRes.kind === "consumers")
-    return errorPage(ctx, 90002, tenantNotFoundText(segment));
-  const clientId = p.get("client_id");
-  if (!clientId)
-    return errorPage(ctx, 900144, "The request body must contain the following parameter: 'client_id'.");
-  const client = resolveClient(world, clientId);
-  const tenantName = tenantRes.kind === "specific" ? tenantRes.tenant.displayName : segment;
-  if (!client) return errorPage(ctx, 700016, appNotFoundText(clientId, tenantName));
-  const redirectUri = p.get("redirect_uri") ?? client.redirectUris[0];
-  if (!redirectUri || !redirectUriAllowed(client, redirectUri)) {
-    return errorPage(
-      ctx,
-      50011,
-      `The redirect URI '${redirectUri ?? ""}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
-    );
-  }
-  const flow: AuthFlow = {
-    id: randomString(32),
-    kind: "adminconsent",
-    tenantSegment: segment,
-    tenantId: tenantRes.kind === "specific" ? tenantRes.tenant.id : undefined,
-    clientId: client.clientId,
-    clientName: client.displayName,
-    redirectUri,
-    scope: p.get("scope") ?? "",
-    state: p.get("state") ?? undefined,
-    responseMode: "query",
-    clientInfo: false,
-    expiresAt: now(world) + FLOW_TTL_MS,
-  };
-  world.flows.set(flow.id, flow);
-  showPicker(world, ctx, flow);
 }
 
 /** GET|POST /{tenant}/oauth2/v2.0/logout */

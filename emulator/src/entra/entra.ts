@@ -2,16 +2,10 @@
 import { send, sendHtml, type Ctx } from "../http";
 import { jwks } from "../keys";
 import type { World } from "../world";
-import {
-  handleAdminConsent,
-  handleAuthorize,
-  handleConsentSet,
-  handleLogin,
-  handleLogout,
-  resolveTenantSegment,
-  tenantNotFoundText,
-} from "./authorize";
+import { handleAuthorize, handleLogin, handleLogout } from "./authorize";
+import { handleAdminConsent, handleConsentSet } from "./consent";
 import { tokenError } from "./errors";
+import { resolveTenantSegment, tenantNotFoundText } from "./flow";
 import { errorCodePage } from "./pages";
 import { userRealm } from "./password-grant";
 import { handleToken } from "./token";

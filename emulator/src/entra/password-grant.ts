@@ -10,7 +10,7 @@ import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { send, type Ctx } from "../http";
 import type { Tenant, User } from "../store";
 import { now, type World } from "../world";
-import { appNotFoundText } from "./authorize";
+import { appNotFoundText } from "./flow";
 import { tokenError } from "./errors";
 import { parseScopes } from "./scopes";
 import { authenticateClient } from "./client-auth";

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readForm, send, type Ctx } from "../http";
 import type { Tenant } from "../store";
 import { now, sweep, type World } from "../world";
-import { appNotFoundText, resolveTenantSegment, tenantNotFoundText } from "./authorize";
+import { appNotFoundText, resolveTenantSegment, tenantNotFoundText } from "./flow";
 import { authenticateClient, credentials } from "./client-auth";
 import { tokenError } from "./errors";
 import { passwordGrant } from "./password-grant";

@@ -29,16 +29,20 @@ export function BillingAccountPicker({
   onboardingId,
   choices,
   selected,
+  shareLinkId,
 }: {
   onboardingId: string;
   choices: Choice[];
   selected: string | null;
+  /** Set when a colleague acts through a share link. */
+  shareLinkId?: string;
 }) {
   const [state, action] = useActionState<ActionResult | null, FormData>(chooseBillingAccountAction, null);
   const needsConfirm = state && !state.ok && state.fieldErrors?.confirmDuplicate;
   return (
     <form action={action} className="mt-3 space-y-3">
       <input type="hidden" name="onboardingId" value={onboardingId} />
+      {shareLinkId ? <input type="hidden" name="shareLinkId" value={shareLinkId} /> : null}
       <fieldset>
         <legend className="text-sm font-semibold text-slate-800">
           Choose the billing account to connect

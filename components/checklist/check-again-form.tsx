@@ -11,16 +11,20 @@ export function CheckAgainForm({
   onboardingId,
   stepId,
   disabled,
+  shareLinkId,
 }: {
   onboardingId: string;
   stepId: string;
   disabled?: boolean;
+  /** Set when a colleague acts through a share link. */
+  shareLinkId?: string;
 }) {
   const [state, action] = useActionState<ActionResult | null, FormData>(checkAgainAction, null);
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <input type="hidden" name="onboardingId" value={onboardingId} />
       <input type="hidden" name="stepId" value={stepId} />
+      {shareLinkId ? <input type="hidden" name="shareLinkId" value={shareLinkId} /> : null}
       <SubmitButton variant="secondary" pendingText="Checking…" disabled={disabled}>
         I have done it: check again
       </SubmitButton>

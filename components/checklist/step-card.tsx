@@ -242,7 +242,7 @@ export function StepCard({
         </p>
       ) : null}
 
-      {access.role === "owner" &&
+      {access.role !== "view" &&
       info.id === "billing-account" &&
       error?.resolution &&
       outputs.choices?.length ? (
@@ -250,6 +250,7 @@ export function StepCard({
           onboardingId={onboarding.id}
           choices={outputs.choices}
           selected={onboarding.billingAccountName}
+          shareLinkId={access.shareLinkId}
         />
       ) : null}
 
@@ -265,11 +266,13 @@ export function StepCard({
               disabled={busy || !dependenciesDone}
               shareLinkId={access.shareLinkId}
             />
-            {access.role === "owner" &&
-            info.id === "role-assignment" &&
-            step.status !== "done" &&
-            dependenciesDone ? (
-              <CheckAgainForm onboardingId={onboarding.id} stepId={info.id} disabled={busy} />
+            {info.id === "role-assignment" && step.status !== "done" && dependenciesDone ? (
+              <CheckAgainForm
+                onboardingId={onboarding.id}
+                stepId={info.id}
+                disabled={busy}
+                shareLinkId={access.shareLinkId}
+              />
             ) : null}
           </div>
         )}

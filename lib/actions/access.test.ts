@@ -327,7 +327,7 @@ const actionCases: Record<string, ActionCase> = {
       billingAccountName: w.tenant.billingAccounts.mca!.name,
       confirmDuplicate: "yes",
     }),
-    refused: ownerOnly,
+    refused: ownerOrActLink,
   },
   createShareLinkAction: {
     module: "share",
@@ -368,7 +368,7 @@ const actionCases: Record<string, ActionCase> = {
   checkAgainAction: {
     module: "manual",
     fields: () => ({ onboardingId: w.victim.id, stepId: "role-assignment" }),
-    refused: ownerOnly,
+    refused: ownerOrActLink,
   },
 };
 

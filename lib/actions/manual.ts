@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 
-import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
-import { getOnboardingOrThrow } from "@/lib/data/onboardings";
+import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
+import { getOnboardingForStepActor } from "@/lib/data/onboardings";
 import { StepsBusyError } from "@/lib/data/pasted-credentials";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
 import { submitPasteBack } from "@/lib/onboarding/manual/paste-back";
@@ -61,22 +61,26 @@ export async function checkAgainAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(stepRequestSchema, formValues(formData), async (actor, { onboardingId, stepId }) => {
-    if (stepId !== "role-assignment")
-      return { ok: false, message: "Only step 4 can be checked after doing it by hand." };
-    const onboarding = await getOnboardingOrThrow(actor, onboardingId);
-    if (!onboarding.servicePrincipalId || !onboarding.billingAccountName)
-      return {
-        ok: false,
-        message:
-          "Steps 1 and 3 must be done first: the check looks for the app's service principal on the billing account.",
-      };
-    await queueSteps(actor, onboardingId, "role-assignment", { checkOnly: true });
-    const verify = onboarding.steps.find((s) => s.stepId === "verify");
-    if (verify && (verify.status === "not_started" || verify.status === "needs_attention"))
-      await queueSteps(actor, onboardingId, "verify");
-    await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
-    revalidate(onboardingId);
-    return { ok: true, data: undefined };
-  });
+  return withStepActor(
+    stepRequestSchema,
+    formValues(formData),
+    async (actor, { onboardingId, stepId }, via) => {
+      if (stepId !== "role-assignment")
+        return { ok: false, message: "Only step 4 can be checked after doing it by hand." };
+      const onboarding = await getOnboardingForStepActor(actor, onboardingId, via);
+      if (!onboarding.servicePrincipalId || !onboarding.billingAccountName)
+        return {
+          ok: false,
+          message:
+            "Steps 1 and 3 must be done first: the check looks for the app's service principal on the billing account.",
+        };
+      await queueSteps(actor, onboardingId, "role-assignment", { ...via, checkOnly: true });
+      const verify = onboarding.steps.find((s) => s.stepId === "verify");
+      if (verify && (verify.status === "not_started" || verify.status === "needs_attention"))
+        await queueSteps(actor, onboardingId, "verify", via);
+      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
+      revalidatePath(via.shareLinkId ? `/shared/${via.shareLinkId}` : `/onboardings/${onboardingId}`);
+      return { ok: true, data: undefined };
+    },
+  );
 }

@@ -5,7 +5,13 @@ import { redirect } from "next/navigation";
 
 import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
-import { createOnboarding, getOnboardingOrThrow, updateOnboardingSettings } from "@/lib/data/onboardings";
+import {
+  chooseBillingAccountFor,
+  createOnboarding,
+  getOnboardingForStepActor,
+  getOnboardingOrThrow,
+  updateOnboardingSettings,
+} from "@/lib/data/onboardings";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
 import {
   chooseBillingAccountSchema,
@@ -96,17 +102,20 @@ export async function runStepAction(_prev: ActionResult | null, formData: FormDa
   );
 }
 
-/** The billing account picker of step 3; a chosen account already connected asks for confirmation. */
+/**
+ * The billing account picker of step 3, for the owner or a colleague acting through a link (who may be
+ * the one whose step 3 listed the accounts); a chosen account already connected asks for confirmation.
+ */
 export async function chooseBillingAccountAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
   const values = formValues(formData);
-  return withActor(
+  return withStepActor(
     chooseBillingAccountSchema,
     values,
-    async (actor, { onboardingId, billingAccountName }): Promise<ActionResult> => {
-      const onboarding = await getOnboardingOrThrow(actor, onboardingId);
+    async (actor, { onboardingId, billingAccountName }, via): Promise<ActionResult> => {
+      const onboarding = await getOnboardingForStepActor(actor, onboardingId, via);
       // Only an account step 3 listed as usable: never a name from the form alone.
       const listed = (
         onboarding.steps.find((s) => s.stepId === "billing-account")?.outputs as {
@@ -138,13 +147,10 @@ export async function chooseBillingAccountAction(
             "The role is already assigned on the chosen account. Start a new onboarding to connect another billing account.",
         };
       }
-      await updateOnboardingSettings(actor, onboardingId, {
-        billingAccountName,
-        billingAccountDisplayName: null,
-      });
-      await queueSteps(actor, onboardingId, "billing-account");
-      await advance(actor, onboardingId, { budgetMs: actionBudgetMs });
-      revalidatePath(`/onboardings/${onboardingId}`);
+      await chooseBillingAccountFor(actor, onboardingId, via, billingAccountName);
+      await queueSteps(actor, onboardingId, "billing-account", via);
+      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
+      revalidateOnboarding(onboardingId, via);
       return { ok: true, data: undefined };
     },
   );

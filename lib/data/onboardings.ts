@@ -105,6 +105,24 @@ export async function getOnboardingOrThrow(actor: Actor, id: string) {
   return onboarding;
 }
 
+/**
+ * The onboarding as whoever acts on it sees it: its owner, or a colleague through a live share link
+ * (whose act scope and tenant the caller has checked with requireShareActor); a dead link finds nothing.
+ */
+export async function getOnboardingForStepActor(actor: Actor, id: string, via: { shareLinkId?: string }) {
+  const onboarding = via.shareLinkId
+    ? await loadView({
+        id,
+        tenantId: actor.tenantId,
+        shareLinks: {
+          some: { id: via.shareLinkId, scope: "act", revokedAt: null, expiresAt: { gt: new Date() } },
+        },
+      })
+    : await getOnboarding(actor, id);
+  if (!onboarding) throw new NotFoundError();
+  return onboarding;
+}
+
 export type OnboardingView = NonNullable<Awaited<ReturnType<typeof getOnboarding>>>;
 export type StepView = OnboardingView["steps"][number];
 
@@ -137,6 +155,31 @@ export async function getProgress(actor: Actor | { shareLinkId: string }, id: st
     },
   });
   return onboarding;
+}
+
+/**
+ * Step 3's choice among the billing accounts it listed, by the owner or a colleague acting through a
+ * live act link (the same rule as getOnboardingForStepActor).
+ */
+export async function chooseBillingAccountFor(
+  actor: Actor,
+  id: string,
+  via: { shareLinkId?: string },
+  billingAccountName: string,
+) {
+  const result = await db.onboarding.updateMany({
+    where: via.shareLinkId
+      ? {
+          id,
+          tenantId: actor.tenantId,
+          shareLinks: {
+            some: { id: via.shareLinkId, scope: "act", revokedAt: null, expiresAt: { gt: new Date() } },
+          },
+        }
+      : { id, ownerId: actor.id },
+    data: { billingAccountName, billingAccountDisplayName: null },
+  });
+  if (result.count === 0) throw new NotFoundError();
 }
 
 export async function updateOnboardingSettings(

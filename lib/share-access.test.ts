@@ -3,11 +3,12 @@
  * who may act, and the engine's own check. The browser paths are in e2e/share; here the cases a browser
  * cannot reach in reasonable time (an expired link) and the matrix of refusals.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control, signIn } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import type { Harness } from "@/scripts/test-support/portal-harness";
+import { portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 
 const jar = new Map<string, string>();
 let currentUser: unknown = null;
@@ -21,7 +22,7 @@ vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => currentUser }));
 
 type Actor = Awaited<ReturnType<Harness["signIn"]>>;
 
-let harness: Harness;
+const portal = portalHarnessForFile();
 let access: typeof import("@/lib/share-access");
 let links: typeof import("@/lib/data/share-links");
 let onboardings: typeof import("@/lib/data/onboardings");
@@ -30,7 +31,6 @@ let broker: typeof import("@/lib/azure/token-broker");
 let db: typeof import("@/lib/db");
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
   access = await import("@/lib/share-access");
   links = await import("@/lib/data/share-links");
   onboardings = await import("@/lib/data/onboardings");
@@ -39,17 +39,12 @@ beforeAll(async () => {
   db = await import("@/lib/db");
 }, 120_000);
 
-afterAll(async () => {
-  await db?.closeDb();
-  await harness?.emu.close();
-});
-
 async function world() {
-  const tenant: SeedResult = await control(harness.emu).seed({ preset: "contoso" });
-  const other: SeedResult = await control(harness.emu).seed({ preset: "contoso" });
-  const owner = await harness.signIn(tenant.users.appAdmin!.userPrincipalName);
-  const megan = await harness.signIn(tenant.users.billingOwner!.userPrincipalName);
-  const stranger = await harness.signIn(other.users.admin!.userPrincipalName);
+  const tenant: SeedResult = await control(portal.current.emu).seed({ preset: "contoso" });
+  const other: SeedResult = await control(portal.current.emu).seed({ preset: "contoso" });
+  const owner = await portal.current.signIn(tenant.users.appAdmin!.userPrincipalName);
+  const megan = await portal.current.signIn(tenant.users.billingOwner!.userPrincipalName);
+  const stranger = await portal.current.signIn(other.users.admin!.userPrincipalName);
   const { id } = await onboardings.createOnboarding(owner, {
     appDisplayName: "vantage",
     secretExpiryMonths: 12,
@@ -213,21 +208,21 @@ describe("share links", () => {
 
 describe("incremental consent", () => {
   it("lets a billing owner who is no administrator consent to what step 4 needs, and not to more", async () => {
-    const tenant: SeedResult = await control(harness.emu).seed({ preset: "contoso" });
+    const tenant: SeedResult = await control(portal.current.emu).seed({ preset: "contoso" });
     const megan = tenant.users.billingOwner!.userPrincipalName;
     // Nobody consented for the organization: Megan decides for herself.
-    const full = await signIn(harness.emu, {
+    const full = await signIn(portal.current.emu, {
       tenant: "organizations",
-      clientId: harness.clientId,
+      clientId: portal.current.clientId,
       scope: broker.signInScopes(["graph", "arm"]).join(" "),
       upn: megan,
       consent: "accept",
     });
     expect(full.params.code).toBeUndefined();
     expect(full.lastHtml).toContain("AADSTS90094: The grant requires admin permission.");
-    const narrow = await signIn(harness.emu, {
+    const narrow = await signIn(portal.current.emu, {
       tenant: "organizations",
-      clientId: harness.clientId,
+      clientId: portal.current.clientId,
       scope: broker.signInScopes(broker.resourcesForSteps(["role-assignment", "verify"])).join(" "),
       upn: megan,
       consent: "accept",

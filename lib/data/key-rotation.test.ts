@@ -3,12 +3,12 @@
  * at the next sign-in), `npm run keys:rotate` re-encrypts every secret under the new key, and the
  * Integration's secret is bound to its own row.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 
-let harness: Harness;
+const portal = portalHarnessForFile();
 let db: typeof import("@/lib/db");
 let crypto: typeof import("@/lib/crypto");
 let rotation: typeof import("@/lib/data/key-rotation");
@@ -18,7 +18,6 @@ let integrations: typeof import("@/lib/data/integrations");
 let onboardings: typeof import("@/lib/data/onboardings");
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
   db = await import("@/lib/db");
   crypto = await import("@/lib/crypto");
   rotation = await import("@/lib/data/key-rotation");
@@ -28,25 +27,20 @@ beforeAll(async () => {
   onboardings = await import("@/lib/data/onboardings");
 }, 120_000);
 
-afterAll(async () => {
-  await db?.closeDb();
-  await harness?.emu.close();
-});
-
 const currentKey = () => process.env.ENCRYPTION_KEY!;
 
 describe("encryption keys", () => {
   it("lets an account whose token cache was sealed by a retired key sign in again", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso" });
+    const tenant = await control(portal.current.emu).seed({ preset: "contoso" });
     const upn = tenant.users.admin!.userPrincipalName;
-    const first = await harness.signIn(upn);
+    const first = await portal.current.signIn(upn);
     const retired = crypto.createEncryption({ key: crypto.generateEncryptionKey() });
     const sealed = retired.encrypt("{}", contexts.tokenCacheContext(first.homeAccountId));
     await db.db.msalTokenCache.update({
       where: { homeAccountId: first.homeAccountId },
       data: { ciphertext: sealed.ciphertext, keyId: sealed.keyId },
     });
-    const again = await harness.signIn(upn);
+    const again = await portal.current.signIn(upn);
     expect(again.homeAccountId).toBe(first.homeAccountId);
     const row = await db.db.msalTokenCache.findUniqueOrThrow({
       where: { homeAccountId: first.homeAccountId },
@@ -58,8 +52,8 @@ describe("encryption keys", () => {
   });
 
   it("re-encrypts token caches, onboarding and integration secrets under the new key", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso" });
-    const actor = await harness.signIn(tenant.users.admin!.userPrincipalName);
+    const tenant = await control(portal.current.emu).seed({ preset: "contoso" });
+    const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",
       secretExpiryMonths: 12,

@@ -118,7 +118,12 @@ async function endpointOfTenant(actor: Actor, endpointId: string) {
  * Replaces the signing secret; the previous one keeps signing too (a second `v1,` signature) for
  * SECRET_OVERLAP_MS, so the receiver can switch without refusing a delivery.
  */
-export async function rotateWebhookSecret(actor: Actor, endpointId: string, secret: string, now = new Date()) {
+export async function rotateWebhookSecret(
+  actor: Actor,
+  endpointId: string,
+  secret: string,
+  now = new Date(),
+) {
   await authorise(actor);
   const endpoint = await endpointOfTenant(actor, endpointId);
   const sealed = encryptSecret(secret, webhookSecretContext(endpoint.id));
@@ -178,7 +183,8 @@ export async function redeliver(actor: Actor, deliveryId: string, now = new Date
     where: { id: deliveryId, endpoint: { tenantId: actor.tenantId } },
     select: { id: true, endpoint: { select: { disabledAt: true } } },
   });
-  if (!delivery) throw new WebhookEndpointNotFoundError("This delivery does not exist or belongs to another tenant.");
+  if (!delivery)
+    throw new WebhookEndpointNotFoundError("This delivery does not exist or belongs to another tenant.");
   if (delivery.endpoint.disabledAt) throw new WebhookEndpointDisabledError();
   await db.webhookDelivery.updateMany({
     where: { id: delivery.id, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
@@ -321,7 +327,10 @@ export async function claimDueDeliveries(
     const { endpoint } = row;
     const context = webhookSecretContext(endpoint.id);
     const secrets = [
-      decryptSecret({ ciphertext: endpoint.secretCiphertext, keyId: endpoint.secretEncryptionKeyId }, context),
+      decryptSecret(
+        { ciphertext: endpoint.secretCiphertext, keyId: endpoint.secretEncryptionKeyId },
+        context,
+      ),
     ];
     if (
       endpoint.previousSecretCiphertext &&
@@ -335,7 +344,14 @@ export async function claimDueDeliveries(
           context,
         ),
       );
-    claimed.push({ id: row.id, eventId: row.eventId, payload: row.payload, attempts: row.attempts, url: endpoint.url, secrets });
+    claimed.push({
+      id: row.id,
+      eventId: row.eventId,
+      payload: row.payload,
+      attempts: row.attempts,
+      url: endpoint.url,
+      secrets,
+    });
   }
   return claimed;
 }
@@ -367,4 +383,3 @@ export async function recordAttempt(deliveryId: string, owner: string, result: A
   });
   return count === 1;
 }
-

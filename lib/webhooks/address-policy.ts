@@ -144,7 +144,10 @@ export function checkWebhookUrl(raw: string, policy: WebhookAddressPolicy): UrlC
     return { ok: false, message: "Enter a full URL, e.g. https://costs.example.com/webhooks/mca." };
   }
   if (url.username || url.password)
-    return { ok: false, message: "Leave user names and passwords out of the URL: the signature authenticates us." };
+    return {
+      ok: false,
+      message: "Leave user names and passwords out of the URL: the signature authenticates us.",
+    };
   if (url.hash) return { ok: false, message: "A webhook URL has no #fragment." };
   if (url.protocol === "http:") {
     if (!isLoopbackHost(url.hostname))

@@ -25,6 +25,8 @@ export function signatureHeaders(
   return {
     "webhook-id": id,
     "webhook-timestamp": String(timestamp),
-    "webhook-signature": secrets.map((secret) => `v1,${computeSignature(secret, id, timestamp, body)}`).join(" "),
+    "webhook-signature": secrets
+      .map((secret) => `v1,${computeSignature(secret, id, timestamp, body)}`)
+      .join(" "),
   };
 }

@@ -24,7 +24,12 @@ export function secretKey(secret: string): Buffer {
 }
 
 /** base64(HMAC-SHA256(key, "<id>.<timestamp>.<body>")): the value after "v1," in webhook-signature. */
-export function computeSignature(secret: string, id: string, timestamp: number | string, body: string): string {
+export function computeSignature(
+  secret: string,
+  id: string,
+  timestamp: number | string,
+  body: string,
+): string {
   return createHmac("sha256", secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest("base64");
 }
 

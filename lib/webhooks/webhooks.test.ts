@@ -7,6 +7,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
@@ -31,6 +33,25 @@ let integrations: typeof import("@/lib/data/integrations");
 let owner: Actor;
 let stranger: Actor;
 const receivers: http.Server[] = [];
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is walked by path strings
+let document: Record<string, any>;
+
+/** Checks a delivered body against what the served OpenAPI document's `webhooks` say of its type. */
+function expectDocumented(body: string) {
+  const payload = JSON.parse(body) as { type: string };
+  const declared = document.webhooks[payload.type]?.post;
+  expect(declared, `${payload.type} is documented`).toBeDefined();
+  const ref = declared.requestBody.content["application/json"].schema.$ref as string;
+  const validate = ajv.compile({ $ref: `https://mca-connect.test/openapi.json${ref}` });
+  expect(validate(payload), JSON.stringify(validate.errors)).toBe(true);
+  expect(declared.parameters.map((p: { name: string }) => p.name)).toEqual([
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+  ]);
+}
 
 beforeAll(async () => {
   harness = await startPortalHarness({ env: { WEBHOOK_ALLOW_INSECURE_LOCALHOST: "true" } });
@@ -39,6 +60,9 @@ beforeAll(async () => {
   jobs = await import("@/lib/webhooks/jobs");
   events = await import("@/lib/data/integration-events");
   integrations = await import("@/lib/data/integrations");
+  const { openApiDocument } = await import("@/lib/api/openapi");
+  document = openApiDocument("http://localhost:3000");
+  ajv.addSchema({ $id: "https://mca-connect.test/openapi.json", components: document.components });
   const tenant = await control(harness.emu).seed({ preset: "contoso" });
   const other = await control(harness.emu).seed({ preset: "contoso" });
   owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
@@ -208,6 +232,7 @@ describe("delivery to a real receiver", () => {
     expect(got.find((r) => r.body.includes("connected"))!.headers["webhook-id"]).toBe(connected.id);
     expect(got[0]!.headers["content-type"]).toBe("application/json");
     for (const r of got) {
+      expectDocumented(r.body);
       expect(r.body).not.toContain(mine.secret);
       expect(r.body).not.toContain(endpoint.secret);
       expect(r.body).not.toContain(mine.secret.slice(0, 3) + '"');
@@ -394,6 +419,7 @@ describe("delivery to a real receiver", () => {
       type: "webhook.test",
       data: { tenantId: owner.tenantId, endpointId: endpoint.id },
     });
+    expectDocumented(hook.received[0]!.body);
 
     const rotated = await as(owner, () =>
       actions.rotateWebhookSecretAction(null, form({ endpointId: endpoint.id })),
@@ -514,4 +540,12 @@ describe("the receiver's verifier", () => {
     );
     expect(() => verifyWebhook(secret, { "webhook-id": "evt_1" }, body)).toThrow(/Missing/);
   });
+});
+
+it("every event type the outbox knows can be subscribed to and is documented", async () => {
+  const { subscribableEventTypes } = await import("@/lib/validations/webhooks");
+  expect([...subscribableEventTypes]).toEqual([...events.integrationEventTypes]);
+  expect(Object.keys(document.webhooks).sort()).toEqual(
+    [...events.integrationEventTypes, "webhook.test"].sort(),
+  );
 });

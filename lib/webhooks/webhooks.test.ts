@@ -2,7 +2,8 @@
  * Webhooks end to end in-process: endpoints made by the portal's own action, events recorded in the
  * outbox, the background jobs fanning out and delivering to a real HTTP server on 127.0.0.1, which
  * checks every signature with the receiver's verifier (lib/webhooks/verify.ts). Time is passed to the
- * jobs as `now`, so retries are walked through without waiting.
+ * jobs as `now`, so retries are walked through without waiting. On PostgreSQL when TEST_POSTGRES_URL
+ * is set, else PGlite.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,7 @@ import addFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
+import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/lib/db/test-engines";
 import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
 import { computeSignature, verifyWebhook, WebhookVerificationError } from "@/lib/webhooks/verify";
 
@@ -33,6 +35,7 @@ let integrations: typeof import("@/lib/data/integrations");
 let owner: Actor;
 let stranger: Actor;
 const receivers: http.Server[] = [];
+let dropDatabase: (() => Promise<void>) | undefined;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is walked by path strings
@@ -54,7 +57,16 @@ function expectDocumented(body: string) {
 }
 
 beforeAll(async () => {
-  harness = await startPortalHarness({ env: { WEBHOOK_ALLOW_INSECURE_LOCALHOST: "true" } });
+  // On PostgreSQL (TEST_POSTGRES_URL) the concurrent runs below race on real separate connections.
+  const env: Record<string, string> = { WEBHOOK_ALLOW_INSECURE_LOCALHOST: "true" };
+  if (TEST_POSTGRES_URL) {
+    const created = await createPostgresDatabase();
+    const { applyMigrations } = await import("@/lib/db/migrations");
+    await applyMigrations(created.url);
+    dropDatabase = created.drop;
+    env.DATABASE_URL = created.url;
+  }
+  harness = await startPortalHarness({ env });
   db = await import("@/lib/db");
   actions = await import("@/lib/actions/webhooks");
   jobs = await import("@/lib/webhooks/jobs");
@@ -79,6 +91,7 @@ afterAll(async () => {
   for (const server of receivers) server.close();
   await db?.closeDb();
   await harness?.emu.close();
+  await dropDatabase?.();
 });
 
 /** A receiver on 127.0.0.1 that answers the n-th request (0-based) with `answer(n)`. */

@@ -96,7 +96,11 @@ function Deliveries({ endpoint }: { endpoint: WebhookEndpointListItem }) {
                 ) : null}
               </td>
               <td className="py-2 pr-3 align-top">
-                {delivery.status === "pending" ? when(delivery.nextAttemptAt) : "—"}
+                {delivery.status !== "pending"
+                  ? "—"
+                  : endpoint.disabledAt
+                    ? "not sent: endpoint disabled"
+                    : when(delivery.nextAttemptAt)}
               </td>
               <td className="py-2 align-top">
                 {endpoint.disabledAt ? null : (

@@ -13,6 +13,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
+import { isCidr } from "@/lib/webhooks/address-policy";
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -76,6 +78,22 @@ const schema = z.object({
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   AZURE_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(600_000)),
+  WEBHOOK_ALLOW_INSECURE_LOCALHOST: optional(
+    z.enum(["true", "false", "1", "0"], { message: "must be true or false" }),
+  ),
+  WEBHOOK_ALLOWED_NETWORKS: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((cidr) => cidr.trim())
+          .filter(Boolean),
+      )
+      .refine((list) => list.every(isCidr), {
+        message: "must be comma-separated addresses or CIDR blocks, e.g. 10.20.0.0/16,fd00:1::/64",
+      }),
+  ),
 });
 
 export type Env = {
@@ -95,6 +113,8 @@ export type Env = {
   logLevel: string;
   /** How long one request to Entra, Graph or ARM may take before it counts as lost (default 30 s). */
   azureRequestTimeoutMs: number;
+  /** Where webhooks may go besides public https addresses (lib/webhooks/address-policy.ts). */
+  webhooks: { allowInsecureLocalhost: boolean; allowedNetworks: string[] };
 };
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
@@ -191,6 +211,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     dataDir,
     logLevel: v.LOG_LEVEL ?? "info",
     azureRequestTimeoutMs: v.AZURE_REQUEST_TIMEOUT_MS ?? 30_000,
+    webhooks: {
+      allowInsecureLocalhost: ["true", "1"].includes(v.WEBHOOK_ALLOW_INSECURE_LOCALHOST ?? "false"),
+      allowedNetworks: v.WEBHOOK_ALLOWED_NETWORKS ?? [],
+    },
   };
 }
 

@@ -208,6 +208,8 @@ async function main() {
   };
   baseEnv.DATABASE_URL ||= `pglite:${path.join(dataDir, "db")}`;
   if (args.demo) baseEnv.PUBLIC_BASE_URL ??= `http://localhost:${port}`;
+  // The demo listens on 127.0.0.1 only: a webhook receiver on this machine may be plain http.
+  if (args.demo) baseEnv.WEBHOOK_ALLOW_INSECURE_LOCALHOST ??= "true";
 
   // Fail fast with the variable's name rather than after a build.
   if (!args.demo) {

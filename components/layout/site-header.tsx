@@ -25,6 +25,12 @@ export function SiteHeader({ user }: { user?: HeaderUser }) {
             >
               API keys
             </Link>
+            <Link
+              href="/settings/webhooks"
+              className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"
+            >
+              Webhooks
+            </Link>
             <span className="text-slate-600" title={user.email ?? undefined}>
               {user.name ?? user.email}
             </span>

@@ -112,6 +112,16 @@ async function buildWorld() {
     tokenPrefix: keyToken.tokenPrefix,
   });
 
+  // The owner's webhook endpoint (its URL is the owner's to know) with one queued delivery.
+  const webhooks = await import("@/lib/data/webhooks");
+  const endpoint = await webhooks.createWebhookEndpoint(owner, {
+    url: `https://victim-hooks-${Date.now().toString(36)}.example.com/mca`,
+    eventTypes: ["integration.connected"],
+    description: "victim endpoint",
+    secret: "whsec_dmljdGltLXNpZ25pbmctc2VjcmV0LTAxMjM0NTY3ODk=",
+  });
+  const delivery = await webhooks.queueTestDelivery(owner, endpoint.id, () => "{}");
+
   async function link(onboardingId: string, scopeName: "view" | "act"): Promise<Link> {
     const { token, tokenHash } = access.newShareToken();
     const created = await links.createShareLink(owner, {
@@ -165,6 +175,8 @@ async function buildWorld() {
       victim.owner.email,
       ownersLive.id,
       ownersLive.token,
+      endpoint.url,
+      delivery.eventId,
       ...[expired, revoked, view].filter((l) => l !== presented[caller].link).flatMap((l) => [l.id, l.token]),
     ];
     if (caller === "otherTenant") values.push(victim.tenantId);
@@ -186,6 +198,8 @@ async function buildWorld() {
     other,
     links: { expired, revoked, view, foreignAct, ownersLive },
     apiKey,
+    endpoint,
+    delivery,
     cookies,
     presented,
     secrets,
@@ -199,7 +213,12 @@ async function snapshot() {
     include: { steps: true, shareLinks: true, integration: true },
   });
   const audit = await db.db.auditEvent.count({ where: { onboardingId: w.victim.id } });
-  return JSON.stringify({ onboarding, audit });
+  const webhooks = await db.db.webhookEndpoint.findMany({
+    where: { tenantId: w.victim.tenantId },
+    include: { deliveries: true },
+    orderBy: { id: "asc" },
+  });
+  return JSON.stringify({ onboarding, audit, webhooks });
 }
 
 /** Sets up the request scope as `caller`'s browser would send it. */
@@ -264,6 +283,19 @@ const apiKeyManagersOnly: Record<Caller, RegExp> = {
     callers
       .filter((c) => c !== "anonymous")
       .map((c) => [c, /^Only someone who connected a billing account of this tenant in the portal/]),
+  ),
+};
+
+/** A tenant's webhooks: the same people as its API keys. */
+const webhookManagersOnly: Record<Caller, RegExp> = {
+  ...ownerOnly,
+  ...Object.fromEntries(
+    callers
+      .filter((c) => c !== "anonymous")
+      .map((c) => [
+        c,
+        /^Only someone who connected a billing account of this tenant in the portal may manage its webhooks\.$/,
+      ]),
   ),
 };
 
@@ -364,6 +396,36 @@ const actionCases: Record<string, ActionCase> = {
     module: "api-keys",
     fields: () => ({ keyId: w.apiKey.id }),
     refused: apiKeyManagersOnly,
+  },
+  createWebhookEndpointAction: {
+    module: "webhooks",
+    fields: () => ({ url: "https://hooks.example.com/mca", eventTypes: "integration.connected" }),
+    refused: webhookManagersOnly,
+  },
+  rotateWebhookSecretAction: {
+    module: "webhooks",
+    fields: () => ({ endpointId: w.endpoint.id }),
+    refused: webhookManagersOnly,
+  },
+  disableWebhookEndpointAction: {
+    module: "webhooks",
+    fields: () => ({ endpointId: w.endpoint.id }),
+    refused: webhookManagersOnly,
+  },
+  deleteWebhookEndpointAction: {
+    module: "webhooks",
+    fields: () => ({ endpointId: w.endpoint.id }),
+    refused: webhookManagersOnly,
+  },
+  sendTestWebhookAction: {
+    module: "webhooks",
+    fields: () => ({ endpointId: w.endpoint.id }),
+    refused: webhookManagersOnly,
+  },
+  redeliverWebhookAction: {
+    module: "webhooks",
+    fields: () => ({ deliveryId: w.delivery.id }),
+    refused: webhookManagersOnly,
   },
   checkAgainAction: {
     module: "manual",
@@ -729,6 +791,15 @@ const pageCases: Record<string, PageCase> = {
       anonymous: toSignIn("/settings/api-keys"),
     },
   },
+  "/settings/webhooks": {
+    probe: () => ({}),
+    expect: {
+      ...forEveryCallerPage({
+        renders: "the caller's own tenant's endpoints, none of which they may see unless they manage them",
+      }),
+      anonymous: toSignIn("/settings/webhooks"),
+    },
+  },
   "/shared/[linkId]": {
     probe: (caller) => ({ params: { linkId: w.presented[caller].link?.id ?? w.links.ownersLive.id } }),
     expect: {
@@ -985,4 +1056,9 @@ it("the owner's own pages do carry the onboarding, so the checks above can fail"
     await pages["/onboardings"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
   );
   expect(list).toContain(w.victim.id);
+  const webhooks = treeText(
+    await pages["/settings/webhooks"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
+  );
+  expect(webhooks).toContain(w.endpoint.url);
+  expect(webhooks).toContain(w.delivery.eventId);
 });

@@ -29,7 +29,14 @@ let db: typeof import("@/lib/db");
 let actions: Awaited<ReturnType<typeof exportedActions>>;
 let owner: Awaited<ReturnType<Harness["signIn"]>>;
 /** The owner's onboardings and link, so that some probes get past "not yours". */
-let mine: { automated: string; manual: string; link: string; billingAccount: string };
+let mine: {
+  automated: string;
+  manual: string;
+  link: string;
+  billingAccount: string;
+  endpoint: string;
+  delivery: string;
+};
 
 const stepIds = ["app-registration", "client-secret", "billing-account", "role-assignment", "verify"];
 
@@ -79,6 +86,16 @@ const forms: Record<string, () => Fields> = {
   checkAgainAction: () => ({ onboardingId: field(mine.automated), stepId: field(...stepIds) }),
   createApiKeyAction: () => ({ name: field("cost platform"), scope: field("read-metadata", "read-secrets") }),
   revokeApiKeyAction: () => ({ keyId: field() }),
+  createWebhookEndpointAction: () => ({
+    url: field("https://hooks.example.com/mca", "http://127.0.0.1:9/x", "https://10.0.0.1/x"),
+    eventTypes: field("integration.connected", "integration.disconnected", "webhook.test"),
+    description: field("cost platform"),
+  }),
+  rotateWebhookSecretAction: () => ({ endpointId: field(mine.endpoint) }),
+  disableWebhookEndpointAction: () => ({ endpointId: field(mine.endpoint) }),
+  deleteWebhookEndpointAction: () => ({ endpointId: field() }),
+  sendTestWebhookAction: () => ({ endpointId: field(mine.endpoint) }),
+  redeliverWebhookAction: () => ({ deliveryId: field(mine.delivery) }),
 };
 
 /** A form as a crafted post could build it: the fields, plus repeats, strangers and files. */
@@ -151,7 +168,31 @@ beforeAll(async () => {
     scope: "act",
     expiresAt: new Date(Date.now() + 86_400_000),
   });
+  // The owner holds an integration of the tenant (so may manage its webhooks) and an endpoint.
+  const integration = `int_${crypto.randomUUID()}`;
+  await db.db.integration.create({
+    data: {
+      id: integration,
+      ownerId: owner.id,
+      tenantId: owner.tenantId,
+      clientId: crypto.randomUUID(),
+      secretCiphertext: "x",
+      secretEncryptionKeyId: "x",
+      secretHint: "abc",
+      billingAccountName: tenant.billingAccounts.mca!.name,
+    },
+  });
+  const webhooks = await import("@/lib/data/webhooks");
+  const endpoint = await webhooks.createWebhookEndpoint(owner, {
+    url: "https://hooks.example.com/mca",
+    eventTypes: ["integration.connected"],
+    description: null,
+    secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+  });
+  const delivery = await webhooks.queueTestDelivery(owner, endpoint.id, () => "{}");
   mine = {
+    endpoint: endpoint.id,
+    delivery: delivery.id,
     automated: automated.id,
     manual: manual.id,
     link: link.id,

@@ -102,6 +102,112 @@ const integrationList = {
   },
 } as const;
 
+const integrationEventTypes = [
+  "integration.connected",
+  "integration.secret_rotated",
+  "integration.verification_failing",
+  "integration.secret_expiring",
+  "integration.disconnected",
+] as const;
+
+const integrationWebhookEvent = {
+  type: "object",
+  description:
+    "What MCA Connect POSTs to a webhook endpoint when something happens to an integration: ids and facts, never a secret. Read the secret through the API when `integration.secret_rotated` arrives.",
+  required: ["id", "type", "createdAt", "data"],
+  additionalProperties: false,
+  properties: {
+    id: {
+      type: "string",
+      description: "The event's id; also the `webhook-id` header, the same on every retry.",
+    },
+    type: { type: "string", enum: integrationEventTypes },
+    createdAt: { type: "string", format: "date-time", description: "When it happened." },
+    data: {
+      type: "object",
+      required: ["integrationId", "tenantId"],
+      description:
+        "The integration's facts, plus what the type adds (e.g. `reason` and `code` for verification_failing).",
+      properties: {
+        integrationId: { type: "string", description: "Read it with `GET /integrations/{id}`." },
+        tenantId: { type: "string", format: "uuid" },
+        clientId: { type: "string", format: "uuid" },
+        billingAccountName: { type: "string", description: "The billing account's id." },
+        billingAccountDisplayName: { type: ["string", "null"] },
+        status: { type: "string", description: "The integration's status when the event was sent out." },
+        secretKeyId: { type: ["string", "null"], description: "Azure's keyId of the current secret." },
+        secretExpiresAt: nullableDateTime,
+      },
+    },
+  },
+} as const;
+
+const testWebhookEvent = {
+  type: "object",
+  description: 'Sent by "Send test event" on the Webhooks page.',
+  required: ["id", "type", "createdAt", "data"],
+  additionalProperties: false,
+  properties: {
+    id: { type: "string" },
+    type: { const: "webhook.test" },
+    createdAt: { type: "string", format: "date-time" },
+    data: {
+      type: "object",
+      required: ["tenantId", "endpointId"],
+      properties: {
+        tenantId: { type: "string" },
+        endpointId: { type: "string" },
+        message: { type: "string" },
+      },
+    },
+  },
+} as const;
+
+const signatureHeaders = [
+  {
+    name: "webhook-id",
+    in: "header",
+    required: true,
+    description:
+      "The event's id: the same on retries and redeliveries; drop a delivery whose id you have seen.",
+    schema: { type: "string" },
+  },
+  {
+    name: "webhook-timestamp",
+    in: "header",
+    required: true,
+    description: "Unix seconds when this attempt was signed; refuse one more than 5 minutes from your clock.",
+    schema: { type: "string", pattern: "^[0-9]+$" },
+  },
+  {
+    name: "webhook-signature",
+    in: "header",
+    required: true,
+    description:
+      '`v1,<base64 HMAC-SHA256(key, "<webhook-id>.<webhook-timestamp>.<raw body>")>`, the key being the base64 after `whsec_` in the endpoint\'s secret. Space-separated when the old and new secrets both sign after a rotation (24 h): accept if any matches.',
+    schema: { type: "string" },
+  },
+];
+
+function webhook(type: string, schema: string, summary: string) {
+  return {
+    post: {
+      operationId: `webhook.${type}`,
+      summary,
+      parameters: signatureHeaders,
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } },
+      },
+      responses: {
+        "2XX": {
+          description: "Received. Anything else is retried (5xx, 408, 429, no answer in 10 s) or fails.",
+        },
+      },
+    },
+  };
+}
+
 function errorResponse(description: string, headers?: Record<string, unknown>) {
   return {
     description,
@@ -124,7 +230,7 @@ export function openApiDocument(baseUrl: string) {
       title: "MCA Connect API",
       version: "1.0.0",
       description:
-        "Read the Azure billing connections (integrations) MCA Connect made, to read costs with them. Authenticate with an API key made in the portal (Settings, API keys) or with `npm run api-key:create`: `Authorization: Bearer <key>`. A key sees its own tenant's integrations only. Every request is recorded. Webhooks are not available yet: poll the list.",
+        "Read the Azure billing connections (integrations) MCA Connect made, to read costs with them. Authenticate with an API key made in the portal (Settings, API keys) or with `npm run api-key:create`: `Authorization: Bearer <key>`. A key sees its own tenant's integrations only. Every request is recorded. Webhooks (see `webhooks`) tell when an integration is connected, fails, has its secret rotated or expiring, or is disconnected: endpoints are set on the portal's Webhooks page.",
     },
     servers: [{ url: `${baseUrl}/api/v1` }],
     security: [{ apiKey: [] }],
@@ -171,6 +277,34 @@ export function openApiDocument(baseUrl: string) {
         },
       },
     },
+    webhooks: {
+      "integration.connected": webhook(
+        "integration.connected",
+        "IntegrationWebhookEvent",
+        "An integration works: the portal read costs with its credentials",
+      ),
+      "integration.secret_rotated": webhook(
+        "integration.secret_rotated",
+        "IntegrationWebhookEvent",
+        "The client secret was replaced: read the new one through the API",
+      ),
+      "integration.verification_failing": webhook(
+        "integration.verification_failing",
+        "IntegrationWebhookEvent",
+        "A working integration stopped working (reason and code in data)",
+      ),
+      "integration.secret_expiring": webhook(
+        "integration.secret_expiring",
+        "IntegrationWebhookEvent",
+        "The client secret expires soon",
+      ),
+      "integration.disconnected": webhook(
+        "integration.disconnected",
+        "IntegrationWebhookEvent",
+        "The integration's Azure objects were removed",
+      ),
+      "webhook.test": webhook("webhook.test", "TestWebhookEvent", "A test event sent from the Webhooks page"),
+    },
     components: {
       securitySchemes: {
         apiKey: {
@@ -180,7 +314,13 @@ export function openApiDocument(baseUrl: string) {
             "An MCA Connect API key (`mcak_…`), scope read-metadata or read-secrets. Shown once when made; revoked keys answer 401.",
         },
       },
-      schemas: { Integration: integration, IntegrationList: integrationList, Error: error },
+      schemas: {
+        Integration: integration,
+        IntegrationList: integrationList,
+        Error: error,
+        IntegrationWebhookEvent: integrationWebhookEvent,
+        TestWebhookEvent: testWebhookEvent,
+      },
     },
   };
 }

@@ -80,9 +80,26 @@ describe("encryption keys", () => {
     );
     expect(() => vault.decryptSecret(integrationSealed, contexts.onboardingSecretContext(id))).toThrow();
 
+    // A webhook endpoint's signing secret, sealed under the current key.
+    const webhookSealed = vault.encryptSecret(
+      "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+      contexts.webhookSecretContext("whe_rotation"),
+    );
+    await db.db.webhookEndpoint.create({
+      data: {
+        id: "whe_rotation",
+        tenantId: actor.tenantId,
+        url: "https://hooks.example.com/x",
+        eventTypes: ["integration.connected"],
+        secretCiphertext: webhookSealed.ciphertext,
+        secretEncryptionKeyId: webhookSealed.keyId,
+      },
+    });
+
     const next = crypto.generateEncryptionKey();
     const rotated = crypto.createEncryption({ key: next, oldKeys: [currentKey()] });
     const report = await rotation.rotateEncryptionKeys(rotated);
+    expect(report.reencrypted.webhookSecrets).toBe(1);
     expect(report.unreadable).toEqual([]);
     expect(report.reencrypted.onboardingSecrets).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted.integrationSecrets).toBeGreaterThanOrEqual(1);
@@ -109,6 +126,18 @@ describe("encryption keys", () => {
     });
     expect(cache.keyId).toBe(onlyNew.currentKeyId);
     const second = await rotation.rotateEncryptionKeys(rotated);
-    expect(second.reencrypted).toEqual({ tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0 });
+    expect(second.reencrypted).toEqual({
+      tokenCaches: 0,
+      onboardingSecrets: 0,
+      integrationSecrets: 0,
+      webhookSecrets: 0,
+    });
+    const e = await db.db.webhookEndpoint.findUniqueOrThrow({ where: { id: "whe_rotation" } });
+    expect(
+      onlyNew.decrypt(
+        { ciphertext: e.secretCiphertext, keyId: e.secretEncryptionKeyId },
+        contexts.webhookSecretContext("whe_rotation"),
+      ),
+    ).toBe("whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Re-encrypts every ciphertext under the current key (`npm run keys:rotate`): token caches, onboarding
- * secrets and integration secrets, each bound to its own row as before. Rows sealed by a key that is
+ * secrets, integration secrets and webhook signing secrets, each bound to its own row as before. Rows sealed by a key that is
  * no longer configured cannot be re-encrypted: token caches among them are deleted (their accounts sign
  * in again); secrets are reported, never deleted, so an operator can bring the old key back.
  */
@@ -8,15 +8,25 @@ import "server-only";
 
 import type { Encryption, Sealed } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { integrationSecretContext, onboardingSecretContext, tokenCacheContext } from "@/lib/secret-contexts";
+import {
+  integrationSecretContext,
+  onboardingSecretContext,
+  tokenCacheContext,
+  webhookSecretContext,
+} from "@/lib/secret-contexts";
 
 export type RotationReport = {
   keyId: string;
-  reencrypted: { tokenCaches: number; onboardingSecrets: number; integrationSecrets: number };
+  reencrypted: {
+    tokenCaches: number;
+    onboardingSecrets: number;
+    integrationSecrets: number;
+    webhookSecrets: number;
+  };
   alreadyCurrent: number;
   /** Token caches nobody can read any more, removed. */
   droppedTokenCaches: number;
-  /** Secrets sealed by an unknown key: "onboarding <id>" / "integration <id>". */
+  /** Secrets sealed by an unknown key: "onboarding <id>" / "integration <id>" / "webhook endpoint <id>". */
   unreadable: string[];
 };
 
@@ -32,7 +42,7 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
   const keyId = encryption.currentKeyId;
   const report: RotationReport = {
     keyId,
-    reencrypted: { tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0 },
+    reencrypted: { tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0, webhookSecrets: 0 },
     alreadyCurrent: 0,
     droppedTokenCaches: 0,
     unreadable: [],
@@ -106,6 +116,51 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
       data: { secretCiphertext: sealed.ciphertext, secretEncryptionKeyId: sealed.keyId },
     });
     report.reencrypted.integrationSecrets += updated.count;
+  }
+
+  // A webhook endpoint's signing secret, and the previous one while it still signs after a rotation.
+  for (const row of await db.webhookEndpoint.findMany({
+    select: {
+      id: true,
+      secretCiphertext: true,
+      secretEncryptionKeyId: true,
+      previousSecretCiphertext: true,
+      previousSecretKeyId: true,
+    },
+  })) {
+    const context = webhookSecretContext(row.id);
+    const current = row.secretEncryptionKeyId === keyId;
+    const previous = !row.previousSecretCiphertext || row.previousSecretKeyId === keyId;
+    if (current && previous) {
+      report.alreadyCurrent++;
+      continue;
+    }
+    const sealed = current
+      ? { ciphertext: row.secretCiphertext, keyId: row.secretEncryptionKeyId }
+      : reseal(encryption, { ciphertext: row.secretCiphertext, keyId: row.secretEncryptionKeyId }, context);
+    const sealedPrevious =
+      previous || !row.previousSecretCiphertext
+        ? null
+        : reseal(
+            encryption,
+            { ciphertext: row.previousSecretCiphertext, keyId: row.previousSecretKeyId ?? "" },
+            context,
+          );
+    if (!sealed || (!previous && !sealedPrevious)) {
+      report.unreadable.push(`webhook endpoint ${row.id}`);
+      continue;
+    }
+    const updated = await db.webhookEndpoint.updateMany({
+      where: { id: row.id, secretCiphertext: row.secretCiphertext },
+      data: {
+        secretCiphertext: sealed.ciphertext,
+        secretEncryptionKeyId: sealed.keyId,
+        ...(sealedPrevious
+          ? { previousSecretCiphertext: sealedPrevious.ciphertext, previousSecretKeyId: sealedPrevious.keyId }
+          : {}),
+      },
+    });
+    report.reencrypted.webhookSecrets += updated.count;
   }
   return report;
 }

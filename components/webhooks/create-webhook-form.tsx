@@ -1,0 +1,88 @@
+"use client";
+
+import { useActionState } from "react";
+
+import { SubmitButton } from "@/components/ui/submit-button";
+import { NewSecret } from "@/components/webhooks/new-secret";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { createWebhookEndpointAction, type NewWebhookSecret } from "@/lib/actions/webhooks";
+
+export function CreateWebhookForm({ eventTypes }: { eventTypes: { type: string; label: string }[] }) {
+  const [state, action] = useActionState<ActionResult<NewWebhookSecret> | null, FormData>(
+    createWebhookEndpointAction,
+    null,
+  );
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <div>
+      <form action={action} noValidate className="space-y-3">
+        <div>
+          <label htmlFor="webhook-url" className="block text-sm font-medium text-slate-800">
+            Endpoint URL
+          </label>
+          <input
+            id="webhook-url"
+            name="url"
+            type="url"
+            required
+            maxLength={2000}
+            placeholder="https://costs.example.com/webhooks/mca"
+            aria-invalid={Boolean(errors?.url)}
+            aria-describedby={errors?.url ? "webhook-url-error" : undefined}
+            className="mt-1 w-full max-w-xl rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+          />
+          {errors?.url ? (
+            <p id="webhook-url-error" className="mt-1 text-sm text-red-700">
+              {errors.url[0]}
+            </p>
+          ) : null}
+        </div>
+        <div>
+          <label htmlFor="webhook-description" className="block text-sm font-medium text-slate-800">
+            Description <span className="font-normal text-slate-600">(optional)</span>
+          </label>
+          <input
+            id="webhook-description"
+            name="description"
+            maxLength={200}
+            placeholder="Cost platform production"
+            aria-invalid={Boolean(errors?.description)}
+            aria-describedby={errors?.description ? "webhook-description-error" : undefined}
+            className="mt-1 w-full max-w-xl rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+          />
+          {errors?.description ? (
+            <p id="webhook-description-error" className="mt-1 text-sm text-red-700">
+              {errors.description[0]}
+            </p>
+          ) : null}
+        </div>
+        <fieldset aria-describedby={errors?.eventTypes ? "webhook-events-error" : undefined}>
+          <legend className="text-sm font-medium text-slate-800">Events to send</legend>
+          <div className="mt-1 grid gap-1 text-sm text-slate-800 sm:grid-cols-2">
+            {eventTypes.map(({ type, label }) => (
+              <label key={type} className="inline-flex items-center gap-2">
+                <input type="checkbox" name="eventTypes" value={type} defaultChecked />
+                {label} <code className="text-xs text-slate-600">{type}</code>
+              </label>
+            ))}
+          </div>
+          {errors?.eventTypes ? (
+            <p id="webhook-events-error" className="mt-1 text-sm text-red-700">
+              {errors.eventTypes[0]}
+            </p>
+          ) : null}
+        </fieldset>
+        <SubmitButton pendingText="Adding…">Add endpoint</SubmitButton>
+        <p aria-live="polite" className="text-sm text-red-700">
+          {state && !state.ok && !errors ? state.message : null}
+        </p>
+      </form>
+      {state?.ok ? (
+        <NewSecret
+          secret={state.data.secret}
+          heading={`Endpoint ${state.data.url} added. Its signing secret:`}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { expect, test } from "../fixtures/test";
+
+import { seedTenant, signInThroughEmulator, startOnboarding } from "../fixtures/emulator";
+import { verifyWebhook } from "../../lib/webhooks/verify";
+
+test.describe.configure({ timeout: 150_000 });
+
+type Received = { headers: http.IncomingHttpHeaders; body: string };
+
+test("the owner adds a webhook endpoint, sends a test event, and the receiver gets it signed", async ({
+  page,
+}) => {
+  // The cost platform's receiver, on this machine (the demo portal allows http to loopback).
+  const received: Received[] = [];
+  const receiver = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/mca`;
+
+  try {
+    // Only someone who connected a billing account of the tenant manages its webhooks: connect one.
+    const tenant = await seedTenant({
+      preset: "contoso",
+      settings: {
+        delays: {
+          appReplicationMs: 300,
+          secretActivationMs: 800,
+          billingPrincipalReplicationMs: 300,
+          billingRolePropagationMs: 300,
+        },
+      },
+    });
+    await page.goto("/");
+    await signInThroughEmulator(page, tenant.users.admin!.userPrincipalName);
+    await startOnboarding(page);
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
+    await expect(steps.nth(4).getByText("Connected", { exact: true })).toBeVisible({ timeout: 90_000 });
+
+    await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Webhooks" }).click();
+    await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("Description (optional)").fill("Cost platform e2e");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = await page.getByRole("textbox", { name: "Signing secret" }).inputValue();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+    // Shown once: gone after a reload.
+    await page.reload();
+    await expect(page.getByRole("textbox", { name: "Signing secret" })).toHaveCount(0);
+    await expect(page.getByText(secret)).toHaveCount(0);
+    const endpoint = page.getByRole("listitem", { name: `Endpoint ${url}` });
+    await expect(endpoint).toContainText("Cost platform e2e");
+
+    await endpoint.getByRole("button", { name: `Send test event to ${url}` }).click();
+    const row = endpoint.getByRole("row").filter({ hasText: "Test event" });
+    await expect(row).toContainText("Succeeded", { timeout: 30_000 });
+    await expect(row).toContainText("HTTP 204");
+
+    expect(received).toHaveLength(1);
+    const event = verifyWebhook<{ id: string; type: string; data: { tenantId: string } }>(
+      secret,
+      received[0]!.headers,
+      received[0]!.body,
+    );
+    expect(event.type).toBe("webhook.test");
+    expect(event.data.tenantId).toBe(tenant.tenantId);
+    expect(received[0]!.headers["webhook-id"]).toBe(event.id);
+    await expect(row).toContainText(event.id);
+    expect(received[0]!.body).not.toContain(secret);
+
+    await page.screenshot({ path: "test-results/webhooks-page.png", fullPage: true });
+  } finally {
+    receiver.close();
+  }
+});

@@ -1,0 +1,385 @@
+/**
+ * Webhook endpoints (a tenant's, managed by whoever may manage its API keys) and their deliveries:
+ * fan-out from the IntegrationEvent outbox (idempotent by the unique (eventId, endpointId)), leases so
+ * that one instance at a time sends a delivery, and each attempt's result.
+ */
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import { db } from "@/lib/db";
+import { mayManageApiKeys } from "@/lib/data/api-keys";
+import { webhookSecretContext } from "@/lib/secret-contexts";
+import { decryptSecret, encryptSecret } from "@/lib/vault";
+import type { Actor } from "@/lib/view-types";
+
+export class WebhookNotAllowedError extends Error {
+  constructor() {
+    super(
+      "Only someone who connected a billing account of this tenant in the portal may manage its webhooks.",
+    );
+    this.name = "WebhookNotAllowedError";
+  }
+}
+
+export class WebhookEndpointNotFoundError extends Error {
+  constructor(what = "This webhook endpoint does not exist or belongs to another tenant.") {
+    super(what);
+    this.name = "WebhookEndpointNotFoundError";
+  }
+}
+
+export class WebhookEndpointDisabledError extends Error {
+  constructor() {
+    super("This endpoint is disabled: nothing is sent to it. Add it again to receive events.");
+    this.name = "WebhookEndpointDisabledError";
+  }
+}
+
+/** Webhooks tell what happens to the tenant's integrations: the same people as for API keys. */
+export const mayManageWebhooks = mayManageApiKeys;
+
+async function authorise(actor: Actor) {
+  if (!(await mayManageWebhooks(actor))) throw new WebhookNotAllowedError();
+}
+
+/** How long the secret before a rotation keeps signing beside the new one. */
+export const SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+export async function createWebhookEndpoint(
+  actor: Actor,
+  input: { url: string; eventTypes: string[]; description: string | null; secret: string },
+) {
+  await authorise(actor);
+  const id = `whe_${randomUUID().replaceAll("-", "")}`;
+  const sealed = encryptSecret(input.secret, webhookSecretContext(id));
+  return db.webhookEndpoint.create({
+    data: {
+      id,
+      tenantId: actor.tenantId,
+      url: input.url,
+      eventTypes: input.eventTypes,
+      description: input.description,
+      secretCiphertext: sealed.ciphertext,
+      secretEncryptionKeyId: sealed.keyId,
+      createdById: actor.id,
+    },
+    select: { id: true, url: true },
+  });
+}
+
+/** The tenant's endpoints with their latest deliveries, newest first: never a secret. */
+export async function listWebhookEndpoints(actor: Actor, deliveriesPerEndpoint = 20) {
+  return db.webhookEndpoint.findMany({
+    where: { tenantId: actor.tenantId },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      url: true,
+      eventTypes: true,
+      description: true,
+      createdAt: true,
+      disabledAt: true,
+      previousSecretExpiresAt: true,
+      createdBy: { select: { name: true, email: true } },
+      deliveries: {
+        orderBy: { createdAt: "desc" },
+        take: deliveriesPerEndpoint,
+        select: {
+          id: true,
+          eventId: true,
+          eventType: true,
+          status: true,
+          attempts: true,
+          nextAttemptAt: true,
+          lastStatusCode: true,
+          lastError: true,
+          lastDurationMs: true,
+          createdAt: true,
+          deliveredAt: true,
+        },
+      },
+    },
+  });
+}
+
+export type WebhookEndpointListItem = Awaited<ReturnType<typeof listWebhookEndpoints>>[number];
+
+async function endpointOfTenant(actor: Actor, endpointId: string) {
+  const endpoint = await db.webhookEndpoint.findFirst({
+    where: { id: endpointId, tenantId: actor.tenantId },
+    select: { id: true, url: true, disabledAt: true, secretCiphertext: true, secretEncryptionKeyId: true },
+  });
+  if (!endpoint) throw new WebhookEndpointNotFoundError();
+  return endpoint;
+}
+
+/**
+ * Replaces the signing secret; the previous one keeps signing too (a second `v1,` signature) for
+ * SECRET_OVERLAP_MS, so the receiver can switch without refusing a delivery.
+ */
+export async function rotateWebhookSecret(
+  actor: Actor,
+  endpointId: string,
+  secret: string,
+  now = new Date(),
+) {
+  await authorise(actor);
+  const endpoint = await endpointOfTenant(actor, endpointId);
+  const sealed = encryptSecret(secret, webhookSecretContext(endpoint.id));
+  await db.webhookEndpoint.update({
+    where: { id: endpoint.id },
+    data: {
+      secretCiphertext: sealed.ciphertext,
+      secretEncryptionKeyId: sealed.keyId,
+      previousSecretCiphertext: endpoint.secretCiphertext,
+      previousSecretKeyId: endpoint.secretEncryptionKeyId,
+      previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS),
+    },
+  });
+  return { id: endpoint.id, url: endpoint.url };
+}
+
+/** Stops deliveries to the endpoint: nothing new is fanned out to it, pending ones are not sent. */
+export async function disableWebhookEndpoint(actor: Actor, endpointId: string) {
+  await authorise(actor);
+  const endpoint = await endpointOfTenant(actor, endpointId);
+  if (endpoint.disabledAt) return;
+  await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
+}
+
+/** Removes the endpoint and its deliveries. */
+export async function deleteWebhookEndpoint(actor: Actor, endpointId: string) {
+  await authorise(actor);
+  const { count } = await db.webhookEndpoint.deleteMany({
+    where: { id: endpointId, tenantId: actor.tenantId },
+  });
+  if (count === 0) throw new WebhookEndpointNotFoundError();
+}
+
+/** Queues a `webhook.test` delivery to one endpoint; the runner sends it at its next round. */
+export async function queueTestDelivery(
+  actor: Actor,
+  endpointId: string,
+  build: (eventId: string, tenantId: string) => string,
+) {
+  await authorise(actor);
+  const endpoint = await endpointOfTenant(actor, endpointId);
+  if (endpoint.disabledAt) throw new WebhookEndpointDisabledError();
+  const eventId = `test_${randomUUID().replaceAll("-", "")}`;
+  return db.webhookDelivery.create({
+    data: { eventId, eventType: "webhook.test", endpointId, payload: build(eventId, actor.tenantId) },
+    select: { id: true, eventId: true },
+  });
+}
+
+/**
+ * Sends a delivery again, same webhook-id and body (so a receiver that saw it can tell), with a fresh
+ * retry schedule. A delivery another instance is sending right now is left to it.
+ */
+export async function redeliver(actor: Actor, deliveryId: string, now = new Date()) {
+  await authorise(actor);
+  const delivery = await db.webhookDelivery.findFirst({
+    where: { id: deliveryId, endpoint: { tenantId: actor.tenantId } },
+    select: { id: true, endpoint: { select: { disabledAt: true } } },
+  });
+  if (!delivery)
+    throw new WebhookEndpointNotFoundError("This delivery does not exist or belongs to another tenant.");
+  if (delivery.endpoint.disabledAt) throw new WebhookEndpointDisabledError();
+  await db.webhookDelivery.updateMany({
+    where: { id: delivery.id, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
+    data: { status: "pending", attempts: 0, nextAttemptAt: now, deliveredAt: null },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// For the background jobs (lib/webhooks/jobs.ts)
+
+/** Events fanned out are at most this old: an endpoint does not receive what happened before it. */
+const FAN_OUT_WINDOW_MS = 7 * 86_400_000;
+
+/**
+ * Events of the last days not yet turned into a delivery for an enabled endpoint of their tenant that
+ * subscribes to their type (and existed when they happened), with their integration's facts.
+ */
+export async function findEventsToFanOut(now: Date, limit = 200) {
+  const since = new Date(now.getTime() - FAN_OUT_WINDOW_MS);
+  const pairs = await db.$queryRaw<{ eventId: string; endpointId: string }[]>`
+    SELECT e."id" AS "eventId", ep."id" AS "endpointId"
+    FROM "IntegrationEvent" e
+    JOIN "WebhookEndpoint" ep
+      ON ep."tenantId" = e."tenantId" AND ep."disabledAt" IS NULL
+     AND e."type" = ANY(ep."eventTypes") AND e."at" >= ep."createdAt"
+    WHERE e."at" >= ${since}
+      AND NOT EXISTS (
+        SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e."id" AND d."endpointId" = ep."id"
+      )
+    ORDER BY e."at" ASC
+    LIMIT ${limit}`;
+  if (pairs.length === 0) return [];
+  const events = await db.integrationEvent.findMany({
+    where: { id: { in: [...new Set(pairs.map((p) => p.eventId))] } },
+    select: { id: true, type: true, at: true, data: true, tenantId: true, integrationId: true },
+  });
+  const integrations = await db.integration.findMany({
+    where: { id: { in: [...new Set(events.map((e) => e.integrationId))] } },
+    select: {
+      id: true,
+      tenantId: true,
+      clientId: true,
+      billingAccountName: true,
+      billingAccountDisplayName: true,
+      status: true,
+      secretKeyId: true,
+      secretExpiresAt: true,
+    },
+  });
+  const eventsById = new Map(events.map((e) => [e.id, e]));
+  const integrationsById = new Map(integrations.map((i) => [i.id, i]));
+  return pairs.flatMap(({ eventId, endpointId }) => {
+    const event = eventsById.get(eventId);
+    if (!event) return [];
+    // An integration of another tenant never lends its facts, whatever an event names.
+    const integration = integrationsById.get(event.integrationId);
+    return [
+      {
+        endpointId,
+        event: { ...event, data: (event.data ?? {}) as Record<string, unknown> },
+        integration: integration?.tenantId === event.tenantId ? integration : null,
+      },
+    ];
+  });
+}
+
+/** Inserts deliveries; ones another instance inserted first are skipped (unique eventId, endpointId). */
+export async function createDeliveries(
+  rows: { eventId: string; eventType: string; endpointId: string; payload: string; now: Date }[],
+) {
+  if (rows.length === 0) return 0;
+  const { count } = await db.webhookDelivery.createMany({
+    data: rows.map(({ now, ...row }) => ({ ...row, nextAttemptAt: now })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+export type ClaimedDelivery = {
+  id: string;
+  eventId: string;
+  payload: string;
+  attempts: number;
+  url: string;
+  /** The current secret, then the previous one while it still signs. */
+  secrets: string[];
+};
+
+/**
+ * Takes the lease on up to `limit` due deliveries for `owner`: a conditional update, so of several
+ * instances asking at once exactly one gets each delivery; an expired lease (a crashed sender) may be
+ * taken over.
+ */
+export async function claimDueDeliveries(
+  now: Date,
+  owner: string,
+  { limit, leaseMs }: { limit: number; leaseMs: number },
+): Promise<ClaimedDelivery[]> {
+  const free = { OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] };
+  const due = {
+    status: "pending" as const,
+    nextAttemptAt: { lte: now },
+    endpoint: { disabledAt: null },
+    ...free,
+  };
+  const candidates = await db.webhookDelivery.findMany({
+    where: due,
+    orderBy: { nextAttemptAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  const claimed: ClaimedDelivery[] = [];
+  for (const { id } of candidates) {
+    const { count } = await db.webhookDelivery.updateMany({
+      where: { id, status: "pending", nextAttemptAt: { lte: now }, ...free },
+      data: { leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+    });
+    if (count === 0) continue;
+    const row = await db.webhookDelivery.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        eventId: true,
+        payload: true,
+        attempts: true,
+        endpoint: {
+          select: {
+            id: true,
+            url: true,
+            secretCiphertext: true,
+            secretEncryptionKeyId: true,
+            previousSecretCiphertext: true,
+            previousSecretKeyId: true,
+            previousSecretExpiresAt: true,
+          },
+        },
+      },
+    });
+    if (!row) continue;
+    const { endpoint } = row;
+    const context = webhookSecretContext(endpoint.id);
+    const secrets = [
+      decryptSecret(
+        { ciphertext: endpoint.secretCiphertext, keyId: endpoint.secretEncryptionKeyId },
+        context,
+      ),
+    ];
+    if (
+      endpoint.previousSecretCiphertext &&
+      endpoint.previousSecretKeyId &&
+      endpoint.previousSecretExpiresAt &&
+      endpoint.previousSecretExpiresAt > now
+    )
+      secrets.push(
+        decryptSecret(
+          { ciphertext: endpoint.previousSecretCiphertext, keyId: endpoint.previousSecretKeyId },
+          context,
+        ),
+      );
+    claimed.push({
+      id: row.id,
+      eventId: row.eventId,
+      payload: row.payload,
+      attempts: row.attempts,
+      url: endpoint.url,
+      secrets,
+    });
+  }
+  return claimed;
+}
+
+export type AttemptResult = {
+  status: "pending" | "succeeded" | "failed";
+  nextAttemptAt: Date | null;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  at: Date;
+};
+
+/** Records one attempt and lets go of the lease; false when the lease was lost meanwhile. */
+export async function recordAttempt(deliveryId: string, owner: string, result: AttemptResult) {
+  const { count } = await db.webhookDelivery.updateMany({
+    where: { id: deliveryId, leaseOwner: owner },
+    data: {
+      status: result.status,
+      attempts: { increment: 1 },
+      nextAttemptAt: result.nextAttemptAt,
+      lastStatusCode: result.statusCode,
+      lastError: result.error,
+      lastDurationMs: result.durationMs,
+      deliveredAt: result.status === "succeeded" ? result.at : null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+    },
+  });
+  return count === 1;
+}

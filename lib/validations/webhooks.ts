@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+import { formUnreadable, idSchema, printable } from "@/lib/validations/onboarding";
+
+/** Types an endpoint may subscribe to; kept in step with lib/data/integration-events.ts by a test. */
+export const subscribableEventTypes = [
+  "integration.connected",
+  "integration.secret_rotated",
+  "integration.verification_failing",
+  "integration.secret_expiring",
+  "integration.disconnected",
+] as const;
+
+const urlMessage = "Enter the receiver's full URL, e.g. https://costs.example.com/webhooks/mca.";
+
+const url = z
+  .string({ message: urlMessage })
+  .trim()
+  .min(1, urlMessage)
+  .max(2000, "Use a URL of at most 2000 characters.")
+  .regex(printable, "A URL has no line breaks or control characters.")
+  .regex(/^https?:\/\/[^\s]+$/i, urlMessage);
+
+const eventTypesMessage = "Choose at least one event to send.";
+
+/** The checked boxes, joined with commas by the action (a form sends one value per box). */
+const eventTypes = z
+  .string({ message: eventTypesMessage })
+  .transform((value) => [...new Set(value.split(",").filter(Boolean))])
+  .refine((list) => list.length > 0, eventTypesMessage)
+  .refine(
+    (list) => list.every((type) => (subscribableEventTypes as readonly string[]).includes(type)),
+    "Choose among the events listed.",
+  );
+
+const description = z
+  .string({ message: "Describe the endpoint in at most 200 characters." })
+  .trim()
+  .max(200, "Describe the endpoint in at most 200 characters.")
+  .regex(printable, "Use letters, digits and punctuation only: no line breaks or control characters.")
+  .optional()
+  .transform((value) => (value ? value : null));
+
+export const createWebhookEndpointSchema = z.object(
+  { url, eventTypes, description },
+  { error: formUnreadable },
+);
+
+export const webhookEndpointSchema = z.object({ endpointId: idSchema }, { error: formUnreadable });
+
+export const webhookDeliverySchema = z.object({ deliveryId: idSchema }, { error: formUnreadable });

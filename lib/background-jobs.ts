@@ -5,10 +5,18 @@
  */
 import "server-only";
 
+import { runHealthChecks } from "@/lib/integrations/health";
+import { runExpiryReminders } from "@/lib/integrations/reminders";
+
 export interface BackgroundJob {
   name: string;
   everyMs: number;
   run(now: Date): Promise<unknown>;
 }
 
-export const backgroundJobs: BackgroundJob[] = [];
+export const backgroundJobs: BackgroundJob[] = [
+  // Each round checks the few integrations that are due (their times spread over the interval).
+  { name: "integration-health", everyMs: 60_000, run: (now) => runHealthChecks(now) },
+  // Reminders are per day; the round is short so a refused mail is retried on time.
+  { name: "expiry-reminders", everyMs: 60_000, run: (now) => runExpiryReminders(now) },
+];

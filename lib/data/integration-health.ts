@@ -21,9 +21,9 @@ export function spreadFraction(id: string): number {
 }
 
 /**
- * Gives each watched integration without a next check one: an interval after it was last verified, but
- * never before its own offset into the interval from now (integrations verified long ago, say before
- * an upgrade, are spread instead of all being due at once). The condition makes it safe to race.
+ * Gives each watched integration without a next check one: an interval after it was last verified; one
+ * already overdue (verified long ago, say before an upgrade) at its own offset into the coming interval,
+ * so they are spread instead of all being due at once. The condition makes it safe to race.
  */
 export async function scheduleUnscheduled(now: Date, intervalMs: number): Promise<number> {
   const rows = await db.integration.findMany({
@@ -33,10 +33,12 @@ export async function scheduleUnscheduled(now: Date, intervalMs: number): Promis
   });
   for (const row of rows) {
     const afterLast = (row.lastVerifiedAt ?? row.createdAt).getTime() + intervalMs;
-    const spread = now.getTime() + Math.round(spreadFraction(row.id) * intervalMs);
+    // Overdue ones are spread over the coming interval by their fixed offset.
+    const at =
+      afterLast > now.getTime() ? afterLast : now.getTime() + Math.round(spreadFraction(row.id) * intervalMs);
     await db.integration.updateMany({
       where: { id: row.id, nextCheckAt: null },
-      data: { nextCheckAt: new Date(Math.max(afterLast, Math.min(spread, afterLast + intervalMs))) },
+      data: { nextCheckAt: new Date(at) },
     });
   }
   return rows.length;

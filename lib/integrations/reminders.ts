@@ -80,7 +80,7 @@ export function reminderMail(input: {
     "What to do: rotate the secret before then. Open the integration in MCA Connect and rotate it; the cost platform receives the new secret and the old one is removed after a grace period:",
     `${input.baseUrl}/integrations/${input.integrationId}`,
     "",
-    `This is the ${inDays(input.threshold)} reminder. Reminders go out 30, 14, 7 and 1 days before a secret expires.`,
+    `This is the ${input.threshold}-day reminder. Reminders go out 30, 14, 7 and 1 days before a secret expires.`,
     "",
     "MCA Connect",
   ].join("\n");

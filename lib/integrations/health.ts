@@ -19,7 +19,7 @@ import {
 import type { RefusalReason } from "@/lib/azure/app-check";
 import { ArmClient } from "@/lib/azure/arm";
 import { azureEndpoints } from "@/lib/azure/endpoints";
-import { AzureCallError } from "@/lib/azure/errors";
+import type { AzureCallError } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
 import {
   claimIntegrationCheck,

@@ -8,6 +8,7 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
+import { daysLeft, reminderThresholds } from "@/lib/days-left";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import {
   claimDueMail,
@@ -22,19 +23,11 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { describeMailError, mailConfigured, sendMail } from "@/lib/mail";
 
-/** Days before expiry at which a reminder goes out. */
-export const reminderThresholds = [30, 14, 7, 1] as const;
-
 const dayMs = 86_400_000;
 /** A mail the SMTP server refused is tried again, waiting longer each time, this many times in all. */
 const maxMailAttempts = 10;
 const mailLeaseMs = 2 * 60_000;
 const mailsPerRound = 20;
-
-/** Whole days left before `expiresAt`, rounded up (23 hours left is "1 day"). */
-export function daysLeft(expiresAt: Date, now: Date): number {
-  return Math.ceil((expiresAt.getTime() - now.getTime()) / dayMs);
-}
 
 /**
  * The reminder due now: the smallest threshold already reached. When several are crossed at once (a

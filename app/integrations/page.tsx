@@ -100,6 +100,9 @@ export default async function IntegrationsPage() {
                           >
                             {i.billingAccountDisplayName ?? i.billingAccountName}
                           </Link>
+                          <span className="block font-mono text-xs break-all text-slate-600">
+                            {i.billingAccountName}
+                          </span>
                         </td>
                         <td className="px-4 py-3 font-mono text-xs break-all text-slate-800">{i.clientId}</td>
                         <td className="px-4 py-3">

@@ -79,6 +79,7 @@ const forms: Record<string, () => Fields> = {
   checkAgainAction: () => ({ onboardingId: field(mine.automated), stepId: field(...stepIds) }),
   createApiKeyAction: () => ({ name: field("cost platform"), scope: field("read-metadata", "read-secrets") }),
   revokeApiKeyAction: () => ({ keyId: field() }),
+  checkIntegrationAction: () => ({ integrationId: field() }),
 };
 
 /** A form as a crafted post could build it: the fields, plus repeats, strangers and files. */

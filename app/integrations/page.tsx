@@ -46,6 +46,10 @@ export default async function IntegrationsPage() {
               key={i.id}
               secretExpiresAt={i.status === "disconnected" ? null : i.secretExpiresAt}
               account={i.billingAccountDisplayName ?? i.billingAccountName}
+              refusedAsExpired={
+                i.status === "failing" &&
+                (i.lastVerification as LastVerification)?.reason === "secret-expired"
+              }
               now={now}
             />
           ))}

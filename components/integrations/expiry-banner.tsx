@@ -3,30 +3,36 @@ import { daysLeft, reminderThresholds } from "@/lib/days-left";
 
 /**
  * Warns from the first reminder (30 days) on that the client secret expires, and what to do: rotate
- * it. Nothing when the expiry is further away or unknown (a pasted secret's).
+ * it; and says it has expired once the date has passed or Microsoft Entra refused it as expired (also
+ * for a pasted secret, whose date the portal never learnt). Nothing otherwise.
  */
 export function ExpiryBanner({
   secretExpiresAt,
   account,
+  refusedAsExpired = false,
   now = new Date(),
 }: {
   secretExpiresAt: Date | null;
   account: string;
+  /** The last check failed with Entra's "secret expired" (AADSTS7000222). */
+  refusedAsExpired?: boolean;
   now?: Date;
 }) {
-  if (!secretExpiresAt) return null;
-  const left = daysLeft(secretExpiresAt, now);
-  if (left > reminderThresholds[0]) return null;
-  const expired = left <= 0;
+  const left = secretExpiresAt ? daysLeft(secretExpiresAt, now) : null;
+  const passed = left !== null && left <= 0;
+  const expired = passed || refusedAsExpired;
+  if (!expired && (left === null || left > reminderThresholds[0])) return null;
   return (
     <div
       role="alert"
       className={`rounded-md border p-4 ${expired ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-950"}`}
     >
       <p className="font-semibold">
-        {expired
+        {passed && secretExpiresAt
           ? `The client secret for ${account} expired on ${day(secretExpiresAt)}.`
-          : `The client secret for ${account} expires in ${left === 1 ? "1 day" : `${left} days`}, on ${day(secretExpiresAt)}.`}
+          : expired
+            ? `The client secret for ${account} has expired: Microsoft Entra refuses it.`
+            : `The client secret for ${account} expires in ${left === 1 ? "1 day" : `${left} days`}, on ${day(secretExpiresAt!)}.`}
       </p>
       <p className="mt-1 text-sm">
         {expired

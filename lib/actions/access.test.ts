@@ -1018,10 +1018,11 @@ it("the owner's own pages do carry the onboarding, so the checks above can fail"
     await pages["/onboardings"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
   );
   expect(list).toContain(w.victim.id);
-  for (const [name, params] of [
+  const integrationPages: [string, Record<string, string>][] = [
     ["/integrations", {}],
     ["/integrations/[id]", { id: w.integrationId }],
-  ] as const) {
+  ];
+  for (const [name, params] of integrationPages) {
     const tree = treeText(
       await pages[name]!({ params: Promise.resolve(params), searchParams: Promise.resolve({}) }),
     );

@@ -57,7 +57,11 @@ async function html(node: unknown): Promise<string> {
       return null;
     if (typeof el.type === "function" && !/Link/.test((el.type as { name: string }).name))
       return resolve(await (el.type as (p: unknown) => unknown)(el.props));
-    return createElement(el.type as string, { ...el.props, key: el.key }, await resolve(el.props.children));
+    return createElement(
+      el.type as string,
+      { ...el.props, key: el.key },
+      (await resolve(el.props.children)) as React.ReactNode,
+    );
   };
   return renderToStaticMarkup((await resolve(node)) as never);
 }

@@ -70,6 +70,7 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
           <ExpiryBanner
             secretExpiresAt={integration.status === "disconnected" ? null : integration.secretExpiresAt}
             account={account}
+            refusedAsExpired={integration.status === "failing" && last?.reason === "secret-expired"}
             now={now}
           />
         </div>

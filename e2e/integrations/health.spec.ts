@@ -43,7 +43,7 @@ test("from Connected the owner opens Integrations, sees it active with this mont
   await expect(row).toContainText("Active");
   await expect(row.getByRole("cell").nth(5)).toHaveText(/\$[\d,]+\.\d{2}as of /);
   await expect(row).toContainText(/36[45] days left/);
-  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
   await page.screenshot({ path: "test-results/screens/integrations-list.png", fullPage: true });
 
   await row.getByRole("link").click();
@@ -58,7 +58,7 @@ test("from Connected the owner opens Integrations, sees it active with this mont
   try {
     await page.getByRole("button", { name: "Check now" }).click();
     await expect(page.getByText(/^Failing: The client secret has expired/)).toBeVisible();
-    const banner = page.getByRole("alert");
+    const banner = page.getByRole("main").getByRole("alert");
     await expect(banner).toContainText("The client secret for Contoso Ltd has expired");
     await expect(banner).toContainText("Rotate the secret");
     await expect(page.getByRole("region", { name: "Health" })).toContainText("Secret expired");
@@ -68,7 +68,7 @@ test("from Connected the owner opens Integrations, sees it active with this mont
     await expect(page.getByRole("row").filter({ hasText: tenant.billingAccounts.mca!.name })).toContainText(
       "Failing",
     );
-    await expect(page.getByRole("alert")).toContainText("has expired");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("has expired");
   } finally {
     await azureClock({ reset: true });
   }

@@ -59,7 +59,7 @@ export function describeFailure(
 ): { reason: RefusalReason; message: string; action: string } {
   const reason = refusalReason(error);
   const rotate =
-    "Rotate the secret: add a new client secret to the app and hand it to the cost platform (the integration's page will offer it), then check again.";
+    "Rotate the secret: add a new client secret to the app and hand it to the cost platform, then check again.";
   switch (reason) {
     case "secret-expired":
       return {

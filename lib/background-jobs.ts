@@ -6,6 +6,8 @@
 import "server-only";
 
 import { webhookJob } from "@/lib/webhooks/jobs";
+import { runHealthChecks } from "@/lib/integrations/health";
+import { runExpiryReminders } from "@/lib/integrations/reminders";
 
 export interface BackgroundJob {
   name: string;
@@ -13,4 +15,10 @@ export interface BackgroundJob {
   run(now: Date): Promise<unknown>;
 }
 
-export const backgroundJobs: BackgroundJob[] = [webhookJob];
+export const backgroundJobs: BackgroundJob[] = [
+  webhookJob,
+  // Each round checks the few integrations that are due (their times spread over the interval).
+  { name: "integration-health", everyMs: 60_000, run: (now) => runHealthChecks(now) },
+  // Reminders are per day; the round is short so a refused mail is retried on time.
+  { name: "expiry-reminders", everyMs: 60_000, run: (now) => runExpiryReminders(now) },
+];

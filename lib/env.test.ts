@@ -37,6 +37,35 @@ describe("parseEnv", () => {
     expect(() => parseEnv(noKey)).toThrow(/ENCRYPTION_KEY/);
   });
 
+  it("reads the health interval and the mail settings; mail is off without them, never half-set", () => {
+    const env = parseEnv(production);
+    expect(env.healthCheckIntervalMs).toBe(6 * 3_600_000);
+    expect(env.mail).toBeNull();
+    const set = parseEnv({
+      ...production,
+      HEALTH_CHECK_INTERVAL_MINUTES: "90",
+      SMTP_URL: "smtp://user:pw@mail.example.com:587",
+      MAIL_FROM: "MCA Connect <connect@example.com>",
+    });
+    expect(set.healthCheckIntervalMs).toBe(90 * 60_000);
+    expect(set.mail).toEqual({
+      smtpUrl: "smtp://user:pw@mail.example.com:587",
+      from: "MCA Connect <connect@example.com>",
+    });
+    expect(() => parseEnv({ ...production, SMTP_URL: "smtp://mail.example.com" })).toThrow(
+      /MAIL_FROM is not set/,
+    );
+    expect(() => parseEnv({ ...production, MAIL_FROM: "connect@example.com" })).toThrow(
+      /SMTP_URL is not set/,
+    );
+    expect(() => parseEnv({ ...production, SMTP_URL: "mail.example.com", MAIL_FROM: "a@b.c" })).toThrow(
+      /SMTP_URL: must be smtp:\/\//,
+    );
+    expect(() => parseEnv({ ...production, HEALTH_CHECK_INTERVAL_MINUTES: "1" })).toThrow(
+      /HEALTH_CHECK_INTERVAL_MINUTES: must be at least 5/,
+    );
+  });
+
   it("says what to do when nothing is configured", () => {
     expect(() => parseEnv({})).toThrow(/npm start/);
   });

@@ -94,6 +94,23 @@ const schema = z.object({
         message: "must be comma-separated addresses or CIDR blocks, e.g. 10.20.0.0/16,fd00:1::/64",
       }),
   ),
+  HEALTH_CHECK_INTERVAL_MINUTES: optional(
+    z.coerce
+      .number({ message: "must be a number of minutes" })
+      .int({ message: "must be a whole number of minutes" })
+      .min(5, { message: "must be at least 5 (minutes): Azure throttles frequent cost queries" })
+      .max(7 * 24 * 60, { message: "must be at most 10080 (a week)" }),
+  ),
+  SMTP_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine((value) => /^smtps?:\/\/[^/]/.test(value), {
+        message:
+          "must be smtp://[user:pass@]host[:port] or smtps://… (for example smtp://mail.example.com:587)",
+      }),
+  ),
+  MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
 });
 
 export type Env = {
@@ -115,6 +132,10 @@ export type Env = {
   azureRequestTimeoutMs: number;
   /** Where webhooks may go besides public https addresses (lib/webhooks/address-policy.ts). */
   webhooks: { allowInsecureLocalhost: boolean; allowedNetworks: string[] };
+  /** How often the health job re-verifies each integration (default 6 h). */
+  healthCheckIntervalMs: number;
+  /** Where reminder mails go out; null when mail is not configured (reminders are then shown only). */
+  mail: { smtpUrl: string; from: string } | null;
 };
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
@@ -175,6 +196,14 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (!sessionSecret) throw missing("SESSION_SECRET");
   if (!encryptionKey) throw missing("ENCRYPTION_KEY");
   if (!v.PUBLIC_BASE_URL && !demo) throw missing("PUBLIC_BASE_URL");
+  if (v.SMTP_URL && !v.MAIL_FROM)
+    throw new ConfigError(
+      "MAIL_FROM is not set: with SMTP_URL, set the sender, e.g. MAIL_FROM=connect@example.com.",
+    );
+  if (v.MAIL_FROM && !v.SMTP_URL)
+    throw new ConfigError(
+      "SMTP_URL is not set: with MAIL_FROM, set the SMTP server, e.g. SMTP_URL=smtp://mail.example.com:587.",
+    );
 
   const oldKeys = (v.ENCRYPTION_KEYS_OLD ?? "")
     .split(",")
@@ -215,6 +244,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       allowInsecureLocalhost: ["true", "1"].includes(v.WEBHOOK_ALLOW_INSECURE_LOCALHOST ?? "false"),
       allowedNetworks: v.WEBHOOK_ALLOWED_NETWORKS ?? [],
     },
+    healthCheckIntervalMs: (v.HEALTH_CHECK_INTERVAL_MINUTES ?? 360) * 60_000,
+    mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
   };
 }
 

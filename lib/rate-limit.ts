@@ -9,7 +9,7 @@ import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 
 import { db } from "@/lib/db";
 
-type Door = "share-link" | "sign-in-callback" | "api";
+type Door = "share-link" | "sign-in-callback" | "api" | "integration-check";
 
 /** Per client: this many requests in this window, then refused until the window ends. */
 export const limits: Record<Door, { points: number; durationSec: number }> = {
@@ -17,6 +17,9 @@ export const limits: Record<Door, { points: number; durationSec: number }> = {
   "sign-in-callback": { points: 100, durationSec: 5 * 60 },
   // The cost platform reads a handful of integrations now and then; a guesser of keys needs millions.
   api: { points: 300, durationSec: 5 * 60 },
+  // "Check now" per person and integration: each check is a Cost Management query, which Azure allows
+  // an app only a few of a minute.
+  "integration-check": { points: 3, durationSec: 5 * 60 },
 };
 
 const limiters = new Map<Door, RateLimiterPrisma>();
@@ -56,6 +59,21 @@ export async function consume(
 ): Promise<{ ok: true } | { ok: false; retryAfterSec: number }> {
   try {
     await limiter(door).consume(clientKey(headers));
+    return { ok: true };
+  } catch (result) {
+    if (result instanceof RateLimiterRes)
+      return { ok: false, retryAfterSec: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
+    throw result;
+  }
+}
+
+/** Counts one use of `door` by `key` (a person and a thing, not a network); `retryAfterSec` when over. */
+export async function consumeKey(
+  door: Door,
+  key: string,
+): Promise<{ ok: true } | { ok: false; retryAfterSec: number }> {
+  try {
+    await limiter(door).consume(key);
     return { ok: true };
   } catch (result) {
     if (result instanceof RateLimiterRes)

@@ -56,10 +56,13 @@ function StepOutputs({
   info,
   step,
   onboarding,
+  owner,
 }: {
   info: StepInfo;
   step: StepView;
   onboarding: OnboardingView;
+  /** The integration's page is the owner's: a colleague with a share link gets no link to it. */
+  owner: boolean;
 }) {
   const o = (step.outputs ?? {}) as Outputs;
   switch (info.id) {
@@ -140,6 +143,13 @@ function StepOutputs({
           <p className="mt-1 text-xs text-emerald-800">
             Read as the new app from Cost Management, {formatDate(o.from)} to {formatDate(o.to)} (UTC).
           </p>
+          {owner && typeof o.integrationId === "string" ? (
+            <p className="mt-2 text-sm">
+              <Link href={`/integrations/${o.integrationId}`} className="text-emerald-900 underline">
+                Health, secret expiry and reminders of this integration
+              </Link>
+            </p>
+          ) : null}
         </div>
       );
   }
@@ -196,7 +206,7 @@ export function StepCard({
       </p>
 
       <div className="mt-3">
-        <StepOutputs info={info} step={step} onboarding={onboarding} />
+        <StepOutputs info={info} step={step} onboarding={onboarding} owner={access.role === "owner"} />
         {step.status === "done" && outputs.byHand ? (
           <p className="mt-1 text-sm text-slate-600">Done by hand in the Azure portal.</p>
         ) : null}

@@ -19,6 +19,9 @@ export function SiteHeader({ user }: { user?: HeaderUser }) {
             <Link href="/onboardings" className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
               Onboardings
             </Link>
+            <Link href="/integrations" className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+              Integrations
+            </Link>
             <Link
               href="/settings/api-keys"
               className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"

@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 import { formatMoney } from "@/components/checklist/step-card";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { displayState } from "@/components/checklist/step-state";
@@ -11,7 +13,13 @@ type VerifyError = {
   code?: string;
   requestId?: string;
 };
-type VerifyOutputs = { amount?: number; currency?: string | null; from?: string; to?: string };
+type VerifyOutputs = {
+  amount?: number;
+  currency?: string | null;
+  from?: string;
+  to?: string;
+  integrationId?: string;
+};
 
 function day(value: string | undefined) {
   return value
@@ -42,6 +50,13 @@ export function VerificationStatus({ onboardingId, step }: { onboardingId: strin
         <p className="mt-1 text-xs text-emerald-800">
           Read as the app from Cost Management, {day(outputs.from)} to {day(outputs.to)} (UTC).
         </p>
+        {outputs.integrationId ? (
+          <p className="mt-2 text-sm">
+            <Link href={`/integrations/${outputs.integrationId}`} className="text-emerald-900 underline">
+              Health, secret expiry and reminders of this integration
+            </Link>
+          </p>
+        ) : null}
       </div>
     );
   }

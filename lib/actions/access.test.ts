@@ -99,6 +99,7 @@ async function buildWorld() {
   }
   const victim = await onboardings.getOnboardingOrThrow(owner, id);
   expect(victim.status).toBe("completed");
+  const integrationId = (await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } })).id;
   const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
   // The owner's API key (the owner holds an integration of the tenant, so may make one).
   const apiKeys = await import("@/lib/data/api-keys");
@@ -195,6 +196,7 @@ async function buildWorld() {
     megan,
     stranger,
     victim,
+    integrationId,
     other,
     links: { expired, revoked, view, foreignAct, ownersLive },
     apiKey,
@@ -426,6 +428,18 @@ const actionCases: Record<string, ActionCase> = {
     module: "webhooks",
     fields: () => ({ deliveryId: w.delivery.id }),
     refused: webhookManagersOnly,
+  },
+  checkIntegrationAction: {
+    module: "integrations",
+    fields: () => ({ integrationId: w.integrationId, onboardingId: w.victim.id }),
+    refused: {
+      ...ownerOnly,
+      ...Object.fromEntries(
+        callers
+          .filter((c) => c !== "anonymous")
+          .map((c) => [c, /^This integration does not exist or is not yours\.$/]),
+      ),
+    },
   },
   checkAgainAction: {
     module: "manual",
@@ -784,6 +798,25 @@ const pageCases: Record<string, PageCase> = {
   "/onboardings/[id]": ownerPage(""),
   "/onboardings/[id]/manual": ownerPage("/manual"),
   "/onboardings/[id]/receipt": ownerPage("/receipt"),
+  "/integrations": {
+    probe: () => ({}),
+    expect: {
+      ...forEveryCallerPage({ renders: "the caller's own integrations (none of the victim's)" }),
+      anonymous: toSignIn("/integrations"),
+    },
+  },
+  "/integrations/[id]": {
+    probe: () => ({ params: { id: w.integrationId } }),
+    expect: {
+      anonymous: { redirect: /^\/sign-in\?callbackUrl=%2Fintegrations%2Fint_[0-9a-f-]{36}$/ },
+      otherUser: { notFound: true },
+      otherTenant: { notFound: true },
+      expiredLink: { notFound: true },
+      revokedLink: { notFound: true },
+      viewLink: { notFound: true },
+      foreignActLink: { notFound: true },
+    },
+  },
   "/settings/api-keys": {
     probe: () => ({}),
     expect: {
@@ -1061,4 +1094,15 @@ it("the owner's own pages do carry the onboarding, so the checks above can fail"
   );
   expect(webhooks).toContain(w.endpoint.url);
   expect(webhooks).toContain(w.delivery.eventId);
+  const integrationPages: [string, Record<string, string>][] = [
+    ["/integrations", {}],
+    ["/integrations/[id]", { id: w.integrationId }],
+  ];
+  for (const [name, params] of integrationPages) {
+    const tree = treeText(
+      await pages[name]!({ params: Promise.resolve(params), searchParams: Promise.resolve({}) }),
+    );
+    expect(tree, name).toContain(w.victim.clientId);
+    expect(tree, name).toContain(w.victim.billingAccountName);
+  }
 });

@@ -96,6 +96,7 @@ const forms: Record<string, () => Fields> = {
   deleteWebhookEndpointAction: () => ({ endpointId: field() }),
   sendTestWebhookAction: () => ({ endpointId: field(mine.endpoint) }),
   redeliverWebhookAction: () => ({ deliveryId: field(mine.delivery) }),
+  checkIntegrationAction: () => ({ integrationId: field() }),
 };
 
 /** A form as a crafted post could build it: the fields, plus repeats, strangers and files. */

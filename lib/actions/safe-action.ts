@@ -60,7 +60,7 @@ export function formValues(formData: unknown): Record<string, string> {
   );
 }
 
-const hiddenFields = new Set(["", "onboardingId", "linkId", "stepId", "shareLinkId"]);
+const hiddenFields = new Set(["", "onboardingId", "linkId", "stepId", "shareLinkId", "integrationId"]);
 
 function invalid(error: z.ZodError): { ok: false; message: string; fieldErrors: Record<string, string[]> } {
   const fieldErrors: Record<string, string[]> = {};

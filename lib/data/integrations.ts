@@ -51,7 +51,15 @@ export function findIntegrationForOnboarding(onboardingId: string) {
 
 export type VerificationRecord =
   | { ok: true; amount: number; currency: string | null; from: string; to: string }
-  | { ok: false; message: string; code?: string };
+  | {
+      ok: false;
+      message: string;
+      code?: string;
+      /** Why, as lib/azure/app-check.ts classifies it (secret-expired, no-billing-read, ...). */
+      reason?: string;
+      /** What a person does about it. */
+      action?: string;
+    };
 
 /**
  * Records a verification's result and, when it changes what the cost platform should know, the event:
@@ -70,7 +78,14 @@ export async function recordVerification(integrationId: string, result: Verifica
     data: {
       status: result.ok ? "active" : "failing",
       lastVerification: { ...result, at: at.toISOString() },
-      ...(result.ok ? { lastVerifiedAt: at } : {}),
+      ...(result.ok
+        ? {
+            lastVerifiedAt: at,
+            monthCostAmount: result.amount,
+            monthCostCurrency: result.currency,
+            monthCostAt: at,
+          }
+        : {}),
     },
   });
   const facts = {
@@ -93,7 +108,7 @@ export async function recordVerification(integrationId: string, result: Verifica
       tenantId: before.tenantId,
       integrationId,
       type: "integration.verification_failing",
-      data: { ...facts, reason: result.message, code: result.code ?? null },
+      data: { ...facts, reason: result.message, code: result.code ?? null, cause: result.reason ?? null },
       at,
     });
 }

@@ -9,7 +9,19 @@
  */
 import { ArmClient } from "@/lib/azure/arm";
 import { azureEndpoints } from "@/lib/azure/endpoints";
-import { AzureCallError, scrub } from "@/lib/azure/errors";
+import {
+  costQuerySpacingMs,
+  entraDescription,
+  isAppUnknown,
+  isBillingAccountMissing,
+  isNoBillingRead,
+  isSecretRefused,
+  refusalReason,
+  toAzureError,
+  withoutSecret,
+  type Refusal,
+} from "@/lib/azure/app-check";
+import { AzureCallError } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
 import {
   findIntegrationForOnboarding,
@@ -25,28 +37,9 @@ import { decryptSecret } from "@/lib/vault";
 
 // How long refusals are read as "not propagated yet" before they count as real failures.
 const propagationPatienceMs = 15 * 60_000;
-// Cost Management allows an app about 4 queries per scope a minute: after a refused query, the next
-// one waits this long (the billing account read, which is cheap, keeps checking the role meanwhile).
-const costQuerySpacingMs = 15_000;
-
 /** Pasted in manual mode: we hold the secret's value but never saw Azure create it. */
 export function credentialsWerePasted(o: Pick<Onboarding, "secretCiphertext" | "secretKeyId">): boolean {
   return Boolean(o.secretCiphertext) && !o.secretKeyId;
-}
-
-type Refusal = Pick<AzureCallError, "kind" | "code" | "status">;
-
-function isSecretRefused(e: Refusal) {
-  return e.code === "AADSTS7000215";
-}
-function isAppUnknown(e: Refusal) {
-  return e.code === "AADSTS700016" || e.code === "AADSTS7000229";
-}
-function isBillingAccountMissing(e: Refusal) {
-  return e.status === 404 || /BillingAccountNotFound/i.test(e.code ?? "");
-}
-function isNoBillingRead(e: Refusal) {
-  return e.kind === "permission" || (e.status === 401 && !e.code?.startsWith("AADSTS"));
 }
 
 /**
@@ -93,7 +86,8 @@ export function verificationFailure(
     action,
     resolution: `redo-${step}`,
   });
-  if (error.code === "AADSTS7000222")
+  const reason = refusalReason(error);
+  if (reason === "secret-expired")
     return redo(
       "client-secret",
       "The client secret has expired.",
@@ -101,7 +95,7 @@ export function verificationFailure(
         ? "Redo step 2: add a new client secret, copy its Value and paste it again."
         : "Redo step 2 to make a new secret, then verify again.",
     );
-  if (isSecretRefused(error))
+  if (reason === "secret-invalid")
     return redo(
       "client-secret",
       "Microsoft Entra refused the client secret (invalid client secret).",
@@ -109,19 +103,19 @@ export function verificationFailure(
         ? "Redo step 2: what was pasted is not a working secret of this app (most likely the Secret ID, an older secret or another app's). Add a new client secret, copy its Value (not the Secret ID) and paste it again."
         : "Redo step 2 to make a new secret, then verify again.",
     );
-  if (isAppUnknown(error))
+  if (reason === "app-missing")
     return redo(
       "app-registration",
       `Microsoft Entra found no app with the Application (client) ID ${values.clientId} in the tenant ${values.tenantId}.`,
       "Check step 1: copy the Application (client) ID and the Directory (tenant) ID again from the app's Overview page. The app must be in this tenant, and must have its service principal (created with the app in the portal).",
     );
-  if (isBillingAccountMissing(error))
+  if (reason === "billing-account-missing")
     return redo(
       "billing-account",
       `No billing account with the ID ${values.billingAccountName} was found.`,
       "Check step 3: copy the Billing account ID again from Cost Management + Billing, Billing scopes, your billing account, Settings > Properties.",
     );
-  if (isNoBillingRead(error))
+  if (reason === "no-billing-read")
     return redo(
       "role-assignment",
       "The app may not read the billing account: it lacks the Billing account reader role, or the role has not taken effect.",
@@ -144,11 +138,6 @@ export function verificationFailure(
     action: "Try again; if it keeps failing, check the steps above.",
     resolution: undefined,
   };
-}
-
-/** MSAL words a server error as "Error(s): N - Timestamp: … - Description: AADSTSN: …"; keep the description. */
-function entraDescription(message: string): string {
-  return /Description:\s*(.*)$/.exec(message)?.[1] ?? message;
 }
 
 export const verifyStep: StepModule = {
@@ -299,35 +288,3 @@ export const verifyStep: StepModule = {
     }
   },
 };
-
-function withoutSecret(error: AzureCallError, secret: string): AzureCallError {
-  const raw = error.toJSON();
-  if (!secret || !JSON.stringify(raw).includes(secret)) return error;
-  return new AzureCallError({
-    ...raw,
-    message: scrub(raw.message, [secret]),
-    ...(raw.azureMessage ? { azureMessage: scrub(raw.azureMessage, [secret]) } : {}),
-  });
-}
-
-function toAzureError(error: unknown): AzureCallError {
-  const e = error as { statusCode?: number; code?: string; message?: string; name?: string };
-  if (e?.name === "RestError" && e.statusCode) {
-    const kind =
-      e.statusCode === 403
-        ? "permission"
-        : e.statusCode === 401
-          ? "sign-in"
-          : e.statusCode >= 500 || e.statusCode === 429
-            ? "transient"
-            : "fatal";
-    return new AzureCallError({
-      kind,
-      status: e.statusCode,
-      code: e.code,
-      message: e.message ?? "Request failed",
-      service: "arm",
-    });
-  }
-  return new AzureCallError({ kind: "transient", message: e?.message ?? String(error) });
-}

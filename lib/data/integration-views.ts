@@ -1,0 +1,67 @@
+/**
+ * The owner's view of their integrations: status and why, last check, secret expiry, the month's cost,
+ * and what was recorded about each (events, reminder mails). Filtered by owner in every query; never
+ * the secret (its hint at most).
+ */
+import "server-only";
+
+import { db } from "@/lib/db";
+import { listIntegrationEvents } from "@/lib/data/integration-events";
+import { listIntegrationMails } from "@/lib/data/integration-mail";
+import type { Actor } from "@/lib/view-types";
+
+export class IntegrationNotFoundError extends Error {
+  constructor() {
+    super("This integration does not exist or is not yours.");
+    this.name = "IntegrationNotFoundError";
+  }
+}
+
+const viewFields = {
+  id: true,
+  tenantId: true,
+  clientId: true,
+  billingAccountName: true,
+  billingAccountDisplayName: true,
+  status: true,
+  lastVerifiedAt: true,
+  lastVerification: true,
+  secretKeyId: true,
+  secretHint: true,
+  secretExpiresAt: true,
+  monthCostAmount: true,
+  monthCostCurrency: true,
+  monthCostAt: true,
+  nextCheckAt: true,
+  onboardingId: true,
+  createdAt: true,
+} as const;
+
+/** The actor's integrations, newest first. */
+export function listIntegrationsForOwner(actor: Actor) {
+  return db.integration.findMany({
+    where: { ownerId: actor.id },
+    orderBy: { createdAt: "desc" },
+    select: viewFields,
+  });
+}
+
+export type IntegrationView = Awaited<ReturnType<typeof listIntegrationsForOwner>>[number];
+
+/** One of the actor's integrations, or null (missing and someone else's look the same). */
+export function getIntegrationForOwner(actor: Actor, id: string) {
+  return db.integration.findFirst({ where: { id, ownerId: actor.id }, select: viewFields });
+}
+
+export async function getIntegrationForOwnerOrThrow(actor: Actor, id: string) {
+  const found = await getIntegrationForOwner(actor, id);
+  if (!found) throw new IntegrationNotFoundError();
+  return found;
+}
+
+/** What the integration's page shows below its status: its events and reminder mails, newest first. */
+export async function getIntegrationHistory(actor: Actor, id: string) {
+  await getIntegrationForOwnerOrThrow(actor, id);
+  const [events, mails] = await Promise.all([listIntegrationEvents(id, 30), listIntegrationMails(id)]);
+  return { events, mails };
+}

@@ -1,0 +1,153 @@
+/**
+ * What the owner sees and does on the integrations pages, with the portal's real code against the
+ * emulator: "Check now" re-verifies (and is rate-limited), a failing integration says why and what to
+ * do, and from 30 days before the secret's expiry the pages carry the banner saying to rotate it.
+ */
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { call, control } from "@/emulator/test/helpers";
+import { resetScope, scope } from "@/scripts/test-support/request-scope";
+import { startDriver, type Driver } from "@/scripts/test-support/onboarding-driver";
+
+vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("@/lib/auth", async (importOriginal) => {
+  const { scope, nextNavigation } = await import("@/scripts/test-support/request-scope");
+  return {
+    ...(await importOriginal<typeof import("@/lib/auth")>()),
+    getCurrentUser: async () => scope.user,
+    requireUser: async (returnTo = "/onboardings") =>
+      scope.user ?? nextNavigation.redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`),
+  };
+});
+
+type Page = (props: { params: Promise<Record<string, string>> }) => Promise<unknown>;
+
+let d: Driver;
+
+beforeAll(async () => {
+  d = await startDriver();
+}, 120_000);
+
+afterAll(async () => {
+  vi.useRealTimers();
+  await d?.close();
+});
+
+function form(fields: Record<string, string>) {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(fields)) data.append(k, v);
+  return data;
+}
+
+/** Renders what a page hands its components, server components included, as the HTML a browser gets. */
+async function html(node: unknown): Promise<string> {
+  const resolve = async (n: unknown): Promise<unknown> => {
+    if (Array.isArray(n)) return Promise.all(n.map(resolve));
+    if (!n || typeof n !== "object" || !("type" in n)) return n;
+    const el = n as { type: unknown; props: Record<string, unknown>; key: string | null };
+    // Client components (the Check now form) are left out: they render in the browser.
+    if (
+      typeof el.type === "function" &&
+      /CheckNowForm|SignOutButton/.test((el.type as { name: string }).name)
+    )
+      return null;
+    if (typeof el.type === "function" && !/Link/.test((el.type as { name: string }).name))
+      return resolve(await (el.type as (p: unknown) => unknown)(el.props));
+    return createElement(
+      el.type as string,
+      { ...el.props, key: el.key },
+      (await resolve(el.props.children)) as React.ReactNode,
+    );
+  };
+  return renderToStaticMarkup((await resolve(node)) as never);
+}
+
+describe("the integrations pages", () => {
+  it("Check now re-verifies for the owner, at most three times in five minutes", async () => {
+    const tenant = await d.seed();
+    const admin = await d.signInAs(tenant, "admin");
+    const onboardingId = await d.start(admin);
+    await d.connect(admin, onboardingId);
+    const integration = await d.m.db.db.integration.findUniqueOrThrow({ where: { onboardingId } });
+    const { checkIntegrationAction } = await import("@/lib/actions/integrations");
+    resetScope();
+    scope.user = admin;
+    for (let n = 0; n < 3; n++) {
+      const result = await checkIntegrationAction(null, form({ integrationId: integration.id }));
+      expect(result).toEqual({
+        ok: true,
+        data: undefined,
+        message: "Working: the app signed in, read the billing account and its costs.",
+      });
+    }
+    expect(scope.revalidated).toContain(`/integrations/${integration.id}`);
+    const fourth = await checkIntegrationAction(null, form({ integrationId: integration.id }));
+    expect(fourth).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^You checked this integration a few times just now.*Try again in 5 minutes\.$/,
+      ),
+    });
+
+    // The role removed: the page says failing, why, and what to do.
+    const o = await d.m.db.db.onboarding.findUniqueOrThrow({ where: { id: onboardingId } });
+    const token = await control(d.emu).token({
+      tenantId: tenant.tenantId,
+      resource: "arm",
+      user: tenant.users.admin!.userPrincipalName,
+    });
+    await call(`${d.emu.baseUrl}/arm${o.roleAssignmentId}?api-version=2020-05-01`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await (await import("@/lib/integrations/health")).checkIntegration(integration.id, { force: true });
+    const detail = (await import("@/app/integrations/[id]/page")).default as unknown as Page;
+    const page = await html(await detail({ params: Promise.resolve({ id: integration.id }) }));
+    expect(page).toContain("Failing");
+    expect(page).toContain("Role removed");
+    expect(page).toContain("Its Billing account reader role was removed.");
+    expect(page).toContain(
+      "What to do: Ask a billing account owner to assign Billing account reader to the app again",
+    );
+    expect(page).toContain("Verification failing");
+    expect(page).toContain(`/onboardings/${onboardingId}/receipt`);
+  });
+
+  it("shows the expiry banner with the days left and 'rotate' from 30 days before the expiry", async () => {
+    const tenant = await d.seed();
+    const admin = await d.signInAs(tenant, "admin");
+    const onboardingId = await d.start(admin);
+    await d.connect(admin, onboardingId);
+    const integration = await d.m.db.db.integration.findUniqueOrThrow({ where: { onboardingId } });
+    const list = (await import("@/app/integrations/page")).default as unknown as Page;
+    const detail = (await import("@/app/integrations/[id]/page")).default as unknown as Page;
+    resetScope();
+    scope.user = admin;
+    const render = async () => [
+      await html(await list({ params: Promise.resolve({}) })),
+      await html(await detail({ params: Promise.resolve({ id: integration.id }) })),
+    ];
+    for (const page of await render()) {
+      expect(page).not.toContain('role="alert"');
+      expect(page).toContain("365 days left");
+    }
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(integration.secretExpiresAt!.getTime() - 5 * 86_400_000 + 60_000);
+      for (const page of await render()) {
+        expect(page).toContain('role="alert"');
+        expect(page).toMatch(/The client secret for Contoso Ltd expires in 5 days, on \d+ \w+ \d{4}\./);
+        expect(page).toContain("Rotate the secret before then");
+      }
+      vi.setSystemTime(integration.secretExpiresAt!.getTime() + 60_000);
+      const [after] = await render();
+      expect(after).toContain("The client secret for Contoso Ltd expired on");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

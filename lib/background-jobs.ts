@@ -5,10 +5,12 @@
  */
 import "server-only";
 
+import { integrationOperationsJob } from "@/lib/lifecycle";
+
 export interface BackgroundJob {
   name: string;
   everyMs: number;
   run(now: Date): Promise<unknown>;
 }
 
-export const backgroundJobs: BackgroundJob[] = [];
+export const backgroundJobs: BackgroundJob[] = [integrationOperationsJob];

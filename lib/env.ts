@@ -76,6 +76,7 @@ const schema = z.object({
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   AZURE_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(600_000)),
+  ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
 });
 
 export type Env = {
@@ -95,6 +96,11 @@ export type Env = {
   logLevel: string;
   /** How long one request to Entra, Graph or ARM may take before it counts as lost (default 30 s). */
   azureRequestTimeoutMs: number;
+  /**
+   * After a secret rotation, how long the old secret keeps working beside the new one before it is
+   * removed (default 24 h), so the cost platform's imports never stop.
+   */
+  rotationGraceMinutes: number;
 };
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
@@ -191,6 +197,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     dataDir,
     logLevel: v.LOG_LEVEL ?? "info",
     azureRequestTimeoutMs: v.AZURE_REQUEST_TIMEOUT_MS ?? 30_000,
+    rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
   };
 }
 

@@ -5,3 +5,4 @@
 export const tokenCacheContext = (homeAccountId: string) => `msal-cache:${homeAccountId}`;
 export const onboardingSecretContext = (onboardingId: string) => `onboarding-secret:${onboardingId}`;
 export const integrationSecretContext = (integrationId: string) => `integration-secret:${integrationId}`;
+export const rotationSecretContext = (operationId: string) => `rotation-secret:${operationId}`;

@@ -404,3 +404,12 @@ export async function getIntegrationLifecycleView(
     disconnect: view("disconnect"),
   };
 }
+
+/** The lifecycle view of the Integration an onboarding made, for its owner; null when none. */
+export async function getIntegrationLifecycleViewForOnboarding(viewer: Actor, onboardingId: string) {
+  const integration = await db.integration.findFirst({
+    where: { onboardingId, ownerId: viewer.id, tenantId: viewer.tenantId },
+    select: { id: true },
+  });
+  return integration ? getIntegrationLifecycleView(viewer, integration.id) : null;
+}

@@ -13,14 +13,7 @@ const removals: { key: string; label: string }[] = [
  * Disconnect for one integration: what will be removed, the typed confirmation (a dialog), and the
  * progress of a disconnect under way or stopped. Takes view props only.
  */
-export function DisconnectPanel({
-  integration,
-  shareHref,
-}: {
-  integration: IntegrationOperationView;
-  /** Where to hand the disconnect to a billing account owner (the share panel), when there is one. */
-  shareHref?: string;
-}) {
+export function DisconnectPanel({ integration }: { integration: IntegrationOperationView }) {
   const op = integration.disconnect;
   const disconnected = integration.status === "disconnected";
   const confirmWith = integration.appDisplayName ?? integration.billingAccountDisplayName;
@@ -61,14 +54,6 @@ export function DisconnectPanel({
                 ? `Waiting for ${op.actorName ?? "the person who started it"} to sign in again to continue.`
                 : (op.message ?? "Disconnecting…")}
           </p>
-          {op.resolution === "needs-billing-owner" && shareHref ? (
-            <p className="mt-1 text-sm">
-              <a href={shareHref} className="text-brand-700 underline">
-                Share this onboarding with your billing account owner
-              </a>{" "}
-              so they can finish it.
-            </p>
-          ) : null}
         </div>
       ) : null}
       {op && (op.status !== "done" || disconnected) ? (

@@ -100,6 +100,7 @@ async function buildWorld() {
   const victim = await onboardings.getOnboardingOrThrow(owner, id);
   expect(victim.status).toBe("completed");
   const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
+  const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
   // The owner's API key (the owner holds an integration of the tenant, so may make one).
   const apiKeys = await import("@/lib/data/api-keys");
   const { newApiKeyToken } = await import("@/lib/api-keys");
@@ -186,6 +187,7 @@ async function buildWorld() {
     other,
     links: { expired, revoked, view, foreignAct, ownersLive },
     apiKey,
+    integration,
     cookies,
     presented,
     secrets,
@@ -199,7 +201,8 @@ async function snapshot() {
     include: { steps: true, shareLinks: true, integration: true },
   });
   const audit = await db.db.auditEvent.count({ where: { onboardingId: w.victim.id } });
-  return JSON.stringify({ onboarding, audit });
+  const operations = await db.db.integrationOperation.count({ where: { integrationId: w.integration.id } });
+  return JSON.stringify({ onboarding, audit, operations });
 }
 
 /** Sets up the request scope as `caller`'s browser would send it. */
@@ -264,6 +267,16 @@ const apiKeyManagersOnly: Record<Caller, RegExp> = {
     callers
       .filter((c) => c !== "anonymous")
       .map((c) => [c, /^Only someone who connected a billing account of this tenant in the portal/]),
+  ),
+};
+
+/** An integration's rotation and disconnect: its owner alone, signed in to its tenant. */
+const integrationOwnerOnly: Record<Caller, RegExp> = {
+  ...ownerOnly,
+  ...Object.fromEntries(
+    callers
+      .filter((c) => c !== "anonymous")
+      .map((c) => [c, /^This integration does not exist or is not yours\.$/]),
   ),
 };
 
@@ -364,6 +377,16 @@ const actionCases: Record<string, ActionCase> = {
     module: "api-keys",
     fields: () => ({ keyId: w.apiKey.id }),
     refused: apiKeyManagersOnly,
+  },
+  rotateSecretAction: {
+    module: "integrations",
+    fields: () => ({ integrationId: w.integration.id, graceMinutes: "1440" }),
+    refused: integrationOwnerOnly,
+  },
+  disconnectIntegrationAction: {
+    module: "integrations",
+    fields: () => ({ integrationId: w.integration.id, confirmation: w.victim.appDisplayName }),
+    refused: integrationOwnerOnly,
   },
   checkAgainAction: {
     module: "manual",

@@ -79,6 +79,9 @@ const forms: Record<string, () => Fields> = {
   checkAgainAction: () => ({ onboardingId: field(mine.automated), stepId: field(...stepIds) }),
   createApiKeyAction: () => ({ name: field("cost platform"), scope: field("read-metadata", "read-secrets") }),
   revokeApiKeyAction: () => ({ keyId: field() }),
+  // Integration ids are never right here (the owner's onboardings are not connected): no probe reaches Azure.
+  rotateSecretAction: () => ({ integrationId: field(), graceMinutes: field("1440", "60") }),
+  disconnectIntegrationAction: () => ({ integrationId: field(), confirmation: field("vantage") }),
 };
 
 /** A form as a crafted post could build it: the fields, plus repeats, strangers and files. */

@@ -57,7 +57,7 @@ const role: PhaseHandler = async (ctx) => {
           message:
             "Your account may not remove the app's Billing account reader role: only a Billing account owner (or a Global Administrator who has elevated access on the billing account) may remove billing role assignments.",
           action:
-            "Ask your billing account owner to sign in and disconnect, or share this onboarding with them. Nothing was removed yet; the connection still works.",
+            "Ask your billing account owner to remove the app's Billing account reader role in the Azure portal (Cost Management + Billing, the billing account, Access control (IAM)), then choose Continue disconnect. Nothing was removed yet; the connection still works.",
           resolution: "needs-billing-owner",
           code: error.code,
         },

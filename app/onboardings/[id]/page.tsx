@@ -111,7 +111,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
                 defaultGraceMinutes={getEnv().rotationGraceMinutes}
               />
             )}
-            <DisconnectPanel integration={integration} shareHref="#share-heading" />
+            <DisconnectPanel integration={integration} />
           </section>
         ) : null}
 

@@ -82,7 +82,7 @@ export function DisconnectDialog({
             >
               Cancel
             </button>
-            <SubmitButton pendingText="Disconnecting…" disabled={!matches}>
+            <SubmitButton variant="danger" pendingText="Disconnecting…" disabled={!matches}>
               Disconnect
             </SubmitButton>
           </div>

@@ -1,5 +1,5 @@
 import { DisconnectDialog } from "@/components/integrations/disconnect-dialog";
-import { utc } from "@/components/integrations/operation-time";
+import { utc, utcSeconds } from "@/components/integrations/operation-time";
 import type { IntegrationOperationView } from "@/lib/view-types";
 
 const removals: { key: string; label: string }[] = [
@@ -61,7 +61,7 @@ export function DisconnectPanel({ integration }: { integration: IntegrationOpera
           {removals.map((r) => (
             <li key={r.key} className={op.timeline[r.key] ? "text-slate-900" : "text-slate-600"}>
               <span aria-hidden="true">{op.timeline[r.key] ? "✓ " : "○ "}</span>
-              {r.label}: {op.timeline[r.key] ? utc(op.timeline[r.key]) : "not yet"}
+              {r.label}: {op.timeline[r.key] ? utcSeconds(op.timeline[r.key]) : "not yet"}
             </li>
           ))}
         </ol>

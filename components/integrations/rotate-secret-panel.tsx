@@ -1,4 +1,4 @@
-import { graceLabel, utc } from "@/components/integrations/operation-time";
+import { graceLabel, utc, utcSeconds } from "@/components/integrations/operation-time";
 import { RotateSecretDialog } from "@/components/integrations/rotate-secret-dialog";
 import type { IntegrationOperationView, OperationView } from "@/lib/view-types";
 
@@ -24,7 +24,7 @@ function RotationTimeline({ rotation }: { rotation: OperationView }) {
               {at ? "✓" : "○"}
             </span>
             <span className={at ? "text-slate-900" : "text-slate-600"}>
-              {step.label}: {at ? utc(at) : pending}
+              {step.label}: {at ? utcSeconds(at) : pending}
             </span>
           </li>
         );

@@ -317,6 +317,7 @@ export async function markIntegrationDisconnectedFenced(
           secretCiphertext: null,
           secretEncryptionKeyId: null,
           secretKeyId: null,
+          secretHint: null,
           retiringSecretKeyId: null,
           version: { increment: 1 },
         },

@@ -24,6 +24,8 @@ let integrations: typeof import("@/lib/data/integrations");
 let db: typeof import("@/lib/db");
 let vault: typeof import("@/lib/vault");
 let contexts: typeof import("@/lib/secret-contexts");
+let receiptRows: typeof import("@/lib/receipt").receiptRows;
+let listAuditForReceipt: typeof import("@/lib/data/audit").listAuditForReceipt;
 
 beforeAll(async () => {
   engine = await import("@/lib/onboarding/engine");
@@ -35,6 +37,8 @@ beforeAll(async () => {
   db = await import("@/lib/db");
   vault = await import("@/lib/vault");
   contexts = await import("@/lib/secret-contexts");
+  receiptRows = (await import("@/lib/receipt")).receiptRows;
+  listAuditForReceipt = (await import("@/lib/data/audit")).listAuditForReceipt;
 }, 120_000);
 
 async function connected() {
@@ -134,6 +138,13 @@ describe("disconnect", () => {
       "Delete app registration",
     ]);
     for (const a of audit) expect(a.azureRequestId, a.action).toBeTruthy();
+    // The receipt lists each removal with its request id.
+    const receipt = receiptRows(await listAuditForReceipt(w.actor, w.onboarding.id)).filter(
+      (r) => r.change === "removed" && r.at >= op.createdAt.toISOString(),
+    );
+    expect(receipt.map((r) => [r.action, r.azureRequestId])).toEqual(
+      audit.map((a) => [a.action, a.azureRequestId]),
+    );
     expect(Object.keys(op.timeline as object)).toEqual(
       expect.arrayContaining([
         "roleRemoved",

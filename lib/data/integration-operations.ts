@@ -414,3 +414,14 @@ export async function getIntegrationLifecycleViewForOnboarding(viewer: Actor, on
   });
   return integration ? getIntegrationLifecycleView(viewer, integration.id) : null;
 }
+
+/**
+ * The open rotation or disconnect of an onboarding's integration, for the progress poller: only its
+ * version and timing (no names, no ids), so the page refreshes as it moves.
+ */
+export async function openOperationTiming(onboardingId: string) {
+  return db.integrationOperation.findFirst({
+    where: { onboardingId, openKey: { not: null } },
+    select: { version: true, status: true, nextAttemptAt: true, leaseExpiresAt: true },
+  });
+}

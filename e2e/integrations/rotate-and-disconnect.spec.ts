@@ -125,6 +125,7 @@ test("from Connected: rotate the secret with overlap, the cost platform reads co
     await page.reload();
     await expect(timeline).toContainText(/Old secret removed: \d{4}-/, { timeout: 1_000 });
   }).toPass({ timeout: 150_000, intervals: [5_000] });
+  console.log(`Rotation timeline (e2e, grace 1 minute):\n${await timeline.innerText()}`);
   const app = (await tenantState(tenant.tenantId)).applications.find((a) => a.appId === during.clientId)!;
   expect(app.passwordCredentials.map((c) => c.keyId)).toEqual([during.secretKeyId]);
   expect(await readCosts(during, oldSecret)).toBe("invalid_client");

@@ -28,6 +28,7 @@ let getRoute: typeof import("@/app/api/v1/integrations/[id]/route");
 let graphClient: typeof import("@/lib/azure/graph");
 let tokenBroker: typeof import("@/lib/azure/token-broker");
 let endpoints: typeof import("@/lib/azure/endpoints");
+let progress: typeof import("@/lib/onboarding/progress");
 const report: string[] = [];
 
 beforeAll(async () => {
@@ -45,6 +46,7 @@ beforeAll(async () => {
   graphClient = await import("@/lib/azure/graph");
   tokenBroker = await import("@/lib/azure/token-broker");
   endpoints = await import("@/lib/azure/endpoints");
+  progress = await import("@/lib/onboarding/progress");
 }, 120_000);
 
 afterEach(() => {
@@ -167,6 +169,9 @@ describe("secret rotation", () => {
     });
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events[0]!.data)).not.toContain(served.clientSecret!);
+
+    // The page's poller rests through a grace period of hours.
+    expect((await progress.progressSnapshot(w.actor, w.onboardingId))?.active).toBe(false);
 
     // An hour before the end of the grace period the job leaves the old secret alone.
     vi.useFakeTimers({ toFake: ["Date"] });
@@ -312,6 +317,9 @@ describe("a rotation interrupted at each phase resumes without a second new secr
     let op = await ops.getOperation(operationId);
     expect(op.phase).toBe("verify");
     expect(op.newKeyId).toBeTruthy();
+    // Waiting for Azure: the page's poller keeps looking, and sees the rotation move.
+    const waiting = await progress.progressSnapshot(w.actor, w.onboardingId);
+    expect(waiting?.active).toBe(true);
     expect((await w.emu.del(`/faults/${costFault.body.id}`)).status).toBe(204);
     const made = (await secretsInAzure(w)).made;
     const newKeyId = op.newKeyId;
@@ -322,6 +330,9 @@ describe("a rotation interrupted at each phase resumes without a second new secr
     op = await ops.getOperation(operationId);
     expect(op.phase).toBe("grace");
     expect(op.newKeyId).toBe(newKeyId);
+    expect((await progress.progressSnapshot(w.actor, w.onboardingId))?.fingerprint).not.toBe(
+      waiting?.fingerprint,
+    );
 
     // Died between the hand-over's commit and the next phase: delivered once, one event.
     await db.db.integrationOperation.update({ where: { id: operationId }, data: { phase: "deliver" } });

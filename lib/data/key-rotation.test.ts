@@ -86,6 +86,26 @@ describe("encryption keys", () => {
     );
     expect(() => vault.decryptSecret(integrationSealed, contexts.onboardingSecretContext(id))).toThrow();
 
+    // A secret rotation between Azure's answer and the hand-over holds its new secret too.
+    const operation = await db.db.integrationOperation.create({
+      data: {
+        integrationId: integration.id,
+        onboardingId: id,
+        tenantId: actor.tenantId,
+        kind: "rotate_secret",
+        phase: "verify",
+        actorId: actor.id,
+      },
+    });
+    const newSecret = vault.encryptSecret(
+      "n3w-secret-of-a-rotation",
+      contexts.rotationSecretContext(operation.id),
+    );
+    await db.db.integrationOperation.update({
+      where: { id: operation.id },
+      data: { newSecretCiphertext: newSecret.ciphertext, newSecretEncryptionKeyId: newSecret.keyId },
+    });
+
     const next = crypto.generateEncryptionKey();
     const rotated = crypto.createEncryption({ key: next, oldKeys: [currentKey()] });
     const report = await rotation.rotateEncryptionKeys(rotated);
@@ -93,6 +113,7 @@ describe("encryption keys", () => {
     expect(report.reencrypted.onboardingSecrets).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted.integrationSecrets).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted.tokenCaches).toBeGreaterThanOrEqual(1);
+    expect(report.reencrypted.rotationSecrets).toBe(1);
 
     // Readable with the new key alone; a second run has nothing left to do.
     const onlyNew = crypto.createEncryption({ key: next });
@@ -110,11 +131,23 @@ describe("encryption keys", () => {
         contexts.integrationSecretContext(integration.id),
       ),
     ).toBe("s3cret-value-of-forty-characters-long!!");
+    const op = await db.db.integrationOperation.findUniqueOrThrow({ where: { id: operation.id } });
+    expect(
+      onlyNew.decrypt(
+        { ciphertext: op.newSecretCiphertext!, keyId: op.newSecretEncryptionKeyId! },
+        contexts.rotationSecretContext(operation.id),
+      ),
+    ).toBe("n3w-secret-of-a-rotation");
     const cache = await db.db.msalTokenCache.findUniqueOrThrow({
       where: { homeAccountId: actor.homeAccountId },
     });
     expect(cache.keyId).toBe(onlyNew.currentKeyId);
     const second = await rotation.rotateEncryptionKeys(rotated);
-    expect(second.reencrypted).toEqual({ tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0 });
+    expect(second.reencrypted).toEqual({
+      tokenCaches: 0,
+      onboardingSecrets: 0,
+      integrationSecrets: 0,
+      rotationSecrets: 0,
+    });
   });
 });

@@ -8,11 +8,22 @@ import "server-only";
 
 import type { Encryption, Sealed } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { integrationSecretContext, onboardingSecretContext, tokenCacheContext } from "@/lib/secret-contexts";
+import {
+  integrationSecretContext,
+  onboardingSecretContext,
+  rotationSecretContext,
+  tokenCacheContext,
+} from "@/lib/secret-contexts";
 
 export type RotationReport = {
   keyId: string;
-  reencrypted: { tokenCaches: number; onboardingSecrets: number; integrationSecrets: number };
+  reencrypted: {
+    tokenCaches: number;
+    onboardingSecrets: number;
+    integrationSecrets: number;
+    /** New secrets of rotations between their creation and hand-over. */
+    rotationSecrets: number;
+  };
   alreadyCurrent: number;
   /** Token caches nobody can read any more, removed. */
   droppedTokenCaches: number;
@@ -32,7 +43,7 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
   const keyId = encryption.currentKeyId;
   const report: RotationReport = {
     keyId,
-    reencrypted: { tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0 },
+    reencrypted: { tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0, rotationSecrets: 0 },
     alreadyCurrent: 0,
     droppedTokenCaches: 0,
     unreadable: [],
@@ -106,6 +117,30 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
       data: { secretCiphertext: sealed.ciphertext, secretEncryptionKeyId: sealed.keyId },
     });
     report.reencrypted.integrationSecrets += updated.count;
+  }
+
+  for (const row of await db.integrationOperation.findMany({
+    where: { newSecretCiphertext: { not: null } },
+    select: { id: true, newSecretCiphertext: true, newSecretEncryptionKeyId: true },
+  })) {
+    if (row.newSecretEncryptionKeyId === keyId) {
+      report.alreadyCurrent++;
+      continue;
+    }
+    const sealed = reseal(
+      encryption,
+      { ciphertext: row.newSecretCiphertext!, keyId: row.newSecretEncryptionKeyId ?? "" },
+      rotationSecretContext(row.id),
+    );
+    if (!sealed) {
+      report.unreadable.push(`secret rotation ${row.id}`);
+      continue;
+    }
+    const updated = await db.integrationOperation.updateMany({
+      where: { id: row.id, newSecretCiphertext: row.newSecretCiphertext },
+      data: { newSecretCiphertext: sealed.ciphertext, newSecretEncryptionKeyId: sealed.keyId },
+    });
+    report.reencrypted.rotationSecrets += updated.count;
   }
   return report;
 }

@@ -61,6 +61,14 @@ export default defineConfig({
     command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --browser-port ${emulatorBrowserPort} --data-dir ${portalDataDir} --emulator-data-dir .data/emulator-test --log-file ${portalDataDir}/portal.log`,
     url: `${portalUrl}/api/health`,
     reuseExistingServer: false,
+    // A short grace period after a secret rotation, so e2e sees the old secret removed by the runner.
+    env: {
+      ...(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        string
+      >),
+      ROTATION_GRACE_MINUTES: process.env.ROTATION_GRACE_MINUTES ?? "1",
+    },
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",

@@ -8,6 +8,7 @@ import "server-only";
 import { webhookJob } from "@/lib/webhooks/jobs";
 import { runHealthChecks } from "@/lib/integrations/health";
 import { runExpiryReminders } from "@/lib/integrations/reminders";
+import { integrationOperationsJob } from "@/lib/lifecycle";
 
 export interface BackgroundJob {
   name: string;
@@ -17,6 +18,7 @@ export interface BackgroundJob {
 
 export const backgroundJobs: BackgroundJob[] = [
   webhookJob,
+  integrationOperationsJob,
   // Each round checks the few integrations that are due (their times spread over the interval).
   { name: "integration-health", everyMs: 60_000, run: (now) => runHealthChecks(now) },
   // Reminders are per day; the round is short so a refused mail is retried on time.

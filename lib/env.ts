@@ -111,6 +111,7 @@ const schema = z.object({
       }),
   ),
   MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
+  ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
 });
 
 export type Env = {
@@ -136,6 +137,11 @@ export type Env = {
   healthCheckIntervalMs: number;
   /** Where reminder mails go out; null when mail is not configured (reminders are then shown only). */
   mail: { smtpUrl: string; from: string } | null;
+  /**
+   * After a secret rotation, how long the old secret keeps working beside the new one before it is
+   * removed (default 24 h), so the cost platform's imports never stop.
+   */
+  rotationGraceMinutes: number;
 };
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
@@ -246,6 +252,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     },
     healthCheckIntervalMs: (v.HEALTH_CHECK_INTERVAL_MINUTES ?? 360) * 60_000,
     mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
+    rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
   };
 }
 

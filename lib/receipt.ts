@@ -18,7 +18,7 @@ export type ReceiptRow = {
 /** Which audit actions created or removed an object in Azure; the rest (checks, pastes) are not changes. */
 export function changeOf(action: string): ReceiptChange | null {
   if (/^(Create|Add|Assign) /.test(action)) return "created";
-  if (/^Remove /.test(action)) return "removed";
+  if (/^(Remove|Delete) /.test(action)) return "removed";
   return null;
 }
 

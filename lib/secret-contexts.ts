@@ -6,3 +6,4 @@ export const tokenCacheContext = (homeAccountId: string) => `msal-cache:${homeAc
 export const onboardingSecretContext = (onboardingId: string) => `onboarding-secret:${onboardingId}`;
 export const integrationSecretContext = (integrationId: string) => `integration-secret:${integrationId}`;
 export const webhookSecretContext = (endpointId: string) => `webhook-secret:${endpointId}`;
+export const rotationSecretContext = (operationId: string) => `rotation-secret:${operationId}`;

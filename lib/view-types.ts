@@ -35,3 +35,34 @@ export type ProgressSnapshot = {
 
 /** How the person looking at an onboarding reached it, and so what they may do. */
 export type AccessRole = "owner" | "act" | "view";
+
+/** One rotation or disconnect of an integration, as the owner's page shows it (never a secret). */
+export type OperationView = {
+  id: string;
+  phase: string;
+  status: "running" | "awaiting_sign_in" | "needs_attention" | "done";
+  actorName: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Rotation: when the old secret may be removed. */
+  removeAfter: string | null;
+  newSecretHint: string | null;
+  /** When each phase finished (ISO), e.g. added, verified, delivered, oldRemoved. */
+  timeline: Record<string, string>;
+  message: string | null;
+  action: string | null;
+  resolution: string | null;
+};
+
+/** An integration with its latest rotation and disconnect, for the rotate and disconnect panels. */
+export type IntegrationOperationView = {
+  integrationId: string;
+  status: "pending" | "active" | "failing" | "disabled" | "disconnected";
+  clientId: string;
+  secretHint: string;
+  secretExpiresAt: string | null;
+  billingAccountDisplayName: string;
+  appDisplayName: string | null;
+  rotation: OperationView | null;
+  disconnect: OperationView | null;
+};

@@ -92,7 +92,7 @@ export function LiveProgress({
     : progress.isError
       ? "Lost contact with the server; retrying…"
       : data?.active
-        ? `Working: ${running} step${running === 1 ? "" : "s"} in progress. ${canAdvance ? "You can close this tab; progress is saved." : "This page follows along."}`
+        ? `Working${running ? `: ${running} step${running === 1 ? "" : "s"} in progress` : ""}. ${canAdvance ? "You can close this tab; progress is saved." : "This page follows along."}`
         : null;
   return (
     <p role="status" aria-live="polite" className="min-h-5 text-sm text-slate-700">

@@ -2,11 +2,12 @@
 
 import { useFormStatus } from "react-dom";
 
-type Variant = "primary" | "secondary";
+type Variant = "primary" | "secondary" | "danger";
 
 const styles: Record<Variant, string> = {
   primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-600/60",
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
+  danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-700/50",
 };
 
 export function SubmitButton({

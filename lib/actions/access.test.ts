@@ -101,6 +101,7 @@ async function buildWorld() {
   expect(victim.status).toBe("completed");
   const integrationId = (await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } })).id;
   const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
+  const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
   // The owner's API key (the owner holds an integration of the tenant, so may make one).
   const apiKeys = await import("@/lib/data/api-keys");
   const { newApiKeyToken } = await import("@/lib/api-keys");
@@ -202,6 +203,7 @@ async function buildWorld() {
     apiKey,
     endpoint,
     delivery,
+    integration,
     cookies,
     presented,
     secrets,
@@ -220,7 +222,8 @@ async function snapshot() {
     include: { deliveries: true },
     orderBy: { id: "asc" },
   });
-  return JSON.stringify({ onboarding, audit, webhooks });
+  const operations = await db.db.integrationOperation.count({ where: { integrationId: w.integration.id } });
+  return JSON.stringify({ onboarding, audit, webhooks, operations });
 }
 
 /** Sets up the request scope as `caller`'s browser would send it. */
@@ -298,6 +301,16 @@ const webhookManagersOnly: Record<Caller, RegExp> = {
         c,
         /^Only someone who connected a billing account of this tenant in the portal may manage its webhooks\.$/,
       ]),
+  ),
+};
+
+/** An integration's rotation and disconnect: its owner alone, signed in to its tenant. */
+const integrationOwnerOnly: Record<Caller, RegExp> = {
+  ...ownerOnly,
+  ...Object.fromEntries(
+    callers
+      .filter((c) => c !== "anonymous")
+      .map((c) => [c, /^This integration does not exist or is not yours\.$/]),
   ),
 };
 
@@ -440,6 +453,16 @@ const actionCases: Record<string, ActionCase> = {
           .map((c) => [c, /^This integration does not exist or is not yours\.$/]),
       ),
     },
+  },
+  rotateSecretAction: {
+    module: "integrations",
+    fields: () => ({ integrationId: w.integration.id, graceMinutes: "1440" }),
+    refused: integrationOwnerOnly,
+  },
+  disconnectIntegrationAction: {
+    module: "integrations",
+    fields: () => ({ integrationId: w.integration.id, confirmation: w.victim.appDisplayName }),
+    refused: integrationOwnerOnly,
   },
   checkAgainAction: {
     module: "manual",

@@ -97,6 +97,9 @@ const forms: Record<string, () => Fields> = {
   sendTestWebhookAction: () => ({ endpointId: field(mine.endpoint) }),
   redeliverWebhookAction: () => ({ deliveryId: field(mine.delivery) }),
   checkIntegrationAction: () => ({ integrationId: field() }),
+  // Integration ids are never right here (the owner's onboardings are not connected): no probe reaches Azure.
+  rotateSecretAction: () => ({ integrationId: field(), graceMinutes: field("1440", "60") }),
+  disconnectIntegrationAction: () => ({ integrationId: field(), confirmation: field("vantage") }),
 };
 
 /** A form as a crafted post could build it: the fields, plus repeats, strangers and files. */

@@ -9,6 +9,7 @@ import type { z } from "zod";
 
 import { getCurrentUser } from "@/lib/auth";
 import { AzureCallError } from "@/lib/azure/errors";
+import { IntegrationNotFoundError, IntegrationOperationError } from "@/lib/data/integration-operations";
 import { NotFoundError } from "@/lib/data/onboardings";
 import { log } from "@/lib/log";
 import { EngineError } from "@/lib/onboarding/engine";
@@ -36,6 +37,8 @@ export function failure(error: unknown): { ok: false; message: string } {
   if (error instanceof NotFoundError)
     return { ok: false, message: "This onboarding does not exist or is not yours." };
   if (error instanceof EngineError) return { ok: false, message: error.message };
+  if (error instanceof IntegrationNotFoundError || error instanceof IntegrationOperationError)
+    return { ok: false, message: error.message };
   if (error instanceof ShareAccessError) return { ok: false, message: error.message };
   if (error instanceof AzureCallError) return { ok: false, message: error.message };
   log.error(

@@ -63,7 +63,7 @@ const integration = {
     clientSecret: {
       type: "string",
       description:
-        "The client secret's value. Present only with `include=secret` and a key with the read-secrets scope.",
+        "The client secret's value. Present only with `include=secret` and a key with the read-secrets scope, and never for a disconnected integration. After a rotation it is the new secret (the old one keeps working for the grace period; see the `integration.secret_rotated` webhook).",
     },
     secretHint: { type: "string", description: "The first characters of the secret, as Azure shows them." },
     secretKeyId: {
@@ -78,8 +78,9 @@ const integration = {
     billingAccountDisplayName: { type: ["string", "null"] },
     status: {
       type: "string",
-      enum: ["pending", "active", "failing", "disabled"],
-      description: "`active` once the portal has read costs with these credentials.",
+      enum: ["pending", "active", "failing", "disabled", "disconnected"],
+      description:
+        "`active` once the portal has read costs with these credentials; `disconnected` once its app, secrets and role were removed from Azure (no secret is served).",
     },
     lastVerifiedAt: nullableDateTime,
     createdAt: { type: "string", format: "date-time" },

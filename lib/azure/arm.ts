@@ -222,6 +222,24 @@ export class ArmClient {
       });
   }
 
+  /**
+   * Deletes a billing role assignment (api-version 2024-04-01); `gone` when Azure no longer has it
+   * (404), so a resumed disconnect treats it as done.
+   */
+  async deleteBillingRoleAssignment(
+    accountName: string,
+    assignmentName: string,
+  ): Promise<{ requestId?: string; gone: boolean }> {
+    const res = await sendJson(
+      this.billing,
+      "arm",
+      "DELETE",
+      `${this.accountPath(accountName)}/billingRoleAssignments/${encodeURIComponent(assignmentName)}?api-version=${billingApiVersion}`,
+      { okStatuses: [200, 204, 404] },
+    );
+    return { requestId: res.requestId, gone: res.status === 404 };
+  }
+
   /** Month-to-date actual cost at the billing account scope, in UTC. A 204 or no rows is zero spent. */
   async monthToDateCost(
     accountName: string,

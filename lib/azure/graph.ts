@@ -185,4 +185,20 @@ export class GraphClient {
     );
     return { requestId: res.requestId };
   }
+
+  /** Removes an object; `gone` when it was already gone (404), which a resumed disconnect expects. */
+  private async remove(path: string): Promise<{ requestId?: string; gone: boolean }> {
+    const res = await sendJson(this.client, "graph", "DELETE", this.url(path), {
+      okStatuses: [204, 200, 404],
+    });
+    return { requestId: res.requestId, gone: res.status === 404 };
+  }
+
+  deleteApplication(objectId: string) {
+    return this.remove(`/applications/${objectId}`);
+  }
+
+  deleteServicePrincipal(objectId: string) {
+    return this.remove(`/servicePrincipals/${objectId}`);
+  }
 }

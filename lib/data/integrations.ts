@@ -158,7 +158,8 @@ export async function getIntegrationForTenant(
   });
   if (!row) return null;
   const { secretCiphertext, secretEncryptionKeyId, ...rest } = row;
-  if (!withSecret) return rest;
+  // A disconnected integration's app is gone: it has no secret to hand out (the value was dropped).
+  if (!withSecret || rest.status === "disconnected") return rest;
   const clientSecret = decryptSecret(
     { ciphertext: secretCiphertext, keyId: secretEncryptionKeyId },
     integrationSecretContext(row.id),

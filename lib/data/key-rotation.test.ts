@@ -95,6 +95,25 @@ describe("encryption keys", () => {
         secretEncryptionKeyId: webhookSealed.keyId,
       },
     });
+    // A secret rotation between Azure's answer and the hand-over holds its new secret too.
+    const operation = await db.db.integrationOperation.create({
+      data: {
+        integrationId: integration.id,
+        onboardingId: id,
+        tenantId: actor.tenantId,
+        kind: "rotate_secret",
+        phase: "verify",
+        actorId: actor.id,
+      },
+    });
+    const newSecret = vault.encryptSecret(
+      "n3w-secret-of-a-rotation",
+      contexts.rotationSecretContext(operation.id),
+    );
+    await db.db.integrationOperation.update({
+      where: { id: operation.id },
+      data: { newSecretCiphertext: newSecret.ciphertext, newSecretEncryptionKeyId: newSecret.keyId },
+    });
 
     const next = crypto.generateEncryptionKey();
     const rotated = crypto.createEncryption({ key: next, oldKeys: [currentKey()] });
@@ -104,6 +123,7 @@ describe("encryption keys", () => {
     expect(report.reencrypted.onboardingSecrets).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted.integrationSecrets).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted.tokenCaches).toBeGreaterThanOrEqual(1);
+    expect(report.reencrypted.rotationSecrets).toBe(1);
 
     // Readable with the new key alone; a second run has nothing left to do.
     const onlyNew = crypto.createEncryption({ key: next });
@@ -121,6 +141,13 @@ describe("encryption keys", () => {
         contexts.integrationSecretContext(integration.id),
       ),
     ).toBe("s3cret-value-of-forty-characters-long!!");
+    const op = await db.db.integrationOperation.findUniqueOrThrow({ where: { id: operation.id } });
+    expect(
+      onlyNew.decrypt(
+        { ciphertext: op.newSecretCiphertext!, keyId: op.newSecretEncryptionKeyId! },
+        contexts.rotationSecretContext(operation.id),
+      ),
+    ).toBe("n3w-secret-of-a-rotation");
     const cache = await db.db.msalTokenCache.findUniqueOrThrow({
       where: { homeAccountId: actor.homeAccountId },
     });
@@ -131,6 +158,7 @@ describe("encryption keys", () => {
       onboardingSecrets: 0,
       integrationSecrets: 0,
       webhookSecrets: 0,
+      rotationSecrets: 0,
     });
     const e = await db.db.webhookEndpoint.findUniqueOrThrow({ where: { id: "whe_rotation" } });
     expect(

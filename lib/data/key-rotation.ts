@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import {
   integrationSecretContext,
   onboardingSecretContext,
+  rotationSecretContext,
   tokenCacheContext,
   webhookSecretContext,
 } from "@/lib/secret-contexts";
@@ -22,6 +23,8 @@ export type RotationReport = {
     onboardingSecrets: number;
     integrationSecrets: number;
     webhookSecrets: number;
+    /** New secrets of rotations between their creation and hand-over. */
+    rotationSecrets: number;
   };
   alreadyCurrent: number;
   /** Token caches nobody can read any more, removed. */
@@ -42,7 +45,13 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
   const keyId = encryption.currentKeyId;
   const report: RotationReport = {
     keyId,
-    reencrypted: { tokenCaches: 0, onboardingSecrets: 0, integrationSecrets: 0, webhookSecrets: 0 },
+    reencrypted: {
+      tokenCaches: 0,
+      onboardingSecrets: 0,
+      integrationSecrets: 0,
+      webhookSecrets: 0,
+      rotationSecrets: 0,
+    },
     alreadyCurrent: 0,
     droppedTokenCaches: 0,
     unreadable: [],
@@ -161,6 +170,29 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
       },
     });
     report.reencrypted.webhookSecrets += updated.count;
+  }
+  for (const row of await db.integrationOperation.findMany({
+    where: { newSecretCiphertext: { not: null } },
+    select: { id: true, newSecretCiphertext: true, newSecretEncryptionKeyId: true },
+  })) {
+    if (row.newSecretEncryptionKeyId === keyId) {
+      report.alreadyCurrent++;
+      continue;
+    }
+    const sealed = reseal(
+      encryption,
+      { ciphertext: row.newSecretCiphertext!, keyId: row.newSecretEncryptionKeyId ?? "" },
+      rotationSecretContext(row.id),
+    );
+    if (!sealed) {
+      report.unreadable.push(`secret rotation ${row.id}`);
+      continue;
+    }
+    const updated = await db.integrationOperation.updateMany({
+      where: { id: row.id, newSecretCiphertext: row.newSecretCiphertext },
+      data: { newSecretCiphertext: sealed.ciphertext, newSecretEncryptionKeyId: sealed.keyId },
+    });
+    report.reencrypted.rotationSecrets += updated.count;
   }
   return report;
 }

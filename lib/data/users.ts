@@ -1,5 +1,6 @@
 import "server-only";
 
+import { resumeOperationsAwaitingSignIn } from "@/lib/data/integration-operations";
 import { resumeStepsAwaitingSignIn } from "@/lib/data/steps";
 import { db } from "@/lib/db";
 
@@ -26,6 +27,7 @@ export async function upsertUserFromSignIn(input: {
     select: { id: true, name: true, email: true, tenantId: true, homeAccountId: true },
   });
   await resumeStepsAwaitingSignIn(user.id);
+  await resumeOperationsAwaitingSignIn(user.id);
   return user;
 }
 

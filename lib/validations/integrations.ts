@@ -1,5 +1,32 @@
 import { z } from "zod";
 
-import { formUnreadable, idSchema } from "@/lib/validations/onboarding";
+import { formNumber, formUnreadable, idSchema, printable } from "@/lib/validations/onboarding";
+
+export const rotateSecretSchema = z.object(
+  {
+    integrationId: idSchema,
+    /** One of the grace periods the dialog offers; the operator's default when absent. */
+    graceMinutes: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      formNumber("Choose one of the grace periods offered.")
+        .pipe(z.number().int("Choose one of the grace periods offered.").min(0).max(43_200))
+        .optional(),
+    ),
+  },
+  { error: formUnreadable },
+);
+
+export const disconnectSchema = z.object(
+  {
+    integrationId: idSchema,
+    confirmation: z
+      .string({ message: "Type the name shown to confirm." })
+      .trim()
+      .min(1, "Type the name shown to confirm.")
+      .max(200, "That is not the name shown.")
+      .regex(printable, "That is not the name shown."),
+  },
+  { error: formUnreadable },
+);
 
 export const checkIntegrationSchema = z.object({ integrationId: idSchema }, { error: formUnreadable });

@@ -7,12 +7,17 @@ import { ConnectForm } from "@/components/checklist/connect-form";
 import { LiveProgress } from "@/components/checklist/live-progress";
 import { SettingsForm } from "@/components/checklist/settings-form";
 import { StepCard } from "@/components/checklist/step-card";
+import { DisconnectPanel } from "@/components/integrations/disconnect-panel";
+import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel";
 import { SiteHeader } from "@/components/layout/site-header";
 import { SharePanel } from "@/components/share/share-panel";
 import { requireUser } from "@/lib/auth";
 import { listAudit } from "@/lib/data/audit";
+import { getIntegrationLifecycleViewForOnboarding } from "@/lib/data/integration-operations";
 import { getOnboarding } from "@/lib/data/onboardings";
 import { listShareLinks } from "@/lib/data/share-links";
+import { getEnv } from "@/lib/env";
+import { graceChoices } from "@/lib/lifecycle";
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
 
@@ -21,11 +26,12 @@ export const metadata: Metadata = { title: "Connect your billing account" };
 export default async function OnboardingPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/onboardings/${id}`);
-  const [onboarding, audit, progress, links] = await Promise.all([
+  const [onboarding, audit, progress, links, integration] = await Promise.all([
     getOnboarding(user, id),
     listAudit(user, id),
     progressSnapshot(user, id),
     listShareLinks(user, id),
+    getIntegrationLifecycleViewForOnboarding(user, id),
   ]);
   if (!onboarding || !progress) notFound();
 
@@ -93,7 +99,27 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
           </ol>
         </section>
 
-        {remaining > 0 || links.length > 0 ? <SharePanel onboardingId={onboarding.id} links={links} /> : null}
+        {integration &&
+        (integration.status === "disconnected" ||
+          (onboarding.mode === "automated" &&
+            onboarding.steps.find((s) => s.stepId === "verify")?.status === "done")) ? (
+          <section aria-label="Connection" className="mt-6 space-y-4">
+            {integration.status === "disconnected" ? null : (
+              <RotateSecretPanel
+                integration={integration}
+                graceChoices={graceChoices()}
+                defaultGraceMinutes={getEnv().rotationGraceMinutes}
+              />
+            )}
+            <DisconnectPanel integration={integration} />
+          </section>
+        ) : null}
+
+        {remaining > 0 ||
+        links.length > 0 ||
+        integration?.disconnect?.resolution === "needs-billing-owner" ? (
+          <SharePanel onboardingId={onboarding.id} links={links} />
+        ) : null}
 
         <AuditLog events={audit} />
       </main>

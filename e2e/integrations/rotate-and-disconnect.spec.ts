@@ -1,0 +1,173 @@
+import { expect, test } from "../fixtures/test";
+
+import { emulatorUrl, portalUrl } from "../../playwright.config";
+import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
+
+test.describe.configure({ timeout: 240_000 });
+
+type Integration = {
+  id: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  secretKeyId: string | null;
+  billingAccountId: string;
+  status: string;
+};
+
+async function readIntegration(key: string, id?: string): Promise<Integration> {
+  const headers = { authorization: `Bearer ${key}` };
+  if (!id) {
+    const list = (await (await fetch(`${portalUrl}/api/v1/integrations`, { headers })).json()) as {
+      data: Integration[];
+    };
+    id = list.data[0]!.id;
+  }
+  const one = await fetch(`${portalUrl}/api/v1/integrations/${id}?include=secret`, { headers });
+  expect(one.status).toBe(200);
+  return (await one.json()) as Integration;
+}
+
+/** The cost platform's part: a token as the app, then a month-to-date Cost Management query. */
+async function readCosts(i: Integration, secret: string): Promise<number | string> {
+  const token = await fetch(`${emulatorUrl}/${i.tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: i.clientId,
+      client_secret: secret,
+      scope: "https://management.azure.com/.default",
+    }),
+  });
+  if (token.status !== 200) return ((await token.json()) as { error: string }).error;
+  const { access_token: accessToken } = (await token.json()) as { access_token: string };
+  const query = await fetch(
+    `${emulatorUrl}/arm/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(i.billingAccountId)}/providers/Microsoft.CostManagement/query?api-version=2025-03-01`,
+    {
+      method: "POST",
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        type: "ActualCost",
+        timeframe: "MonthToDate",
+        dataset: { granularity: "None", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
+      }),
+    },
+  );
+  expect(query.status).toBe(200);
+  return ((await query.json()) as { properties: { rows: unknown[][] } }).properties.rows.length;
+}
+
+async function emulatorClock(body: Record<string, unknown>) {
+  const res = await fetch(`${emulatorUrl}/_emulator/clock`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+}
+
+test("from Connected: rotate the secret with overlap, the cost platform reads costs with the new one, then disconnect", async ({
+  page,
+}) => {
+  const tenant = await seedTenant({
+    preset: "contoso",
+    settings: {
+      delays: {
+        appReplicationMs: 500,
+        secretActivationMs: 1500,
+        billingPrincipalReplicationMs: 500,
+        billingRolePropagationMs: 500,
+      },
+    },
+  });
+  await page.goto("/");
+  await signInThroughEmulator(page, tenant.users.admin!.userPrincipalName);
+  await startOnboarding(page);
+  const onboardingUrl = page.url();
+  await page.getByRole("button", { name: "Connect", exact: true }).click();
+  const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
+  await expect(steps.nth(4).getByText("Connected", { exact: true })).toBeVisible({ timeout: 90_000 });
+
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "API keys" }).click();
+  await page.getByLabel("Key name").fill("Cost platform rotation e2e");
+  await page.getByLabel("Integrations and their client secrets").check();
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const key = await page.getByRole("textbox", { name: "New API key" }).inputValue();
+  const before = await readIntegration(key);
+  const oldSecret = before.clientSecret!;
+
+  // Rotate, with the operator's grace period (1 minute in this run).
+  await page.goto(onboardingUrl);
+  const connection = page.getByRole("region", { name: "Connection" });
+  await connection.getByRole("button", { name: "Rotate secret" }).click();
+  const dialog = page.getByRole("dialog", { name: "Rotate the client secret" });
+  await expect(dialog.getByLabel("Grace period (old secret keeps working)")).toHaveValue("1");
+  await page.screenshot({ path: "test-results/rotate-dialog.png" });
+  await dialog.getByRole("button", { name: "Rotate now" }).click();
+  const timeline = connection.getByRole("list", { name: "Rotation timeline" });
+  await expect(timeline).toContainText(/Handed to the cost platform \(API and webhook\): \d{4}-/, {
+    timeout: 60_000,
+  });
+  await expect(connection.getByRole("status").first()).toContainText("Both secrets work until");
+  await page.screenshot({ path: "test-results/rotate-grace.png", fullPage: true });
+
+  // During the grace period the API serves the new secret, and both read costs.
+  const during = await readIntegration(key, before.id);
+  expect(during.clientSecret).toBeTruthy();
+  expect(during.clientSecret).not.toBe(oldSecret);
+  expect(during.secretKeyId).not.toBe(before.secretKeyId);
+  expect(await readCosts(during, during.clientSecret!)).toBeGreaterThan(0);
+  expect(await readCosts(during, oldSecret)).toBeGreaterThan(0);
+
+  // After it, the background runner removes the old secret with nobody on the page.
+  await expect(async () => {
+    await page.reload();
+    await expect(timeline).toContainText(/Old secret removed: \d{4}-/, { timeout: 1_000 });
+  }).toPass({ timeout: 150_000, intervals: [5_000] });
+  console.log(`Rotation timeline (e2e, grace 1 minute):\n${await timeline.innerText()}`);
+  const app = (await tenantState(tenant.tenantId)).applications.find((a) => a.appId === during.clientId)!;
+  expect(app.passwordCredentials.map((c) => c.keyId)).toEqual([during.secretKeyId]);
+  expect(await readCosts(during, oldSecret)).toBe("invalid_client");
+
+  // Two months later (the emulator's clock moved forward: every earlier token long expired) the cost
+  // platform still signs in with the new secret and its query answers (a new month may have no rows).
+  await emulatorClock({ advanceMs: 60 * 86_400_000 });
+  try {
+    expect(typeof (await readCosts(during, during.clientSecret!))).toBe("number");
+    expect(await readCosts(during, oldSecret)).toBe("invalid_client");
+  } finally {
+    await emulatorClock({ reset: true });
+  }
+
+  // Disconnect: the typed confirmation, then Azure holds none of the objects.
+  const servicePrincipal = (await tenantState(tenant.tenantId)).servicePrincipals.find(
+    (s) => s.appId === during.clientId,
+  )!;
+  expect(servicePrincipal).toBeTruthy();
+  await connection.getByRole("button", { name: "Disconnect…" }).click();
+  const confirm = page.getByRole("dialog", { name: "Disconnect this billing account?" });
+  const field = confirm.getByRole("textbox", { name: /to confirm$/ });
+  const appName = "vantage"; // the app registration's name (the onboarding's default)
+  await expect(confirm.getByText(`Type ${appName} to confirm`)).toBeVisible();
+  await field.fill(`${appName}x`);
+  await expect(confirm.getByRole("button", { name: "Disconnect", exact: true })).toBeDisabled();
+  await field.fill(appName);
+  await page.screenshot({ path: "test-results/disconnect-dialog.png" });
+  await confirm.getByRole("button", { name: "Disconnect", exact: true }).click();
+  await expect(connection.getByRole("heading", { name: "Disconnected" })).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: "test-results/disconnected.png", fullPage: true });
+
+  const state = await tenantState(tenant.tenantId);
+  expect(state.applications.filter((a) => a.appId === during.clientId)).toEqual([]);
+  expect(state.servicePrincipals.filter((s) => s.appId === during.clientId)).toEqual([]);
+  expect(
+    state.billingAccounts
+      .flatMap((a) => a.roleAssignments)
+      .filter((r) => r.principalId === servicePrincipal.id),
+  ).toEqual([]);
+  const after = await readIntegration(key, before.id);
+  expect(after.status).toBe("disconnected");
+  expect(after).not.toHaveProperty("clientSecret");
+  expect(typeof (await readCosts(during, during.clientSecret!))).toBe("string"); // Entra's error code
+});

@@ -1,0 +1,427 @@
+/**
+ * Reads and writes of integration operations (secret rotation, disconnect). Like the steps' rows, every
+ * write that may race (two tabs, the background job on another instance) is conditional: on the row's
+ * version to take a lease, on the lease held to save or finish.
+ */
+import "server-only";
+
+import { db } from "@/lib/db";
+import { LeaseLostError } from "@/lib/data/steps";
+import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
+import { integrationSecretContext, onboardingSecretContext } from "@/lib/secret-contexts";
+import { encryptSecret } from "@/lib/vault";
+import type { Actor, IntegrationOperationView } from "@/lib/view-types";
+
+export type OperationRow = IntegrationOperation;
+export type OperationKind = IntegrationOperation["kind"];
+
+/** The integration does not exist, or the actor may not change it: one message, nothing told apart. */
+export class IntegrationNotFoundError extends Error {
+  constructor() {
+    super("This integration does not exist or is not yours.");
+    this.name = "IntegrationNotFoundError";
+  }
+}
+
+/** A request the integration's state refuses (already disconnected, an operation running...). */
+export class IntegrationOperationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IntegrationOperationError";
+  }
+}
+
+const managedFields = {
+  id: true,
+  tenantId: true,
+  ownerId: true,
+  clientId: true,
+  status: true,
+  secretKeyId: true,
+  secretHint: true,
+  secretExpiresAt: true,
+  billingAccountName: true,
+  billingAccountDisplayName: true,
+  onboardingId: true,
+  onboarding: {
+    select: {
+      id: true,
+      appDisplayName: true,
+      applicationObjectId: true,
+      servicePrincipalId: true,
+      roleAssignmentId: true,
+      roleAssignmentName: true,
+      secretExpiryMonths: true,
+    },
+  },
+} as const;
+
+export type ManagedIntegration = Prisma.IntegrationGetPayload<{ select: typeof managedFields }>;
+
+/** The integration, if `actor` owns it and signed in to its tenant; else IntegrationNotFoundError. */
+export async function getIntegrationForManagingOrThrow(
+  actor: Actor,
+  integrationId: string,
+): Promise<ManagedIntegration> {
+  const found = await db.integration.findFirst({
+    where: { id: integrationId, ownerId: actor.id, tenantId: actor.tenantId },
+    select: managedFields,
+  });
+  if (!found) throw new IntegrationNotFoundError();
+  return found;
+}
+
+/** The same, for a runner acting for an operation's actor (already authorised when it was started). */
+export function loadManagedIntegration(integrationId: string): Promise<ManagedIntegration> {
+  return db.integration.findUniqueOrThrow({ where: { id: integrationId }, select: managedFields });
+}
+
+/**
+ * Starts an operation, or returns the one already open for the integration (a double click, two tabs):
+ * the unique openKey lets only one be open. An open rotation that is not running right now gives way to
+ * a disconnect (its old secret goes with the app anyway).
+ */
+export async function startOperation(input: {
+  integrationId: string;
+  onboardingId: string | null;
+  tenantId: string;
+  kind: OperationKind;
+  phase: string;
+  actorId: string;
+  retiringKeyId?: string | null;
+  graceMs?: number;
+}): Promise<{ operation: OperationRow; started: boolean }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const open = await db.integrationOperation.findUnique({ where: { openKey: input.integrationId } });
+    if (open) {
+      if (open.kind === input.kind) return { operation: open, started: false };
+      if (open.kind === "disconnect")
+        throw new IntegrationOperationError("This integration is being disconnected.");
+      const now = new Date();
+      const closed = await db.integrationOperation.updateMany({
+        where: {
+          id: open.id,
+          version: open.version,
+          OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lte: now } }],
+        },
+        data: {
+          openKey: null,
+          status: "done",
+          phase: "superseded",
+          finishedAt: now,
+          newSecretCiphertext: null,
+          version: { increment: 1 },
+        },
+      });
+      if (closed.count === 0)
+        throw new IntegrationOperationError(
+          "A secret rotation is running right now. Try again in a few seconds.",
+        );
+    }
+    try {
+      const operation = await db.integrationOperation.create({
+        data: {
+          integrationId: input.integrationId,
+          onboardingId: input.onboardingId,
+          tenantId: input.tenantId,
+          kind: input.kind,
+          phase: input.phase,
+          actorId: input.actorId,
+          retiringKeyId: input.retiringKeyId ?? null,
+          graceMs: input.graceMs ?? null,
+          openKey: input.integrationId,
+          nextAttemptAt: new Date(),
+        },
+      });
+      return { operation, started: true };
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2002") throw error;
+    }
+  }
+  throw new IntegrationOperationError("Another change to this integration is starting. Try again.");
+}
+
+/** A finished or stopped operation runs again (a person pressed Retry), as `actorId`. */
+export async function retryOperation(operationId: string, actorId: string): Promise<boolean> {
+  const result = await db.integrationOperation.updateMany({
+    where: { id: operationId, status: { in: ["needs_attention", "awaiting_sign_in"] } },
+    data: { status: "running", error: Prisma.DbNull, nextAttemptAt: new Date(), attempts: 0, actorId },
+  });
+  return result.count > 0;
+}
+
+export function getOperation(id: string): Promise<OperationRow> {
+  return db.integrationOperation.findUniqueOrThrow({ where: { id } });
+}
+
+/** Operations any instance may continue now: due, or under a lease nobody renewed. */
+export async function listDueOperations(now: Date, take = 10): Promise<string[]> {
+  const rows = await db.integrationOperation.findMany({
+    where: {
+      OR: [
+        { status: { in: ["running", "awaiting_sign_in"] }, leaseOwner: null, nextAttemptAt: { lte: now } },
+        { status: { in: ["running", "awaiting_sign_in"] }, leaseExpiresAt: { lte: now } },
+      ],
+    },
+    orderBy: { nextAttemptAt: "asc" },
+    take,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Takes an operation's lease; null when another runner holds it or it is not due. */
+export async function takeOperationLease(
+  operationId: string,
+  leaseOwner: string,
+  leaseExpiresAt: Date,
+  now = new Date(),
+): Promise<OperationRow | null> {
+  const row = await db.integrationOperation.findUnique({ where: { id: operationId } });
+  if (!row || row.status === "done" || row.status === "needs_attention") return null;
+  if (row.leaseOwner && row.leaseExpiresAt && row.leaseExpiresAt > now) return null;
+  // A lease nobody renewed is taken over at once; otherwise the operation runs when it is due.
+  const abandoned = Boolean(row.leaseOwner);
+  if (!abandoned && row.nextAttemptAt && row.nextAttemptAt > now) return null;
+  const result = await db.integrationOperation.updateMany({
+    where: { id: operationId, version: row.version },
+    data: { leaseOwner, leaseExpiresAt, attempts: { increment: 1 }, version: { increment: 1 } },
+  });
+  if (result.count === 0) return null;
+  return db.integrationOperation.findUniqueOrThrow({ where: { id: operationId } });
+}
+
+export async function renewOperationLease(id: string, leaseOwner: string, leaseExpiresAt: Date) {
+  const result = await db.integrationOperation.updateMany({
+    where: { id, leaseOwner },
+    data: { leaseExpiresAt },
+  });
+  return result.count > 0;
+}
+
+type OperationUpdate = Prisma.IntegrationOperationUpdateManyMutationInput;
+
+/** Saves while the runner holds the lease; LeaseLostError when it was taken over. */
+export async function saveOperationFenced(
+  id: string,
+  leaseOwner: string,
+  data: OperationUpdate,
+): Promise<OperationRow> {
+  return db.$transaction(async (tx) => {
+    const held = await tx.integrationOperation.updateMany({
+      where: { id, leaseOwner },
+      data: { ...data, version: { increment: 1 } },
+    });
+    if (held.count === 0) throw new LeaseLostError();
+    return tx.integrationOperation.findUniqueOrThrow({ where: { id } });
+  });
+}
+
+/** Ends a run: releases the lease with the run's result; false when the lease was taken over. */
+export async function finishOperationRun(
+  id: string,
+  leaseOwner: string,
+  data: OperationUpdate,
+): Promise<boolean> {
+  const done = data.status === "done";
+  const result = await db.integrationOperation.updateMany({
+    where: { id, leaseOwner },
+    data: {
+      ...data,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      ...(done ? { openKey: null, finishedAt: new Date(), newSecretCiphertext: null } : {}),
+      version: { increment: 1 },
+    },
+  });
+  return result.count > 0;
+}
+
+/**
+ * Hands the verified new secret over, in one transaction fenced by the lease: the Integration (what
+ * /api/v1 serves) and the onboarding both hold the new secret from this commit on.
+ */
+export async function deliverRotatedSecretFenced(
+  operation: Pick<OperationRow, "id" | "integrationId" | "onboardingId">,
+  leaseOwner: string,
+  secret: { value: string; keyId: string; hint: string; expiresAt: Date | null },
+  opData: OperationUpdate,
+): Promise<OperationRow> {
+  const forIntegration = encryptSecret(secret.value, integrationSecretContext(operation.integrationId));
+  return db.$transaction(async (tx) => {
+    const held = await tx.integrationOperation.updateMany({
+      where: { id: operation.id, leaseOwner },
+      data: { ...opData, version: { increment: 1 } },
+    });
+    if (held.count === 0) throw new LeaseLostError();
+    await tx.integration.update({
+      where: { id: operation.integrationId },
+      data: {
+        secretCiphertext: forIntegration.ciphertext,
+        secretEncryptionKeyId: forIntegration.keyId,
+        secretKeyId: secret.keyId,
+        secretHint: secret.hint,
+        secretExpiresAt: secret.expiresAt,
+        version: { increment: 1 },
+      },
+    });
+    if (operation.onboardingId) {
+      const forOnboarding = encryptSecret(secret.value, onboardingSecretContext(operation.onboardingId));
+      await tx.onboarding.update({
+        where: { id: operation.onboardingId },
+        data: {
+          secretCiphertext: forOnboarding.ciphertext,
+          secretEncryptionKeyId: forOnboarding.keyId,
+          secretKeyId: secret.keyId,
+          secretHint: secret.hint,
+          secretExpiresAt: secret.expiresAt,
+          version: { increment: 1 },
+        },
+      });
+    }
+    return tx.integrationOperation.findUniqueOrThrow({ where: { id: operation.id } });
+  });
+}
+
+/**
+ * The end of a disconnect: the Integration says "disconnected" and keeps no secret value (the API
+ * answers for it without one); the onboarding forgets its secret too.
+ */
+export async function markIntegrationDisconnectedFenced(
+  operation: Pick<OperationRow, "id" | "integrationId" | "onboardingId">,
+  leaseOwner: string,
+  opData: OperationUpdate,
+): Promise<void> {
+  const emptied = encryptSecret("", integrationSecretContext(operation.integrationId));
+  await db.$transaction(async (tx) => {
+    const held = await tx.integrationOperation.updateMany({
+      where: { id: operation.id, leaseOwner },
+      data: { ...opData, version: { increment: 1 } },
+    });
+    if (held.count === 0) throw new LeaseLostError();
+    await tx.integration.update({
+      where: { id: operation.integrationId },
+      data: {
+        status: "disconnected",
+        secretCiphertext: emptied.ciphertext,
+        secretEncryptionKeyId: emptied.keyId,
+        secretKeyId: null,
+        secretHint: "",
+        version: { increment: 1 },
+      },
+    });
+    if (operation.onboardingId)
+      await tx.onboarding.update({
+        where: { id: operation.onboardingId },
+        data: {
+          secretCiphertext: null,
+          secretEncryptionKeyId: null,
+          secretKeyId: null,
+          secretHint: null,
+          retiringSecretKeyId: null,
+          version: { increment: 1 },
+        },
+      });
+  });
+}
+
+/** A person signed in again: their operations that waited for it may run now. */
+export async function resumeOperationsAwaitingSignIn(userId: string): Promise<number> {
+  const result = await db.integrationOperation.updateMany({
+    where: { actorId: userId, status: "awaiting_sign_in" },
+    data: { status: "running", nextAttemptAt: new Date(), version: { increment: 1 } },
+  });
+  return result.count;
+}
+
+/**
+ * What the owner's page shows of an integration: its status and its latest rotation and disconnect,
+ * never a secret. Null when it is not the viewer's.
+ */
+export async function getIntegrationLifecycleView(
+  viewer: Actor,
+  integrationId: string,
+): Promise<IntegrationOperationView | null> {
+  const integration = await db.integration.findFirst({
+    where: { id: integrationId, ownerId: viewer.id, tenantId: viewer.tenantId },
+    select: {
+      id: true,
+      status: true,
+      clientId: true,
+      secretHint: true,
+      secretExpiresAt: true,
+      billingAccountName: true,
+      billingAccountDisplayName: true,
+      onboarding: { select: { appDisplayName: true } },
+    },
+  });
+  if (!integration) return null;
+  const ops = await db.integrationOperation.findMany({
+    where: { integrationId },
+    orderBy: { createdAt: "desc" },
+    take: 10,
+    select: {
+      id: true,
+      kind: true,
+      phase: true,
+      status: true,
+      error: true,
+      timeline: true,
+      removeAfter: true,
+      newSecretHint: true,
+      createdAt: true,
+      finishedAt: true,
+      actor: { select: { name: true, email: true } },
+    },
+  });
+  const view = (kind: OperationKind) => {
+    const op = ops.find((o) => o.kind === kind && o.phase !== "superseded");
+    if (!op) return null;
+    const error = (op.error ?? null) as { message?: string; action?: string; resolution?: string } | null;
+    return {
+      id: op.id,
+      phase: op.phase,
+      status: op.status,
+      actorName: op.actor?.name ?? op.actor?.email ?? null,
+      startedAt: op.createdAt.toISOString(),
+      finishedAt: op.finishedAt?.toISOString() ?? null,
+      removeAfter: op.removeAfter?.toISOString() ?? null,
+      newSecretHint: op.newSecretHint,
+      timeline: (op.timeline ?? {}) as Record<string, string>,
+      message: error?.message ?? null,
+      action: error?.action ?? null,
+      resolution: error?.resolution ?? null,
+    };
+  };
+  return {
+    integrationId: integration.id,
+    status: integration.status,
+    clientId: integration.clientId,
+    secretHint: integration.secretHint,
+    secretExpiresAt: integration.secretExpiresAt?.toISOString() ?? null,
+    billingAccountDisplayName: integration.billingAccountDisplayName ?? integration.billingAccountName,
+    appDisplayName: integration.onboarding?.appDisplayName ?? null,
+    rotation: view("rotate_secret"),
+    disconnect: view("disconnect"),
+  };
+}
+
+/** The lifecycle view of the Integration an onboarding made, for its owner; null when none. */
+export async function getIntegrationLifecycleViewForOnboarding(viewer: Actor, onboardingId: string) {
+  const integration = await db.integration.findFirst({
+    where: { onboardingId, ownerId: viewer.id, tenantId: viewer.tenantId },
+    select: { id: true },
+  });
+  return integration ? getIntegrationLifecycleView(viewer, integration.id) : null;
+}
+
+/**
+ * The open rotation or disconnect of an onboarding's integration, for the progress poller: only its
+ * version and timing (no names, no ids), so the page refreshes as it moves.
+ */
+export async function openOperationTiming(onboardingId: string) {
+  return db.integrationOperation.findFirst({
+    where: { onboardingId, openKey: { not: null } },
+    select: { version: true, status: true, nextAttemptAt: true, leaseExpiresAt: true },
+  });
+}

@@ -26,7 +26,8 @@ import { gzipSync } from "node:zlib";
 
 import { chromium, type Page } from "@playwright/test";
 
-import { benchLoad, loadNotes, renderLoadTable, type Db, type LoadFigure } from "@/scripts/bench/load";
+import { benchLoad, type Db, type LoadFigure } from "@/scripts/bench/load";
+import { loadNotes, renderLoadTable } from "@/scripts/bench/load-report";
 import { control } from "@/emulator/test/helpers";
 import { startPortalHarness } from "@/scripts/test-support/portal-harness";
 

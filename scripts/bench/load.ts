@@ -22,6 +22,8 @@ export type Db = "pglite" | "postgres";
 export type Percentiles = { n: number; p50: number; p95: number; p99: number };
 
 export type LoadFigure = {
+  /** When this run started (the load part may be run alone: `--only load`). */
+  date: string;
   db: Db;
   concurrent: number;
   latencyMs: number;
@@ -319,6 +321,7 @@ async function loadRun(o: LoadOptions, db: Db, concurrent: number): Promise<Load
     // One onboarding first, unmeasured: it learns the forms' action ids and warms the portal up.
     const warm = new LoadUser(portal, tenants[0]!);
     const ids = await warm.learnActionIds();
+    const date = new Date().toISOString();
     const cpuBefore = cpuSeconds(pid);
     const emulatorCpuBefore = emulatorPid ? cpuSeconds(emulatorPid) : 0;
     const loadAverage = os.loadavg()[0]!;
@@ -338,6 +341,7 @@ async function loadRun(o: LoadOptions, db: Db, concurrent: number): Promise<Load
     const errors = runs.flatMap((r) => r.errors);
     const failedRequests = runs.flatMap((r) => r.requests.filter((q) => q.status >= 400));
     const figure: LoadFigure = {
+      date,
       db,
       concurrent,
       latencyMs: o.latencyMs,
@@ -389,31 +393,4 @@ export async function benchLoad(o: LoadOptions): Promise<LoadFigure[]> {
   const figures: LoadFigure[] = [];
   for (const db of o.dbs) for (const n of o.counts) figures.push(await loadRun(o, db, n));
   return figures;
-}
-
-/** The load table (markdown), for the printed table and BENCHMARKS.md. */
-export function renderLoadTable(figures: LoadFigure[]): string {
-  if (!figures.length) return "";
-  const L = figures[0]!.latencyMs;
-  return [
-    `Load: N people at once, each in a tenant of their own, through the portal's HTTP interface (L=${L} ms). ` +
-      "Portal's own time per step in ms, p50 / p95 / p99 (sign-in: its portal requests together; poll, " +
-      "advance, refresh: each request):",
-    "",
-    "| DB | N | Connected | errors | Connect → Connected p50 / p95 (s) | sign-in | start | connect | poll | advance | refresh | peak RSS (MiB) | CPU s / onboarding |",
-    "| -- | -: | -: | -: | -: | -: | -: | -: | -: | -: | -: | -: | -: |",
-    ...figures.map(
-      (f) =>
-        `| ${f.db === "pglite" ? "PGlite" : "PostgreSQL"} | ${f.concurrent} | ${f.connected} | ${f.errors} | ` +
-        `${sec(f.connectToConnectedMs.p50)} / ${sec(f.connectToConnectedMs.p95)} | ` +
-        stepKinds.map((k) => pct(f.ownMs[k])).join(" | ") +
-        ` | ${f.peakRssMiB} | ${f.cpuSecondsPerOnboarding.toFixed(2)} |`,
-    ),
-  ].join("\n");
-}
-
-/** BENCHMARKS.md's section on load: where the curve bends and why. */
-export function loadNotes(figures: LoadFigure[] | undefined): string {
-  if (!figures?.length) return "";
-  return "";
 }

@@ -165,12 +165,12 @@ export class LoadUser {
 
   /**
    * The live-progress island: polls at `untilDue`, fires the advance route when a step is due (not
-   * twice at once; on success it looks again at once), and refreshes the server render when the
+   * twice at once; its answer is the next progress), and refreshes the server render when the
    * fingerprint changes, as router.refresh() does (an RSC request, not awaited by the poller).
    */
   private async poll(onboardingId: string, page: string, clicked: number, timeoutMs: number) {
     let seen = "";
-    let advancing: Promise<void> | null = null;
+    let advancing: Promise<Progress> | null = null;
     const inFlight = new Set<Promise<unknown>>();
     const track = (work: Promise<unknown>) => {
       const kept = work.catch((error: unknown) =>
@@ -194,16 +194,18 @@ export class LoadUser {
           method: "POST",
           headers: { accept: "application/json", origin: this.portal },
         });
-        advancing = call.then(() => {}).finally(() => (advancing = null));
+        advancing = call
+          .then((answer) => JSON.parse(answer.text) as Progress)
+          .finally(() => (advancing = null));
         track(advancing);
       }
       if (!data.active && !advancing) throw new Error(`onboarding stopped: ${data.status}`);
-      // The next poll at the interval, or at once when an advance answered (its onSuccess refetches).
-      await Promise.race([
-        sleep(untilDue(data.nextDueAt)),
-        advancing?.catch(() => {}) ?? new Promise(() => {}),
+      // The next poll at the interval; when an advance answers first, its answer is the next look.
+      const answered = await Promise.race([
+        sleep(untilDue(data.nextDueAt)).then(() => null),
+        advancing?.catch(() => null) ?? new Promise<null>(() => {}),
       ]);
-      data = await this.progress(onboardingId);
+      data = answered ?? (await this.progress(onboardingId));
     }
     await Promise.all(inFlight);
     if (this.run.connectToConnectedMs === undefined)

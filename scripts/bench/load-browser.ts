@@ -1,7 +1,62 @@
 /**
  * A browser without a screen for the load benchmark: a cookie jar per host, redirects followed by hand
- * (so each hop's cookies are kept, as a browser does), and forms read from the HTML it is served.
+ * (so each hop's cookies are kept, as a browser does), and forms read from the HTML it is served. Each
+ * may come from an address of its own on the loopback network (127.x.y.z), as people come from their
+ * own networks: the portal counts sign-ins per client address (lib/rate-limit.ts).
  */
+import http from "node:http";
+
+type Body = string | FormData | URLSearchParams;
+
+type Raw = { status: number; headers: Headers; text: string };
+
+/** A plain-HTTP request from `localAddress`, to the host's IPv4 loopback with the URL's Host header. */
+async function fromAddress(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Body | undefined,
+  localAddress: string,
+): Promise<Raw> {
+  let payload: Buffer | undefined;
+  const sent: Record<string, string> = { host: url.host, ...headers };
+  if (body !== undefined) {
+    const encoded = new Response(body);
+    payload = Buffer.from(await encoded.arrayBuffer());
+    sent["content-type"] ??= encoded.headers.get("content-type") ?? "text/plain;charset=UTF-8";
+    sent["content-length"] = String(payload.length);
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: url.port || 80,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: sent,
+        localAddress,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const answer = new Headers();
+          for (const [name, value] of Object.entries(res.headers))
+            for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+              answer.append(name, v);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: answer,
+            text: Buffer.concat(chunks).toString("utf8"),
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
 
 export type Hop = { method: string; url: string; status: number; started: number; ended: number };
 
@@ -50,6 +105,9 @@ export function formWith(html: string, marker: string): { action: string | undef
 export class VirtualBrowser {
   private jar = new Map<string, Map<string, string>>();
 
+  /** `localAddress`: where its plain-HTTP requests come from (default: the system's choice). */
+  constructor(private readonly localAddress?: string) {}
+
   cookie(host: string, name: string): string | undefined {
     return this.jar.get(host)?.get(name);
   }
@@ -80,7 +138,7 @@ export class VirtualBrowser {
     init: {
       method?: string;
       headers?: Record<string, string>;
-      body?: string | FormData | URLSearchParams;
+      body?: Body;
     } = {},
   ): Promise<Answer> {
     let url = new URL(input);
@@ -91,13 +149,16 @@ export class VirtualBrowser {
     for (let i = 0; i < 10; i++) {
       const cookie = this.cookieHeader(url);
       const started = performance.now();
-      const res = await fetch(url, {
-        method,
-        body,
-        redirect: "manual",
-        headers: { ...headers, ...(cookie ? { cookie } : {}) },
-      });
-      const text = await res.text();
+      const sent = { ...headers, ...(cookie ? { cookie } : {}) };
+      const res: Raw =
+        this.localAddress && url.protocol === "http:" && /^(localhost|127\.0\.0\.1)$/.test(url.hostname)
+          ? await fromAddress(url, method, sent, body, this.localAddress)
+          : await fetch(url, { method, body, redirect: "manual", headers: sent }).then(async (r) => ({
+              status: r.status,
+              headers: r.headers,
+              text: await r.text(),
+            }));
+      const text = res.text;
       const ended = performance.now();
       hops.push({ method, url: url.toString(), status: res.status, started, ended });
       this.keep(url, res.headers);

@@ -50,13 +50,16 @@ function actionIdIn(html: string, marker: string): string {
 }
 
 export class LoadUser {
-  readonly browser = new VirtualBrowser();
+  readonly browser: VirtualBrowser;
   readonly run: UserRun;
 
+  /** `address`: the loopback address this person's browser connects from (see load-browser.ts). */
   constructor(
     private readonly portal: string,
     private readonly tenant: Tenant,
+    address?: string,
   ) {
+    this.browser = new VirtualBrowser(address);
     this.run = { tenantId: tenant.tenantId, requests: [], errors: [] };
   }
 

@@ -328,7 +328,12 @@ async function loadRun(o: LoadOptions, db: Db, concurrent: number): Promise<Load
     const commitsBefore = db === "postgres" ? postgresCommits(databaseUrl) : 0;
     const started = performance.now();
     const runs = await Promise.all(
-      tenants.slice(1).map((tenant) => new LoadUser(portal, tenant).visit(ids, 180_000)),
+      // Each from an address of its own (127.1.x.y), as people are: sign-ins are counted per address.
+      tenants
+        .slice(1)
+        .map((tenant, i) =>
+          new LoadUser(portal, tenant, `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`).visit(ids, 180_000),
+        ),
     );
     const wallMs = performance.now() - started;
     const cpu = cpuSeconds(pid) - cpuBefore;

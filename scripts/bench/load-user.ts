@@ -103,23 +103,30 @@ export class LoadUser {
       headers: form,
       body: new URLSearchParams({ flow, user: this.tenant.admin.id }),
     });
+    // Consent is asked once per tenant (a second sign-in, as the warm-up's retry, goes straight back).
+    const landed = consent.url.startsWith(this.portal) ? consent : await this.accept(consent);
+    this.record("sign-in", landed);
+    if (landed.status !== 200 || !landed.url.startsWith(`${this.portal}/onboardings`))
+      throw new Error(
+        `sign-in ended at ${landed.status} ${new URL(landed.url).pathname}${new URL(landed.url).search}`,
+      );
+    return landed;
+  }
+
+  /** Accept on the consent page, for the whole organization (the checkbox an administrator ticks). */
+  private accept(consent: Answer): Promise<Answer> {
     const consentForm = formWith(consent.text, 'name="decision"');
     const hidden = inputs(consentForm.html).filter((i) => i.type === "hidden");
-    // Accept, for the whole organization (the checkbox an administrator ticks): the emulator redirects
-    // to the portal's callback, which redirects to the list.
-    const landed = await this.browser.go(new URL(consentForm.action!, consent.url).toString(), {
+    // The emulator redirects to the portal's callback, which redirects to the list.
+    return this.browser.go(new URL(consentForm.action!, consent.url).toString(), {
       method: "POST",
-      headers: form,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams([
         ...hidden.map((i) => [i.name, i.value]),
         ["consentOnBehalf", "true"],
         ["decision", "accept"],
       ]),
     });
-    this.record("sign-in", landed);
-    if (landed.status !== 200 || !landed.url.startsWith(`${this.portal}/onboardings`))
-      throw new Error(`sign-in ended at ${landed.status} ${new URL(landed.url).pathname}`);
-    return landed;
   }
 
   /** A server action as React calls it: POST to the page with Next-Action and the form as FormData. */

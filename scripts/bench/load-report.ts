@@ -67,6 +67,19 @@ export function loadNotes(figures: LoadFigure[] | undefined): string {
     ),
   );
   const busy = Math.max(...figures.map((f) => f.loadAverage));
+  const pg = figures.filter((f) => f.db === "postgres").sort((a, b) => a.concurrent - b.concurrent);
+  const lite = figures.filter((f) => f.db === "pglite").sort((a, b) => a.concurrent - b.concurrent);
+  const pgTransactions = pg.at(-1)?.dbStatementsPerOnboarding
+    ? `about ${pg.at(-1)!.dbStatementsPerOnboarding} transactions (at N=${pg.at(-1)!.concurrent})`
+    : "about a hundred";
+  const topPg = pg.at(-1);
+  const topLite = lite.find((f) => f.concurrent === topPg?.concurrent);
+  const verdict =
+    topPg && topLite
+      ? topPg.connectToConnectedMs.p50 > topLite.connectToConnectedMs.p50
+        ? `In this run that queue made PostgreSQL the slower of the two at N=${topPg.concurrent} (${sec(topPg.connectToConnectedMs.p50)} s against PGlite's ${sec(topLite.connectToConnectedMs.p50)} s).`
+        : `In this run PostgreSQL was the faster at N=${topPg.concurrent} (${sec(topPg.connectToConnectedMs.p50)} s against PGlite's ${sec(topLite.connectToConnectedMs.p50)} s).`
+      : "";
   return `
 ## Load: where the curve bends, and why
 
@@ -97,10 +110,16 @@ WebAssembly on that same thread, one connection: every query waits for the threa
 ahead of it, and a transaction (the fenced save of a step's Azure ids) holds the connection across its
 round trips; a CPU profile of 30 onboardings at once showed about 30% of the thread in PGlite and 13% in
 Prisma's query interpreter. Its WebAssembly heap is most of the peak RSS. **PostgreSQL** runs the
-queries in server processes, on another core, over a pool of connections in parallel: the portal's
-thread keeps only the JavaScript, so its CPU per onboarding and its RSS drop, and the bend moves to where
+queries in server processes, over a pool of connections (node-pg's default: 10): the portal's thread
+keeps only the JavaScript, so on a free machine its CPU per onboarding drops and the bend moves to where
 that thread alone is full (Next's own cost per request, about 5 ms of CPU even for a JSON route, and the
-RSC renders). Beyond that PostgreSQL is what lets a second portal instance share the load (leases make
-the steps and the runner safe to run in several processes), which PGlite, one process's file, cannot.
+RSC renders). But every query is now a round trip between two processes, and an onboarding makes
+${pgTransactions} of them, most one after another: when the CPUs are oversubscribed, each round trip waits
+for the scheduler twice, the ten connections are held that much longer, and the whole load queues for
+them (Connect → Connected p50 and p95 nearly equal: everyone waits in the same queue). ${verdict}
+Fewer statements per onboarding (listSteps after each step, the token cache read before each Azure
+token, the user row on every request) would help both. Beyond one instance PostgreSQL is what lets a
+second portal share the load (leases make the steps and the runner safe in several processes), which
+PGlite, one process's folder, cannot.
 ${busy > 2 * figures[0]!.cpus ? `\nThese figures were taken on a busy machine (load average up to ${busy} on ${figures[0]!.cpus} CPUs): the portal got a fraction of a core, so the bend shows earlier and the times are longer than on a quiet one.\n` : ""}`;
 }

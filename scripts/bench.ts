@@ -14,6 +14,8 @@
  *
  *   npm run bench                  L = 0, 100, 300 ms, 3 engine runs each, fresh clone included
  *   npm run bench -- --quick       L = 0 and 100, 1 run each, no fresh clone
+ *   npm run bench -- --only load   only the load part (scripts/bench/load.ts), merged into benchmarks.json;
+ *                                  --load-counts 10,50 and --load-dbs pglite narrow it
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -24,6 +26,8 @@ import { gzipSync } from "node:zlib";
 
 import { chromium, type Page } from "@playwright/test";
 
+import { benchLoad, type Db, type LoadFigure } from "@/scripts/bench/load";
+import { loadNotes, renderLoadTable } from "@/scripts/bench/load-report";
 import { control } from "@/emulator/test/helpers";
 import { startPortalHarness } from "@/scripts/test-support/portal-harness";
 
@@ -37,6 +41,11 @@ const { values: args } = parseArgs({
     render: { type: "boolean", default: false },
     /** Only the bare Next.js page's first-load JavaScript, merged into benchmarks.json. */
     "bare-only": { type: "boolean", default: false },
+    /** `load`: only the load part. */
+    only: { type: "string" },
+    "load-counts": { type: "string", default: "10,50,100" },
+    "load-dbs": { type: "string", default: "pglite,postgres" },
+    "no-load": { type: "boolean", default: false },
   },
 });
 const root = path.resolve(__dirname, "..");
@@ -498,7 +507,33 @@ async function benchBarePage(): Promise<number> {
   }
 }
 
+/** The load part, with ports of its own (offset by E2E_PORT_OFFSET, as a helper's e2e ports are). */
+function runLoad(): Promise<LoadFigure[]> {
+  const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+  return benchLoad({
+    root,
+    env: cleanEnv,
+    counts: args["load-counts"].split(",").map(Number),
+    dbs: args["load-dbs"].split(",") as Db[],
+    latencyMs: 100,
+    portalPort: 3880 + offset,
+    emulatorPort: 9280 + offset,
+    browserPort: 9281 + offset,
+    log: (line) => console.log(line),
+  });
+}
+
 async function main() {
+  if (args.only === "load") {
+    const file = path.join(root, "benchmarks.json");
+    const saved = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}) as Results;
+    saved.load = await runLoad();
+    fs.writeFileSync(file, JSON.stringify(saved, null, 2) + "\n");
+    console.log(`\n${renderLoadTable(saved.load)}`);
+    if (args.write && saved.engine)
+      fs.writeFileSync(path.join(root, "BENCHMARKS.md"), renderMarkdown(saved, renderTable(saved)));
+    return;
+  }
   if (args["bare-only"]) {
     const file = path.join(root, "benchmarks.json");
     const saved = JSON.parse(fs.readFileSync(file, "utf8")) as Results;
@@ -535,6 +570,7 @@ async function main() {
   }
   const bareJsGzipBytes = args["no-ui"] ? undefined : await benchBarePage();
   const fresh = quick ? undefined : await benchFreshClone();
+  const load = args["no-load"] ? undefined : await runLoad();
   if (fresh)
     console.log(
       `start   fresh clone → home page: ${sec(fresh.totalMs)} s (clone ${sec(fresh.cloneMs)}, npm ci + prisma generate ${sec(fresh.installMs)}, build ${sec(fresh.buildMs)}, migrate + start ${sec(fresh.startMs)})`,
@@ -557,6 +593,7 @@ async function main() {
     startup,
     fresh,
     bareJsGzipBytes,
+    load,
   };
   fs.writeFileSync(path.join(root, "benchmarks.json"), JSON.stringify(results, null, 2) + "\n");
   const table = renderTable(results);
@@ -572,6 +609,7 @@ type Results = {
   startup?: { builtStartMs: number };
   bareJsGzipBytes?: number;
   fresh?: { cloneMs: number; installMs: number; buildMs: number; startMs: number; totalMs: number };
+  load?: LoadFigure[];
 };
 
 function renderTable(r: Results): string {
@@ -608,6 +646,7 @@ function renderTable(r: Results): string {
     lines.push(
       `Start-up, fresh clone → home page served: ${sec(r.fresh.totalMs)} s (clone ${sec(r.fresh.cloneMs)}, npm ci + prisma generate ${sec(r.fresh.installMs)}, next build ${sec(r.fresh.buildMs)}, migrate + start ${sec(r.fresh.startMs)})`,
     );
+  if (r.load?.length) lines.push("", renderLoadTable(r.load));
   const last = r.engine.at(-1);
   if (last)
     lines.push(
@@ -632,9 +671,8 @@ ${table
   .join("\n")}
 
 Targets (issue #9): measured / minimum <= 1.15; Connect the only click after sign-in for a first
-onboarding. Not measured yet: load (concurrent onboardings on PGlite and PostgreSQL) and Lighthouse
-scores.
-
+onboarding. Not measured yet: Lighthouse scores.
+${loadNotes(r.load)}
 ## Why each call beyond the minimum is there
 
 The minimum is ${minimumCalls.length} calls: ${minimumCalls.join(", ")}. The rest:

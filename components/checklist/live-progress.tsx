@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 
@@ -52,6 +52,7 @@ export function LiveProgress({
   othersMayAct?: boolean;
 }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const seen = useRef(initialFingerprint);
   const query = shareLinkId ? `?link=${encodeURIComponent(shareLinkId)}` : "";
   const progress = useQuery({
@@ -67,7 +68,8 @@ export function LiveProgress({
   });
   const advance = useMutation({
     mutationFn: () => getJson(`/api/onboardings/${onboardingId}/advance${query}`, { method: "POST" }),
-    onSuccess: (data) => progress.refetch().then(() => data),
+    // The advance route answers with the progress after it ran: that is the next look, no second request.
+    onSuccess: (data) => queryClient.setQueryData(queryKeys.progress(onboardingId), data),
   });
 
   // A server render after an action (Connect, Run) brings new props: look again at once.

@@ -10,6 +10,7 @@ import { issueAppAccessToken, issueUserAccessToken } from "./entra/tokens";
 import { FaultError, type Faults } from "./faults";
 import { isObject, readJson, send, type Ctx } from "./http";
 import { listIssued } from "./issued";
+import { seedTenantBatch } from "./load-tenants";
 import { ScenarioError, seedScenario, type ScenarioSpec } from "./scenario";
 import { applySettings, type AppManagementPolicy, type TenantSettingsPatch } from "./settings";
 import { DIRECTORY_ROLES, type DirectoryRole, type Tenant } from "./store";
@@ -227,6 +228,11 @@ export function handleControl(c: ControlContext, ctx: Ctx): void {
       const b = body(ctx);
       if (!b) return;
       return send(ctx, 201, seedScenario(world, b as ScenarioSpec));
+    }
+    if (path === "scenarios/batch" && m === "POST") {
+      const b = body(ctx);
+      if (!b) return;
+      return send(ctx, 201, { value: seedTenantBatch(world, b) });
     }
     if (path === "issued-credentials" && m === "GET") {
       const tenant = ctx.url.searchParams.get("tenant") ?? undefined;

@@ -195,6 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const receive =
     (plainHttp: boolean) =>
     (req: IncomingMessage, res: ServerResponse): void => {
+      const arrived = performance.now();
       const chunks: Buffer[] = [];
       let size = 0;
       let aborted = false;
@@ -209,7 +210,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       });
       req.on("end", () => {
         if (aborted) return;
-        void dispatch(req, res, Buffer.concat(chunks), plainHttp);
+        void dispatch(req, res, Buffer.concat(chunks), plainHttp, arrived);
       });
     };
 
@@ -224,6 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res: ServerResponse,
     rawBody: Buffer,
     plainHttp: boolean,
+    arrived: number,
   ): Promise<void> {
     // The URL's origin is always the HTTPS base URL, so links that answers carry (error_uri) stay there;
     // the sign-in pages use relative form actions, so a browser on the HTTP port stays on it.
@@ -268,6 +270,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         path: url.pathname,
         status: res.statusCode,
         tenantId: ctx.tenantId,
+        ms: Math.round((performance.now() - arrived) * 10) / 10,
       };
       world.store.logRequest(ctx.tenantId, record);
       if (options.log)

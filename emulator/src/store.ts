@@ -195,6 +195,8 @@ export interface RequestRecord {
   path: string;
   status: number;
   tenantId?: string;
+  /** How long the emulator took to answer (ms, a fault's latency included), from the request's arrival. */
+  ms?: number;
 }
 
 export class Store {

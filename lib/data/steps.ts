@@ -130,6 +130,13 @@ export async function renewLease(
 }
 
 /**
+ * When every connection of PostgreSQL's pool is busy (a hundred onboardings at once: npm run bench), a
+ * transaction waits for one as a single query does. Prisma's default gives up after 2 s, and the step
+ * then failed as if Azure had: the lease (engine.ts, 30 s beyond the run's budget) is the real limit.
+ */
+const fencedTransactionWait = { maxWait: 20_000, timeout: 20_000 };
+
+/**
  * Saves Azure ids and secrets for a step's runner, only while it holds the step's lease: the check and
  * the write are one transaction, and the check's row lock keeps a takeover out until it commits.
  */
@@ -149,7 +156,7 @@ export async function saveOnboardingFieldsFenced(
       where: { id: onboardingId },
       data: { ...fields, version: { increment: 1 } },
     });
-  });
+  }, fencedTransactionWait);
 }
 
 /** Records a step's result, if the runner still holds its lease. */

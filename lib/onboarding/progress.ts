@@ -13,13 +13,14 @@ export async function progressSnapshot(
   const onboarding = await getProgress(actor, onboardingId);
   if (!onboarding) return null;
   const rows = onboarding.steps;
-  const next = nextDueAt(rows);
+  const saved = { applicationObjectId: onboarding.applicationObjectId };
+  const next = nextDueAt(rows, saved);
   return {
     status: onboarding.status,
     fingerprint: `${onboarding.updatedAt.getTime()}:${onboarding.steps.map((s) => `${s.stepId}=${s.version}`).join(",")}`,
     // Queued steps behind a step that needs attention cannot move: nothing to poll for.
     active: next !== null,
-    due: dueSteps(rows).length > 0,
+    due: dueSteps(rows, new Date(), saved).length > 0,
     nextDueAt: next?.toISOString() ?? null,
     steps: onboarding.steps.map((s) => ({ id: s.stepId, status: s.status })),
   };

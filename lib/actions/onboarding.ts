@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import { createOnboarding, getOnboardingOrThrow, updateOnboardingSettings } from "@/lib/data/onboardings";
+import { log } from "@/lib/log";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
 import {
   chooseBillingAccountSchema,
@@ -26,6 +27,31 @@ export async function createOnboardingAction(
     return { ok: true, data: { ...created, mode: data.mode } };
   });
   if (result.ok) redirect(`/onboardings/${result.data.id}${result.data.mode === "manual" ? "/manual" : ""}`);
+  return result;
+}
+
+/**
+ * A first onboarding's one click ("Connect" where the list is empty): creates the onboarding with the
+ * form's settings, queues every step and starts running them, then opens its checklist at once, where
+ * the steps are seen moving. The run goes on after the answer (this process, under the steps' leases);
+ * the checklist's poller and the background runner continue it as they would after any Connect.
+ */
+export async function createAndConnectAction(
+  _prev: ActionResult<{ id: string }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ id: string }>> {
+  const result = await withActor(newOnboardingSchema, formValues(formData), async (actor, data) => {
+    const created = await createOnboarding(actor, { ...data, mode: "automated" });
+    await queueSteps(actor, created.id, "remaining");
+    void advance(actor, created.id, { budgetMs: actionBudgetMs }).catch((error: unknown) =>
+      log.warn(
+        { onboardingId: created.id, err: error instanceof Error ? error.name : String(error) },
+        "first run after create-and-connect stopped; the poller or the background runner continues",
+      ),
+    );
+    return { ok: true, data: created };
+  });
+  if (result.ok) redirect(`/onboardings/${result.data.id}`);
   return result;
 }
 

@@ -343,6 +343,16 @@ async function benchUi(portalUrl: string, emuBase: string): Promise<UiFigure[]> 
       // A first onboarding: sign-in lands on the five steps and one Connect (no onboarding yet).
       if (landed !== "/onboardings") throw new Error(`sign-in landed on ${landed}, not the onboardings page`);
       await page.waitForLoadState("networkidle");
+      const cookie = async () =>
+        (await context.cookies(portalUrl)).map((c) => `${c.name}=${c.value}`).join("; ");
+      const scoreFirst = L === latencies[0] && !args["no-lighthouse"];
+      // The page a first onboarding starts on, scored before its Connect (the list is still empty).
+      if (scoreFirst)
+        lighthouse = await benchLighthouse(
+          portalUrl,
+          [{ name: "first onboarding", path: "/onboardings", signedIn: true }],
+          await cookie(),
+        );
       const before = (await tenantRequests(emuBase, tenant.tenantId)).length;
       await addLatency(emuBase, tenant.tenantId, L);
       const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
@@ -362,18 +372,19 @@ async function benchUi(portalUrl: string, emuBase: string): Promise<UiFigure[]> 
       await page.waitForLoadState("networkidle");
       const checklistJsGzipBytes = [...jsBytes.values()].reduce((a, b) => a + b, 0);
 
-      if (L === latencies[0] && !args["no-lighthouse"]) {
-        const cookies = await context.cookies(portalUrl);
-        lighthouse = await benchLighthouse(
-          portalUrl,
-          [
-            { name: "home", path: "/", signedIn: false },
-            { name: "list", path: "/onboardings", signedIn: true },
-            { name: "checklist", path: new URL(checklistUrl).pathname, signedIn: true },
-          ],
-          cookies.map((c) => `${c.name}=${c.value}`).join("; "),
-        );
-      }
+      if (scoreFirst)
+        lighthouse = [
+          ...(lighthouse ?? []),
+          ...(await benchLighthouse(
+            portalUrl,
+            [
+              { name: "home", path: "/", signedIn: false },
+              { name: "list", path: "/onboardings", signedIn: true },
+              { name: "checklist", path: new URL(checklistUrl).pathname, signedIn: true },
+            ],
+            await cookie(),
+          )),
+        ];
 
       await timeTo("list", () => page.goto("/onboardings"), "Your onboardings");
       const minimumMs = criticalPathMs(L);

@@ -7,6 +7,7 @@ import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/a
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import { createOnboarding, getOnboardingOrThrow, updateOnboardingSettings } from "@/lib/data/onboardings";
 import { log } from "@/lib/log";
+import type { Actor } from "@/lib/view-types";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
 import {
   chooseBillingAccountSchema,
@@ -43,12 +44,7 @@ export async function createAndConnectAction(
   const result = await withActor(newOnboardingSchema, formValues(formData), async (actor, data) => {
     const created = await createOnboarding(actor, { ...data, mode: "automated" });
     await queueSteps(actor, created.id, "remaining");
-    void advance(actor, created.id, { budgetMs: actionBudgetMs }).catch((error: unknown) =>
-      log.warn(
-        { onboardingId: created.id, err: error instanceof Error ? error.name : String(error) },
-        "first run after create-and-connect stopped; the poller or the background runner continues",
-      ),
-    );
+    startRunning(actor, created.id, {});
     return { ok: true, data: created };
   });
   if (result.ok) redirect(`/onboardings/${result.data.id}`);
@@ -94,6 +90,21 @@ function revalidateOnboarding(onboardingId: string, via: { shareLinkId?: string 
   revalidatePath(via.shareLinkId ? `/shared/${via.shareLinkId}` : `/onboardings/${onboardingId}`);
 }
 
+/**
+ * Starts running the queued steps without holding the answer: the page shows them moving (its poller
+ * reads progress while the action would otherwise still be running). The run is this process's, under
+ * the steps' leases; if it stops (the process ends, the budget runs out), the checklist's poller and the
+ * background runner continue it.
+ */
+function startRunning(actor: Actor, onboardingId: string, via: { shareLinkId?: string }) {
+  void advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs }).catch((error: unknown) =>
+    log.warn(
+      { onboardingId, err: error instanceof Error ? error.name : String(error) },
+      "a run started by Connect stopped; the poller or the background runner continues",
+    ),
+  );
+}
+
 /** "Connect": queue every step that is not done and start running them, as the owner or a colleague. */
 export async function connectAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
   return withStepActor(
@@ -101,7 +112,7 @@ export async function connectAction(_prev: ActionResult | null, formData: FormDa
     formValues(formData),
     async (actor, { onboardingId }, via) => {
       await queueSteps(actor, onboardingId, "remaining", via);
-      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
+      startRunning(actor, onboardingId, via);
       revalidateOnboarding(onboardingId, via);
       return { ok: true, data: undefined };
     },

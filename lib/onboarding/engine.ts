@@ -39,7 +39,13 @@ import { getUserById } from "@/lib/data/users";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { StillWaiting } from "@/lib/onboarding/retry";
-import { stepCatalog, stepInfo, type EarlyField, type StepId } from "@/lib/onboarding/step-catalog";
+import {
+  stepCatalog,
+  stepInfo,
+  unmetNeeds,
+  type EarlyField,
+  type StepId,
+} from "@/lib/onboarding/step-catalog";
 import { stepModules } from "@/lib/onboarding/steps";
 import type { Actor, StepContext, StepError, StepOutcome } from "@/lib/onboarding/types";
 
@@ -107,12 +113,8 @@ export async function queueSteps(
 export type EarlyResults = Partial<Record<EarlyField, string | null>>;
 
 function dependenciesDone(stepId: StepId, steps: StepTiming[], saved: EarlyResults = {}) {
-  const info = stepInfo(stepId);
-  return info.needs.every(
-    (need) =>
-      steps.find((s) => s.stepId === need)?.status === "done" ||
-      (info.startsOnceSaved?.step === need && Boolean(saved[info.startsOnceSaved.field])),
-  );
+  const statusOf = (id: StepId) => steps.find((s) => s.stepId === id)?.status;
+  return unmetNeeds(stepInfo(stepId), statusOf, saved).length === 0;
 }
 
 /** Steps that may run now: queued and due, or running under a lease nobody renewed. */

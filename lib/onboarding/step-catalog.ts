@@ -121,6 +121,22 @@ export const stepCatalog: readonly StepInfo[] = [
   },
 ];
 
+/**
+ * The steps `info` still waits for: those of its needs not done, unless the early result it may start
+ * on is saved (`saved`: the onboarding's fields). The engine schedules by it; the checklist says it.
+ */
+export function unmetNeeds(
+  info: StepInfo,
+  statusOf: (id: StepId) => string | undefined,
+  saved: Partial<Record<EarlyField, string | null>> = {},
+): StepId[] {
+  return info.needs.filter(
+    (need) =>
+      statusOf(need) !== "done" &&
+      !(info.startsOnceSaved?.step === need && saved[info.startsOnceSaved.field]),
+  );
+}
+
 export function stepInfo(id: StepId): StepInfo {
   const info = stepCatalog.find((step) => step.id === id);
   if (!info) throw new Error(`Unknown step ${id}`);

@@ -1,5 +1,3 @@
-import Link from "next/link";
-
 import { ConnectFirstForm } from "@/components/onboardings/connect-first-form";
 import { NewOnboardingForm } from "@/components/onboardings/new-onboarding-form";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
@@ -68,10 +66,7 @@ export function FirstOnboarding() {
         </h2>
         <p className="mt-2 text-sm text-slate-700">
           Start an onboarding without running it yet, or do the steps by hand in the Azure portal or the Azure
-          CLI and paste the values back.{" "}
-          <Link href="/" className="text-brand-700 underline">
-            What MCA Connect does
-          </Link>
+          CLI and paste the values back.
         </p>
         <div className="mt-4">
           <NewOnboardingForm />

@@ -112,7 +112,7 @@ export async function connectAction(_prev: ActionResult | null, formData: FormDa
     formValues(formData),
     async (actor, { onboardingId }, via) => {
       await queueSteps(actor, onboardingId, "remaining", via);
-      startRunning(actor, onboardingId, via);
+      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
       revalidateOnboarding(onboardingId, via);
       return { ok: true, data: undefined };
     },

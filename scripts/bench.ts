@@ -8,7 +8,9 @@
  *   4. clicks from the home page to Connected, and the time each page takes to show its heading;
  *   5. start-up: `npm start` on a built checkout to a served home page (and, without --quick, a fresh
  *      clone: install, build, migrate, start);
- *   3. (part) the checklist route's first-load JavaScript, gzip, as the browser received it.
+ *   3. the checklist route's first-load JavaScript, gzip, as the browser received it, against a bare
+ *      Next.js page; Lighthouse scores of the first-onboarding, home, list and checklist pages
+ *      (scripts/bench-lighthouse.ts; --no-lighthouse skips them).
  *
  * Prints a table and writes the figures to benchmarks.json; `--write` also rewrites BENCHMARKS.md.
  *

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { SiteHeader } from "@/components/layout/site-header";
+import { FirstOnboarding } from "@/components/onboardings/first-onboarding";
 import { NewOnboardingForm } from "@/components/onboardings/new-onboarding-form";
 import { requireUser } from "@/lib/auth";
 import { listOnboardings } from "@/lib/data/onboardings";
@@ -22,49 +23,57 @@ export default async function OnboardingsPage() {
     <>
       <SiteHeader user={user} />
       <main className="mx-auto max-w-5xl px-4 py-10">
-        <h1 className="text-brand-900 text-3xl font-bold">Your onboardings</h1>
-        <p className="mt-2 text-slate-700">
-          Each onboarding connects one billing account. Start one, then click Connect.
-        </p>
-        <div className="mt-6">
-          <NewOnboardingForm />
-        </div>
-        <section aria-labelledby="list-heading" className="mt-10">
-          <h2 id="list-heading" className="text-brand-900 text-xl font-semibold">
-            All onboardings
-          </h2>
-          {onboardings.length === 0 ? (
-            <p className="mt-3 text-slate-600">None yet.</p>
-          ) : (
-            <ul className="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-              {onboardings.map((o) => {
-                const done = o.steps.filter((s) => s.status === "done").length;
-                return (
-                  <li key={o.id} className="flex flex-wrap items-center justify-between gap-3 p-4">
-                    <div>
-                      <Link href={`/onboardings/${o.id}`} className="text-brand-700 font-semibold underline">
-                        {o.billingAccountDisplayName ?? `App “${o.appDisplayName}”`}
-                      </Link>
-                      <p className="text-sm text-slate-600">
-                        Started{" "}
-                        {o.createdAt.toLocaleString("en-GB", {
-                          timeZone: "UTC",
-                          dateStyle: "medium",
-                          timeStyle: "short",
-                        })}{" "}
-                        UTC · {done} of 5 steps done
-                      </p>
-                    </div>
-                    <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
-                      {statusLabels[o.status] ?? o.status}
-                    </span>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </section>
+        {onboardings.length === 0 ? <FirstOnboarding /> : <OnboardingList onboardings={onboardings} />}
       </main>
+    </>
+  );
+}
+
+function OnboardingList({ onboardings }: { onboardings: Awaited<ReturnType<typeof listOnboardings>> }) {
+  return (
+    <>
+      <h1 className="text-brand-900 text-3xl font-bold">Your onboardings</h1>
+      <p className="mt-2 text-slate-700">
+        Each onboarding connects one billing account. Start one, then click Connect.
+      </p>
+      <div className="mt-6">
+        <NewOnboardingForm />
+      </div>
+      <section aria-labelledby="list-heading" className="mt-10">
+        <h2 id="list-heading" className="text-brand-900 text-xl font-semibold">
+          All onboardings
+        </h2>
+        {onboardings.length === 0 ? (
+          <p className="mt-3 text-slate-600">None yet.</p>
+        ) : (
+          <ul className="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+            {onboardings.map((o) => {
+              const done = o.steps.filter((s) => s.status === "done").length;
+              return (
+                <li key={o.id} className="flex flex-wrap items-center justify-between gap-3 p-4">
+                  <div>
+                    <Link href={`/onboardings/${o.id}`} className="text-brand-700 font-semibold underline">
+                      {o.billingAccountDisplayName ?? `App “${o.appDisplayName}”`}
+                    </Link>
+                    <p className="text-sm text-slate-600">
+                      Started{" "}
+                      {o.createdAt.toLocaleString("en-GB", {
+                        timeZone: "UTC",
+                        dateStyle: "medium",
+                        timeStyle: "short",
+                      })}{" "}
+                      UTC · {done} of 5 steps done
+                    </p>
+                  </div>
+                  <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
+                    {statusLabels[o.status] ?? o.status}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
     </>
   );
 }

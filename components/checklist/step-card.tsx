@@ -9,7 +9,7 @@ import { PortalInstructions } from "@/components/manual/portal-instructions";
 import { AskBillingOwner } from "@/components/share/ask-billing-owner";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
 import { knownValuesOf, portalPaths } from "@/lib/onboarding/manual/portal-path";
-import { stepInfo, type StepInfo } from "@/lib/onboarding/step-catalog";
+import { stepInfo, unmetNeeds, type StepInfo } from "@/lib/onboarding/step-catalog";
 import type { AccessRole } from "@/lib/view-types";
 
 /** Who is looking: the owner, a colleague who may act through a share link, or a viewer. */
@@ -174,12 +174,11 @@ export function StepCard({
   const state = displayState(step.status, step.error);
   const error = (step.error ?? null) as StepError | null;
   const outputs = (step.outputs ?? {}) as Outputs;
-  const pending = info.needs
-    .filter((need) => onboarding.steps.find((s) => s.stepId === need)?.status !== "done")
-    .map((need) => stepInfo(need).number);
-  const dependenciesDone = info.needs.every(
-    (need) => onboarding.steps.find((s) => s.stepId === need)?.status === "done",
-  );
+  const unmet = unmetNeeds(info, (id) => onboarding.steps.find((s) => s.stepId === id)?.status, {
+    applicationObjectId: onboarding.applicationObjectId,
+  });
+  const pending = unmet.map((need) => stepInfo(need).number);
+  const dependenciesDone = unmet.length === 0;
   const busy = state === "running" || state === "waiting" || state === "queued";
   const buttonLabel =
     step.status === "done"
@@ -217,7 +216,9 @@ export function StepCard({
       ) : null}
       {state === "queued" && pending.length > 0 ? (
         <p className="mt-3 text-sm text-slate-600">
-          Starts when step {pending.join(" and ")} {pending.length > 1 ? "are" : "is"} done.
+          {info.startsOnceSaved && pending.length === 1
+            ? `Starts as soon as step ${pending[0]} has created the app.`
+            : `Starts when step ${pending.join(" and ")} ${pending.length > 1 ? "are" : "is"} done.`}
         </p>
       ) : null}
       {state === "needs_attention" && error ? (

@@ -6,7 +6,7 @@ import { NewLinkResult } from "@/components/share/new-link-result";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createShareLinkAction, type NewShareLink } from "@/lib/actions/share";
-import { shareLinkDefaultDays, shareLinkMaxDays } from "@/lib/validations/share";
+import { shareLinkDefaultDays, shareLinkMaxDays } from "@/lib/validations/share-limits";
 
 export function CreateShareLinkForm({ onboardingId }: { onboardingId: string }) {
   const [state, action] = useActionState<ActionResult<NewShareLink> | null, FormData>(

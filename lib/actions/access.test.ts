@@ -352,6 +352,34 @@ const actionCases: Record<string, ActionCase> = {
       callers.filter((c) => c !== "anonymous").map((c) => [c, createsOwnOnboarding]),
     ),
   },
+  createAndConnectAction: {
+    module: "onboarding",
+    fields: () => ({
+      appDisplayName: "mine",
+      secretExpiryMonths: "12",
+      ownerId: w.owner.id,
+      tenantId: w.victim.tenantId,
+      onboardingId: w.victim.id,
+    }),
+    refused: { anonymous: sessionEnded },
+    allowed: Object.fromEntries(
+      callers
+        .filter((c) => c !== "anonymous")
+        .map((c) => [
+          c,
+          async (result: ActionResult, caller: Caller) => {
+            await createsOwnOnboarding(result, caller);
+            // Its steps are queued (or already under way): Connect was the click.
+            const id = /^\/onboardings\/([^/]+)$/.exec((result as unknown as RedirectSignal).url)![1]!;
+            const steps = await db.db.onboardingStep.findMany({ where: { onboardingId: id } });
+            expect(steps.every((step) => step.status !== "not_started")).toBe(true);
+            // Its run goes on beside the test: the caller's own billing account (named as the victim's,
+            // both tenants being Contoso) would show on their pages below. Gone, the run just stops.
+            await db.db.onboarding.delete({ where: { id } });
+          },
+        ]),
+    ),
+  },
   updateSettingsAction: {
     module: "onboarding",
     fields: () => ({ onboardingId: w.victim.id, appDisplayName: "hijacked", secretExpiryMonths: "6" }),

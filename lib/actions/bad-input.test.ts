@@ -57,6 +57,10 @@ const forms: Record<string, () => Fields> = {
     secretExpiryMonths: field("12"),
     mode: field("automated", "manual"),
   }),
+  createAndConnectAction: () => ({
+    appDisplayName: field("vantage"),
+    secretExpiryMonths: field("12"),
+  }),
   updateSettingsAction: () => ({
     onboardingId: field(mine.automated),
     appDisplayName: field("vantage"),

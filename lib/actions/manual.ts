@@ -9,7 +9,7 @@ import { advance, queueSteps } from "@/lib/onboarding/engine";
 import { submitPasteBack } from "@/lib/onboarding/manual/paste-back";
 import type { PasteBackCheck } from "@/lib/validations/paste-back";
 import { stepRequestSchema } from "@/lib/validations/onboarding";
-import { pasteBackFormSchema } from "@/lib/validations/paste-back";
+import { pasteBackFormSchema } from "@/lib/validations/paste-back-form";
 
 // How long an action may spend running steps before it answers; the page's poller continues after.
 const actionBudgetMs = 6_000;

@@ -12,6 +12,8 @@ import {
   getOnboardingOrThrow,
   updateOnboardingSettings,
 } from "@/lib/data/onboardings";
+import { log } from "@/lib/log";
+import type { Actor } from "@/lib/view-types";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
 import {
   chooseBillingAccountSchema,
@@ -32,6 +34,26 @@ export async function createOnboardingAction(
     return { ok: true, data: { ...created, mode: data.mode } };
   });
   if (result.ok) redirect(`/onboardings/${result.data.id}${result.data.mode === "manual" ? "/manual" : ""}`);
+  return result;
+}
+
+/**
+ * A first onboarding's one click ("Connect" where the list is empty): creates the onboarding with the
+ * form's settings, queues every step and starts running them, then opens its checklist at once, where
+ * the steps are seen moving. The run goes on after the answer (this process, under the steps' leases);
+ * the checklist's poller and the background runner continue it as they would after any Connect.
+ */
+export async function createAndConnectAction(
+  _prev: ActionResult<{ id: string }> | null,
+  formData: FormData,
+): Promise<ActionResult<{ id: string }>> {
+  const result = await withActor(newOnboardingSchema, formValues(formData), async (actor, data) => {
+    const created = await createOnboarding(actor, { ...data, mode: "automated" });
+    await queueSteps(actor, created.id, "remaining");
+    startRunning(actor, created.id, {});
+    return { ok: true, data: created };
+  });
+  if (result.ok) redirect(`/onboardings/${result.data.id}`);
   return result;
 }
 
@@ -72,6 +94,21 @@ export async function updateSettingsAction(
 
 function revalidateOnboarding(onboardingId: string, via: { shareLinkId?: string }) {
   revalidatePath(via.shareLinkId ? `/shared/${via.shareLinkId}` : `/onboardings/${onboardingId}`);
+}
+
+/**
+ * Starts running the queued steps without holding the answer: the page shows them moving (its poller
+ * reads progress while the action would otherwise still be running). The run is this process's, under
+ * the steps' leases; if it stops (the process ends, the budget runs out), the checklist's poller and the
+ * background runner continue it.
+ */
+function startRunning(actor: Actor, onboardingId: string, via: { shareLinkId?: string }) {
+  void advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs }).catch((error: unknown) =>
+    log.warn(
+      { onboardingId, err: error instanceof Error ? error.name : String(error) },
+      "a run started by Connect stopped; the poller or the background runner continues",
+    ),
+  );
 }
 
 /** "Connect": queue every step that is not done and start running them, as the owner or a colleague. */

@@ -142,6 +142,8 @@ export async function getProgress(actor: Actor | { shareLinkId: string }, id: st
       id: true,
       status: true,
       updatedAt: true,
+      // Not shown: whether step 2 may start before step 1 is done (the engine's early results).
+      applicationObjectId: true,
       steps: {
         select: {
           stepId: true,

@@ -50,6 +50,16 @@ export function loadOnboarding(onboardingId: string): Promise<Onboarding> {
   return db.onboarding.findUniqueOrThrow({ where: { id: onboardingId } });
 }
 
+/** The few onboarding fields a waiting step may start on (the engine's early results). */
+export async function loadEarlyFields<F extends "applicationObjectId">(
+  onboardingId: string,
+  fields: readonly F[],
+): Promise<Partial<Record<F, string | null>>> {
+  const select = Object.fromEntries(fields.map((f) => [f, true])) as Record<F, true>;
+  const row = await db.onboarding.findUnique({ where: { id: onboardingId }, select });
+  return (row ?? {}) as Partial<Record<F, string | null>>;
+}
+
 /** Sets a step to run as soon as it can, for `actorId`, unless someone changed it meanwhile. */
 export async function queueStep(
   step: Pick<StepRow, "onboardingId" | "stepId" | "version">,
@@ -204,6 +214,7 @@ export async function listCandidateSteps(maxOnboardings: number) {
     take: maxOnboardings,
     select: {
       id: true,
+      applicationObjectId: true,
       steps: {
         select: { stepId: true, status: true, nextAttemptAt: true, leaseExpiresAt: true, actorId: true },
       },

@@ -290,6 +290,33 @@ describe("automated onboarding", () => {
     expect(s.servicePrincipals).toHaveLength(1);
   });
 
+  it("adds the secret as soon as the app exists, without waiting for its service principal", async () => {
+    const tenant = await seed({ preset: "contoso" }, { appReplicationMs: 1500 });
+    const actor = await signInAs(tenant, "admin");
+    const { id } = await m.onboardings.createOnboarding(actor, {
+      appDisplayName: "vantage",
+      secretExpiryMonths: 12,
+    });
+    await m.engine.queueSteps(actor, id, "remaining");
+    const view = await runToRest(actor, id, 8_000);
+    expect(view.status).toBe("completed");
+
+    const { requests } = (await control(emu).get(`/tenants/${tenant.tenantId}/state`)).body as {
+      requests: { time: string; route: string; status: number }[];
+    };
+    const first = (route: string, status?: number) => {
+      const found = requests.find((r) => r.route === route && (status === undefined || r.status === status));
+      expect(found, `${route} ${status ?? ""}`).toBeDefined();
+      return Date.parse(found!.time);
+    };
+    // Step 2 looked for the app (and waited for it to replicate) while step 1 still waited to create
+    // the service principal: the secret's activation no longer queues behind it.
+    expect(first("GET /applications/{id}")).toBeLessThan(first("PATCH /servicePrincipals(appId)", 201));
+    const s = await state(tenant.tenantId);
+    expect(s.applications[0]!.passwordCredentials).toHaveLength(1);
+    expect(s.servicePrincipals).toHaveLength(1);
+  });
+
   it("explains that a billing account owner must assign the role", async () => {
     const tenant = await seed({
       name: "Fabrikam",

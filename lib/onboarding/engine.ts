@@ -25,6 +25,7 @@ import {
   hurryStep,
   listStepStatuses,
   listSteps,
+  loadEarlyFields,
   loadOnboarding,
   LeaseLostError,
   queueStep,
@@ -38,7 +39,13 @@ import { getUserById } from "@/lib/data/users";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { StillWaiting } from "@/lib/onboarding/retry";
-import { stepCatalog, stepInfo, type StepId } from "@/lib/onboarding/step-catalog";
+import {
+  stepCatalog,
+  stepInfo,
+  unmetNeeds,
+  type EarlyField,
+  type StepId,
+} from "@/lib/onboarding/step-catalog";
 import { stepModules } from "@/lib/onboarding/steps";
 import type { Actor, StepContext, StepError, StepOutcome } from "@/lib/onboarding/types";
 
@@ -102,16 +109,19 @@ export async function queueSteps(
   await refreshStatus(onboardingId);
 }
 
-function dependenciesDone(stepId: StepId, steps: StepTiming[]) {
-  const needs = stepInfo(stepId).needs;
-  return needs.every((need) => steps.find((s) => s.stepId === need)?.status === "done");
+/** Early results a waiting step may start on (step-catalog `startsOnceSaved`): fields of the onboarding. */
+export type EarlyResults = Partial<Record<EarlyField, string | null>>;
+
+function dependenciesDone(stepId: StepId, steps: StepTiming[], saved: EarlyResults = {}) {
+  const statusOf = (id: StepId) => steps.find((s) => s.stepId === id)?.status;
+  return unmetNeeds(stepInfo(stepId), statusOf, saved).length === 0;
 }
 
 /** Steps that may run now: queued and due, or running under a lease nobody renewed. */
-export function dueSteps<T extends StepTiming>(steps: T[], now = new Date()): T[] {
+export function dueSteps<T extends StepTiming>(steps: T[], now = new Date(), saved: EarlyResults = {}): T[] {
   return steps.filter((step) => {
     const id = step.stepId as StepId;
-    if (!dependenciesDone(id, steps)) return false;
+    if (!dependenciesDone(id, steps, saved)) return false;
     if (step.status === "waiting") return !step.nextAttemptAt || step.nextAttemptAt <= now;
     if (step.status === "running") return !step.leaseExpiresAt || step.leaseExpiresAt <= now;
     return false;
@@ -119,20 +129,105 @@ export function dueSteps<T extends StepTiming>(steps: T[], now = new Date()): T[
 }
 
 /** The next moment something becomes due, for the poller (null when nothing is queued). */
-export function nextDueAt(steps: StepTiming[]): Date | null {
+export function nextDueAt(steps: StepTiming[], saved: EarlyResults = {}): Date | null {
   const times = steps
     .filter(
       (s) =>
-        (s.status === "waiting" && dependenciesDone(s.stepId as StepId, steps)) || s.status === "running",
+        (s.status === "waiting" && dependenciesDone(s.stepId as StepId, steps, saved)) ||
+        s.status === "running",
     )
     .map((s) => (s.status === "running" ? s.leaseExpiresAt : s.nextAttemptAt) ?? new Date());
   return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
 }
 
+/** The fields any step may start early on. */
+const earlyFields = [
+  ...new Set(stepCatalog.flatMap((info) => (info.startsOnceSaved ? [info.startsOnceSaved.field] : []))),
+];
+
+/** Whether a step waits on another's early result, so the onboarding's fields are worth reading. */
+function waitsForEarlyResult(steps: StepTiming[]) {
+  return steps.some((s) => {
+    const early = stepInfo(s.stepId as StepId).startsOnceSaved;
+    return early && s.status === "waiting" && steps.find((d) => d.stepId === early.step)?.status !== "done";
+  });
+}
+
+async function earlyResults(onboardingId: string, steps: StepTiming[]): Promise<EarlyResults> {
+  if (!waitsForEarlyResult(steps)) return {};
+  return loadEarlyFields(onboardingId, earlyFields);
+}
+
 /**
- * Runs every due step until none is due or the budget is spent. Steps without a dependency between
- * them (1 and 3) run side by side.
+ * Runs due steps as they become due until none is, or the budget is spent: a step starts the moment
+ * its dependencies are done (or the early result it needs is saved), not when a round of steps ends,
+ * so steps without a dependency between them (1 and 3, or 2 once step 1 made the app) run side by
+ * side. `actorFor` names who a step runs as (null: nobody may, skip it).
  */
+async function runDue(
+  onboardingId: string,
+  deadline: number,
+  actorFor: (step: StepRow) => Promise<Actor | null>,
+): Promise<void> {
+  const running = new Map<string, Promise<void>>();
+  let wake: () => void = () => {};
+  let woken = false;
+  const notify = () => {
+    woken = true;
+    wake();
+  };
+  const skipped = new Set<string>();
+  const failures: unknown[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  for (let starts = 0; starts < 40;) {
+    woken = false;
+    const steps = await listSteps(onboardingId);
+    const saved = await earlyResults(onboardingId, steps);
+    const due =
+      Date.now() < deadline
+        ? dueSteps(steps, new Date(), saved).filter((s) => !running.has(s.stepId) && !skipped.has(s.stepId))
+        : [];
+    for (const step of due) {
+      const actor = await actorFor(step);
+      if (!actor) {
+        skipped.add(step.stepId);
+        continue;
+      }
+      starts++;
+      const run = runStep(actor, onboardingId, step, deadline, notify)
+        .catch((error: unknown) => {
+          failures.push(error);
+        })
+        .finally(() => {
+          running.delete(step.stepId);
+          notify();
+        });
+      running.set(step.stepId, run);
+    }
+    if (running.size === 0) break;
+    // While others run, a step that waits for a moment before the deadline starts at that moment.
+    clearTimeout(timer);
+    const next = Math.min(
+      ...steps
+        .filter(
+          (s) =>
+            s.status === "waiting" &&
+            !running.has(s.stepId) &&
+            dependenciesDone(s.stepId as StepId, steps, saved),
+        )
+        .map((s) => s.nextAttemptAt?.getTime() ?? 0),
+    );
+    if (next > Date.now() && next < deadline) timer = setTimeout(notify, next - Date.now());
+    if (!woken) await new Promise<void>((resolve) => (wake = resolve));
+    wake = () => {};
+  }
+  clearTimeout(timer);
+  await Promise.all(running.values());
+  // A failure of a run (not a step's outcome: those are recorded) surfaces once all have ended.
+  if (failures.length > 0) throw failures[0];
+}
+
+/** Runs every due step until none is due or the budget is spent. */
 export async function advance(
   actor: Actor,
   onboardingId: string,
@@ -140,13 +235,7 @@ export async function advance(
 ): Promise<void> {
   await loadForActor(actor, onboardingId, options);
   const deadline = Date.now() + (options.budgetMs ?? 8_000);
-  for (let round = 0; round < 10 && Date.now() < deadline; round++) {
-    const due = dueSteps(await listSteps(onboardingId));
-    if (due.length === 0) break;
-    await Promise.all(
-      due.map(async (step) => runStep(await stepActor(step, actor), onboardingId, step, deadline)),
-    );
-  }
+  await runDue(onboardingId, deadline, (step) => stepActor(step, actor));
   await refreshStatus(onboardingId);
 }
 
@@ -157,16 +246,9 @@ export async function advance(
  */
 export async function advanceUnattended(onboardingId: string, options: { budgetMs?: number } = {}) {
   const deadline = Date.now() + (options.budgetMs ?? 8_000);
-  for (let round = 0; round < 10 && Date.now() < deadline; round++) {
-    const due = dueSteps(await listSteps(onboardingId));
-    const runs = [];
-    for (const step of due) {
-      const actor = step.actorId ? await getUserById(step.actorId) : null;
-      if (actor) runs.push(runStep(actor, onboardingId, step, deadline));
-    }
-    if (runs.length === 0) break;
-    await Promise.all(runs);
-  }
+  await runDue(onboardingId, deadline, async (step) =>
+    step.actorId ? await getUserById(step.actorId) : null,
+  );
   await refreshStatus(onboardingId);
 }
 
@@ -181,7 +263,13 @@ async function stepActor(step: StepRow, requester: Actor): Promise<Actor> {
  * still holding it, and a timer renews it while the run lives (a slow Azure call does not lose it), so
  * a takeover happens only when this runner is gone, and then nothing this runner does afterwards lands.
  */
-async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadline: number): Promise<void> {
+async function runStep(
+  actor: Actor,
+  onboardingId: string,
+  step: StepRow,
+  deadline: number,
+  onEarlyResult: () => void = () => {},
+): Promise<void> {
   const stepId = step.stepId as StepId;
   const now = new Date();
   const leaseToken = `${instanceId}:${randomUUID()}`;
@@ -196,7 +284,7 @@ async function runStep(actor: Actor, onboardingId: string, step: StepRow, deadli
   }, leaseRenewEveryMs);
   renewal.unref();
   try {
-    await runLeased(actor, onboardingId, step, deadline, leaseToken, now);
+    await runLeased(actor, onboardingId, step, deadline, leaseToken, now, onEarlyResult);
   } catch (error) {
     if (!(error instanceof LeaseLostError)) throw error;
     leaseLost = true;
@@ -214,6 +302,7 @@ async function runLeased(
   deadline: number,
   leaseToken: string,
   now: Date,
+  onEarlyResult: () => void,
 ): Promise<void> {
   const stepId = step.stepId as StepId;
 
@@ -266,6 +355,8 @@ async function runLeased(
       >,
     save: async (fields) => {
       onboarding = await saveOnboardingFieldsFenced(onboardingId, stepId, leaseToken, fields);
+      // Another step may start on this (the secret on the app's object id): look again now.
+      if (earlyFields.some((field) => field in fields && fields[field])) onEarlyResult();
     },
     audit: (event) => recordAudit(onboardingId, actor, event),
   };

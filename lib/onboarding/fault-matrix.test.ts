@@ -422,8 +422,10 @@ const delayCases: Case[] = [
     expect: "connected",
   },
   {
-    name: "secret activation (2 s): token as the new app",
-    delays: { secretActivationMs: 2_000 },
+    // The secret is added beside the service principal's creation: a short activation ends before
+    // step 5 asks for a token, so this one outlasts steps 1 to 4.
+    name: "secret activation (6 s): token as the new app",
+    delays: { secretActivationMs: 6_000 },
     watch: "app-token",
     expect: "connected",
   },

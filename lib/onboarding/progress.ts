@@ -16,7 +16,8 @@ export async function progressSnapshot(
   const onboarding = await getProgress(actor, onboardingId);
   if (!onboarding) return null;
   const rows = onboarding.steps;
-  const next = nextDueAt(rows);
+  const saved = { applicationObjectId: onboarding.applicationObjectId };
+  const next = nextDueAt(rows, saved);
   // A secret rotation or disconnect under way (the background runner moves it): poll while it runs
   // or is due within a couple of minutes, not through a grace period of hours.
   const operation = await openOperationTiming(onboardingId);
@@ -29,7 +30,7 @@ export async function progressSnapshot(
     fingerprint: `${onboarding.updatedAt.getTime()}:${onboarding.steps.map((s) => `${s.stepId}=${s.version}`).join(",")}${operation ? `:op=${operation.version}` : ""}`,
     // Queued steps behind a step that needs attention cannot move: nothing to poll for.
     active: next !== null || operationMoving,
-    due: dueSteps(rows).length > 0,
+    due: dueSteps(rows, new Date(), saved).length > 0,
     nextDueAt: next?.toISOString() ?? null,
     steps: onboarding.steps.map((s) => ({ id: s.stepId, status: s.status })),
   };

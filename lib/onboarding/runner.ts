@@ -35,6 +35,7 @@ export async function runDueOnboardings(): Promise<number> {
       due: dueSteps(
         o.steps.filter((s) => s.actorId),
         now,
+        { applicationObjectId: o.applicationObjectId },
       ),
     }))
     .filter((o) => o.due.length > 0)

@@ -16,6 +16,9 @@ export type StepId = (typeof stepIds)[number];
 /** The client secret's description in Entra, as the seed guide names it. */
 export const secretDescription = "vantage-secret";
 
+/** Onboarding fields a step saves early enough for another to start on. */
+export type EarlyField = "applicationObjectId";
+
 export type StepInfo = {
   id: StepId;
   number: number;
@@ -24,6 +27,12 @@ export type StepInfo = {
   why: string;
   /** What the step needs done first. */
   needs: readonly StepId[];
+  /**
+   * Of `needs`, the one whose first result is enough to start: the step may start once that step has
+   * saved this onboarding field, while it still works on the rest (the secret needs only the app, not
+   * its service principal). A redo of that step still queues this one again when it is done.
+   */
+  startsOnceSaved?: { step: StepId; field: EarlyField };
   /** Our drawings of the Azure screens the manual path goes through (public/steps). */
   pictures: readonly { src: string; alt: string }[];
 };
@@ -59,6 +68,7 @@ export const stepCatalog: readonly StepInfo[] = [
     summary: "Adds a client secret called “vantage-secret” to the app, with the expiry you choose.",
     why: "The secret is the app's password. Azure shows its value once; the portal keeps it encrypted and shows only a hint afterwards.",
     needs: ["app-registration"],
+    startsOnceSaved: { step: "app-registration", field: "applicationObjectId" },
     pictures: [
       {
         src: "/steps/client-secret.svg",
@@ -110,6 +120,22 @@ export const stepCatalog: readonly StepInfo[] = [
     ],
   },
 ];
+
+/**
+ * The steps `info` still waits for: those of its needs not done, unless the early result it may start
+ * on is saved (`saved`: the onboarding's fields). The engine schedules by it; the checklist says it.
+ */
+export function unmetNeeds(
+  info: StepInfo,
+  statusOf: (id: StepId) => string | undefined,
+  saved: Partial<Record<EarlyField, string | null>> = {},
+): StepId[] {
+  return info.needs.filter(
+    (need) =>
+      statusOf(need) !== "done" &&
+      !(info.startsOnceSaved?.step === need && saved[info.startsOnceSaved.field]),
+  );
+}
 
 export function stepInfo(id: StepId): StepInfo {
   const info = stepCatalog.find((step) => step.id === id);

@@ -8,11 +8,11 @@ import {
   checkPasteBack,
   checkSecret,
   checkTenant,
-  pasteBackFormSchema,
   pasteFields,
   tenantMismatch,
   type Checked,
 } from "@/lib/validations/paste-back";
+import { pasteBackFormSchema } from "@/lib/validations/paste-back-form";
 
 const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const client = "1a2b3c4d-1111-2222-3333-444455556666";

@@ -9,12 +9,10 @@
  * an MCA billing account is "<guid>:<guid>_<yyyy-mm-dd>"; billing profiles and invoice sections are
  * "XXXX-XXXX-XXX-XXX" (e.g. "BKM6-54VH-BG7-PGB"); an EA enrollment is a number (e.g. "6575495").
  *
- * No message ever repeats a secret, and nothing here throws, whatever it is given.
+ * No message ever repeats a secret, and nothing here throws, whatever it is given. No zod here: the form
+ * (a client component) imports these checks; the server action's schema is in paste-back-form.ts.
  */
-import { z } from "zod";
-
 import { mcaBillingAccountIdPattern } from "@/lib/validations/billing-account";
-import { formUnreadable, idSchema } from "@/lib/validations/onboarding";
 
 export const pasteFields = ["tenantId", "clientId", "clientSecret", "billingAccountId"] as const;
 export type PasteField = (typeof pasteFields)[number];
@@ -487,17 +485,3 @@ export function checkPasteBack(input: Partial<Record<PasteField, unknown>>, know
     cleaned,
   };
 }
-
-/** The form's fields as they reach the server action: strings, checked in depth by checkPasteBack. */
-const pasted = z.string({ error: "Paste the value as text." }).default("");
-
-export const pasteBackFormSchema = z.object(
-  {
-    onboardingId: idSchema,
-    tenantId: pasted,
-    clientId: pasted,
-    clientSecret: pasted,
-    billingAccountId: pasted,
-  },
-  { error: formUnreadable },
-);

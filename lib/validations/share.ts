@@ -2,8 +2,9 @@ import { z } from "zod";
 
 import { formNumber, formUnreadable, idSchema } from "@/lib/validations/onboarding";
 
-export const shareLinkMaxDays = 30;
-export const shareLinkDefaultDays = 7;
+import { shareLinkMaxDays } from "@/lib/validations/share-limits";
+
+export { shareLinkDefaultDays, shareLinkMaxDays } from "@/lib/validations/share-limits";
 
 export const createShareLinkSchema = z.object(
   {

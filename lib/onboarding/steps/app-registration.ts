@@ -26,14 +26,10 @@ export const appRegistrationStep: StepModule = {
   id: "app-registration",
   async run(ctx) {
     const graph = ctx.graph();
-    const organization = await graph.organization();
-    if (organization.id !== ctx.onboarding.tenantId) {
-      throw new AzureCallError({
-        kind: "permission",
-        service: "graph",
-        message: `You are signed in to the tenant ${organization.displayName}, not the tenant this onboarding belongs to.`,
-      });
-    }
+    // The engine runs a step only for a person signed in to the onboarding's tenant (the sign-in's tid)
+    // and asks for tokens at that tenant: the tenant's name is for display only, so it is read beside
+    // the app's creation, off the critical path, and a failure to read it costs nothing but the name.
+    const organization = graph.organization().catch(() => null);
 
     // The upsert is idempotent: a retry while a new app replicates finds the same app.
     const app = await whileAzureCatchesUp(
@@ -101,8 +97,8 @@ export const appRegistrationStep: StepModule = {
     return {
       status: "done",
       outputs: {
-        tenantId: organization.id,
-        tenantName: organization.displayName,
+        tenantId: ctx.onboarding.tenantId,
+        tenantName: (await organization)?.displayName ?? null,
         appName: app.displayName,
         clientId: app.appId,
         applicationObjectId: app.id,

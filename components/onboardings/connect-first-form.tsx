@@ -1,0 +1,59 @@
+"use client";
+
+import { useActionState } from "react";
+
+import { ExpiryField } from "@/components/onboardings/expiry-field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { createAndConnectAction } from "@/lib/actions/onboarding";
+import { defaultSecretExpiryMonths } from "@/lib/onboarding/secret-expiry";
+
+/**
+ * A first onboarding in one click: Connect creates it with these settings (the defaults unless opened)
+ * and runs the five steps; the checklist opens while they run.
+ */
+export function ConnectFirstForm() {
+  const [state, action] = useActionState<ActionResult<{ id: string }> | null, FormData>(
+    createAndConnectAction,
+    null,
+  );
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <div className="flex flex-wrap items-center gap-4">
+        <SubmitButton pendingText="Connecting…">Connect</SubmitButton>
+        <p className="text-sm text-slate-700">
+          Runs the five steps below with your Microsoft sign-in, in about a minute or less.
+        </p>
+      </div>
+      <details className="mt-4" open={Boolean(errors)}>
+        <summary className="text-brand-700 cursor-pointer text-sm font-medium">
+          Settings: app “vantage”, secret valid {defaultSecretExpiryMonths} months
+        </summary>
+        <div className="mt-3 flex flex-wrap items-end gap-4">
+          <div>
+            <label htmlFor="first-app-name" className="block text-sm font-medium text-slate-700">
+              App registration name
+            </label>
+            <input
+              id="first-app-name"
+              name="appDisplayName"
+              defaultValue="vantage"
+              required
+              maxLength={120}
+              aria-invalid={Boolean(errors?.appDisplayName)}
+              className="mt-1 block w-56 rounded-md border border-slate-300 px-3 py-2 text-sm"
+            />
+            {errors?.appDisplayName ? (
+              <p className="mt-1 text-xs text-red-700">{errors.appDisplayName[0]}</p>
+            ) : null}
+          </div>
+          <ExpiryField id="first-expiry" defaultMonths={defaultSecretExpiryMonths} />
+        </div>
+      </details>
+      <p aria-live="polite" className="mt-2 text-sm text-red-700">
+        {state && !state.ok ? state.message : null}
+      </p>
+    </form>
+  );
+}

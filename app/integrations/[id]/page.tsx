@@ -3,13 +3,18 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { CheckNowForm } from "@/components/integrations/check-now-form";
+import { DisconnectPanel } from "@/components/integrations/disconnect-panel";
+import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel";
 import { ExpiryBanner } from "@/components/integrations/expiry-banner";
 import { day, money, reasonLabels, when, type LastVerification } from "@/components/integrations/format";
 import { IntegrationStatus } from "@/components/integrations/integration-status";
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
 import { daysLeft } from "@/lib/days-left";
+import { getIntegrationLifecycleView } from "@/lib/data/integration-operations";
 import { getIntegrationForOwner, getIntegrationHistory } from "@/lib/data/integration-views";
+import { getEnv } from "@/lib/env";
+import { graceChoices } from "@/lib/lifecycle";
 import { mailConfigured } from "@/lib/mail";
 
 export const metadata: Metadata = { title: "Integration" };
@@ -46,7 +51,10 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
   const user = await requireUser(`/integrations/${id}`);
   const integration = await getIntegrationForOwner(user, id);
   if (!integration) notFound();
-  const { events, mails } = await getIntegrationHistory(user, id);
+  const [{ events, mails }, lifecycle] = await Promise.all([
+    getIntegrationHistory(user, id),
+    getIntegrationLifecycleView(user, id),
+  ]);
   const last = integration.lastVerification as LastVerification;
   const account = integration.billingAccountDisplayName ?? integration.billingAccountName;
   const now = new Date();
@@ -154,10 +162,18 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
           </dl>
         </section>
 
-        {/*
-          Lifecycle panels mount here (branch `lifecycle`): secret rotation with overlap, then disconnect.
-          Keep them between the details above and the history below.
-        */}
+        {lifecycle ? (
+          <section aria-label="Secret rotation and disconnect" className="mt-6 space-y-4">
+            {lifecycle.status === "disconnected" ? null : (
+              <RotateSecretPanel
+                integration={lifecycle}
+                graceChoices={graceChoices()}
+                defaultGraceMinutes={getEnv().rotationGraceMinutes}
+              />
+            )}
+            <DisconnectPanel integration={lifecycle} />
+          </section>
+        ) : null}
 
         <section
           aria-labelledby="reminders-heading"

@@ -94,7 +94,9 @@ export type ShareAccess = {
 export async function resolveShareAccess(
   linkId: string,
 ): Promise<ShareAccess | { ok: false; problem: ShareProblem; expiredAt?: Date }> {
-  const link = typeof linkId === "string" && linkId.length <= 64 ? await findShareLink(linkId) : null;
+  // Link ids are cuids: anything else (a NUL byte PostgreSQL would refuse, say) cannot be one.
+  const link =
+    typeof linkId === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(linkId) ? await findShareLink(linkId) : null;
   const presented = link ? (await cookies()).get(shareCookieName(link.id))?.value : undefined;
   // Without the cookie nobody learns whether the link id exists or what became of it.
   if (!link || !presented || !sameSecret(presented, cookieValue(link)))

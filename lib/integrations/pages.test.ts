@@ -49,10 +49,12 @@ async function html(node: unknown): Promise<string> {
     if (Array.isArray(n)) return Promise.all(n.map(resolve));
     if (!n || typeof n !== "object" || !("type" in n)) return n;
     const el = n as { type: unknown; props: Record<string, unknown>; key: string | null };
-    // Client components (the Check now form) are left out: they render in the browser.
+    // Client components (Check now, the rotate and disconnect dialogs) are left out: they render in the browser.
     if (
       typeof el.type === "function" &&
-      /CheckNowForm|SignOutButton/.test((el.type as { name: string }).name)
+      /CheckNowForm|SignOutButton|RotateSecretDialog|DisconnectDialog/.test(
+        (el.type as { name: string }).name,
+      )
     )
       return null;
     if (typeof el.type === "function" && !/Link/.test((el.type as { name: string }).name))

@@ -9,7 +9,13 @@ export const rotateSecretSchema = z.object(
     graceMinutes: z.preprocess(
       (value) => (value === "" ? undefined : value),
       formNumber("Choose one of the grace periods offered.")
-        .pipe(z.number().int("Choose one of the grace periods offered.").min(0).max(43_200))
+        .pipe(
+          z
+            .number()
+            .int("Choose one of the grace periods offered.")
+            .min(0, "Choose one of the grace periods offered.")
+            .max(43_200, "Choose one of the grace periods offered."),
+        )
         .optional(),
     ),
   },

@@ -3,8 +3,6 @@ import type { Metadata } from "next";
 import { DemoBanner } from "@/components/layout/demo-banner";
 import { getEnv } from "@/lib/env";
 
-import { Providers } from "./providers";
-
 import "./globals.css";
 
 // Every page depends on the request (session, configuration read at start-up), never on the build.
@@ -22,7 +20,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body className="min-h-screen">
         {env.emulatorUrl ? <DemoBanner emulatorUrl={env.emulatorUrl} /> : null}
-        <Providers>{children}</Providers>
+        {children}
       </body>
     </html>
   );

@@ -5,6 +5,7 @@ import { SiteHeader } from "@/components/layout/site-header";
 import { FirstOnboarding } from "@/components/onboardings/first-onboarding";
 import { NewOnboardingForm } from "@/components/onboardings/new-onboarding-form";
 import { requireUser } from "@/lib/auth";
+import { warmDelegatedTokens } from "@/lib/azure/token-broker";
 import { listOnboardings } from "@/lib/data/onboardings";
 
 export const metadata: Metadata = { title: "Your onboardings" };
@@ -19,6 +20,8 @@ const statusLabels: Record<string, string> = {
 export default async function OnboardingsPage() {
   const user = await requireUser("/onboardings");
   const onboardings = await listOnboardings(user);
+  // A first onboarding's page has Connect on it: its tokens are fetched while the person reads.
+  if (onboardings.length === 0) warmDelegatedTokens(user.homeAccountId, user.tenantId);
   return (
     <>
       <SiteHeader user={user} />

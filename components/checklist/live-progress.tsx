@@ -1,6 +1,12 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  QueryClient,
+  QueryClientProvider,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 
@@ -27,19 +33,20 @@ function untilDue(data: ProgressSnapshot | undefined): number {
   return ms > 0 ? Math.min(cap, Math.max(100, ms + 50)) : cap;
 }
 
+let browserQueryClient: QueryClient | undefined;
+
 /**
- * Keeps the checklist live without reloads: polls the read-only progress endpoint while something is
- * queued, waiting or running, asks the server to advance when a step is due, and refreshes the server
- * components when anything changed. Idle onboardings are not polled.
+ * One QueryClient per browser tab, made where it is used: only the pages that follow an onboarding
+ * live load react-query (the home, list and settings pages do not).
  */
-export function LiveProgress({
-  onboardingId,
-  initialActive,
-  initialFingerprint,
-  shareLinkId,
-  canAdvance = true,
-  othersMayAct = false,
-}: {
+function queryClient() {
+  const make = () =>
+    new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } } });
+  if (typeof window === "undefined") return make();
+  return (browserQueryClient ??= make());
+}
+
+type LiveProgressProps = {
   onboardingId: string;
   initialActive: boolean;
   initialFingerprint: string;
@@ -52,9 +59,31 @@ export function LiveProgress({
    * page): keep looking, slowly, even while nothing runs here.
    */
   othersMayAct?: boolean;
-}) {
+};
+
+export function LiveProgress(props: LiveProgressProps) {
+  return (
+    <QueryClientProvider client={queryClient()}>
+      <Progress {...props} />
+    </QueryClientProvider>
+  );
+}
+
+/**
+ * Keeps the checklist live without reloads: polls the read-only progress endpoint while something is
+ * queued, waiting or running, asks the server to advance when a step is due, and refreshes the server
+ * components when anything changed. Idle onboardings are not polled.
+ */
+function Progress({
+  onboardingId,
+  initialActive,
+  initialFingerprint,
+  shareLinkId,
+  canAdvance = true,
+  othersMayAct = false,
+}: LiveProgressProps) {
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const client = useQueryClient();
   const seen = useRef(initialFingerprint);
   const query = shareLinkId ? `?link=${encodeURIComponent(shareLinkId)}` : "";
   const progress = useQuery({
@@ -71,7 +100,7 @@ export function LiveProgress({
   const advance = useMutation({
     mutationFn: () => getJson(`/api/onboardings/${onboardingId}/advance${query}`, { method: "POST" }),
     // The advance route answers with the progress after it ran: that is the next look, no second request.
-    onSuccess: (data) => queryClient.setQueryData(queryKeys.progress(onboardingId), data),
+    onSuccess: (data) => client.setQueryData(queryKeys.progress(onboardingId), data),
   });
 
   // A server render after an action (Connect, Run) brings new props: look again at once.

@@ -2,13 +2,18 @@ import Link from "next/link";
 
 import { SignOutButton } from "@/components/auth/sign-out-button";
 
+/**
+ * Every page is rendered per request (the session, the person's own data), so a prefetch is a full
+ * server render that is thrown away unless clicked: the header, on every page, would cost each page
+ * view four or five extra renders and the main-thread work of receiving them. Its links load on click.
+ */
 type HeaderUser = { name: string | null; email: string | null } | null;
 
 export function SiteHeader({ user }: { user?: HeaderUser }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-        <Link href="/" className="text-brand-900 flex items-center gap-2 font-semibold">
+        <Link href="/" prefetch={false} className="text-brand-900 flex items-center gap-2 font-semibold">
           <svg aria-hidden="true" viewBox="0 0 24 24" className="text-brand-600 h-6 w-6" fill="currentColor">
             <path d="M3 5h8v6H3zM13 5h8v6h-8zM3 13h8v6H3zM13 13h8v6h-8z" opacity=".9" />
           </svg>
@@ -16,20 +21,30 @@ export function SiteHeader({ user }: { user?: HeaderUser }) {
         </Link>
         {user ? (
           <nav aria-label="Account" className="flex items-center gap-3 text-sm">
-            <Link href="/onboardings" className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+            <Link
+              href="/onboardings"
+              prefetch={false}
+              className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"
+            >
               Onboardings
             </Link>
-            <Link href="/integrations" className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+            <Link
+              href="/integrations"
+              prefetch={false}
+              className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"
+            >
               Integrations
             </Link>
             <Link
               href="/settings/api-keys"
+              prefetch={false}
               className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"
             >
               API keys
             </Link>
             <Link
               href="/settings/webhooks"
+              prefetch={false}
               className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"
             >
               Webhooks

@@ -223,6 +223,28 @@ export async function acquireDelegatedToken(
   }
 }
 
+const warmedAt = new Map<string, number>();
+const warmEveryMs = 5 * 60_000;
+
+/**
+ * Gets, in the background, the delegated tokens a run is about to ask for (Microsoft Graph and Azure
+ * Resource Manager, and the tenant's sign-in metadata), while the person reads the page with Connect on
+ * it: Connect's first Azure call then finds them in the account's cache instead of waiting two round
+ * trips to Entra. Tokens still valid cost no call. Failures are left to the run, which reports them.
+ */
+export function warmDelegatedTokens(homeAccountId: string, tenantId: string): void {
+  const key = `${homeAccountId}|${tenantId}`;
+  const last = warmedAt.get(key);
+  if (last && Date.now() - last < warmEveryMs) return;
+  warmedAt.set(key, Date.now());
+  if (warmedAt.size > 10_000) warmedAt.delete(warmedAt.keys().next().value!);
+  void Promise.allSettled(
+    (["graph", "arm"] as const).map((resource) => acquireDelegatedToken(homeAccountId, tenantId, resource)),
+  ).then((results) => {
+    if (results.some((r) => r.status === "rejected")) warmedAt.delete(key);
+  });
+}
+
 function toAccessToken(result: AuthenticationResult): AccessToken {
   return {
     token: result.accessToken,

@@ -32,14 +32,17 @@ export async function whileAzureCatchesUp<T>(
   // Azure's replication usually settles within a second or two: polling often at first notices it
   // close to the moment it does (npm run bench measures the gap to the critical path); later polls
   // back off, so a wait of minutes costs a call every few seconds.
+  // The polls keep their cadence from one attempt's start to the next: the time an answer takes to come
+  // back is part of the wait, not added to it (with 300 ms round trips, 250 ms apart would be 550).
   let delay = 250;
   for (let attempt = 1; ; attempt++) {
+    const startedAt = Date.now();
     try {
       return await fn();
     } catch (error) {
       if (!(error instanceof AzureCallError) || !isRetryable(error)) throw error;
       // A wait Azure asked for (throttling) is never shortened.
-      const wait = Math.max(delay, error.retryAfterMs ?? 0);
+      const wait = Math.max(delay - (Date.now() - startedAt), error.retryAfterMs ?? 0, 0);
       if (Date.now() + wait > ctx.deadline)
         throw new StillWaiting(
           error.status === 429 ? `Azure asked us to slow down. ${reason}` : reason,

@@ -12,6 +12,7 @@ import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel
 import { SiteHeader } from "@/components/layout/site-header";
 import { SharePanel } from "@/components/share/share-panel";
 import { requireUser } from "@/lib/auth";
+import { warmDelegatedTokens } from "@/lib/azure/token-broker";
 import { listAudit } from "@/lib/data/audit";
 import { getIntegrationLifecycleViewForOnboarding } from "@/lib/data/integration-operations";
 import { getOnboarding } from "@/lib/data/onboardings";
@@ -36,6 +37,8 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
   if (!onboarding || !progress) notFound();
 
   const remaining = onboarding.steps.filter((s) => s.status !== "done").length;
+  // Steps left to run with the person's sign-in: their tokens are fetched while the page is read.
+  if (remaining && onboarding.mode !== "manual") warmDelegatedTokens(user.homeAccountId, user.tenantId);
   const started = onboarding.steps.some((s) => s.status !== "not_started");
   return (
     <>

@@ -33,6 +33,9 @@ export const clientSecretStep: StepModule = {
     }
     const graph = ctx.graph();
     const objectId = onboarding.applicationObjectId;
+    // Read beside Graph's answer rather than after it: it is on the way to the secret.
+    const integrationLookup = findIntegrationForOnboarding(onboarding.id);
+    integrationLookup.catch(() => undefined); // awaited below; an early answer leaves it unread
     // Graph may not find an app it just created for a while (404 on GET, addPassword, removePassword):
     // read as replication for some minutes, then as an app that is gone.
     const replicating = (createdAt?: string | null) => (error: AzureCallError) =>
@@ -67,7 +70,7 @@ export const clientSecretStep: StepModule = {
     }
 
     // The secret a working Integration holds stays until step 5 has verified its replacement.
-    const integration = await findIntegrationForOnboarding(onboarding.id);
+    const integration = await integrationLookup;
     const inUse = integration?.status === "active" ? integration.secretKeyId : null;
     // Secrets on our app whose value we do not hold cannot be used by anyone: remove them first.
     for (const orphan of credentials.filter(

@@ -54,6 +54,9 @@ export const roleAssignmentStep: StepModule = {
       roleDefinitionId?.toLowerCase().endsWith(billingAccountReaderRoleId) ?? false;
 
     try {
+      // The role's id is read beside the first look for an assignment (an assignment needs both).
+      const readerRole = ctx.checkOnly ? null : arm.readerRoleDefinitionId(account);
+      readerRole?.catch(() => undefined); // awaited below; an early answer leaves it unread
       const existing = (await arm.listRoleAssignments(account)).find(
         (a) => a.principalId === principalId && isReader(a.roleDefinitionId),
       );
@@ -109,15 +112,20 @@ export const roleAssignmentStep: StepModule = {
         throw new StillWaiting("Azure accepted the role assignment and is still applying it.", 5000);
       }
 
-      const roleDefinitionId = await arm.readerRoleDefinitionId(account);
+      const roleDefinitionId = await readerRole!;
       // Each attempt looks before it posts: a POST that failed in transit may still have taken effect.
+      // The first attempt's look is the one just made.
+      let looked = true;
       const created = await whileAzureCatchesUp(
         ctx,
         "Waiting for the new service principal to reach Microsoft's billing system.",
         async () => {
-          const found = (await arm.listRoleAssignments(account)).find(
-            (a) => a.principalId === principalId && isReader(a.roleDefinitionId),
-          );
+          const found = looked
+            ? undefined
+            : (await arm.listRoleAssignments(account)).find(
+                (a) => a.principalId === principalId && isReader(a.roleDefinitionId),
+              );
+          looked = false;
           if (found) return { ...found, requestId: undefined, pending: false };
           return arm.createBillingRoleAssignment(
             account,

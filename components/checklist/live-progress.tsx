@@ -23,15 +23,11 @@ async function getJson(url: string, init?: RequestInit): Promise<ProgressSnapsho
 }
 
 /**
- * While a step runs, every 0.5 s: its end (often the moment the onboarding is connected) shows within
- * half a second. While steps only wait, every 1.5 s; when a step waits for Azure until a known moment
- * before that, at that moment, so the wait ends when Azure is due and not up to a poll later.
+ * While something moves, each look waits at the server for the next change (`after`: what was seen
+ * last), so a step's end, often the moment the onboarding is connected, shows as it happens; the next
+ * look follows an answer at once.
  */
-function untilDue(data: ProgressSnapshot | undefined): number {
-  const cap = data?.steps.some((s) => s.status === "running") ? 500 : 1500;
-  const ms = data?.nextDueAt ? Date.parse(data.nextDueAt) - Date.now() : Number.POSITIVE_INFINITY;
-  return ms > 0 ? Math.min(cap, Math.max(100, ms + 50)) : cap;
-}
+const nextLookMs = 100;
 
 let browserQueryClient: QueryClient | undefined;
 
@@ -85,22 +81,34 @@ function Progress({
   const router = useRouter();
   const client = useQueryClient();
   const seen = useRef(initialFingerprint);
-  const query = shareLinkId ? `?link=${encodeURIComponent(shareLinkId)}` : "";
+  const linkQuery = shareLinkId ? `?link=${encodeURIComponent(shareLinkId)}` : "";
+  const key = queryKeys.progress(onboardingId);
   const progress = useQuery({
-    queryKey: queryKeys.progress(onboardingId),
-    queryFn: () => getJson(`/api/onboardings/${onboardingId}/progress${query}`),
+    queryKey: key,
+    queryFn: ({ signal }) => {
+      const last = client.getQueryData<ProgressSnapshot>(key);
+      const params = new URLSearchParams(shareLinkId ? { link: shareLinkId } : {});
+      if (last?.active) {
+        params.set("after", last.fingerprint);
+        params.set("due", last.due ? "1" : "0");
+      }
+      const search = params.size ? `?${params}` : "";
+      return getJson(`/api/onboardings/${onboardingId}/progress${search}`, { signal });
+    },
     refetchInterval: (query) =>
       (query.state.data?.active ?? initialActive)
-        ? untilDue(query.state.data)
+        ? query.state.fetchFailureCount > 0
+          ? 2000
+          : nextLookMs
         : othersMayAct && query.state.data?.status !== "completed"
           ? 4000
           : false,
     enabled: true,
   });
   const advance = useMutation({
-    mutationFn: () => getJson(`/api/onboardings/${onboardingId}/advance${query}`, { method: "POST" }),
+    mutationFn: () => getJson(`/api/onboardings/${onboardingId}/advance${linkQuery}`, { method: "POST" }),
     // The advance route answers with the progress after it ran: that is the next look, no second request.
-    onSuccess: (data) => client.setQueryData(queryKeys.progress(onboardingId), data),
+    onSuccess: (data) => client.setQueryData(key, data),
   });
 
   // A server render after an action (Connect, Run) brings new props: look again at once.

@@ -6,6 +6,7 @@
 import "server-only";
 
 import { NotFoundError } from "@/lib/data/onboardings";
+import { signalProgress } from "@/lib/progress-signal";
 import { db } from "@/lib/db";
 import { Prisma, type Onboarding, type OnboardingStatus } from "@/lib/generated/prisma/client";
 import type { StepId } from "@/lib/onboarding/step-catalog";
@@ -81,6 +82,7 @@ export async function queueStep(
       version: { increment: 1 },
     },
   });
+  if (result.count) signalProgress(step.onboardingId);
   return result.count > 0;
 }
 
@@ -94,6 +96,7 @@ export async function hurryStep(
     where: { onboardingId: step.onboardingId, stepId: step.stepId, version: step.version },
     data: { actorId, ...(options.now ? { nextAttemptAt: new Date() } : {}), version: { increment: 1 } },
   });
+  if (result.count) signalProgress(step.onboardingId);
   return result.count > 0;
 }
 
@@ -114,6 +117,7 @@ export async function takeLease(
       version: { increment: 1 },
     },
   });
+  if (result.count) signalProgress(step.onboardingId);
   return result.count > 0;
 }
 
@@ -156,7 +160,7 @@ export async function saveOnboardingFieldsFenced(
   leaseOwner: string,
   fields: Prisma.OnboardingUpdateInput,
 ): Promise<Onboarding> {
-  return db.$transaction(async (tx) => {
+  const saved = await db.$transaction(async (tx) => {
     const held = await tx.onboardingStep.updateMany({
       where: { onboardingId, stepId, leaseOwner },
       data: { updatedAt: new Date() },
@@ -167,6 +171,8 @@ export async function saveOnboardingFieldsFenced(
       data: { ...fields, version: { increment: 1 } },
     });
   }, fencedTransactionWait);
+  signalProgress(onboardingId);
+  return saved;
 }
 
 /** Records a step's result, if the runner still holds its lease. */
@@ -180,6 +186,7 @@ export async function finishLeasedStep(
     where: { onboardingId, stepId, leaseOwner },
     data: { ...data, leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } },
   });
+  if (result.count) signalProgress(onboardingId);
   return result.count > 0;
 }
 
@@ -228,5 +235,9 @@ export function listStepStatuses(onboardingId: string) {
 }
 
 export async function setOnboardingStatus(onboardingId: string, status: OnboardingStatus): Promise<void> {
-  await db.onboarding.updateMany({ where: { id: onboardingId, NOT: { status } }, data: { status } });
+  const result = await db.onboarding.updateMany({
+    where: { id: onboardingId, NOT: { status } },
+    data: { status },
+  });
+  if (result.count) signalProgress(onboardingId);
 }

@@ -3,6 +3,7 @@ import "server-only";
 import { openOperationTiming } from "@/lib/data/integration-operations";
 import { getProgress } from "@/lib/data/onboardings";
 import { dueSteps, nextDueAt } from "@/lib/onboarding/engine";
+import { progressSignalled } from "@/lib/progress-signal";
 import type { Actor, ProgressSnapshot } from "@/lib/view-types";
 
 export type { ProgressSnapshot };
@@ -34,4 +35,40 @@ export async function progressSnapshot(
     nextDueAt: next?.toISOString() ?? null,
     steps: onboarding.steps.map((s) => ({ id: s.stepId, status: s.status })),
   };
+}
+
+/** How long a progress request may wait for a change before it answers with what it has. */
+export const progressWaitMs = 8_000;
+/** A waiting request re-reads this often, for changes made by another portal instance. */
+const rereadEveryMs = 1_000;
+
+/**
+ * The progress once it differs from what the poller last saw (`seen`: its fingerprint and whether a
+ * step was due), or when a step becomes due, or after `progressWaitMs`: the checklist learns of a step's
+ * end the moment it happens rather than at its next look, and asks less often.
+ */
+export async function progressAfter(
+  actor: Actor | { shareLinkId: string },
+  onboardingId: string,
+  seen: { fingerprint: string; due: boolean },
+  abort?: AbortSignal,
+): Promise<{
+  snapshot: ProgressSnapshot | null;
+  /** Time spent idle, waiting for a change. */ waitedMs: number;
+}> {
+  const deadline = Date.now() + progressWaitMs;
+  let waitedMs = 0;
+  for (;;) {
+    const snapshot = await progressSnapshot(actor, onboardingId);
+    const unchanged =
+      snapshot?.active && snapshot.fingerprint === seen.fingerprint && snapshot.due === seen.due;
+    // A step due later ends the wait then (the poller asks the server to run it); one due already
+    // that the poller knows of is being run, and its lease will show as a change.
+    const dueAt = snapshot?.nextDueAt ? Date.parse(snapshot.nextDueAt) : deadline;
+    const wait = (dueAt > Date.now() ? Math.min(deadline, dueAt) : deadline) - Date.now();
+    if (!unchanged || wait <= 0 || abort?.aborted) return { snapshot, waitedMs };
+    const idleFrom = Date.now();
+    await progressSignalled(onboardingId, Math.min(wait, rereadEveryMs), abort);
+    waitedMs += Date.now() - idleFrom;
+  }
 }

@@ -13,7 +13,14 @@ export type ActionIds = { createOnboarding: string; connect: string };
 export type StepKind = "sign-in" | "start" | "connect" | "poll" | "advance" | "refresh";
 
 /** A request to the portal: wall-clock interval (epoch ms) and what it was for. */
-export type PortalRequest = { kind: StepKind; start: number; end: number; status: number };
+export type PortalRequest = {
+  kind: StepKind;
+  start: number;
+  end: number;
+  status: number;
+  /** A progress look that waited at the server for a change: how long it idled (Server-Timing). */
+  waitMs?: number;
+};
 
 export type UserRun = {
   tenantId: string;
@@ -35,11 +42,8 @@ type Progress = {
 
 const epoch = (t: number) => performance.timeOrigin + t;
 
-/** The page's poll interval (live-progress.tsx `untilDue`). */
-function untilDue(nextDueAt: string | null): number {
-  const ms = nextDueAt ? Date.parse(nextDueAt) - Date.now() : Number.POSITIVE_INFINITY;
-  return ms > 0 ? Math.min(1500, Math.max(100, ms + 50)) : 1500;
-}
+/** After an answer, the page's next look (live-progress.tsx `nextLookMs`). */
+const nextLookMs = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,6 +85,8 @@ export class LoadUser {
           end: epoch(hop.ended),
           status: hop.status,
         });
+    const waited = /(?:^|,)\s*wait;dur=(\d+)/.exec(answer.headers.get("server-timing") ?? "");
+    if (waited) this.run.requests.at(-1)!.waitMs = Number(waited[1]);
   }
 
   /** Home page, then the sign-in; answers the page it lands on (the onboardings list). */
@@ -143,10 +149,16 @@ export class LoadUser {
     return answer;
   }
 
-  private async progress(onboardingId: string): Promise<Progress> {
-    const answer = await this.portalCall("poll", `${this.portal}/api/onboardings/${onboardingId}/progress`, {
-      headers: { accept: "application/json" },
-    });
+  /** A look at the progress; after `seen` (while it was active) it waits at the server for a change. */
+  private async progress(onboardingId: string, seen?: Progress): Promise<Progress> {
+    const after = seen?.active
+      ? `?${new URLSearchParams({ after: seen.fingerprint, due: seen.due ? "1" : "0" })}`
+      : "";
+    const answer = await this.portalCall(
+      "poll",
+      `${this.portal}/api/onboardings/${onboardingId}/progress${after}`,
+      { headers: { accept: "application/json" } },
+    );
     return JSON.parse(answer.text) as Progress;
   }
 
@@ -174,13 +186,14 @@ export class LoadUser {
   }
 
   /**
-   * The live-progress island: polls at `untilDue`, fires the advance route when a step is due (not
+   * The live-progress island: looks at the progress (each look waiting at the server for a change), fires the advance route when a step is due (not
    * twice at once; its answer is the next progress), and refreshes the server render when the
    * fingerprint changes, as router.refresh() does (an RSC request, not awaited by the poller).
    */
   private async poll(onboardingId: string, page: string, clicked: number, timeoutMs: number) {
     let seen = "";
     let advancing: Promise<Progress> | null = null;
+    let looking: Promise<Progress> | null = null;
     const inFlight = new Set<Promise<unknown>>();
     const track = (work: Promise<unknown>) => {
       const kept = work.catch((error: unknown) =>
@@ -210,12 +223,20 @@ export class LoadUser {
         track(advancing);
       }
       if (!data.active && !advancing) throw new Error(`onboarding stopped: ${data.status}`);
-      // The next poll at the interval; when an advance answers first, its answer is the next look.
+      // One look at a time, each waiting at the server for a change; when an advance answers first,
+      // its answer is the next progress and the look goes on.
+      if (!looking) {
+        await sleep(nextLookMs);
+        looking = this.progress(onboardingId, data);
+      }
+      const look = looking;
       const answered = await Promise.race([
-        sleep(untilDue(data.nextDueAt)).then(() => null),
-        advancing?.catch(() => null) ?? new Promise<null>(() => {}),
+        look.then((progress) => ({ progress, look: true })),
+        advancing?.then((progress) => ({ progress, look: false })).catch(() => null) ??
+          new Promise<null>(() => {}),
       ]);
-      data = answered ?? (await this.progress(onboardingId));
+      if (!answered || answered.look) looking = null;
+      data = answered ? answered.progress : await look;
     }
     await Promise.all(inFlight);
     if (this.run.connectToConnectedMs === undefined)

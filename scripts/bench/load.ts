@@ -283,7 +283,8 @@ async function ownTimes(emulator: string, runs: UserRun[]) {
       console.log(lines.map((l) => l.text).join("\n"));
     }
     for (const r of run.requests) {
-      const own = Math.max(0, r.end - r.start - covered(r.start, r.end, intervals));
+      // A look that waited at the server for a change: its portal time is what it did besides waiting.
+      const own = Math.max(0, r.end - r.start - (r.waitMs ?? covered(r.start, r.end, intervals)));
       if (r.kind === "sign-in") signIn += own;
       else byKind.get(r.kind)!.push(own);
     }

@@ -1,10 +1,33 @@
 import { getCurrentUser } from "@/lib/auth";
-import { progressSnapshot } from "@/lib/onboarding/progress";
+import { progressAfter, progressSnapshot } from "@/lib/onboarding/progress";
 import { resolveShareAccess } from "@/lib/share-access";
 
 export const dynamic = "force-dynamic";
 
 const headers = { "cache-control": "no-store" };
+
+/**
+ * With `?after=<fingerprint>&due=<0|1>` (what the poller saw last), the answer waits until that changes,
+ * a step becomes due, or a few seconds pass (lib/onboarding/progress.ts `progressAfter`). The time spent
+ * waiting is in Server-Timing, so a client can tell it from the server's work.
+ */
+async function read(
+  actor: Parameters<typeof progressSnapshot>[0],
+  id: string,
+  request: Request,
+): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  const after = params.get("after");
+  if (!after || after.length > 2_000) {
+    const snapshot = await progressSnapshot(actor, id);
+    if (!snapshot) return Response.json({ message: "Not found" }, { status: 404, headers });
+    return Response.json(snapshot, { headers });
+  }
+  const seen = { fingerprint: after, due: params.get("due") === "1" };
+  const { snapshot, waitedMs } = await progressAfter(actor, id, seen, request.signal);
+  if (!snapshot) return Response.json({ message: "Not found" }, { status: 404, headers });
+  return Response.json(snapshot, { headers: { ...headers, "server-timing": `wait;dur=${waitedMs}` } });
+}
 
 /**
  * Read-only progress for the checklist's poller: the owner's, or a share page's (`?link=`, proven by
@@ -20,13 +43,9 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
         { message: "This link no longer opens this onboarding." },
         { status: 403, headers },
       );
-    const snapshot = await progressSnapshot({ shareLinkId: linkId }, id);
-    if (!snapshot) return Response.json({ message: "Not found" }, { status: 404, headers });
-    return Response.json(snapshot, { headers });
+    return read({ shareLinkId: linkId }, id, request);
   }
   const user = await getCurrentUser();
   if (!user) return Response.json({ message: "Sign in again." }, { status: 401, headers });
-  const snapshot = await progressSnapshot(user, id);
-  if (!snapshot) return Response.json({ message: "Not found" }, { status: 404, headers });
-  return Response.json(snapshot, { headers });
+  return read(user, id, request);
 }

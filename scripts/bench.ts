@@ -290,7 +290,9 @@ async function benchUi(portalUrl: string, emuBase: string): Promise<UiFigure[]> 
   });
   const figures: UiFigure[] = [];
   try {
-    for (const L of latencies) {
+    // A first unmeasured round: the server loads each route's modules on its first request.
+    for (const [round, L] of [latencies[0]!, ...latencies].entries()) {
+      const warmUp = round === 0;
       const tenantRes = await fetch(`${emuBase}/_emulator/scenarios`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -358,7 +360,7 @@ async function benchUi(portalUrl: string, emuBase: string): Promise<UiFigure[]> 
       await page.waitForLoadState("networkidle");
       const cookie = async () =>
         (await context.cookies(portalUrl)).map((c) => `${c.name}=${c.value}`).join("; ");
-      const scoreFirst = L === latencies[0] && !args["no-lighthouse"];
+      const scoreFirst = round === 1 && !args["no-lighthouse"];
       // The page a first onboarding starts on, scored before its Connect (the list is still empty).
       if (scoreFirst)
         lighthouse = await benchLighthouse(
@@ -401,6 +403,10 @@ async function benchUi(portalUrl: string, emuBase: string): Promise<UiFigure[]> 
 
       await timeTo("list", () => page.goto("/onboardings"), "Your onboardings");
       const minimumMs = criticalPathMs(L);
+      if (warmUp) {
+        await context.close();
+        continue;
+      }
       figures.push({
         latencyMs: L,
         connectToConnectedMs: Math.round(connectMs),

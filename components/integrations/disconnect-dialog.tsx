@@ -44,7 +44,7 @@ export function DisconnectDialog({
       <dialog
         ref={dialog}
         aria-labelledby={titleId}
-        className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+        className="m-auto w-[calc(100%-2rem)] max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
       >
         <form action={action} className="space-y-4 p-6">
           <input type="hidden" name="integrationId" value={integrationId} />

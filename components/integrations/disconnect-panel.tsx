@@ -13,7 +13,15 @@ const removals: { key: string; label: string }[] = [
  * Disconnect for one integration: what will be removed, the typed confirmation (a dialog), and the
  * progress of a disconnect under way or stopped. Takes view props only.
  */
-export function DisconnectPanel({ integration }: { integration: IntegrationOperationView }) {
+export function DisconnectPanel({
+  integration,
+  headingLevel = 3,
+}: {
+  integration: IntegrationOperationView;
+  /** 2 where the panel stands beside the page's own h2 sections (the integration's page). */
+  headingLevel?: 2 | 3;
+}) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   const op = integration.disconnect;
   const disconnected = integration.status === "disconnected";
   const confirmWith = integration.appDisplayName ?? integration.billingAccountDisplayName;
@@ -24,9 +32,12 @@ export function DisconnectPanel({ integration }: { integration: IntegrationOpera
     >
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <h3 id={`disconnect-${integration.integrationId}`} className="text-lg font-semibold text-red-900">
+          <Heading
+            id={`disconnect-${integration.integrationId}`}
+            className={`font-semibold text-red-900 ${headingLevel === 2 ? "text-xl" : "text-lg"}`}
+          >
             {disconnected ? "Disconnected" : "Disconnect"}
-          </h3>
+          </Heading>
           <p className="mt-1 text-sm text-slate-700">
             {disconnected
               ? `Disconnected ${utc(op?.finishedAt)}. The app, its secrets, its service principal and its billing role are gone from Azure; the cost platform's API reports this integration as disconnected.`

@@ -65,12 +65,16 @@ export function RotateSecretPanel({
   integration,
   graceChoices,
   defaultGraceMinutes,
+  headingLevel = 3,
 }: {
   integration: IntegrationOperationView;
   /** Grace periods the operator allows, in minutes (lib/lifecycle graceChoices()). */
   graceChoices: number[];
   defaultGraceMinutes: number;
+  /** 2 where the panel stands beside the page's own h2 sections (the integration's page). */
+  headingLevel?: 2 | 3;
 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   const rotation = integration.rotation;
   const open = rotation && rotation.status !== "done";
   const disconnected = integration.status === "disconnected";
@@ -82,9 +86,12 @@ export function RotateSecretPanel({
     >
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <h3 id={`rotate-${integration.integrationId}`} className="text-brand-900 text-lg font-semibold">
+          <Heading
+            id={`rotate-${integration.integrationId}`}
+            className={`text-brand-900 font-semibold ${headingLevel === 2 ? "text-xl" : "text-lg"}`}
+          >
             Client secret
-          </h3>
+          </Heading>
           <p className="mt-1 text-sm text-slate-700">
             {disconnected ? (
               "None: the integration is disconnected."

@@ -12,15 +12,22 @@ type HeaderUser = { name: string | null; email: string | null } | null;
 export function SiteHeader({ user }: { user?: HeaderUser }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-        <Link href="/" prefetch={false} className="text-brand-900 flex items-center gap-2 font-semibold">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
+        <Link
+          href="/"
+          prefetch={false}
+          className="text-brand-900 flex shrink-0 items-center gap-2 font-semibold whitespace-nowrap"
+        >
           <svg aria-hidden="true" viewBox="0 0 24 24" className="text-brand-600 h-6 w-6" fill="currentColor">
             <path d="M3 5h8v6H3zM13 5h8v6h-8zM3 13h8v6H3zM13 13h8v6h-8z" opacity=".9" />
           </svg>
           MCA Connect
         </Link>
         {user ? (
-          <nav aria-label="Account" className="flex items-center gap-3 text-sm">
+          <nav
+            aria-label="Account"
+            className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm whitespace-nowrap"
+          >
             <Link
               href="/onboardings"
               prefetch={false}

@@ -1,45 +1,18 @@
 import { expect, test } from "../fixtures/test";
 
-import { emulatorUrl } from "../../playwright.config";
-import { seedTenant, signInThroughEmulator, startOnboarding } from "../fixtures/emulator";
+import { connectedDemo } from "../fixtures/connected-demo";
+import { emulatorClock } from "../fixtures/emulator";
 
 test.describe.configure({ timeout: 150_000 });
-
-/** Moves Azure's clock (the emulator's): secrets expire by it. */
-async function azureClock(body: { advanceMs: number } | { reset: true }) {
-  const res = await fetch(`${emulatorUrl}/_emulator/clock`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-}
 
 test("from Connected the owner opens Integrations, sees it active with this month's cost, checks it, and sees the expiry banner once Azure says the secret expired", async ({
   page,
 }) => {
-  const tenant = await seedTenant({
-    preset: "contoso",
-    settings: {
-      delays: {
-        appReplicationMs: 300,
-        secretActivationMs: 800,
-        billingPrincipalReplicationMs: 300,
-        billingRolePropagationMs: 300,
-      },
-    },
-  });
-  await page.goto("/");
-  await signInThroughEmulator(page, tenant.users.admin!.userPrincipalName);
-  await startOnboarding(page);
-  await page.getByRole("button", { name: "Connect", exact: true }).click();
-  await page
-    .getByRole("link", { name: "Health, secret expiry and reminders of this integration" })
-    .waitFor({ timeout: 90_000 });
+  const { billingAccount } = await connectedDemo(page);
 
   await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Integrations" }).click();
   await expect(page.getByRole("heading", { name: "Integrations", level: 1 })).toBeVisible();
-  const row = page.getByRole("row").filter({ hasText: tenant.billingAccounts.mca!.name });
+  const row = page.getByRole("row").filter({ hasText: billingAccount });
   await expect(row).toContainText("Active");
   await expect(row.getByRole("cell").nth(5)).toHaveText(/\$[\d,]+\.\d{2}as of /);
   await expect(row).toContainText(/36[45] days left/);
@@ -54,7 +27,7 @@ test("from Connected the owner opens Integrations, sees it active with this mont
   ).toBeVisible();
 
   // A year and a bit later, as Azure sees it: the secret has expired, and Entra refuses it.
-  await azureClock({ advanceMs: 400 * 86_400_000 });
+  await emulatorClock({ advanceMs: 400 * 86_400_000 });
   try {
     await page.getByRole("button", { name: "Check now" }).click();
     await expect(page.getByText(/^Failing: The client secret has expired/)).toBeVisible();
@@ -65,11 +38,9 @@ test("from Connected the owner opens Integrations, sees it active with this mont
     await expect(page.getByRole("region", { name: "Recent events" })).toContainText("Verification failing");
     await page.screenshot({ path: "test-results/screens/integration-failing.png", fullPage: true });
     await page.getByRole("link", { name: "All integrations" }).click();
-    await expect(page.getByRole("row").filter({ hasText: tenant.billingAccounts.mca!.name })).toContainText(
-      "Failing",
-    );
+    await expect(page.getByRole("row").filter({ hasText: billingAccount })).toContainText("Failing");
     await expect(page.getByRole("main").getByRole("alert")).toContainText("has expired");
   } finally {
-    await azureClock({ reset: true });
+    await emulatorClock({ reset: true });
   }
 });

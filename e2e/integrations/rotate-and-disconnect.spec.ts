@@ -1,100 +1,18 @@
 import { expect, test } from "../fixtures/test";
 
-import { emulatorUrl, portalUrl } from "../../playwright.config";
-import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
+import { connectedDemo } from "../fixtures/connected-demo";
+import { createApiKey, readCosts, readIntegration } from "../fixtures/cost-platform";
+import { emulatorClock, tenantState } from "../fixtures/emulator";
 
 test.describe.configure({ timeout: 240_000 });
-
-type Integration = {
-  id: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret?: string;
-  secretKeyId: string | null;
-  billingAccountId: string;
-  status: string;
-};
-
-async function readIntegration(key: string, id?: string): Promise<Integration> {
-  const headers = { authorization: `Bearer ${key}` };
-  if (!id) {
-    const list = (await (await fetch(`${portalUrl}/api/v1/integrations`, { headers })).json()) as {
-      data: Integration[];
-    };
-    id = list.data[0]!.id;
-  }
-  const one = await fetch(`${portalUrl}/api/v1/integrations/${id}?include=secret`, { headers });
-  expect(one.status).toBe(200);
-  return (await one.json()) as Integration;
-}
-
-/** The cost platform's part: a token as the app, then a month-to-date Cost Management query. */
-async function readCosts(i: Integration, secret: string): Promise<number | string> {
-  const token = await fetch(`${emulatorUrl}/${i.tenantId}/oauth2/v2.0/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: i.clientId,
-      client_secret: secret,
-      scope: "https://management.azure.com/.default",
-    }),
-  });
-  if (token.status !== 200) return ((await token.json()) as { error: string }).error;
-  const { access_token: accessToken } = (await token.json()) as { access_token: string };
-  const query = await fetch(
-    `${emulatorUrl}/arm/providers/Microsoft.Billing/billingAccounts/${encodeURIComponent(i.billingAccountId)}/providers/Microsoft.CostManagement/query?api-version=2025-03-01`,
-    {
-      method: "POST",
-      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        type: "ActualCost",
-        timeframe: "MonthToDate",
-        dataset: { granularity: "None", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
-      }),
-    },
-  );
-  expect(query.status).toBe(200);
-  return ((await query.json()) as { properties: { rows: unknown[][] } }).properties.rows.length;
-}
-
-async function emulatorClock(body: Record<string, unknown>) {
-  const res = await fetch(`${emulatorUrl}/_emulator/clock`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-}
 
 test("from Connected: rotate the secret with overlap, the cost platform reads costs with the new one, then disconnect", async ({
   page,
 }) => {
-  const tenant = await seedTenant({
-    preset: "contoso",
-    settings: {
-      delays: {
-        appReplicationMs: 500,
-        secretActivationMs: 1500,
-        billingPrincipalReplicationMs: 500,
-        billingRolePropagationMs: 500,
-      },
-    },
-  });
-  await page.goto("/");
-  await signInThroughEmulator(page, tenant.users.admin!.userPrincipalName);
-  await startOnboarding(page);
-  const onboardingUrl = page.url();
-  await page.getByRole("button", { name: "Connect", exact: true }).click();
-  const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
-  await expect(steps.nth(4).getByText("Connected", { exact: true })).toBeVisible({ timeout: 90_000 });
+  const { tenant, onboardingUrl, integrationId } = await connectedDemo(page);
 
-  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "API keys" }).click();
-  await page.getByLabel("Key name").fill("Cost platform rotation e2e");
-  await page.getByLabel("Integrations and their client secrets").check();
-  await page.getByRole("button", { name: "Create API key" }).click();
-  const key = await page.getByRole("textbox", { name: "New API key" }).inputValue();
-  const before = await readIntegration(key);
+  const key = await createApiKey(page, "Cost platform rotation e2e");
+  const before = await readIntegration(key, integrationId);
   const oldSecret = before.clientSecret!;
 
   // Rotate, with the operator's grace period (1 minute in this run).

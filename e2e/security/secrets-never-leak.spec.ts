@@ -6,6 +6,10 @@
  * logged (the launcher's --log-file), its data folder byte by byte (the PGlite files: tables and WAL)
  * and a dump of every table, for every token and client secret value the emulator issued, the
  * portal's own secrets, and share link tokens (which only their owner's answer may carry): no hit.
+ * The secrets the portal makes and shows once (API keys, webhook signing secrets and their rotated
+ * successors, told by the specs with `shownOnce`, and any signing secret seen in what was served) may
+ * stand only in the one server action answer that showed them: anywhere else served, logged or stored
+ * is a hit.
  * The search is shown able to fail: values known to be in each source are found, and a value planted
  * in each (a row in a copy of the database, a page served through the recorder) is found.
  */
@@ -25,7 +29,7 @@ import {
   type Needle,
   type Source,
 } from "../../scripts/test-support/secret-scan";
-import { expect, servedDir, test, type ServedEntry } from "../fixtures/test";
+import { expect, servedDir, shownOnceDir, test, type ServedEntry, type ShownOnce } from "../fixtures/test";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -44,6 +48,22 @@ function servedEntries(): ServedEntry[] {
     .flatMap((file) => fs.readFileSync(path.join(servedDir, file), "utf8").split("\n"))
     .filter(Boolean)
     .map((line) => JSON.parse(line) as ServedEntry);
+}
+
+/** The secrets the specs were shown once (API keys, webhook signing secrets), each once. */
+function shownOnceSecrets(): ShownOnce[] {
+  if (!fs.existsSync(shownOnceDir)) return [];
+  const all = fs
+    .readdirSync(shownOnceDir)
+    .flatMap((file) => fs.readFileSync(path.join(shownOnceDir, file), "utf8").split("\n"))
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ShownOnce);
+  return [...new Map(all.map((s) => [s.value, s])).values()];
+}
+
+/** A server action's answer (a POST answered with an RSC payload): where a secret just made is shown. */
+function isActionAnswer(e: ServedEntry) {
+  return e.method === "POST" && e.contentType.startsWith("text/x-component");
 }
 
 /** Every table of a copy of the portal's database, row by row as text (compressed values included). */
@@ -84,6 +104,10 @@ test("no token or secret is in anything the portal served, logged or stored", as
 
   const entries = servedEntries();
   const issued = await issuedSecrets(emulatorUrl);
+  // Asked now, with the first: after the long search below the emulator may have closed the connection.
+  const tenants = (await (await fetch(`${emulatorUrl}/_emulator/tenants`)).json()) as {
+    value: { id: string }[];
+  };
   const count = (kind: string) => issued.filter((n) => n.kind === kind).length;
   // The runs before this one connected for real: secrets and tokens were issued and used.
   expect(count("clientSecret"), "client secrets issued").toBeGreaterThanOrEqual(3);
@@ -143,17 +167,47 @@ test("no token or secret is in anything the portal served, logged or stored", as
   const copy = copyDatabase();
   const tables: Source = { name: "tables", data: Buffer.from(await dumpTables(copy)) };
 
+  // Shown once: what the specs were shown, and any signing secret in what was served (a spec that made
+  // one without telling). Each stands in exactly one answer, the server action's that made it.
+  const registered = shownOnceSecrets();
+  expect(
+    registered.filter((s) => s.kind.startsWith("webhook signing secret")).length,
+    "webhook signing secrets shown (made and rotated)",
+  ).toBeGreaterThanOrEqual(2);
+  expect(registered.filter((s) => s.kind === "API key").length, "API keys shown").toBeGreaterThanOrEqual(1);
+  const seenSigning = new Set(
+    entries.flatMap((e) => [...(e.body ?? "").matchAll(/whsec_[A-Za-z0-9+/]{43}=/g)].map((m) => m[0])),
+  );
+  const shown: Needle[] = [
+    ...registered,
+    ...[...seenSigning]
+      .filter((value) => !registered.some((s) => s.value === value))
+      .map((value) => ({ kind: "webhook signing secret (seen served)", value })),
+  ].map((s, i) => ({ kind: `${s.kind} #${i + 1}`, value: s.value }));
+  const entrySources: Source[] = entries.map((e, i) => ({
+    name: `served #${i}: ${e.method} ${new URL(e.url).pathname} ${e.status} (${e.contentType || "no type"})`,
+    data: Buffer.from(`${JSON.stringify(e.headers)}\n${e.body ?? ""}`),
+  }));
+  const shownHits = scanForSecrets(shown, entrySources);
+  const outsideShownOnce = shown.flatMap((needle) => {
+    const mine = shownHits.filter((h) => h.kind === needle.kind);
+    const answers = [...new Set(mine.map((h) => h.source))];
+    const index = (source: string) => Number(/^served #(\d+):/.exec(source)![1]);
+    // The one place: a single server action answer. Every further answer holding it is a leak.
+    const place = answers.find((source) => isActionAnswer(entries[index(source)]!));
+    expect(place, `${needle.kind} was shown in a server action answer`).toBeDefined();
+    return mine.filter((h) => h.source !== place);
+  });
+
   const hits = [
-    ...scanForSecrets([...issued, ...portalSecrets, ...shareTokens], [log, tables, ...files]),
+    ...scanForSecrets([...issued, ...portalSecrets, ...shareTokens, ...shown], [log, tables, ...files]),
     ...scanForSecrets([...issued, ...portalSecrets], [servedSource]),
+    ...outsideShownOnce,
   ];
   expect(describeHits(hits)).toEqual([]);
 
   // The search can fail. What is known to be in each source is found there: the tenants that signed
   // in (database files and tables), the recorded canary page (served), Next's start-up line (log).
-  const tenants = (await (await fetch(`${emulatorUrl}/_emulator/tenants`)).json()) as {
-    value: { id: string }[];
-  };
   const tenantIds = tenants.value.map((t) => ({ kind: "tenant id", value: t.id }));
   const knownInDb = scanForSecrets(tenantIds, [tables, ...files]);
   expect(knownInDb.some((h) => h.source === "tables")).toBe(true);

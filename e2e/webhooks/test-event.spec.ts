@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { expect, test } from "../fixtures/test";
+import { expect, shownOnce, test } from "../fixtures/test";
 
-import { seedTenant, signInThroughEmulator, startOnboarding } from "../fixtures/emulator";
+import { connectedDemo } from "../fixtures/connected-demo";
 import { verifyWebhook } from "../../lib/webhooks/verify";
 
 test.describe.configure({ timeout: 150_000 });
@@ -28,23 +28,7 @@ test("the owner adds a webhook endpoint, sends a test event, and the receiver ge
 
   try {
     // Only someone who connected a billing account of the tenant manages its webhooks: connect one.
-    const tenant = await seedTenant({
-      preset: "contoso",
-      settings: {
-        delays: {
-          appReplicationMs: 300,
-          secretActivationMs: 800,
-          billingPrincipalReplicationMs: 300,
-          billingRolePropagationMs: 300,
-        },
-      },
-    });
-    await page.goto("/");
-    await signInThroughEmulator(page, tenant.users.admin!.userPrincipalName);
-    await startOnboarding(page);
-    await page.getByRole("button", { name: "Connect", exact: true }).click();
-    const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
-    await expect(steps.nth(4).getByText("Connected", { exact: true })).toBeVisible({ timeout: 90_000 });
+    const { tenant } = await connectedDemo(page);
 
     await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Webhooks" }).click();
     await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
@@ -53,6 +37,7 @@ test("the owner adds a webhook endpoint, sends a test event, and the receiver ge
     await page.getByRole("button", { name: "Add endpoint" }).click();
     const secret = await page.getByRole("textbox", { name: "Signing secret" }).inputValue();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    shownOnce("webhook signing secret", secret);
 
     // Shown once: gone after a reload.
     await page.reload();
@@ -77,6 +62,17 @@ test("the owner adds a webhook endpoint, sends a test event, and the receiver ge
     expect(received[0]!.headers["webhook-id"]).toBe(event.id);
     await expect(row).toContainText(event.id);
     expect(received[0]!.body).not.toContain(secret);
+
+    // Rotating shows the new secret once, beside the old one's 24 hours.
+    await endpoint.getByRole("button", { name: `Rotate the signing secret of ${url}` }).click();
+    await expect(
+      endpoint.getByText("New signing secret (the old one also signs for 24 hours)"),
+    ).toBeVisible();
+    const rotated = await endpoint.getByRole("textbox", { name: "Signing secret" }).inputValue();
+    expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(rotated).not.toBe(secret);
+    shownOnce("webhook signing secret (rotated)", rotated);
+    await expect(endpoint).toContainText("previous secret also signs until");
 
     await page.screenshot({ path: "test-results/webhooks-page.png", fullPage: true });
   } finally {

@@ -1,7 +1,8 @@
 /**
  * What the owner sees and does on the integrations pages, with the portal's real code against the
  * emulator: "Check now" re-verifies (and is rate-limited), a failing integration says why and what to
- * do, and from 30 days before the secret's expiry the pages carry the banner saying to rotate it.
+ * do, from 30 days before the secret's expiry the pages carry the banner saying to rotate it, and
+ * once disconnected the page says the secret is gone (not "pasted by hand", no days left).
  */
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
@@ -151,5 +152,27 @@ describe("the integrations pages", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("once disconnected, says the client secret is gone instead of counting its days", async () => {
+    const tenant = await d.seed();
+    const admin = await d.signInAs(tenant, "admin");
+    const onboardingId = await d.start(admin);
+    await d.connect(admin, onboardingId);
+    const integration = await d.m.db.db.integration.findUniqueOrThrow({ where: { onboardingId } });
+    const detail = (await import("@/app/integrations/[id]/page")).default as unknown as Page;
+    resetScope();
+    scope.user = admin;
+    const before = await html(await detail({ params: Promise.resolve({ id: integration.id }) }));
+    expect(before).toContain(`(Secret ID ${integration.secretKeyId})`);
+    expect(before).toContain("365 days left");
+
+    await (await import("@/lib/lifecycle")).startDisconnect(admin, integration.id, "vantage");
+    const after = await html(await detail({ params: Promise.resolve({ id: integration.id }) }));
+    expect(after).toContain("Disconnected");
+    expect(after).toContain("none (removed from Azure by the disconnect)");
+    expect(after).not.toContain("pasted by hand");
+    expect(after).not.toContain("days left");
+    expect(after).toContain("not checked (not connected)");
   });
 });

@@ -60,6 +60,7 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
   const now = new Date();
   const left = integration.secretExpiresAt ? daysLeft(integration.secretExpiresAt, now) : null;
   const checkable = integration.status === "active" || integration.status === "failing";
+  const disconnected = integration.status === "disconnected";
   const mail = mailConfigured();
   const reminders = events.filter((e) => e.type === "integration.secret_expiring");
   return (
@@ -76,7 +77,7 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
 
         <div className="mt-6">
           <ExpiryBanner
-            secretExpiresAt={integration.status === "disconnected" ? null : integration.secretExpiresAt}
+            secretExpiresAt={disconnected ? null : integration.secretExpiresAt}
             account={account}
             refusedAsExpired={integration.status === "failing" && last?.reason === "secret-expired"}
             now={now}
@@ -105,7 +106,11 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
               {last?.at ? `${when(new Date(last.at))}: ${last.ok ? "working" : "failed"}` : "none yet"}
             </Field>
             <Field label="Next check">
-              {checkable ? when(integration.nextCheckAt) : "not checked (not connected)"}
+              {!checkable
+                ? "not checked (not connected)"
+                : integration.nextCheckAt
+                  ? when(integration.nextCheckAt)
+                  : "not scheduled yet"}
             </Field>
             <Field label="Cost this month">
               {integration.monthCostAmount === null
@@ -130,13 +135,21 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
             <Field label="Directory (tenant) ID">{integration.tenantId}</Field>
             <Field label="Application (client) ID">{integration.clientId}</Field>
             <Field label="Client secret">
-              {integration.secretHint ? `${integration.secretHint}… ` : ""}
-              {integration.secretKeyId ? `(Secret ID ${integration.secretKeyId})` : "(pasted by hand)"}
+              {disconnected ? (
+                "none (removed from Azure by the disconnect)"
+              ) : (
+                <>
+                  {integration.secretHint ? `${integration.secretHint}… ` : ""}
+                  {integration.secretKeyId ? `(Secret ID ${integration.secretKeyId})` : "(pasted by hand)"}
+                </>
+              )}
             </Field>
             <Field label="Secret expires">
-              {integration.secretExpiresAt
-                ? `${day(integration.secretExpiresAt)} (${left! <= 0 ? "expired" : left === 1 ? "1 day left" : `${left} days left`})`
-                : "unknown (pasted by hand)"}
+              {disconnected
+                ? "not applicable"
+                : integration.secretExpiresAt
+                  ? `${day(integration.secretExpiresAt)} (${left! <= 0 ? "expired" : left === 1 ? "1 day left" : `${left} days left`})`
+                  : "unknown (pasted by hand)"}
             </Field>
             <Field label="Onboarding">
               {integration.onboardingId ? (
@@ -169,9 +182,10 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
                 integration={lifecycle}
                 graceChoices={graceChoices()}
                 defaultGraceMinutes={getEnv().rotationGraceMinutes}
+                headingLevel={2}
               />
             )}
-            <DisconnectPanel integration={lifecycle} />
+            <DisconnectPanel integration={lifecycle} headingLevel={2} />
           </section>
         ) : null}
 

@@ -707,30 +707,44 @@ ${loadNotes(r.load)}
 
 The minimum is ${minimumCalls.length} calls: ${minimumCalls.join(", ")}. The rest:
 
-- \`GET /v2.0/.well-known/openid-configuration\`: MSAL's authority discovery, once per portal process.
+- \`GET /v2.0/.well-known/openid-configuration\`: MSAL's authority discovery, once per tenant per portal
+  process. In the browser it happens while the Connect page is read, not after Connect.
 - \`POST /oauth2/v2.0/token\` (delegated): the signed-in person's access token from the cached refresh
-  token, once per resource an hour.
+  token, once per resource an hour. The page with Connect on it fetches it in the background
+  (\`warmDelegatedTokens\`), so in the browser Connect finds it cached; the engine-only run pays it.
+- \`GET /billingAccounts\` twice: the plain list and \`includeAll=true\`, side by side. Azure lists an
+  account a Global Administrator holds no billing role on only with the second.
 - \`GET /organization\`: step 1 reads the tenant's name for display, beside the app's creation (off the
   critical path; the sign-in's tid already decides the tenant).
-- \`PATCH /servicePrincipals(appId)\` answered 400: polls while the new app replicates.
-- \`GET /applications/{id}\`: step 2 reads the app's secrets, so a retry or a redo never adds a second one.
+- \`PATCH /servicePrincipals(appId)\` answered 403/400: polls while the new app replicates.
+- \`GET /applications/{id}\`: step 2 reads the app's secrets, so a retry or a redo never adds a second
+  one. Answered 404 while the new app replicates (Graph's addPassword would be too).
 - \`GET …/billingRoleDefinitions\` and \`GET …/billingRoleAssignments\`: step 4 finds the Billing account
-  reader role's id and looks for an existing assignment before each create (idempotent on retry).
+  reader role's id beside its first look for an existing assignment; each later attempt looks again
+  before it posts (a POST that failed in transit may have taken effect).
 - \`POST …/createBillingRoleAssignment\` answered 400: polls while Billing cannot see the new principal yet.
 - \`POST /oauth2/v2.0/token (client_credentials)\` answered 401: polls while the new secret activates.
 - \`GET /billingAccounts/{name}\` answered 403: polls while the new role propagates.
 
-Polls start 250 ms apart for two seconds, then back off to every 4 s (lib/onboarding/retry.ts): each
-failed poll is the price of noticing Azure's change within about 250 ms.
+Polls start 250 ms apart, start to start, for two seconds, then back off to every 4 s
+(lib/onboarding/retry.ts): each failed poll is the price of noticing Azure's change within about
+250 ms.
 
 ## What sets the limit
 
+- Up to about 250 ms per wait between Azure's change and the next poll: three waits on the path (the
+  app's replication before its service principal, the principal's before the role, the role's
+  propagation before the billing read), about 125 ms each on average.
 - The secret (step 2) starts as soon as step 1 has saved the app's object id, beside the service
   principal's creation; Graph answers 404 for the new app until it replicated, so the secret is added
-  about an app replication after the app, as the service principal is.
-- Up to about 250 ms per wait between Azure's change and the next poll (four waits on the path).
-- The engine's own work per step (database round trips, leases, audit rows) and, in the browser, the
-  checklist poller (every 1.5 s) and the server render that shows the result.
+  about an app replication after the app, as the service principal is. Its activation (1.5 s) then
+  ends about when the role has propagated.
+- The engine's own work per step: database round trips, leases, audit rows.
+- In the browser, besides the engine: the Connect action (it creates the onboarding and answers
+  before running the steps), the checklist's first render, and, at the end, the server render that
+  shows Connected. The checklist's look at the progress waits at the server for the next change
+  (lib/onboarding/progress.ts \`progressAfter\`), so a step's end reaches the page as it happens rather
+  than at a poll. At L = 0 these are a larger share of a 3 s minimum than at L = 300.
 `;
 }
 

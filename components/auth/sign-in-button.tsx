@@ -1,7 +1,8 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useState } from "react";
+
+import { signInWithMicrosoft } from "@/components/auth/auth-requests";
 
 function MicrosoftLogo() {
   return (
@@ -32,9 +33,7 @@ export function SignInButton({
       aria-busy={pending}
       onClick={() => {
         setPending(true);
-        void signIn("azure-ad", { callbackUrl }, scope ? { scope } : undefined).catch(() =>
-          setPending(false),
-        );
+        void signInWithMicrosoft(callbackUrl, scope).catch(() => setPending(false));
       }}
       className="bg-brand-600 hover:bg-brand-700 focus-visible:outline-brand-600 inline-flex items-center gap-2 rounded-md px-5 py-3 font-semibold text-white shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-70"
     >

@@ -418,7 +418,7 @@ describe("delivery to a real receiver", () => {
     const hook = await receiver();
     const endpoint = await addEndpoint(owner, hook.url);
     const mine = await integration(owner);
-    const record = async (type: (typeof allTypes)[number]) => {
+    const record = async (type: Parameters<typeof events.recordIntegrationEvent>[0]["type"]) => {
       await events.recordIntegrationEvent({ tenantId: owner.tenantId, integrationId: mine.id, type });
       // Events and the switch between them are each a few milliseconds apart, as a person's clicks are.
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 
-import { CopyButton } from "@/components/ui/copy-button";
+import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createApiKeyAction, type NewApiKey } from "@/lib/actions/api-keys";
@@ -52,23 +52,12 @@ export function CreateApiKeyForm() {
         </p>
       </form>
       {state?.ok ? (
-        <div className="mt-4 space-y-3 rounded-md border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-950">
-          <p className="font-medium">
-            Key “{state.data.name}” ({state.data.scope}) ready. Copy it now: it is shown only this once.
-          </p>
-          <div className="flex flex-wrap items-center gap-2">
-            <label className="sr-only" htmlFor="new-api-key">
-              New API key
-            </label>
-            <input
-              id="new-api-key"
-              readOnly
-              value={state.data.key}
-              className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 font-mono text-xs text-slate-900"
-            />
-            <CopyButton value={state.data.key} label="Copy key" />
-          </div>
-        </div>
+        <ShownOnce
+          heading={`Key “${state.data.name}” (${state.data.scope}) ready.`}
+          value={state.data.key}
+          label="New API key"
+          copyLabel="Copy key"
+        />
       ) : null}
     </div>
   );

@@ -2,8 +2,8 @@
 
 import { useActionState } from "react";
 
+import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { NewSecret } from "@/components/webhooks/new-secret";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createWebhookEndpointAction, type NewWebhookSecret } from "@/lib/actions/webhooks";
 
@@ -78,9 +78,11 @@ export function CreateWebhookForm({ eventTypes }: { eventTypes: { type: string; 
         </p>
       </form>
       {state?.ok ? (
-        <NewSecret
-          secret={state.data.secret}
+        <ShownOnce
           heading={`Endpoint ${state.data.url} added. Its signing secret:`}
+          value={state.data.secret}
+          label="Signing secret"
+          copyLabel="Copy secret"
         />
       ) : null}
     </div>

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 
 import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createApiKeyAction, type NewApiKey } from "@/lib/actions/api-keys";
 
@@ -13,26 +14,15 @@ export function CreateApiKeyForm() {
   return (
     <div>
       <form action={action} noValidate className="space-y-3">
-        <div>
-          <label htmlFor="api-key-name" className="block text-sm font-medium text-slate-800">
-            Key name
-          </label>
-          <input
-            id="api-key-name"
-            name="name"
-            required
-            maxLength={80}
-            placeholder="Cost platform production"
-            aria-invalid={Boolean(errors?.name)}
-            aria-describedby={errors?.name ? "api-key-name-error" : undefined}
-            className="mt-1 w-full max-w-md rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-          />
-          {errors?.name ? (
-            <p id="api-key-name-error" className="mt-1 text-sm text-red-700">
-              {errors.name[0]}
-            </p>
-          ) : null}
-        </div>
+        <TextField
+          id="api-key-name"
+          label="Key name"
+          name="name"
+          required
+          maxLength={80}
+          placeholder="Cost platform production"
+          error={errors?.name?.[0]}
+        />
         <fieldset>
           <legend className="text-sm font-medium text-slate-800">The key may read</legend>
           <div className="mt-1 flex flex-wrap gap-4 text-sm text-slate-800">

@@ -80,7 +80,7 @@ export function RowActionForm<T = undefined>({
               ref={cancel}
               type="button"
               onClick={() => setAsking(false)}
-              className="rounded-md px-3 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100"
+              className="focus-visible:outline-brand-600 rounded-md px-3 py-2 text-sm font-semibold text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2"
             >
               Cancel
             </button>

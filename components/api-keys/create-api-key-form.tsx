@@ -2,8 +2,9 @@
 
 import { useActionState } from "react";
 
-import { CopyButton } from "@/components/ui/copy-button";
+import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createApiKeyAction, type NewApiKey } from "@/lib/actions/api-keys";
 
@@ -13,26 +14,15 @@ export function CreateApiKeyForm() {
   return (
     <div>
       <form action={action} noValidate className="space-y-3">
-        <div>
-          <label htmlFor="api-key-name" className="block text-sm font-medium text-slate-800">
-            Key name
-          </label>
-          <input
-            id="api-key-name"
-            name="name"
-            required
-            maxLength={80}
-            placeholder="Cost platform production"
-            aria-invalid={Boolean(errors?.name)}
-            aria-describedby={errors?.name ? "api-key-name-error" : undefined}
-            className="mt-1 w-full max-w-md rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-          />
-          {errors?.name ? (
-            <p id="api-key-name-error" className="mt-1 text-sm text-red-700">
-              {errors.name[0]}
-            </p>
-          ) : null}
-        </div>
+        <TextField
+          id="api-key-name"
+          label="Key name"
+          name="name"
+          required
+          maxLength={80}
+          placeholder="Cost platform production"
+          error={errors?.name?.[0]}
+        />
         <fieldset>
           <legend className="text-sm font-medium text-slate-800">The key may read</legend>
           <div className="mt-1 flex flex-wrap gap-4 text-sm text-slate-800">
@@ -52,23 +42,12 @@ export function CreateApiKeyForm() {
         </p>
       </form>
       {state?.ok ? (
-        <div className="mt-4 space-y-3 rounded-md border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-950">
-          <p className="font-medium">
-            Key “{state.data.name}” ({state.data.scope}) ready. Copy it now: it is shown only this once.
-          </p>
-          <div className="flex flex-wrap items-center gap-2">
-            <label className="sr-only" htmlFor="new-api-key">
-              New API key
-            </label>
-            <input
-              id="new-api-key"
-              readOnly
-              value={state.data.key}
-              className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 font-mono text-xs text-slate-900"
-            />
-            <CopyButton value={state.data.key} label="Copy key" />
-          </div>
-        </div>
+        <ShownOnce
+          heading={`Key “${state.data.name}” (${state.data.scope}) ready.`}
+          value={state.data.key}
+          label="New API key"
+          copyLabel="Copy key"
+        />
       ) : null}
     </div>
   );

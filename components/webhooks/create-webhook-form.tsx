@@ -2,8 +2,9 @@
 
 import { useActionState } from "react";
 
+import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { NewSecret } from "@/components/webhooks/new-secret";
+import { TextField } from "@/components/ui/text-field";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { createWebhookEndpointAction, type NewWebhookSecret } from "@/lib/actions/webhooks";
 
@@ -16,46 +17,30 @@ export function CreateWebhookForm({ eventTypes }: { eventTypes: { type: string; 
   return (
     <div>
       <form action={action} noValidate className="space-y-3">
-        <div>
-          <label htmlFor="webhook-url" className="block text-sm font-medium text-slate-800">
-            Endpoint URL
-          </label>
-          <input
-            id="webhook-url"
-            name="url"
-            type="url"
-            required
-            maxLength={2000}
-            placeholder="https://costs.example.com/webhooks/mca"
-            aria-invalid={Boolean(errors?.url)}
-            aria-describedby={errors?.url ? "webhook-url-error" : undefined}
-            className="mt-1 w-full max-w-xl rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-          />
-          {errors?.url ? (
-            <p id="webhook-url-error" className="mt-1 text-sm text-red-700">
-              {errors.url[0]}
-            </p>
-          ) : null}
-        </div>
-        <div>
-          <label htmlFor="webhook-description" className="block text-sm font-medium text-slate-800">
-            Description <span className="font-normal text-slate-600">(optional)</span>
-          </label>
-          <input
-            id="webhook-description"
-            name="description"
-            maxLength={200}
-            placeholder="Cost platform production"
-            aria-invalid={Boolean(errors?.description)}
-            aria-describedby={errors?.description ? "webhook-description-error" : undefined}
-            className="mt-1 w-full max-w-xl rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-          />
-          {errors?.description ? (
-            <p id="webhook-description-error" className="mt-1 text-sm text-red-700">
-              {errors.description[0]}
-            </p>
-          ) : null}
-        </div>
+        <TextField
+          id="webhook-url"
+          label="Endpoint URL"
+          name="url"
+          type="url"
+          required
+          maxLength={2000}
+          placeholder="https://costs.example.com/webhooks/mca"
+          width="max-w-xl"
+          error={errors?.url?.[0]}
+        />
+        <TextField
+          id="webhook-description"
+          label={
+            <>
+              Description <span className="font-normal text-slate-600">(optional)</span>
+            </>
+          }
+          name="description"
+          maxLength={200}
+          placeholder="Cost platform production"
+          width="max-w-xl"
+          error={errors?.description?.[0]}
+        />
         <fieldset aria-describedby={errors?.eventTypes ? "webhook-events-error" : undefined}>
           <legend className="text-sm font-medium text-slate-800">Events to send</legend>
           <div className="mt-1 grid gap-1 text-sm text-slate-800 sm:grid-cols-2">
@@ -78,9 +63,11 @@ export function CreateWebhookForm({ eventTypes }: { eventTypes: { type: string; 
         </p>
       </form>
       {state?.ok ? (
-        <NewSecret
-          secret={state.data.secret}
+        <ShownOnce
           heading={`Endpoint ${state.data.url} added. Its signing secret:`}
+          value={state.data.secret}
+          label="Signing secret"
+          copyLabel="Copy secret"
         />
       ) : null}
     </div>

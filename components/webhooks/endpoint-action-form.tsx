@@ -1,39 +1,40 @@
 "use client";
 
-import { useActionState } from "react";
-
-import { SubmitButton } from "@/components/ui/submit-button";
-import { NewSecret } from "@/components/webhooks/new-secret";
+import { RowActionForm } from "@/components/ui/row-action-form";
+import { ShownOnce } from "@/components/ui/shown-once";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import {
   deleteWebhookEndpointAction,
   disableWebhookEndpointAction,
-  redeliverWebhookAction,
+  enableWebhookEndpointAction,
   rotateWebhookSecretAction,
   sendTestWebhookAction,
   type NewWebhookSecret,
 } from "@/lib/actions/webhooks";
 
+type Result = ActionResult<NewWebhookSecret | undefined>;
+type Spec = {
+  action: (prev: Result | null, data: FormData) => Promise<Result>;
+  text: string;
+  pending: string;
+  variant?: "primary";
+  confirm?: { question: string; yes: string };
+};
+
 const endpointActions = {
   test: { action: sendTestWebhookAction, text: "Send test event", pending: "Queuing…", variant: "primary" },
-  rotate: {
-    action: rotateWebhookSecretAction,
-    text: "Rotate secret",
-    pending: "Rotating…",
-    variant: "secondary",
+  rotate: { action: rotateWebhookSecretAction, text: "Rotate secret", pending: "Rotating…" },
+  disable: { action: disableWebhookEndpointAction, text: "Disable", pending: "Disabling…" },
+  enable: { action: enableWebhookEndpointAction, text: "Enable", pending: "Enabling…", variant: "primary" },
+  delete: {
+    action: deleteWebhookEndpointAction,
+    text: "Delete…",
+    pending: "Deleting…",
+    confirm: { question: "Delete this endpoint and its delivery history?", yes: "Yes, delete" },
   },
-  disable: {
-    action: disableWebhookEndpointAction,
-    text: "Disable",
-    pending: "Disabling…",
-    variant: "secondary",
-  },
-  delete: { action: deleteWebhookEndpointAction, text: "Delete", pending: "Deleting…", variant: "secondary" },
 } as const;
 
-type Result = ActionResult<NewWebhookSecret | undefined>;
-
-/** One button acting on one endpoint; rotating shows the new secret once. */
+/** One button acting on one endpoint; rotating shows the new secret once, deleting asks first. */
 export function EndpointActionForm({
   kind,
   endpointId,
@@ -43,43 +44,29 @@ export function EndpointActionForm({
   endpointId: string;
   label: string;
 }) {
-  const spec = endpointActions[kind];
-  const [state, action] = useActionState<Result | null, FormData>(
-    spec.action as (prev: Result | null, data: FormData) => Promise<Result>,
-    null,
-  );
+  // The actions differ in what a success carries (a secret, or nothing): the row form takes both.
+  const spec = endpointActions[kind] as Spec;
   return (
-    <div>
-      <form action={action} className="inline-flex items-center gap-2">
-        <input type="hidden" name="endpointId" value={endpointId} />
-        <SubmitButton variant={spec.variant} pendingText={spec.pending} ariaLabel={label}>
-          {spec.text}
-        </SubmitButton>
-        <span aria-live="polite" className={`text-sm ${state?.ok ? "text-emerald-800" : "text-red-700"}`}>
-          {state ? state.message : null}
-        </span>
-      </form>
-      {state?.ok && state.data ? (
-        <NewSecret
-          secret={state.data.secret}
-          heading="New signing secret (the old one also signs for 24 hours):"
-        />
-      ) : null}
-    </div>
-  );
-}
-
-export function RedeliverForm({ deliveryId, label }: { deliveryId: string; label: string }) {
-  const [state, action] = useActionState<ActionResult | null, FormData>(redeliverWebhookAction, null);
-  return (
-    <form action={action} className="inline-flex items-center gap-2">
-      <input type="hidden" name="deliveryId" value={deliveryId} />
-      <SubmitButton variant="secondary" pendingText="Queuing…" ariaLabel={label}>
-        Redeliver
-      </SubmitButton>
-      <span aria-live="polite" className="text-sm text-red-700">
-        {state && !state.ok ? state.message : null}
-      </span>
-    </form>
+    <RowActionForm<NewWebhookSecret | undefined>
+      action={spec.action}
+      fields={{ endpointId }}
+      pendingText={spec.pending}
+      label={label}
+      variant={spec.variant}
+      confirm={spec.confirm}
+      sayDone
+      done={(data) =>
+        data ? (
+          <ShownOnce
+            heading="New signing secret (the old one also signs for 24 hours):"
+            value={data.secret}
+            label="Signing secret"
+            copyLabel="Copy secret"
+          />
+        ) : null
+      }
+    >
+      {spec.text}
+    </RowActionForm>
   );
 }

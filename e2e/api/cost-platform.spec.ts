@@ -40,6 +40,8 @@ test("after Connected the owner makes an API key, and the cost platform reads co
 
   // Revoked in the portal, the key stops working at once.
   await page.getByRole("button", { name: "Revoke key Cost platform e2e" }).click();
+  await page.screenshot({ path: "test-results/api-keys-revoke-confirm.png", fullPage: true });
+  await page.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(page.getByRole("listitem").filter({ hasText: "Cost platform e2e" })).toContainText("Revoked");
   const refused = await api("/integrations", key);
   expect(refused.status).toBe(401);

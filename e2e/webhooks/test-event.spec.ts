@@ -75,6 +75,25 @@ test("the owner adds a webhook endpoint, sends a test event, and the receiver ge
     await expect(endpoint).toContainText("previous secret also signs until");
 
     await page.screenshot({ path: "test-results/webhooks-page.png", fullPage: true });
+
+    // Disabled, then enabled again without adding it anew.
+    await endpoint.getByRole("button", { name: `Disable ${url}` }).click();
+    await expect(endpoint).toContainText("Nothing is sent to it while it is disabled.");
+    await page.screenshot({ path: "test-results/webhooks-disabled.png", fullPage: true });
+    await endpoint.getByRole("button", { name: `Enable ${url}` }).click();
+    await expect(endpoint.getByRole("button", { name: `Disable ${url}` })).toBeVisible();
+    await expect(endpoint).toContainText("enabled again");
+
+    // Delete asks first: Cancel keeps the endpoint, "Yes, delete" removes it.
+    await endpoint.getByRole("button", { name: `Delete ${url}` }).click();
+    await expect(endpoint.getByText("Delete this endpoint and its delivery history?")).toBeVisible();
+    await expect(endpoint.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.screenshot({ path: "test-results/webhooks-delete-confirm.png", fullPage: true });
+    await endpoint.getByRole("button", { name: "Cancel" }).click();
+    await endpoint.getByRole("button", { name: `Delete ${url}` }).click();
+    await endpoint.getByRole("button", { name: "Yes, delete" }).click();
+    await expect(endpoint).toHaveCount(0);
+    await expect(page.getByText("None yet.")).toBeVisible();
   } finally {
     receiver.close();
   }

@@ -455,6 +455,11 @@ const actionCases: Record<string, ActionCase> = {
     fields: () => ({ endpointId: w.endpoint.id }),
     refused: webhookManagersOnly,
   },
+  enableWebhookEndpointAction: {
+    module: "webhooks",
+    fields: () => ({ endpointId: w.endpoint.id }),
+    refused: webhookManagersOnly,
+  },
   deleteWebhookEndpointAction: {
     module: "webhooks",
     fields: () => ({ endpointId: w.endpoint.id }),

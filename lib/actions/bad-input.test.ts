@@ -97,6 +97,7 @@ const forms: Record<string, () => Fields> = {
   }),
   rotateWebhookSecretAction: () => ({ endpointId: field(mine.endpoint) }),
   disableWebhookEndpointAction: () => ({ endpointId: field(mine.endpoint) }),
+  enableWebhookEndpointAction: () => ({ endpointId: field(mine.endpoint) }),
   deleteWebhookEndpointAction: () => ({ endpointId: field() }),
   sendTestWebhookAction: () => ({ endpointId: field(mine.endpoint) }),
   redeliverWebhookAction: () => ({ deliveryId: field(mine.delivery) }),

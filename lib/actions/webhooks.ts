@@ -7,6 +7,7 @@ import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   disableWebhookEndpoint,
+  enableWebhookEndpoint,
   queueTestDelivery,
   redeliver,
   rotateWebhookSecret,
@@ -23,20 +24,46 @@ import {
 import { checkWebhookUrl } from "@/lib/webhooks/address-policy";
 import { buildWebhookPayload } from "@/lib/webhooks/payload";
 import { newWebhookSecret } from "@/lib/webhooks/signing";
+import type { Actor } from "@/lib/view-types";
 
 const page = "/settings/webhooks";
 
 /** Shown once, when made or rotated: the receiver verifies signatures with it. */
 export type NewWebhookSecret = { id: string; url: string; secret: string };
 
-function expected(error: unknown): { ok: false; message: string } | null {
-  if (
-    error instanceof WebhookNotAllowedError ||
-    error instanceof WebhookEndpointNotFoundError ||
-    error instanceof WebhookEndpointDisabledError
-  )
-    return { ok: false, message: error.message };
-  return null;
+/**
+ * Runs one change: a refusal the data layer names (not allowed, not found, disabled) becomes its
+ * message; anything else is left to withActor's generic one. A success revalidates the page.
+ */
+async function settle<T>(change: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  let result: ActionResult<T>;
+  try {
+    result = await change();
+  } catch (error) {
+    if (
+      error instanceof WebhookNotAllowedError ||
+      error instanceof WebhookEndpointNotFoundError ||
+      error instanceof WebhookEndpointDisabledError
+    )
+      return { ok: false, message: error.message };
+    throw error;
+  }
+  if (result.ok) revalidatePath(page);
+  return result;
+}
+
+/** One operation on one of the tenant's endpoints, the form's `endpointId`. */
+function onEndpoint<T>(
+  formData: unknown,
+  operation: (actor: Actor, endpointId: string) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  return withActor(webhookEndpointSchema, formValues(formData), (actor, { endpointId }) =>
+    settle(() => operation(actor, endpointId)),
+  );
+}
+
+function done(message: string): ActionResult {
+  return { ok: true, data: undefined, message };
 }
 
 /** The form's fields, with every checked event type (a form sends one value per checked box). */
@@ -54,29 +81,20 @@ export async function createWebhookEndpointAction(
   _prev: ActionResult<NewWebhookSecret> | null,
   formData: FormData,
 ): Promise<ActionResult<NewWebhookSecret>> {
-  return withActor(
-    createWebhookEndpointSchema,
-    endpointForm(formData),
-    async (actor, input): Promise<ActionResult<NewWebhookSecret>> => {
+  return withActor(createWebhookEndpointSchema, endpointForm(formData), (actor, input) =>
+    settle(async (): Promise<ActionResult<NewWebhookSecret>> => {
       const checked = checkWebhookUrl(input.url, getEnv().webhooks);
       if (!checked.ok)
         return { ok: false, message: checked.message, fieldErrors: { url: [checked.message] } };
       const secret = newWebhookSecret();
-      try {
-        const endpoint = await createWebhookEndpoint(actor, {
-          url: checked.url,
-          eventTypes: input.eventTypes,
-          description: input.description,
-          secret,
-        });
-        revalidatePath(page);
-        return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
-      } catch (error) {
-        const known = expected(error);
-        if (known) return known;
-        throw error;
-      }
-    },
+      const endpoint = await createWebhookEndpoint(actor, {
+        url: checked.url,
+        eventTypes: input.eventTypes,
+        description: input.description,
+        secret,
+      });
+      return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
+    }),
   );
 }
 
@@ -84,64 +102,42 @@ export async function rotateWebhookSecretAction(
   _prev: ActionResult<NewWebhookSecret> | null,
   formData: FormData,
 ): Promise<ActionResult<NewWebhookSecret>> {
-  return withActor(
-    webhookEndpointSchema,
-    formValues(formData),
-    async (actor, { endpointId }): Promise<ActionResult<NewWebhookSecret>> => {
-      const secret = newWebhookSecret();
-      try {
-        const endpoint = await rotateWebhookSecret(actor, endpointId, secret);
-        revalidatePath(page);
-        return { ok: true, data: { ...endpoint, secret } };
-      } catch (error) {
-        const known = expected(error);
-        if (known) return known;
-        throw error;
-      }
-    },
-  );
+  return onEndpoint(formData, async (actor, endpointId) => {
+    const secret = newWebhookSecret();
+    const endpoint = await rotateWebhookSecret(actor, endpointId, secret);
+    return { ok: true, data: { ...endpoint, secret } };
+  });
 }
 
 export async function disableWebhookEndpointAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(
-    webhookEndpointSchema,
-    formValues(formData),
-    async (actor, { endpointId }): Promise<ActionResult> => {
-      try {
-        await disableWebhookEndpoint(actor, endpointId);
-      } catch (error) {
-        const known = expected(error);
-        if (known) return known;
-        throw error;
-      }
-      revalidatePath(page);
-      return { ok: true, data: undefined, message: "Disabled." };
-    },
-  );
+  return onEndpoint(formData, async (actor, endpointId) => {
+    await disableWebhookEndpoint(actor, endpointId);
+    return done("Disabled.");
+  });
+}
+
+/** Sends to a disabled endpoint again; what happened while it was disabled is not sent. */
+export async function enableWebhookEndpointAction(
+  _prev: ActionResult | null,
+  formData: FormData,
+): Promise<ActionResult> {
+  return onEndpoint(formData, async (actor, endpointId) => {
+    await enableWebhookEndpoint(actor, endpointId);
+    return done("Enabled.");
+  });
 }
 
 export async function deleteWebhookEndpointAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(
-    webhookEndpointSchema,
-    formValues(formData),
-    async (actor, { endpointId }): Promise<ActionResult> => {
-      try {
-        await deleteWebhookEndpoint(actor, endpointId);
-      } catch (error) {
-        const known = expected(error);
-        if (known) return known;
-        throw error;
-      }
-      revalidatePath(page);
-      return { ok: true, data: undefined, message: "Deleted." };
-    },
-  );
+  return onEndpoint(formData, async (actor, endpointId) => {
+    await deleteWebhookEndpoint(actor, endpointId);
+    return done("Deleted.");
+  });
 }
 
 /** Queues a `webhook.test` event to one endpoint: it appears in the deliveries within seconds. */
@@ -149,47 +145,27 @@ export async function sendTestWebhookAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(
-    webhookEndpointSchema,
-    formValues(formData),
-    async (actor, { endpointId }): Promise<ActionResult> => {
-      try {
-        await queueTestDelivery(actor, endpointId, (eventId, tenantId) =>
-          buildWebhookPayload({
-            id: eventId,
-            type: "webhook.test",
-            createdAt: new Date(),
-            data: { tenantId, endpointId, message: "A test event from MCA Connect." },
-          }),
-        );
-      } catch (error) {
-        const known = expected(error);
-        if (known) return known;
-        throw error;
-      }
-      revalidatePath(page);
-      return { ok: true, data: undefined, message: "Test event queued." };
-    },
-  );
+  return onEndpoint(formData, async (actor, endpointId) => {
+    await queueTestDelivery(actor, endpointId, (eventId, tenantId) =>
+      buildWebhookPayload({
+        id: eventId,
+        type: "webhook.test",
+        createdAt: new Date(),
+        data: { tenantId, endpointId, message: "A test event from MCA Connect." },
+      }),
+    );
+    return done("Test event queued.");
+  });
 }
 
 export async function redeliverWebhookAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(
-    webhookDeliverySchema,
-    formValues(formData),
-    async (actor, { deliveryId }): Promise<ActionResult> => {
-      try {
-        await redeliver(actor, deliveryId);
-      } catch (error) {
-        const known = expected(error);
-        if (known) return known;
-        throw error;
-      }
-      revalidatePath(page);
-      return { ok: true, data: undefined, message: "Queued again." };
-    },
+  return withActor(webhookDeliverySchema, formValues(formData), (actor, { deliveryId }) =>
+    settle(async () => {
+      await redeliver(actor, deliveryId);
+      return done("Queued again.");
+    }),
   );
 }

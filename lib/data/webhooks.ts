@@ -31,7 +31,7 @@ export class WebhookEndpointNotFoundError extends Error {
 
 export class WebhookEndpointDisabledError extends Error {
   constructor() {
-    super("This endpoint is disabled: nothing is sent to it. Add it again to receive events.");
+    super("This endpoint is disabled: nothing is sent to it. Enable it to receive events again.");
     this.name = "WebhookEndpointDisabledError";
   }
 }
@@ -80,6 +80,7 @@ export async function listWebhookEndpoints(actor: Actor, deliveriesPerEndpoint =
       description: true,
       createdAt: true,
       disabledAt: true,
+      enabledAt: true,
       previousSecretExpiresAt: true,
       createdBy: { select: { name: true, email: true } },
       deliveries: {
@@ -148,6 +149,21 @@ export async function disableWebhookEndpoint(actor: Actor, endpointId: string) {
   await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
 }
 
+/**
+ * Sends to the endpoint again: events recorded from now on, and the deliveries that were waiting when
+ * it was disabled. Events recorded while it was disabled are not sent (enabledAt bounds the fan-out):
+ * a receiver that was switched off on purpose is not flooded with what it asked not to get.
+ */
+export async function enableWebhookEndpoint(actor: Actor, endpointId: string, now = new Date()) {
+  await authorise(actor);
+  const endpoint = await endpointOfTenant(actor, endpointId);
+  if (!endpoint.disabledAt) return;
+  await db.webhookEndpoint.update({
+    where: { id: endpoint.id },
+    data: { disabledAt: null, enabledAt: now },
+  });
+}
+
 /** Removes the endpoint and its deliveries. */
 export async function deleteWebhookEndpoint(actor: Actor, endpointId: string) {
   await authorise(actor);
@@ -200,7 +216,8 @@ const FAN_OUT_WINDOW_MS = 7 * 86_400_000;
 
 /**
  * Events of the last days not yet turned into a delivery for an enabled endpoint of their tenant that
- * subscribes to their type (and existed when they happened), with their integration's facts.
+ * subscribes to their type (and existed, and was not disabled, when they happened: an event from before
+ * it was last enabled again is skipped), with their integration's facts.
  */
 export async function findEventsToFanOut(now: Date, limit = 200) {
   const since = new Date(now.getTime() - FAN_OUT_WINDOW_MS);
@@ -209,7 +226,7 @@ export async function findEventsToFanOut(now: Date, limit = 200) {
     FROM "IntegrationEvent" e
     JOIN "WebhookEndpoint" ep
       ON ep."tenantId" = e."tenantId" AND ep."disabledAt" IS NULL
-     AND e."type" = ANY(ep."eventTypes") AND e."at" >= ep."createdAt"
+     AND e."type" = ANY(ep."eventTypes") AND e."at" >= COALESCE(ep."enabledAt", ep."createdAt")
     WHERE e."at" >= ${since}
       AND NOT EXISTS (
         SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e."id" AND d."endpointId" = ep."id"

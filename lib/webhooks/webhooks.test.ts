@@ -414,6 +414,50 @@ describe("delivery to a real receiver", () => {
       expect(d).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 
+  it("an endpoint enabled again gets new events and what waited, not what happened while disabled", async () => {
+    const hook = await receiver();
+    const endpoint = await addEndpoint(owner, hook.url);
+    const mine = await integration(owner);
+    const record = async (type: Parameters<typeof events.recordIntegrationEvent>[0]["type"]) => {
+      await events.recordIntegrationEvent({ tenantId: owner.tenantId, integrationId: mine.id, type });
+      // Events and the switch between them are each a few milliseconds apart, as a person's clicks are.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const endpointAction = (
+      action: "disableWebhookEndpointAction" | "enableWebhookEndpointAction" | "sendTestWebhookAction",
+    ) => as(owner, () => actions[action](null, form({ endpointId: endpoint.id })));
+
+    // Queued before it is disabled, then not sent while it is.
+    await record("integration.connected");
+    expect(await jobs.fanOutWebhookEvents(new Date())).toBe(1);
+    expect(await endpointAction("disableWebhookEndpointAction")).toMatchObject({ ok: true });
+    await record("integration.secret_rotated");
+    expect(await jobs.fanOutWebhookEvents(new Date())).toBe(0);
+    expect(await jobs.deliverDueWebhooks(new Date())).toEqual([]);
+    expect(hook.received).toHaveLength(0);
+
+    expect(await endpointAction("enableWebhookEndpointAction")).toEqual({
+      ok: true,
+      data: undefined,
+      message: "Enabled.",
+    });
+    await record("integration.disconnected");
+    expect(await jobs.fanOutWebhookEvents(new Date())).toBe(1);
+    expect(await endpointAction("sendTestWebhookAction")).toMatchObject({ ok: true });
+    await jobs.deliverDueWebhooks(new Date());
+    const types = hook.received.map(
+      (r) => verifyWebhook<{ type: string }>(endpoint.secret, r.headers, r.body).type,
+    );
+    expect(types.sort()).toEqual(["integration.connected", "integration.disconnected", "webhook.test"]);
+    for (const d of await deliveries(endpoint.id)) expect(d).toMatchObject({ status: "succeeded" });
+    // Enabling an enabled endpoint changes nothing; another tenant's is not found.
+    expect(await endpointAction("enableWebhookEndpointAction")).toMatchObject({ ok: true });
+    expect(await jobs.fanOutWebhookEvents(new Date())).toBe(0);
+    expect(
+      await as(stranger, () => actions.enableWebhookEndpointAction(null, form({ endpointId: endpoint.id }))),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/webhooks|does not exist/) });
+  });
+
   it("sends a test event, redelivers it, and signs with both secrets for a while after a rotation", async () => {
     const hook = await receiver();
     const endpoint = await addEndpoint(owner, hook.url);

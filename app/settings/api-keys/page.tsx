@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
-import { RevokeApiKeyForm } from "@/components/api-keys/revoke-api-key-form";
 import { SiteHeader } from "@/components/layout/site-header";
+import { RowActionForm } from "@/components/ui/row-action-form";
+import { revokeApiKeyAction } from "@/lib/actions/api-keys";
 import { requireUser } from "@/lib/auth";
 import { listApiKeys, mayManageApiKeys } from "@/lib/data/api-keys";
 
@@ -81,7 +82,18 @@ export default async function ApiKeysPage() {
                       Revoked {when(key.revokedAt)}
                     </span>
                   ) : !mayManage ? null : (
-                    <RevokeApiKeyForm keyId={key.id} label={`Revoke key ${key.name}`} />
+                    <RowActionForm
+                      action={revokeApiKeyAction}
+                      fields={{ keyId: key.id }}
+                      pendingText="Revoking…"
+                      label={`Revoke key ${key.name}`}
+                      confirm={{
+                        question: "Revoke this key? Whatever uses it is refused at once.",
+                        yes: "Yes, revoke",
+                      }}
+                    >
+                      Revoke…
+                    </RowActionForm>
                   )}
                 </li>
               ))}

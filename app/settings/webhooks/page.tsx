@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 
 import { SiteHeader } from "@/components/layout/site-header";
 import { CreateWebhookForm } from "@/components/webhooks/create-webhook-form";
-import { EndpointActionForm, RedeliverForm } from "@/components/webhooks/endpoint-action-form";
+import { RowActionForm } from "@/components/ui/row-action-form";
+import { EndpointActionForm } from "@/components/webhooks/endpoint-action-form";
 import { RefreshWhilePending } from "@/components/webhooks/refresh-while-pending";
+import { redeliverWebhookAction } from "@/lib/actions/webhooks";
 import { requireUser } from "@/lib/auth";
 import { listWebhookEndpoints, mayManageWebhooks, type WebhookEndpointListItem } from "@/lib/data/webhooks";
 import { subscribableEventTypes } from "@/lib/validations/webhooks";
@@ -104,10 +106,14 @@ function Deliveries({ endpoint }: { endpoint: WebhookEndpointListItem }) {
               </td>
               <td className="py-2 align-top">
                 {endpoint.disabledAt ? null : (
-                  <RedeliverForm
-                    deliveryId={delivery.id}
+                  <RowActionForm
+                    action={redeliverWebhookAction}
+                    fields={{ deliveryId: delivery.id }}
+                    pendingText="Queuing…"
                     label={`Redeliver ${eventLabels[delivery.eventType] ?? delivery.eventType} ${delivery.eventId}`}
-                  />
+                  >
+                    Redeliver
+                  </RowActionForm>
                 )}
               </td>
             </tr>
@@ -193,6 +199,9 @@ export default async function WebhooksPage() {
                         {endpoint.createdBy
                           ? ` by ${endpoint.createdBy.name ?? endpoint.createdBy.email}`
                           : ""}
+                        {endpoint.enabledAt && !endpoint.disabledAt
+                          ? ` · enabled again ${when(endpoint.enabledAt)}`
+                          : ""}
                         {endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
                           ? ` · previous secret also signs until ${when(endpoint.previousSecretExpiresAt)}`
                           : ""}
@@ -204,8 +213,21 @@ export default async function WebhooksPage() {
                       </span>
                     ) : null}
                   </div>
+                  {endpoint.disabledAt ? (
+                    <p className="mt-2 max-w-3xl text-sm text-slate-700">
+                      Nothing is sent to it while it is disabled. Enabled again, it receives the events that
+                      happen from then on and the deliveries below that were waiting; events that happened
+                      while it was disabled are not sent to it.
+                    </p>
+                  ) : null}
                   <div className="mt-3 flex flex-wrap items-start gap-2">
-                    {endpoint.disabledAt ? null : (
+                    {endpoint.disabledAt ? (
+                      <EndpointActionForm
+                        kind="enable"
+                        endpointId={endpoint.id}
+                        label={`Enable ${endpoint.url}`}
+                      />
+                    ) : (
                       <>
                         <EndpointActionForm
                           kind="test"

@@ -35,7 +35,7 @@ export async function lifecycleRefusal(
     const until = lifecycle.open.removeAfter
       ? `: the old secret keeps working until ${utc(lifecycle.open.removeAfter)}.`
       : " (its new secret is not handed over yet).";
-    return `A secret rotation is under way${until} Redoing step 1 or 2 now would remove a secret the cost platform may still use; redo it after the rotation has finished (see Rotate secret below), or rotate again for a new secret.`;
+    return `A secret rotation is under way${until} Redoing step 1 or 2 now would remove a secret the cost platform may still use; redo it after the rotation has finished, or rotate the secret again for a new one.`;
   }
   return null;
 }

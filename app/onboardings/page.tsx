@@ -52,6 +52,7 @@ function OnboardingList({ onboardings }: { onboardings: Awaited<ReturnType<typeo
           <ul className="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
             {onboardings.map((o) => {
               const done = o.steps.filter((s) => s.status === "done").length;
+              const status = o.disconnected ? "Disconnected" : (statusLabels[o.status] ?? o.status);
               return (
                 <li key={o.id} className="flex flex-wrap items-center justify-between gap-3 p-4">
                   <div>
@@ -65,11 +66,16 @@ function OnboardingList({ onboardings }: { onboardings: Awaited<ReturnType<typeo
                         dateStyle: "medium",
                         timeStyle: "short",
                       })}{" "}
-                      UTC · {done} of 5 steps done
+                      UTC ·{" "}
+                      {o.disconnected
+                        ? "its app, secret and role were removed from Azure; start a new onboarding to connect again"
+                        : `${done} of 5 steps done`}
                     </p>
                   </div>
-                  <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
-                    {statusLabels[o.status] ?? o.status}
+                  <span
+                    className={`rounded-full px-3 py-1 text-sm font-medium ${o.disconnected ? "bg-red-100 text-red-800" : "bg-slate-100 text-slate-800"}`}
+                  >
+                    {status}
                   </span>
                 </li>
               );

@@ -4,7 +4,7 @@ import { BillingAccountPicker, type Choice } from "@/components/checklist/billin
 import { CheckAgainForm } from "@/components/checklist/check-again-form";
 import { StatusBadge } from "@/components/checklist/status-badge";
 import { StepActionForm } from "@/components/checklist/step-action-form";
-import { displayState } from "@/components/checklist/step-state";
+import { afterDisconnect, displayState } from "@/components/checklist/step-state";
 import { PortalInstructions } from "@/components/manual/portal-instructions";
 import { AskBillingOwner } from "@/components/share/ask-billing-owner";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
@@ -171,8 +171,10 @@ export function StepCard({
   onboarding: OnboardingView;
   access?: CardAccess;
 }) {
-  const state = displayState(step.status, step.error);
-  const error = (step.error ?? null) as StepError | null;
+  // After a disconnect the card tells what Azure holds now, and nothing can run again.
+  const gone = onboarding.disconnected ? afterDisconnect[info.id] : undefined;
+  const state = gone?.state ?? displayState(step.status, step.error);
+  const error = onboarding.disconnected ? null : ((step.error ?? null) as StepError | null);
   const outputs = (step.outputs ?? {}) as Outputs;
   const unmet = unmetNeeds(info, (id) => onboarding.steps.find((s) => s.stepId === id)?.status, {
     applicationObjectId: onboarding.applicationObjectId,
@@ -205,8 +207,12 @@ export function StepCard({
       </p>
 
       <div className="mt-3">
-        <StepOutputs info={info} step={step} onboarding={onboarding} owner={access.role === "owner"} />
-        {step.status === "done" && outputs.byHand ? (
+        {gone ? (
+          <p className="text-sm font-medium text-slate-800">{gone.text}</p>
+        ) : (
+          <StepOutputs info={info} step={step} onboarding={onboarding} owner={access.role === "owner"} />
+        )}
+        {!gone && step.status === "done" && outputs.byHand ? (
           <p className="mt-1 text-sm text-slate-600">Done by hand in the Azure portal.</p>
         ) : null}
       </div>
@@ -265,45 +271,51 @@ export function StepCard({
         />
       ) : null}
 
-      <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
-        {access.role === "view" ? (
-          <span />
-        ) : (
-          <div className="flex flex-wrap items-center gap-3">
-            <StepActionForm
-              onboardingId={onboarding.id}
-              stepId={info.id}
-              label={buttonLabel}
-              disabled={busy || !dependenciesDone}
-              shareLinkId={access.shareLinkId}
-            />
-            {info.id === "role-assignment" && step.status !== "done" && dependenciesDone ? (
-              <CheckAgainForm
+      {onboarding.disconnected ? null : (
+        <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
+          {access.role === "view" ? (
+            <span />
+          ) : (
+            <div className="flex flex-wrap items-center gap-3">
+              <StepActionForm
                 onboardingId={onboarding.id}
                 stepId={info.id}
-                disabled={busy}
+                label={buttonLabel}
+                disabled={busy || !dependenciesDone}
                 shareLinkId={access.shareLinkId}
               />
-            ) : null}
-          </div>
-        )}
-        {access.role === "owner" ? (
-          <Link
-            href={`/onboardings/${onboarding.id}/manual#step-${info.id}`}
-            className="text-brand-700 text-sm underline"
-          >
-            Do this step by hand
-          </Link>
-        ) : null}
-        <details className="text-sm">
-          <summary className="text-brand-700 cursor-pointer underline">
-            How this looks in the Azure portal
-          </summary>
-          <div className="mt-3">
-            <PortalInstructions info={info} path={portalPaths[info.id]} values={knownValuesOf(onboarding)} />
-          </div>
-        </details>
-      </div>
+              {info.id === "role-assignment" && step.status !== "done" && dependenciesDone ? (
+                <CheckAgainForm
+                  onboardingId={onboarding.id}
+                  stepId={info.id}
+                  disabled={busy}
+                  shareLinkId={access.shareLinkId}
+                />
+              ) : null}
+            </div>
+          )}
+          {access.role === "owner" ? (
+            <Link
+              href={`/onboardings/${onboarding.id}/manual#step-${info.id}`}
+              className="text-brand-700 text-sm underline"
+            >
+              Do this step by hand
+            </Link>
+          ) : null}
+          <details className="text-sm">
+            <summary className="text-brand-700 cursor-pointer underline">
+              How this looks in the Azure portal
+            </summary>
+            <div className="mt-3">
+              <PortalInstructions
+                info={info}
+                path={portalPaths[info.id]}
+                values={knownValuesOf(onboarding)}
+              />
+            </div>
+          </details>
+        </div>
+      )}
     </li>
   );
 }

@@ -425,3 +425,35 @@ export async function openOperationTiming(onboardingId: string) {
     select: { version: true, status: true, nextAttemptAt: true, leaseExpiresAt: true },
   });
 }
+
+/**
+ * What the Integration an onboarding made is going through, for the engine's guards: whether it was
+ * disconnected, and its open rotation or disconnect (null when none). Null when there is no Integration.
+ */
+export async function integrationLifecycleOfOnboarding(onboardingId: string) {
+  const integration = await db.integration.findUnique({
+    where: { onboardingId },
+    select: { id: true, status: true },
+  });
+  if (!integration) return null;
+  const open = await db.integrationOperation.findUnique({
+    where: { openKey: integration.id },
+    select: { kind: true, phase: true, status: true, removeAfter: true },
+  });
+  return { disconnected: integration.status === "disconnected", open };
+}
+
+/**
+ * Whether one of the onboarding's steps that make or hand over its secret (1, 2 and 5) is queued or
+ * running: a redo of step 2 in flight, which a rotation must not cross.
+ */
+export async function secretStepsInFlight(onboardingId: string): Promise<boolean> {
+  const busy = await db.onboardingStep.count({
+    where: {
+      onboardingId,
+      stepId: { in: ["app-registration", "client-secret", "verify"] },
+      status: { in: ["waiting", "running"] },
+    },
+  });
+  return busy > 0;
+}

@@ -34,7 +34,17 @@ const onboardingView = {
   createdAt: true,
   updatedAt: true,
   owner: { select: { id: true, name: true, email: true } },
+  integration: { select: { status: true } },
 } as const;
+
+/**
+ * The onboarding's connection as a whole: "disconnected" once its Integration was disconnected (the
+ * app, its secret, its service principal and its role are gone from Azure, whatever its steps say).
+ */
+function withConnection<T extends { integration: { status: string } | null }>(row: T) {
+  const { integration, ...rest } = row;
+  return { ...rest, disconnected: integration?.status === "disconnected" };
+}
 
 const stepView = {
   stepId: true,
@@ -68,11 +78,12 @@ export async function createOnboarding(
 }
 
 export async function listOnboardings(actor: Actor) {
-  return db.onboarding.findMany({
+  const rows = await db.onboarding.findMany({
     where: { ownerId: actor.id },
     orderBy: { createdAt: "desc" },
     select: { ...onboardingView, steps: { select: { stepId: true, status: true } } },
   });
+  return rows.map(withConnection);
 }
 
 export async function getOnboarding(actor: Actor, id: string) {
@@ -96,7 +107,10 @@ async function loadView(where: Prisma.OnboardingWhereInput) {
   });
   if (!onboarding) return null;
   const byId = new Map(onboarding.steps.map((step) => [step.stepId, step]));
-  return { ...onboarding, steps: stepIds.map((stepId) => byId.get(stepId)!).filter(Boolean) };
+  return withConnection({
+    ...onboarding,
+    steps: stepIds.map((stepId) => byId.get(stepId)!).filter(Boolean),
+  });
 }
 
 export async function getOnboardingOrThrow(actor: Actor, id: string) {

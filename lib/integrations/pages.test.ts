@@ -4,11 +4,10 @@
  * do, from 30 days before the secret's expiry the pages carry the banner saying to rotate it, and
  * once disconnected the page says the secret is gone (not "pasted by hand", no days left).
  */
-import { createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { call, control } from "@/emulator/test/helpers";
+import { renderPage } from "@/scripts/test-support/render-page";
 import { resetScope, scope } from "@/scripts/test-support/request-scope";
 import { startDriver, type Driver } from "@/scripts/test-support/onboarding-driver";
 
@@ -44,30 +43,8 @@ function form(fields: Record<string, string>) {
   return data;
 }
 
-/** Renders what a page hands its components, server components included, as the HTML a browser gets. */
-async function html(node: unknown): Promise<string> {
-  const resolve = async (n: unknown): Promise<unknown> => {
-    if (Array.isArray(n)) return Promise.all(n.map(resolve));
-    if (!n || typeof n !== "object" || !("type" in n)) return n;
-    const el = n as { type: unknown; props: Record<string, unknown>; key: string | null };
-    // Client components (Check now, the rotate and disconnect dialogs) are left out: they render in the browser.
-    if (
-      typeof el.type === "function" &&
-      /CheckNowForm|SignOutButton|RotateSecretDialog|DisconnectDialog/.test(
-        (el.type as { name: string }).name,
-      )
-    )
-      return null;
-    if (typeof el.type === "function" && !/Link/.test((el.type as { name: string }).name))
-      return resolve(await (el.type as (p: unknown) => unknown)(el.props));
-    return createElement(
-      el.type as string,
-      { ...el.props, key: el.key },
-      (await resolve(el.props.children)) as React.ReactNode,
-    );
-  };
-  return renderToStaticMarkup((await resolve(node)) as never);
-}
+/** The HTML a browser first gets of a page's tree (client components render later, in the browser). */
+const html = renderPage;
 
 describe("the integrations pages", () => {
   it("Check now re-verifies for the owner, at most three times in five minutes", async () => {

@@ -8,82 +8,43 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { clientCredentials, control, sleep } from "@/emulator/test/helpers";
-import { noDelays, portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
+import { sleep } from "@/emulator/test/helpers";
+import {
+  connectedOnboarding,
+  inAzure,
+  runnerDied,
+  secretOf,
+  signsIn,
+  type Connected,
+} from "@/lib/lifecycle/test-support";
+import { portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => undefined }) }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const portal = portalHarnessForFile();
-let engine: typeof import("@/lib/onboarding/engine");
-let onboardings: typeof import("@/lib/data/onboardings");
 let lifecycle: typeof import("@/lib/lifecycle");
 let operations: typeof import("@/lib/lifecycle/operations");
 let ops: typeof import("@/lib/data/integration-operations");
 let integrations: typeof import("@/lib/data/integrations");
 let db: typeof import("@/lib/db");
-let vault: typeof import("@/lib/vault");
-let contexts: typeof import("@/lib/secret-contexts");
 let receiptRows: typeof import("@/lib/receipt").receiptRows;
 let listAuditForReceipt: typeof import("@/lib/data/audit").listAuditForReceipt;
 
 beforeAll(async () => {
-  engine = await import("@/lib/onboarding/engine");
-  onboardings = await import("@/lib/data/onboardings");
   lifecycle = await import("@/lib/lifecycle");
   operations = await import("@/lib/lifecycle/operations");
   ops = await import("@/lib/data/integration-operations");
   integrations = await import("@/lib/data/integrations");
   db = await import("@/lib/db");
-  vault = await import("@/lib/vault");
-  contexts = await import("@/lib/secret-contexts");
   receiptRows = (await import("@/lib/receipt")).receiptRows;
   listAuditForReceipt = (await import("@/lib/data/audit")).listAuditForReceipt;
 }, 120_000);
 
-async function connected() {
-  const emu = control(portal.current.emu);
-  const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
-  const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
-  const { id } = await onboardings.createOnboarding(actor, {
-    appDisplayName: "vantage",
-    secretExpiryMonths: 12,
-  });
-  await engine.queueSteps(actor, id, "remaining");
-  for (let round = 0; round < 20; round++) {
-    await engine.advance(actor, id, { budgetMs: 4_000 });
-    const next = engine.nextDueAt(await db.db.onboardingStep.findMany({ where: { onboardingId: id } }));
-    if (!next) break;
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
-  }
-  const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
-  expect(integration.status).toBe("active");
-  const onboarding = await db.db.onboarding.findUniqueOrThrow({ where: { id } });
-  const secret = vault.decryptSecret(
-    { ciphertext: integration.secretCiphertext, keyId: integration.secretEncryptionKeyId },
-    contexts.integrationSecretContext(integration.id),
-  );
-  return { emu, tenant, actor, onboarding, integration, secret };
-}
-
-type World = Awaited<ReturnType<typeof connected>>;
-
-/** What of the integration is left in Azure, read from the emulator's state. */
-async function leftInAzure(w: World) {
-  const state = (await w.emu.state(w.tenant.tenantId)) as {
-    applications: { id: string; passwordCredentials: unknown[] }[];
-    servicePrincipals: { id: string }[];
-    billingAccounts: { roleAssignments: { principalId: string }[] }[];
-  };
-  const app = state.applications.find((a) => a.id === w.onboarding.applicationObjectId);
-  return {
-    application: Boolean(app),
-    secrets: app?.passwordCredentials.length ?? 0,
-    servicePrincipal: state.servicePrincipals.some((s) => s.id === w.onboarding.servicePrincipalId),
-    roleAssignments: state.billingAccounts
-      .flatMap((a) => a.roleAssignments)
-      .filter((r) => r.principalId === w.onboarding.servicePrincipalId).length,
-  };
+/** What of the integration is left in Azure. */
+async function leftInAzure(w: Connected) {
+  const { keyIds, application, servicePrincipal, roleAssignments } = await inAzure(w);
+  return { application, secrets: keyIds.length, servicePrincipal, roleAssignments };
 }
 
 const nothingLeft = { application: false, secrets: 0, servicePrincipal: false, roleAssignments: 0 };
@@ -91,7 +52,7 @@ const everything = { application: true, secrets: 1, servicePrincipal: true, role
 
 describe("disconnect", () => {
   it("asks for the typed name, then leaves Azure with none of the objects and the API with no secret", async () => {
-    const w = await connected();
+    const w = await connectedOnboarding(portal);
     expect(await leftInAzure(w)).toEqual(everything);
     await expect(lifecycle.startDisconnect(w.actor, w.integration.id, "vantag")).rejects.toThrow(
       /Type the billing account's name or the app's name/,
@@ -102,13 +63,7 @@ describe("disconnect", () => {
     const op = await ops.getOperation(operationId);
     expect(op.status).toBe("done");
     expect(await leftInAzure(w)).toEqual(nothingLeft);
-    const reply = await clientCredentials(
-      portal.current.emu,
-      w.tenant.tenantId,
-      w.integration.clientId,
-      w.secret,
-    );
-    expect(reply.status).toBe(400);
+    expect(await signsIn(portal, w, w.secret)).not.toBe("ok");
 
     const after = await integrations.getIntegrationForTenant(w.integration.tenantId, w.integration.id, {
       withSecret: true,
@@ -116,12 +71,7 @@ describe("disconnect", () => {
     expect(after?.status).toBe("disconnected");
     expect(after).not.toHaveProperty("clientSecret");
     const row = await db.db.integration.findUniqueOrThrow({ where: { id: w.integration.id } });
-    expect(
-      vault.decryptSecret(
-        { ciphertext: row.secretCiphertext, keyId: row.secretEncryptionKeyId },
-        contexts.integrationSecretContext(row.id),
-      ),
-    ).toBe("");
+    expect(await secretOf(row)).toBe("");
     expect(
       await db.db.integrationEvent.count({
         where: { integrationId: w.integration.id, type: "integration.disconnected" },
@@ -161,7 +111,7 @@ describe("disconnect", () => {
   });
 
   it("resumes a run interrupted after Azure deleted the app and before we noted it (404 = already gone)", async () => {
-    const w = await connected();
+    const w = await connectedOnboarding(portal);
     // Azure deletes the app, then holds its answer for 3 s: the runner is taken over meanwhile.
     await w.emu.post("/faults", {
       method: "DELETE",
@@ -176,10 +126,7 @@ describe("disconnect", () => {
     const op = await db.db.integrationOperation.findFirstOrThrow({
       where: { integrationId: w.integration.id },
     });
-    await db.db.integrationOperation.update({
-      where: { id: op.id },
-      data: { leaseOwner: "dead-instance:run", leaseExpiresAt: new Date(Date.now() - 1000) },
-    });
+    await runnerDied(op.id);
     await operations.runDueOperations(new Date());
     await slow;
     const done = await ops.getOperation(op.id);
@@ -201,7 +148,7 @@ describe("disconnect", () => {
   });
 
   it("tells an Application Administrator who may remove the billing role, and loses nothing", async () => {
-    const w = await connected();
+    const w = await connectedOnboarding(portal);
     // Alex (Application Administrator, billing reader) holds this integration.
     const alex = await portal.current.signIn(w.tenant.users.appAdmin!.userPrincipalName);
     await db.db.integration.update({ where: { id: w.integration.id }, data: { ownerId: alex.id } });

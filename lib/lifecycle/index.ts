@@ -9,6 +9,7 @@ import {
   getIntegrationForManagingOrThrow,
   IntegrationOperationError,
   retryOperation,
+  secretStepsInFlight,
   startOperation,
 } from "@/lib/data/integration-operations";
 import { runDueOperations, runOperation } from "@/lib/lifecycle/operations";
@@ -40,6 +41,11 @@ export async function startRotation(
   if (!integration.onboarding?.applicationObjectId || !integration.secretKeyId)
     throw new IntegrationOperationError(
       "This integration's secret was pasted by hand, so the portal cannot rotate it: add a new secret in Azure and paste it again.",
+    );
+  // A redo of step 2 in flight holds a new secret only the onboarding knows: the rotation would remove it.
+  if (integration.onboardingId && (await secretStepsInFlight(integration.onboardingId)))
+    throw new IntegrationOperationError(
+      "Step 2 is being redone on this integration's onboarding (or step 1 or 5 is running), with a new secret of its own. Rotate after those steps have finished.",
     );
   const graceMinutes = options.graceMinutes ?? getEnv().rotationGraceMinutes;
   if (!graceChoices().includes(graceMinutes))

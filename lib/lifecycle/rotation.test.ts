@@ -7,21 +7,25 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { clientCredentials, control, sleep } from "@/emulator/test/helpers";
-import { noDelays, portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
+import { sleep } from "@/emulator/test/helpers";
+import {
+  connectedOnboarding,
+  inAzure,
+  runnerDied,
+  signsIn as signsInAs,
+  type Connected,
+} from "@/lib/lifecycle/test-support";
+import { portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => undefined }) }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const portal = portalHarnessForFile();
-let engine: typeof import("@/lib/onboarding/engine");
-let onboardings: typeof import("@/lib/data/onboardings");
 let lifecycle: typeof import("@/lib/lifecycle");
+let engine: typeof import("@/lib/onboarding/engine");
 let operations: typeof import("@/lib/lifecycle/operations");
 let ops: typeof import("@/lib/data/integration-operations");
 let db: typeof import("@/lib/db");
-let vault: typeof import("@/lib/vault");
-let contexts: typeof import("@/lib/secret-contexts");
 let apiKeys: typeof import("@/lib/data/api-keys");
 let keyTokens: typeof import("@/lib/api-keys");
 let getRoute: typeof import("@/app/api/v1/integrations/[id]/route");
@@ -32,14 +36,11 @@ let progress: typeof import("@/lib/onboarding/progress");
 const report: string[] = [];
 
 beforeAll(async () => {
-  engine = await import("@/lib/onboarding/engine");
-  onboardings = await import("@/lib/data/onboardings");
   lifecycle = await import("@/lib/lifecycle");
+  engine = await import("@/lib/onboarding/engine");
   operations = await import("@/lib/lifecycle/operations");
   ops = await import("@/lib/data/integration-operations");
   db = await import("@/lib/db");
-  vault = await import("@/lib/vault");
-  contexts = await import("@/lib/secret-contexts");
   apiKeys = await import("@/lib/data/api-keys");
   keyTokens = await import("@/lib/api-keys");
   getRoute = await import("@/app/api/v1/integrations/[id]/route");
@@ -59,41 +60,18 @@ afterAll(() => {
 
 const hourMs = 3_600_000;
 
-/** A connected onboarding of a fresh tenant, with its Integration and an API key that reads secrets. */
+/** A connected onboarding of a fresh tenant, with an API key that reads secrets. */
 async function connected() {
-  const emu = control(portal.current.emu);
-  const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
-  const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
-  const { id } = await onboardings.createOnboarding(actor, {
-    appDisplayName: "vantage",
-    secretExpiryMonths: 12,
-  });
-  await engine.queueSteps(actor, id, "remaining");
-  for (let round = 0; round < 20; round++) {
-    await engine.advance(actor, id, { budgetMs: 4_000 });
-    const next = engine.nextDueAt(await db.db.onboardingStep.findMany({ where: { onboardingId: id } }));
-    if (!next) break;
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
-  }
-  const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
-  expect(integration.status).toBe("active");
+  const w = await connectedOnboarding(portal);
   const token = keyTokens.newApiKeyToken();
-  await apiKeys.createApiKey(actor, {
-    tenantId: actor.tenantId,
+  await apiKeys.createApiKey(w.actor, {
+    tenantId: w.actor.tenantId,
     name: "cost platform",
     scope: "read_secrets",
     tokenHash: token.tokenHash,
     tokenPrefix: token.tokenPrefix,
   });
-  const oldSecret = secretOf(integration);
-  return { emu, tenant, actor, onboardingId: id, integration, oldSecret, apiKey: token.token };
-}
-
-function secretOf(row: { id: string; secretCiphertext: string; secretEncryptionKeyId: string }) {
-  return vault.decryptSecret(
-    { ciphertext: row.secretCiphertext, keyId: row.secretEncryptionKeyId },
-    contexts.integrationSecretContext(row.id),
-  );
+  return { ...w, oldSecret: w.secret, apiKey: token.token };
 }
 
 async function apiRead(integrationId: string, key: string) {
@@ -105,40 +83,17 @@ async function apiRead(integrationId: string, key: string) {
   return (await response.json()) as { clientSecret?: string; secretKeyId: string | null; status: string };
 }
 
-type Cred = { keyId: string; displayName?: string };
-async function secretsInAzure(w: Awaited<ReturnType<typeof connected>>) {
-  const state = (await w.emu.state(w.tenant.tenantId)) as {
-    applications: { passwordCredentials: Cred[] }[];
-    created: { passwordCredentials: number };
-  };
-  return {
-    keyIds: state.applications.flatMap((a) => a.passwordCredentials.map((c) => c.keyId)).sort(),
-    made: state.created.passwordCredentials,
-  };
+async function secretsInAzure(w: Connected) {
+  const { keyIds, made } = await inAzure(w);
+  return { keyIds, made };
 }
 
-async function signsIn(w: Awaited<ReturnType<typeof connected>>, secret: string) {
-  const reply = await clientCredentials(
-    portal.current.emu,
-    w.tenant.tenantId,
-    w.integration.clientId,
-    secret,
-  );
-  return reply.status === 200 ? "ok" : String((reply.body as { error_codes?: number[] }).error_codes?.[0]);
-}
+const signsIn = (w: Connected, secret: string) => signsInAs(portal, w, secret);
 
 async function operationOf(integrationId: string) {
   return db.db.integrationOperation.findFirstOrThrow({
     where: { integrationId },
     orderBy: { createdAt: "desc" },
-  });
-}
-
-/** The operation's runner died: its lease ran out with nobody to renew it. */
-async function runnerDied(operationId: string) {
-  await db.db.integrationOperation.update({
-    where: { id: operationId },
-    data: { leaseOwner: "dead-instance:run", leaseExpiresAt: new Date(Date.now() - 1000) },
   });
 }
 
@@ -363,5 +318,121 @@ describe("a rotation interrupted at each phase resumes without a second new secr
     const azure = await secretsInAzure(w);
     expect(azure.keyIds).toEqual([newKeyId]);
     expect(azure.made).toBe(made);
+  });
+});
+
+describe("redoing step 2 while a rotation is open", () => {
+  it("is refused with a message during the grace period, and both secrets keep working", async () => {
+    const w = await connected();
+    const operationId = await lifecycle.startRotation(w.actor, w.integration.id);
+    const op = await ops.getOperation(operationId);
+    expect(op.phase).toBe("grace");
+    const both = [w.integration.secretKeyId!, op.newKeyId!].sort();
+
+    // An EngineError: the step's button gets its message (lib/actions/safe-action.ts).
+    const refused = await engine
+      .queueSteps(w.actor, w.onboardingId, "client-secret")
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(engine.EngineError);
+    expect((refused as Error).message).toMatch(
+      /^A secret rotation is under way: the old secret keeps working until .* UTC\./,
+    );
+    await engine.advance(w.actor, w.onboardingId, { budgetMs: 4_000 });
+    expect((await secretsInAzure(w)).keyIds).toEqual(both);
+    expect(await signsIn(w, w.oldSecret)).toBe("ok");
+    const step = await db.db.onboardingStep.findUniqueOrThrow({
+      where: { onboardingId_stepId: { onboardingId: w.onboardingId, stepId: "client-secret" } },
+    });
+    expect(step.status).toBe("done");
+    // After the grace period the rotation finishes; then step 2 may be redone.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(op.removeAfter!.getTime() + 1000);
+    await operations.runDueOperations(new Date());
+    vi.useRealTimers();
+    expect((await ops.getOperation(operationId)).status).toBe("done");
+    await engine.queueSteps(w.actor, w.onboardingId, "client-secret");
+  });
+
+  it("a step 2 queued just before a rotation started waits for it instead of removing its secrets", async () => {
+    const w = await connected();
+    // The race: step 2's redo was queued, then a rotation began before the step ran.
+    await engine.queueSteps(w.actor, w.onboardingId, "client-secret");
+    await expect(lifecycle.startRotation(w.actor, w.integration.id)).rejects.toThrow(
+      /^Step 2 is being redone/,
+    );
+    const { operation } = await ops.startOperation({
+      integrationId: w.integration.id,
+      onboardingId: w.onboardingId,
+      tenantId: w.integration.tenantId,
+      kind: "rotate_secret",
+      phase: "add",
+      actorId: w.actor.id,
+      retiringKeyId: w.integration.secretKeyId,
+      graceMs: hourMs,
+    });
+    await operations.runOperation(operation.id);
+    const op = await ops.getOperation(operation.id);
+    expect(op.phase).toBe("grace");
+    await engine.advance(w.actor, w.onboardingId, { budgetMs: 4_000 });
+    const step = await db.db.onboardingStep.findUniqueOrThrow({
+      where: { onboardingId_stepId: { onboardingId: w.onboardingId, stepId: "client-secret" } },
+    });
+    expect(step.status).toBe("needs_attention");
+    expect((step.error as { message: string }).message).toMatch(/A secret rotation is under way/);
+    expect((await secretsInAzure(w)).keyIds).toEqual([w.integration.secretKeyId!, op.newKeyId!].sort());
+    expect(await signsIn(w, w.oldSecret)).toBe("ok");
+  });
+});
+
+describe("rotating the secret of a failing integration", () => {
+  it("records the rotation's successful verification: the integration is active again, with no event but secret_rotated", async () => {
+    const w = await connected();
+    const integrations = await import("@/lib/data/integrations");
+    await integrations.recordVerification(w.integration.id, {
+      ok: false,
+      message: "The client secret has expired.",
+      code: "AADSTS7000222",
+      reason: "secret-expired",
+    });
+    const failing = await db.db.integration.findUniqueOrThrow({ where: { id: w.integration.id } });
+    expect(failing.status).toBe("failing");
+    const eventsBefore = await db.db.integrationEvent.count({ where: { integrationId: w.integration.id } });
+
+    await lifecycle.startRotation(w.actor, w.integration.id);
+    const after = await db.db.integration.findUniqueOrThrow({ where: { id: w.integration.id } });
+    expect(after.status).toBe("active");
+    expect(after.lastVerifiedAt!.getTime()).toBeGreaterThan(failing.updatedAt.getTime());
+    expect(after.lastVerification).toMatchObject({ ok: true });
+    expect(typeof after.monthCostAmount).toBe("number");
+    expect((await apiRead(w.integration.id, w.apiKey)).status).toBe("active");
+    const events = await db.db.integrationEvent.findMany({
+      where: { integrationId: w.integration.id },
+      orderBy: { at: "asc" },
+      skip: eventsBefore,
+    });
+    expect(events.map((e) => e.type)).toEqual(["integration.secret_rotated"]);
+  });
+
+  it("leaves a failing integration failing while the new secret does not verify", async () => {
+    const w = await connected();
+    const integrations = await import("@/lib/data/integrations");
+    await integrations.recordVerification(w.integration.id, {
+      ok: false,
+      message: "The app has no read access to the billing account.",
+      reason: "no-billing-read",
+    });
+    // Cost Management refuses the app (403): the rotation keeps waiting in "verify", not handed over.
+    await w.emu.post("/faults", {
+      method: "POST",
+      path: "Microsoft.CostManagement/query",
+      tenantId: w.tenant.tenantId,
+      status: 403,
+      count: 1000,
+    });
+    const operationId = await lifecycle.startRotation(w.actor, w.integration.id, { budgetMs: 1_500 });
+    expect((await ops.getOperation(operationId)).phase).toBe("verify");
+    const after = await db.db.integration.findUniqueOrThrow({ where: { id: w.integration.id } });
+    expect(after.status).toBe("failing");
+    expect(after.secretKeyId).toBe(w.integration.secretKeyId);
   });
 });

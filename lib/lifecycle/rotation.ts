@@ -2,8 +2,9 @@
  * Secret rotation with overlap, as phases of a persisted operation (lib/lifecycle/operations.ts):
  *   add       a new secret on the app, its value encrypted and saved in the same write as its keyId;
  *   verify    sign in as the app with it, read the billing account, run a cost query;
- *   deliver   the Integration (what /api/v1 serves) and the onboarding hold it; "secret_rotated";
- *   grace     both secrets work until removeAfter, so the cost platform's imports never stop;
+ *   deliver   the Integration (what /api/v1 serves) and the onboarding hold it, and the verification is
+ *             recorded on it (a failing integration whose new secret worked is active again);
+ *   grace     "secret_rotated"; both secrets work until removeAfter, so the cost platform's imports never stop;
  *   remove-old the old secret goes, with the actor's delegated token.
  * Interrupted anywhere, it resumes without a second new secret: a secret on the app named like ours
  * whose value nobody holds (a run that died between Azure's answer and our write) is removed, then one
@@ -17,6 +18,7 @@ import { AzureCallError, scrub } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import { deliverRotatedSecretFenced } from "@/lib/data/integration-operations";
+import { recordVerification, type VerificationRecord } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/steps";
 import type { OperationContext, PhaseHandler, PhaseResult } from "@/lib/lifecycle/types";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
@@ -198,6 +200,14 @@ const verify: PhaseHandler = async (ctx) => {
       outcome: "success",
       detail: { currency: result.currency },
     });
+    const verification: VerificationRecord = {
+      ok: true,
+      amount: result.amount,
+      currency: result.currency,
+      from: result.from,
+      to: result.to,
+    };
+    await ctx.save({ verification });
     await ctx.mark("verified");
     return { next: "deliver" };
   } catch (error) {
@@ -237,6 +247,15 @@ const deliver: PhaseHandler = async (ctx) => {
       },
       { removeAfter, timeline, newSecretCiphertext: null },
     );
+  }
+  // The Integration holds the secret that just worked as the app: that is a verification, as the health
+  // check's (a failing integration is active again). Once: a crash before the mark records it again,
+  // which changes nothing.
+  const verification = ctx.operation.verification as VerificationRecord | null;
+  const timeline = (ctx.operation.timeline ?? {}) as Record<string, string>;
+  if (verification?.ok && !timeline.verificationRecorded) {
+    await recordVerification(ctx.integration.id, verification);
+    await ctx.mark("verificationRecorded");
   }
   return { next: "grace" };
 };

@@ -38,6 +38,7 @@ import {
 import { getUserById } from "@/lib/data/users";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
+import { lifecycleRefusal } from "@/lib/onboarding/lifecycle-guard";
 import { StillWaiting } from "@/lib/onboarding/retry";
 import {
   stepCatalog,
@@ -88,8 +89,15 @@ export async function queueSteps(
   await loadForActor(actor, onboardingId, options);
   const steps = await listSteps(onboardingId);
   const now = new Date();
+  const isWanted = (step: StepRow) =>
+    which === "remaining" ? step.status !== "done" : step.stepId === which;
+  const refusal = await lifecycleRefusal(
+    onboardingId,
+    steps.filter(isWanted).map((s) => s.stepId as StepId),
+  );
+  if (refusal) throw new EngineError(refusal);
   for (const step of steps) {
-    const wanted = which === "remaining" ? step.status !== "done" : step.stepId === which;
+    const wanted = isWanted(step);
     if (!wanted || (step.status === "running" && step.leaseExpiresAt && step.leaseExpiresAt > now)) continue;
     if (step.status === "waiting") {
       // Already queued: it now runs as this person, and its next attempt is now.

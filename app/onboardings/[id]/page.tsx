@@ -8,6 +8,7 @@ import { LiveProgress } from "@/components/checklist/live-progress";
 import { SettingsForm } from "@/components/checklist/settings-form";
 import { StepCard } from "@/components/checklist/step-card";
 import { DisconnectPanel } from "@/components/integrations/disconnect-panel";
+import { DisconnectedBanner } from "@/components/integrations/disconnected-banner";
 import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel";
 import { SiteHeader } from "@/components/layout/site-header";
 import { SharePanel } from "@/components/share/share-panel";
@@ -51,17 +52,25 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
               {onboarding.mode === "manual"
                 ? "Five steps, done by hand in Azure and pasted back here."
                 : "Five steps, done for you with your Microsoft sign-in."}{" "}
-              {remaining === 0 ? "All done." : `${5 - remaining} of 5 done.`}{" "}
-              <Link href={`/onboardings/${onboarding.id}/manual`} className="text-brand-700 underline">
-                {onboarding.mode === "manual" ? "Instructions and paste-back" : "Or do it by hand"}
-              </Link>{" "}
-              ·{" "}
+              {onboarding.disconnected
+                ? "Disconnected."
+                : remaining === 0
+                  ? "All done."
+                  : `${5 - remaining} of 5 done.`}{" "}
+              {onboarding.disconnected ? null : (
+                <>
+                  <Link href={`/onboardings/${onboarding.id}/manual`} className="text-brand-700 underline">
+                    {onboarding.mode === "manual" ? "Instructions and paste-back" : "Or do it by hand"}
+                  </Link>{" "}
+                  ·{" "}
+                </>
+              )}
               <Link href={`/onboardings/${onboarding.id}/receipt`} className="text-brand-700 underline">
                 Audit receipt
               </Link>
             </p>
           </div>
-          {remaining > 0 ? (
+          {remaining > 0 && !onboarding.disconnected ? (
             <ConnectForm
               onboardingId={onboarding.id}
               busy={progress.active}
@@ -78,8 +87,16 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
           />
         </div>
 
-        {!onboarding.clientId ||
-        onboarding.steps.find((s) => s.stepId === "client-secret")?.status !== "done" ? (
+        {onboarding.disconnected ? (
+          <DisconnectedBanner
+            billingAccount={onboarding.billingAccountDisplayName ?? onboarding.billingAccountName}
+            at={integration?.disconnect?.finishedAt ?? null}
+          />
+        ) : null}
+
+        {!onboarding.disconnected &&
+        (!onboarding.clientId ||
+          onboarding.steps.find((s) => s.stepId === "client-secret")?.status !== "done") ? (
           <section aria-label="Settings" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
             <SettingsForm
               onboardingId={onboarding.id}

@@ -6,6 +6,7 @@ import { AuditLog } from "@/components/checklist/audit-log";
 import { ConnectForm } from "@/components/checklist/connect-form";
 import { LiveProgress } from "@/components/checklist/live-progress";
 import { StepCard } from "@/components/checklist/step-card";
+import { DisconnectedBanner } from "@/components/integrations/disconnected-banner";
 import { SiteHeader } from "@/components/layout/site-header";
 import { LinkUnavailable, unavailableReasons } from "@/components/share/link-unavailable";
 import { resourcesForSteps, signInScopes } from "@/lib/azure/token-broker";
@@ -79,11 +80,15 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
           <div>
             <h1 className="text-brand-900 text-3xl font-bold">Connect the billing account</h1>
             <p className="mt-2 text-slate-700">
-              {remaining.length === 0 ? "All done." : `${5 - remaining.length} of 5 done.`} App “
-              {onboarding.appDisplayName}” in tenant {tenantLabel}.
+              {onboarding.disconnected
+                ? "Disconnected."
+                : remaining.length === 0
+                  ? "All done."
+                  : `${5 - remaining.length} of 5 done.`}{" "}
+              App “{onboarding.appDisplayName}” in tenant {tenantLabel}.
             </p>
           </div>
-          {access.role === "act" && remaining.length > 0 ? (
+          {access.role === "act" && remaining.length > 0 && !onboarding.disconnected ? (
             <ConnectForm
               onboardingId={onboarding.id}
               shareLinkId={link.id}
@@ -103,7 +108,7 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
           />
         </div>
 
-        {access.actBlockedBy === "sign-in" && remaining.length > 0 ? (
+        {access.actBlockedBy === "sign-in" && remaining.length > 0 && !onboarding.disconnected ? (
           <section
             aria-labelledby="sign-in-heading"
             className="mt-6 rounded-lg border border-sky-200 bg-sky-50 p-5 text-sky-950"
@@ -145,6 +150,14 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
               <SignOutButton callbackUrl={`/shared/${link.id}`} />
             </div>
           </div>
+        ) : null}
+
+        {onboarding.disconnected ? (
+          <DisconnectedBanner
+            billingAccount={onboarding.billingAccountDisplayName ?? onboarding.billingAccountName}
+            at={null}
+            canStartNew={false}
+          />
         ) : null}
 
         <section aria-labelledby="checklist-heading" className="mt-8">

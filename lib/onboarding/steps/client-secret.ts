@@ -7,6 +7,7 @@ import { AzureCallError } from "@/lib/azure/errors";
 import type { GraphApplication } from "@/lib/azure/graph";
 import { findIntegrationForOnboarding } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/steps";
+import { lifecycleRefusal } from "@/lib/onboarding/lifecycle-guard";
 import { mayStillReplicate, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import { secretDescription } from "@/lib/onboarding/step-catalog";
 import { onboardingSecretContext } from "@/lib/secret-contexts";
@@ -31,6 +32,13 @@ export const clientSecretStep: StepModule = {
     if (!onboarding.applicationObjectId) {
       throw new AzureCallError({ kind: "input", message: "Create the app registration (step 1) first." });
     }
+    // A rotation (or a disconnect) that started after this step was queued: its secrets stay.
+    const refusal = await lifecycleRefusal(onboarding.id, ["client-secret"]);
+    if (refusal)
+      return {
+        status: "needs_attention",
+        error: { kind: "input", message: refusal },
+      };
     const graph = ctx.graph();
     const objectId = onboarding.applicationObjectId;
     // Read beside Graph's answer rather than after it: it is on the way to the secret.

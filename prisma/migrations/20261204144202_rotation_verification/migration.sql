@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "IntegrationOperation" ADD COLUMN     "verification" JSONB;

@@ -76,6 +76,7 @@ test("from Connected: rotate the secret with overlap, the cost platform reads co
   await expect(connection.getByRole("heading", { name: "Disconnected" })).toBeVisible({ timeout: 30_000 });
   // The checklist says so too, with what to do next; step 1's card no longer claims the app exists.
   await expect(page.getByRole("heading", { name: /^This connection was disconnected on / })).toBeVisible();
+  const steps = page.getByRole("listitem").filter({ has: page.getByRole("heading", { level: 3 }) });
   await expect(steps.nth(0).getByText("Removed from Azure")).toBeVisible();
   await page.screenshot({ path: "test-results/disconnected.png", fullPage: true });
 

@@ -243,5 +243,41 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
       }
       expect(checked.length).toBeGreaterThan(0);
     }, 120_000);
+
+    it("answers a malformed onboarding id in a route's path as an unknown one", async () => {
+      type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
+      const routes: Record<string, { handler: Handler; method: string; path: string }> = {
+        progress: {
+          handler: (await import("@/app/api/onboardings/[id]/progress/route")).GET,
+          method: "GET",
+          path: "progress",
+        },
+        advance: {
+          handler: (await import("@/app/api/onboardings/[id]/advance/route")).POST,
+          method: "POST",
+          path: "advance",
+        },
+        receipt: {
+          handler: (await import("@/app/api/onboardings/[id]/receipt/route")).GET,
+          method: "GET",
+          path: "receipt",
+        },
+      };
+      const ask = async (route: (typeof routes)[string], id: string) => {
+        resetScope();
+        scope.user = owner;
+        const response = await route.handler(
+          new Request(`http://localhost:3000/api/onboardings/x/${route.path}`, { method: route.method }),
+          { params: Promise.resolve({ id }) },
+        );
+        return { status: response.status, body: (await response.json()) as unknown };
+      };
+      for (const [name, route] of Object.entries(routes)) {
+        const unknown = await ask(route, unknownId);
+        expect(unknown.status, `${name} with an unknown id`).toBe(404);
+        for (const [label, value] of Object.entries(malformedIds))
+          expect(await ask(route, value), `${name} with ${label}`).toEqual(unknown);
+      }
+    }, 120_000);
   });
 }

@@ -1,6 +1,7 @@
 import { getCurrentUser } from "@/lib/auth";
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { resolveShareAccess } from "@/lib/share-access";
+import { isId } from "@/lib/validations/ids";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +27,8 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   }
   const user = await getCurrentUser();
   if (!user) return Response.json({ message: "Sign in again." }, { status: 401, headers });
-  const snapshot = await progressSnapshot(user, id);
+  // An id that cannot be one of ours is unknown: no query with it (PostgreSQL refuses a NUL byte).
+  const snapshot = isId(id) ? await progressSnapshot(user, id) : null;
   if (!snapshot) return Response.json({ message: "Not found" }, { status: 404, headers });
   return Response.json(snapshot, { headers });
 }

@@ -118,7 +118,9 @@ export async function connectAction(_prev: ActionResult | null, formData: FormDa
     formValues(formData),
     async (actor, { onboardingId }, via) => {
       await queueSteps(actor, onboardingId, "remaining", via);
-      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
+      // The answer (and the page it renders) comes at once, the steps queued; the page's poller follows
+      // them as they run.
+      startRunning(actor, onboardingId, via);
       revalidateOnboarding(onboardingId, via);
       return { ok: true, data: undefined };
     },

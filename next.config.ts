@@ -19,14 +19,16 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pino"],
   async headers() {
     // Share pages carry a capability (the link's token, then its cookie): nothing of them is cached,
-    // and no Referer ever tells another site where the person came from.
-    const sharePage = [
-      { key: "Referrer-Policy", value: "no-referrer" },
-      { key: "Cache-Control", value: "no-store" },
-    ];
+    // and no Referer ever tells another site where the person came from. Pages with forms say
+    // "same-origin", not "no-referrer": under "no-referrer" a browser sends `Origin: null` with a form
+    // posted before the page hydrated (a native POST, not fetch), and Next refuses that server action as
+    // cross-site (a 500). "same-origin" sends neither Referer nor Origin to any other site. The token's
+    // own URL (/s/<token>, a redirect) sends nothing anywhere.
+    const noStore = { key: "Cache-Control", value: "no-store" };
+    const sharePage = [{ key: "Referrer-Policy", value: "same-origin" }, noStore];
     return [
       { source: "/:path*", headers: securityHeaders },
-      { source: "/s/:path*", headers: sharePage },
+      { source: "/s/:path*", headers: [{ key: "Referrer-Policy", value: "no-referrer" }, noStore] },
       { source: "/shared/:path*", headers: sharePage },
       { source: "/link-unavailable", headers: sharePage },
     ];

@@ -16,6 +16,7 @@ import { randomToken, sha256Hex } from "@/lib/crypto";
 import { findShareLink, findShareLinkByTokenHash, type ShareLinkForAccess } from "@/lib/data/share-links";
 import { getEnv } from "@/lib/env";
 import type { AccessRole, Actor } from "@/lib/view-types";
+import { isId, unknownIdMessages } from "@/lib/validations/ids";
 
 /** base64url of 32 random bytes. */
 const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
@@ -94,9 +95,9 @@ export type ShareAccess = {
 export async function resolveShareAccess(
   linkId: string,
 ): Promise<ShareAccess | { ok: false; problem: ShareProblem; expiredAt?: Date }> {
-  // Link ids are cuids: anything else (a NUL byte PostgreSQL would refuse, say) cannot be one.
-  const link =
-    typeof linkId === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(linkId) ? await findShareLink(linkId) : null;
+  // Link ids are ours: anything else (a NUL byte PostgreSQL would refuse, say) cannot name one. Pages and
+  // routes pass the id from the URL; actions have refused a malformed one already (their schema).
+  const link = isId(linkId) ? await findShareLink(linkId) : null;
   const presented = link ? (await cookies()).get(shareCookieName(link.id))?.value : undefined;
   // Without the cookie nobody learns whether the link id exists or what became of it.
   if (!link || !presented || !sameSecret(presented, cookieValue(link)))
@@ -132,7 +133,7 @@ export async function requireShareActor(linkId: string, onboardingId: string): P
   if (!access.ok || access.link.onboardingId !== onboardingId) {
     throw new ShareAccessError(
       access.ok || access.problem === "no-cookie"
-        ? "This share link does not let you act on this onboarding."
+        ? unknownIdMessages.shareLink
         : access.problem === "revoked"
           ? "This share link was revoked by its owner."
           : "This share link has expired. Ask its owner for a new one.",

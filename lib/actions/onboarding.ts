@@ -114,11 +114,13 @@ function startRunning(actor: Actor, onboardingId: string, via: { shareLinkId?: s
 /** "Connect": queue every step that is not done and start running them, as the owner or a colleague. */
 export async function connectAction(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
   return withStepActor(
-    stepRequestSchema.pick({ onboardingId: true }),
+    stepRequestSchema.pick({ onboardingId: true, shareLinkId: true }),
     formValues(formData),
     async (actor, { onboardingId }, via) => {
       await queueSteps(actor, onboardingId, "remaining", via);
-      await advance(actor, onboardingId, { ...via, budgetMs: actionBudgetMs });
+      // The answer (and the page it renders) comes at once, the steps queued; the page's poller follows
+      // them as they run.
+      startRunning(actor, onboardingId, via);
       revalidateOnboarding(onboardingId, via);
       return { ok: true, data: undefined };
     },

@@ -15,6 +15,7 @@ import { log } from "@/lib/log";
 import { EngineError } from "@/lib/onboarding/engine";
 import { requireShareActor, ShareAccessError } from "@/lib/share-access";
 import type { Actor } from "@/lib/view-types";
+import { unknownIdMessages } from "@/lib/validations/ids";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
@@ -34,8 +35,7 @@ export async function requireActor(): Promise<Actor> {
 
 export function failure(error: unknown): { ok: false; message: string } {
   if (error instanceof UnauthenticatedError) return { ok: false, message: error.message };
-  if (error instanceof NotFoundError)
-    return { ok: false, message: "This onboarding does not exist or is not yours." };
+  if (error instanceof NotFoundError) return { ok: false, message: unknownIdMessages.onboarding };
   if (error instanceof EngineError) return { ok: false, message: error.message };
   if (error instanceof IntegrationNotFoundError || error instanceof IntegrationOperationError)
     return { ok: false, message: error.message };
@@ -63,7 +63,17 @@ export function formValues(formData: unknown): Record<string, string> {
   );
 }
 
-const hiddenFields = new Set(["", "onboardingId", "linkId", "stepId", "shareLinkId", "integrationId"]);
+const hiddenFields = new Set([
+  "",
+  "onboardingId",
+  "linkId",
+  "stepId",
+  "shareLinkId",
+  "integrationId",
+  "keyId",
+  "endpointId",
+  "deliveryId",
+]);
 
 function invalid(error: z.ZodError): { ok: false; message: string; fieldErrors: Record<string, string[]> } {
   const fieldErrors: Record<string, string[]> = {};
@@ -92,10 +102,14 @@ export async function withActor<S extends z.ZodType, T>(
 
 /**
  * For actions that run steps: the owner, or a colleague acting through an act share link (the form's
- * `shareLinkId`, proven by the link's cookie and checked again by the engine). A view link, a revoked
- * or expired link, or a sign-in to another tenant is refused with a message saying why.
+ * `shareLinkId`, validated by `schema` like any other id, proven by the link's cookie and checked again
+ * by the engine). A view link, a revoked or expired link, or a sign-in to another tenant is refused with
+ * a message saying why.
  */
-export async function withStepActor<S extends z.ZodType<{ onboardingId: string }>, T>(
+export async function withStepActor<
+  S extends z.ZodType<{ onboardingId: string; shareLinkId?: string | undefined }>,
+  T,
+>(
   schema: S,
   input: Record<string, unknown>,
   fn: (actor: Actor, data: z.infer<S>, via: { shareLinkId?: string }) => Promise<ActionResult<T>>,
@@ -103,7 +117,7 @@ export async function withStepActor<S extends z.ZodType<{ onboardingId: string }
   try {
     const parsed = schema.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
-    const linkId = typeof input.shareLinkId === "string" && input.shareLinkId ? input.shareLinkId : null;
+    const linkId = parsed.data.shareLinkId;
     if (!linkId) return await fn(await requireActor(), parsed.data, {});
     const actor = await requireShareActor(linkId, parsed.data.onboardingId);
     return await fn(actor, parsed.data, { shareLinkId: linkId });

@@ -3,6 +3,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { ApiKeyScope } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/view-types";
+import { unknownIdMessages } from "@/lib/validations/ids";
 
 export type { ApiKeyScope };
 
@@ -59,7 +60,7 @@ export type ApiKeyListItem = Awaited<ReturnType<typeof listApiKeys>>[number];
 
 export class ApiKeyNotFoundError extends Error {
   constructor() {
-    super("This API key does not exist or belongs to another tenant.");
+    super(unknownIdMessages.apiKey);
     this.name = "ApiKeyNotFoundError";
   }
 }

@@ -11,6 +11,7 @@ import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/secret-contexts";
 import { encryptSecret } from "@/lib/vault";
 import type { Actor, IntegrationOperationView } from "@/lib/view-types";
+import { unknownIdMessages } from "@/lib/validations/ids";
 
 export type OperationRow = IntegrationOperation;
 export type OperationKind = IntegrationOperation["kind"];
@@ -18,7 +19,7 @@ export type OperationKind = IntegrationOperation["kind"];
 /** The integration does not exist, or the actor may not change it: one message, nothing told apart. */
 export class IntegrationNotFoundError extends Error {
   constructor() {
-    super("This integration does not exist or is not yours.");
+    super(unknownIdMessages.integration);
     this.name = "IntegrationNotFoundError";
   }
 }

@@ -9,10 +9,11 @@ import { db } from "@/lib/db";
 import { listIntegrationEvents } from "@/lib/data/integration-events";
 import { listIntegrationMails } from "@/lib/data/integration-mail";
 import type { Actor } from "@/lib/view-types";
+import { unknownIdMessages } from "@/lib/validations/ids";
 
 export class IntegrationNotFoundError extends Error {
   constructor() {
-    super("This integration does not exist or is not yours.");
+    super(unknownIdMessages.integration);
     this.name = "IntegrationNotFoundError";
   }
 }

@@ -12,6 +12,7 @@ import { mayManageApiKeys } from "@/lib/data/api-keys";
 import { webhookSecretContext } from "@/lib/secret-contexts";
 import { decryptSecret, encryptSecret } from "@/lib/vault";
 import type { Actor } from "@/lib/view-types";
+import { unknownIdMessages } from "@/lib/validations/ids";
 
 export class WebhookNotAllowedError extends Error {
   constructor() {
@@ -23,7 +24,7 @@ export class WebhookNotAllowedError extends Error {
 }
 
 export class WebhookEndpointNotFoundError extends Error {
-  constructor(what = "This webhook endpoint does not exist or belongs to another tenant.") {
+  constructor(what: string = unknownIdMessages.webhookEndpoint) {
     super(what);
     this.name = "WebhookEndpointNotFoundError";
   }
@@ -199,8 +200,7 @@ export async function redeliver(actor: Actor, deliveryId: string, now = new Date
     where: { id: deliveryId, endpoint: { tenantId: actor.tenantId } },
     select: { id: true, endpoint: { select: { disabledAt: true } } },
   });
-  if (!delivery)
-    throw new WebhookEndpointNotFoundError("This delivery does not exist or belongs to another tenant.");
+  if (!delivery) throw new WebhookEndpointNotFoundError(unknownIdMessages.webhookDelivery);
   if (delivery.endpoint.disabledAt) throw new WebhookEndpointDisabledError();
   await db.webhookDelivery.updateMany({
     where: { id: delivery.id, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { formUnreadable, idSchema, printable } from "@/lib/validations/onboarding";
+import { formId, formUnreadable, printable } from "@/lib/validations/onboarding";
 
 /** The form and the command spell scopes with a hyphen; the database with an underscore. */
 const scope = z
@@ -30,4 +30,4 @@ export const apiKeyInputSchema = z.object({
   scope,
 });
 
-export const revokeApiKeySchema = z.object({ keyId: idSchema }, { error: formUnreadable });
+export const revokeApiKeySchema = z.object({ keyId: formId("apiKey") }, { error: formUnreadable });

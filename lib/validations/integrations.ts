@@ -1,10 +1,10 @@
 import { z } from "zod";
 
-import { formNumber, formUnreadable, idSchema, printable } from "@/lib/validations/onboarding";
+import { formId, formNumber, formUnreadable, printable } from "@/lib/validations/onboarding";
 
 export const rotateSecretSchema = z.object(
   {
-    integrationId: idSchema,
+    integrationId: formId("integration"),
     /** One of the grace periods the dialog offers; the operator's default when absent. */
     graceMinutes: z.preprocess(
       (value) => (value === "" ? undefined : value),
@@ -24,7 +24,7 @@ export const rotateSecretSchema = z.object(
 
 export const disconnectSchema = z.object(
   {
-    integrationId: idSchema,
+    integrationId: formId("integration"),
     confirmation: z
       .string({ message: "Type the name shown to confirm." })
       .trim()
@@ -35,4 +35,7 @@ export const disconnectSchema = z.object(
   { error: formUnreadable },
 );
 
-export const checkIntegrationSchema = z.object({ integrationId: idSchema }, { error: formUnreadable });
+export const checkIntegrationSchema = z.object(
+  { integrationId: formId("integration") },
+  { error: formUnreadable },
+);

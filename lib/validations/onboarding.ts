@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { isMcaBillingAccountId } from "@/lib/validations/billing-account";
+import { idField, type unknownIdMessages } from "@/lib/validations/ids";
 import { secretExpiryChoices } from "@/lib/onboarding/secret-expiry";
 
 /**
@@ -9,8 +10,25 @@ import { secretExpiryChoices } from "@/lib/onboarding/secret-expiry";
  */
 export const formUnreadable = "This form could not be read. Reload the page and try again.";
 
-/** A record's id from a hidden field: refused before any query when it is not one of ours. */
-export const idSchema = z.string({ error: formUnreadable }).regex(/^[A-Za-z0-9_-]{1,64}$/, formUnreadable);
+/**
+ * A record's id from a hidden field, refused before any query when it cannot be one of ours, with the
+ * answer an unknown id of its kind gets (lib/validations/ids.ts); a missing one: the form is unreadable.
+ */
+export function formId(kind: keyof typeof unknownIdMessages) {
+  return idField(kind, formUnreadable);
+}
+
+/** The onboarding a form acts on. */
+export const onboardingIdSchema = formId("onboarding");
+
+/**
+ * The act share link a colleague acts through (empty or absent: the owner acts). Checked again, with its
+ * cookie, by lib/share-access.
+ */
+export const shareLinkIdSchema = z.preprocess(
+  (value) => (value === "" ? undefined : value),
+  formId("shareLink").optional(),
+);
 
 /** No line breaks or other control characters (PostgreSQL refuses NUL), no lone UTF-16 halves. */
 export const printable = /^[^\p{Cc}\p{Cs}]*$/u;
@@ -48,7 +66,7 @@ export const newOnboardingSchema = z.object(
 
 export const onboardingSettingsSchema = z.object(
   {
-    onboardingId: idSchema,
+    onboardingId: onboardingIdSchema,
     appDisplayName: appNameSchema.optional(),
     secretExpiryMonths: expirySchema.optional(),
   },
@@ -57,7 +75,8 @@ export const onboardingSettingsSchema = z.object(
 
 export const chooseBillingAccountSchema = z.object(
   {
-    onboardingId: idSchema,
+    onboardingId: onboardingIdSchema,
+    shareLinkId: shareLinkIdSchema,
     billingAccountName: z
       .string({ error: "Choose a billing account." })
       .trim()
@@ -74,7 +93,8 @@ export const chooseBillingAccountSchema = z.object(
 
 export const stepRequestSchema = z.object(
   {
-    onboardingId: idSchema,
+    onboardingId: onboardingIdSchema,
+    shareLinkId: shareLinkIdSchema,
     stepId: z.enum(["app-registration", "client-secret", "billing-account", "role-assignment", "verify"], {
       error: formUnreadable,
     }),

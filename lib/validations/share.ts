@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { formNumber, formUnreadable, idSchema } from "@/lib/validations/onboarding";
+import { formNumber, formUnreadable, onboardingIdSchema } from "@/lib/validations/onboarding";
 
 import { shareLinkMaxDays } from "@/lib/validations/share-limits";
 
@@ -8,7 +8,7 @@ export { shareLinkDefaultDays, shareLinkMaxDays } from "@/lib/validations/share-
 
 export const createShareLinkSchema = z.object(
   {
-    onboardingId: idSchema,
+    onboardingId: onboardingIdSchema,
     scope: z.enum(["view", "act"], { message: "Choose whether the colleague may only view, or also act." }),
     expiryDays: formNumber(`Enter a number of days from 1 to ${shareLinkMaxDays}.`).pipe(
       z
@@ -22,8 +22,12 @@ export const createShareLinkSchema = z.object(
 );
 
 export const revokeShareLinkSchema = z.object(
-  { onboardingId: idSchema, linkId: idSchema },
+  // An unknown link of the owner's answers as an unknown onboarding does (NotFoundError): so does a malformed one.
+  { onboardingId: onboardingIdSchema, linkId: onboardingIdSchema },
   { error: formUnreadable },
 );
 
-export const askBillingOwnerSchema = z.object({ onboardingId: idSchema }, { error: formUnreadable });
+export const askBillingOwnerSchema = z.object(
+  { onboardingId: onboardingIdSchema },
+  { error: formUnreadable },
+);

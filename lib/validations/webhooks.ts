@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { formUnreadable, idSchema, printable } from "@/lib/validations/onboarding";
+import { formId, formUnreadable, printable } from "@/lib/validations/onboarding";
 
 /** Types an endpoint may subscribe to; kept in step with lib/data/integration-events.ts by a test. */
 export const subscribableEventTypes = [
@@ -46,6 +46,12 @@ export const createWebhookEndpointSchema = z.object(
   { error: formUnreadable },
 );
 
-export const webhookEndpointSchema = z.object({ endpointId: idSchema }, { error: formUnreadable });
+export const webhookEndpointSchema = z.object(
+  { endpointId: formId("webhookEndpoint") },
+  { error: formUnreadable },
+);
 
-export const webhookDeliverySchema = z.object({ deliveryId: idSchema }, { error: formUnreadable });
+export const webhookDeliverySchema = z.object(
+  { deliveryId: formId("webhookDelivery") },
+  { error: formUnreadable },
+);

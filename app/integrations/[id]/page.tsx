@@ -16,6 +16,7 @@ import { getIntegrationForOwner, getIntegrationHistory } from "@/lib/data/integr
 import { getEnv } from "@/lib/env";
 import { graceChoices } from "@/lib/lifecycle";
 import { mailConfigured } from "@/lib/mail";
+import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Integration" };
 
@@ -49,6 +50,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 export default async function IntegrationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/integrations/${id}`);
+  if (!isId(id)) notFound();
   const integration = await getIntegrationForOwner(user, id);
   if (!integration) notFound();
   const [{ events, mails }, lifecycle] = await Promise.all([

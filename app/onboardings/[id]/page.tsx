@@ -22,12 +22,15 @@ import { getEnv } from "@/lib/env";
 import { graceChoices } from "@/lib/lifecycle";
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
+import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Connect your billing account" };
 
 export default async function OnboardingPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/onboardings/${id}`);
+  // An id that cannot be one of ours is unknown: no query with it (PostgreSQL refuses a NUL byte).
+  if (!isId(id)) notFound();
   const [onboarding, audit, progress, links, integration] = await Promise.all([
     getOnboarding(user, id),
     listAudit(user, id),

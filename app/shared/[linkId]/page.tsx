@@ -17,7 +17,8 @@ import { progressSnapshot } from "@/lib/onboarding/progress";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
 import { resolveShareAccess } from "@/lib/share-access";
 
-export const metadata: Metadata = { title: "Shared onboarding", referrer: "no-referrer" };
+// "same-origin", not "no-referrer": see next.config.ts (a form posted before hydration needs its Origin).
+export const metadata: Metadata = { title: "Shared onboarding", referrer: "same-origin" };
 
 function day(date: Date) {
   return date.toLocaleDateString("en-GB", {

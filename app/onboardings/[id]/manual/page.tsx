@@ -20,12 +20,14 @@ import { knownValuesOf, portalPaths } from "@/lib/onboarding/manual/portal-path"
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
 import { secretDescription } from "@/lib/onboarding/step-catalog";
+import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Connect by hand" };
 
 export default async function ManualPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/onboardings/${id}/manual`);
+  if (!isId(id)) notFound();
   const [onboarding, progress] = await Promise.all([getOnboarding(user, id), progressSnapshot(user, id)]);
   if (!onboarding || !progress) notFound();
 

@@ -7,12 +7,14 @@ import { requireUser } from "@/lib/auth";
 import { listAuditForReceipt } from "@/lib/data/audit";
 import { getOnboarding } from "@/lib/data/onboardings";
 import { receiptRows } from "@/lib/receipt";
+import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Audit receipt" };
 
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/onboardings/${id}/receipt`);
+  if (!isId(id)) notFound();
   const [onboarding, events] = await Promise.all([getOnboarding(user, id), listAuditForReceipt(user, id)]);
   if (!onboarding) notFound();
   const rows = receiptRows(events);

@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import { advance } from "@/lib/onboarding/engine";
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { requireShareActor } from "@/lib/share-access";
+import { isId } from "@/lib/validations/ids";
 
 export const dynamic = "force-dynamic";
 
@@ -28,6 +29,8 @@ export async function POST(request: Request, context: { params: Promise<{ id: st
     return Response.json({ message: failure(error).message }, { status: linkId ? 403 : 401, headers });
   }
   try {
+    // An id that cannot be one of ours is unknown: no query with it (PostgreSQL refuses a NUL byte).
+    if (!isId(id)) throw new NotFoundError();
     await advance(actor, id, { budgetMs: 8_000, shareLinkId: linkId ?? undefined });
   } catch (error) {
     // Someone else's onboarding answers as a missing one does: 404, and the same words.

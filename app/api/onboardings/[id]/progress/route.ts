@@ -1,6 +1,7 @@
 import { getCurrentUser } from "@/lib/auth";
 import { progressAfter, progressSnapshot } from "@/lib/onboarding/progress";
 import { resolveShareAccess } from "@/lib/share-access";
+import { isId } from "@/lib/validations/ids";
 
 export const dynamic = "force-dynamic";
 
@@ -47,5 +48,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   }
   const user = await getCurrentUser();
   if (!user) return Response.json({ message: "Sign in again." }, { status: 401, headers });
+  // An id that cannot be one of ours is unknown: no query with it (PostgreSQL refuses a NUL byte).
+  if (!isId(id)) return Response.json({ message: "Not found" }, { status: 404, headers });
   return read(user, id, request);
 }

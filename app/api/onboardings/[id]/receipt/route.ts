@@ -2,6 +2,7 @@ import { getCurrentUser } from "@/lib/auth";
 import { listAuditForReceipt } from "@/lib/data/audit";
 import { getOnboarding } from "@/lib/data/onboardings";
 import { receiptCsv, receiptRows } from "@/lib/receipt";
+import { isId } from "@/lib/validations/ids";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,8 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     return Response.json({ message: "format is json or csv." }, { status: 400, headers });
   const user = await getCurrentUser();
   if (!user) return Response.json({ message: "Sign in again." }, { status: 401, headers });
-  const onboarding = await getOnboarding(user, id);
+  // An id that cannot be one of ours is unknown: no query with it (PostgreSQL refuses a NUL byte).
+  const onboarding = isId(id) ? await getOnboarding(user, id) : null;
   if (!onboarding) return Response.json({ message: "Not found" }, { status: 404, headers });
   const rows = receiptRows(await listAuditForReceipt(user, id));
   const filename = `mca-connect-receipt-${onboarding.id}.${format}`;

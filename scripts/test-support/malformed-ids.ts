@@ -98,6 +98,7 @@ function forms(
     createWebhookEndpointAction: { form: {}, ids: [] },
     rotateWebhookSecretAction: { form: { endpointId: mine.endpoint }, ids: ["endpointId"] },
     disableWebhookEndpointAction: { form: { endpointId: mine.endpoint }, ids: ["endpointId"] },
+    enableWebhookEndpointAction: { form: { endpointId: mine.endpoint }, ids: ["endpointId"] },
     deleteWebhookEndpointAction: { form: { endpointId: mine.endpoint }, ids: ["endpointId"] },
     sendTestWebhookAction: { form: { endpointId: mine.endpoint }, ids: ["endpointId"] },
     redeliverWebhookAction: { form: { deliveryId: mine.delivery }, ids: ["deliveryId"] },

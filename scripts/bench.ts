@@ -93,6 +93,24 @@ function criticalPathMs(L: number) {
   return tokenFrom + 3 * L;
 }
 
+/**
+ * A tighter bound for the emulator as it is: it adds L before a call is handled, so a poll sent L
+ * before Azure is ready is handled the moment it is. A client with one poll in flight at a time cannot
+ * do that (it learns nothing until its poll returns): this is what polls sent blindly ahead of time,
+ * several in flight, could reach. Each call still needs its inputs (an id is known only once its
+ * creation answered), so a wait costs max(delay, L) instead of delay + L.
+ */
+function landedBoundMs(L: number) {
+  const appCreated = L;
+  const spCreated = appCreated + Math.max(delays.appReplicationMs, L);
+  const assigned = spCreated + Math.max(delays.billingPrincipalReplicationMs, L);
+  const roleReady = assigned + delays.billingRolePropagationMs;
+  const secretActive = appCreated + L + delays.secretActivationMs;
+  const token = Math.max(secretActive, spCreated + delays.appReplicationMs, appCreated + 2 * L);
+  const billingRead = Math.max(token + L, roleReady);
+  return billingRead + L;
+}
+
 /** The Azure calls one onboarding needs at the least (route names as the emulator counts them). */
 const minimumCalls = [
   "create app",
@@ -642,13 +660,14 @@ type Results = {
 
 function renderTable(r: Results): string {
   const rows = [
-    "| L (ms) | minimum (s) | engine (s) | engine / min | UI in Chromium (s) | UI / min | Azure calls engine / UI / minimum |",
-    "| -----: | ----------: | ---------: | -----------: | -----------------: | -------: | --------------------------------: |",
+    "| L (ms) | minimum (s) | engine (s) | engine / min | UI in Chromium (s) | UI / min | landed bound (s) | engine / bound | UI / bound | Azure calls engine / UI / minimum |",
+    "| -----: | ----------: | ---------: | -----------: | -----------------: | -------: | ---------------: | -------------: | ---------: | --------------------------------: |",
   ];
   for (const e of r.engine) {
     const u = r.ui.find((x) => x.latencyMs === e.latencyMs);
+    const bound = landedBoundMs(e.latencyMs);
     rows.push(
-      `| ${e.latencyMs} | ${sec(e.minimumMs)} | ${sec(e.medianMs)} | ${e.ratio.toFixed(2)} | ${u ? sec(u.connectToConnectedMs) : "–"} | ${u ? u.ratio.toFixed(2) : "–"} | ${e.calls} / ${u?.calls ?? "–"} / ${minimumCalls.length} |`,
+      `| ${e.latencyMs} | ${sec(e.minimumMs)} | ${sec(e.medianMs)} | ${e.ratio.toFixed(2)} | ${u ? sec(u.connectToConnectedMs) : "–"} | ${u ? u.ratio.toFixed(2) : "–"} | ${sec(bound)} | ${(e.medianMs / bound).toFixed(2)} | ${u ? (u.connectToConnectedMs / bound).toFixed(2) : "–"} | ${e.calls} / ${u?.calls ?? "–"} / ${minimumCalls.length} |`,
     );
   }
   const u = r.ui[0];
@@ -692,7 +711,11 @@ function renderMarkdown(r: Results, table: string): string {
 Latest \`npm run bench\` (issue #9), ${r.date.slice(0, 10)}, on ${String(r.machine.cpus)}, ${String(r.machine.memoryGiB)} GiB, Node ${String(r.machine.node)}, ${String(r.machine.platform)}.
 All figures in benchmarks.json. Emulator delays: the "test" profile (app replication 1 s, secret
 activation 1.5 s, billing principal replication 1 s, billing role propagation 1 s); L is a fixed latency
-added to every Azure call. The minimum is the critical path (scripts/bench.ts \`criticalPathMs\`).
+added to every Azure call. The minimum is the critical path (scripts/bench.ts \`criticalPathMs\`): each
+call sent when its inputs are ready and Azure is, answered L later. The emulator adds L before it
+handles a call, so a poll sent L early lands as Azure becomes ready: the landed bound
+(\`landedBoundMs\`) is what polls sent ahead of time could reach, and at L = 300 ms the engine already
+beats the minimum (its polls, 250 ms apart start to start, are in flight when Azure becomes ready).
 
 ${table
   .split("\n")

@@ -87,25 +87,27 @@ Each of N people has an emulator tenant of their own (\`POST /_emulator/scenario
 Administrator who owns an MCA billing account) and goes through the production build as a browser
 would (scripts/bench/load-user.ts): the home page, next-auth's sign-in through the emulator's account
 picker and consent page, "Start a new onboarding" and "Connect" as the pages' server actions (the ids read
-from the forms' server-rendered HTML), then the checklist's poller: the progress route at the page's pace,
-the advance route when a step is due, an RSC refresh when the fingerprint changes, until Connected. All N
+from the forms' server-rendered HTML), then the checklist's poller: the progress route as the page asks it
+(each look waits at the server for the next change), the advance route when a step is due, an RSC
+refresh when the fingerprint changes, until Connected. All N
 start together, on a freshly started portal and emulator, after one unmeasured onboarding warms it up.
 
 The portal's own time of a request is its wall time minus the time the person's onboarding waited on
 Azure meanwhile: from the tenant's request log (each answer's end and duration), the union of the Azure
 calls' intervals and, after a refused call (a poll while Azure replicates), the engine's planned 250 ms
-sleep before trying again. What remains is the portal's work, its database, and its waiting for a CPU or a
+sleep before trying again; for a look at the progress, the time it idled at the server waiting for a
+change (its Server-Timing). What remains is the portal's work, its database, and its waiting for a CPU or a
 connection. CPU seconds (utime + stime) and peak RSS (VmHWM) are the \`next start\` process's, from
 /proc; on PGlite they include the database, on PostgreSQL not (the server's processes are apart).
 
 ${lines.join("\n")}
 
-Why: Connect runs the steps inside the server action for up to 6 s, so with a free CPU an onboarding
-is Connected within that one request (about 5 s at L=${figures[0]!.latencyMs} ms) and the poller hardly
-works. The portal is one Node.js thread; once N people need more than one core's worth of CPU in those
-seconds, every request queues for the thread, the action's budget runs out before Connected, and the
-poller's polls, advances and refreshes add requests just when there is least time for them: the curve
-bends where N × CPU per onboarding ≈ one core × an onboarding's duration. On **PGlite** the database is
+Why: Connect answers at once and the steps run after the answer, in the same process, while the
+checklist's looks wait at the server for each change. With a free CPU an onboarding is Connected about
+4 s after Connect at L=${figures[0]!.latencyMs} ms. The portal is one Node.js thread; once N people need
+more than one core's worth of CPU in those seconds, every request, step and page render queues for the
+thread: the curve bends where N × CPU per onboarding ≈ one core × an onboarding's duration (here near
+N = 10: about 0.5 to 0.85 CPU seconds each, over about 4 s). On **PGlite** the database is
 WebAssembly on that same thread, one connection: every query waits for the thread and for the query
 ahead of it, and a transaction (the fenced save of a step's Azure ids) holds the connection across its
 round trips; a CPU profile of 30 onboardings at once showed about 30% of the thread in PGlite and 13% in

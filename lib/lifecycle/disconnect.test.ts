@@ -104,6 +104,30 @@ describe("disconnect", () => {
       ]),
     );
 
+    // Pasting credentials by hand into the disconnected onboarding is refused before anything is
+    // written: the disconnected integration gets no secret back.
+    const { submitPasteBack } = await import("@/lib/onboarding/manual/paste-back");
+    const before = await db.db.onboarding.findUniqueOrThrow({ where: { id: w.onboarding.id } });
+    const pasted = await submitPasteBack(
+      w.actor,
+      w.onboarding.id,
+      {
+        tenantId: w.tenant.tenantId,
+        clientId: w.onboarding.clientId!,
+        clientSecret: w.secret,
+        billingAccountId: w.onboarding.billingAccountName!,
+      },
+      { budgetMs: 2_000 },
+    );
+    expect(pasted.ok).toBe(false);
+    expect(pasted.message).toMatch(/disconnected: its app, secret and role are gone/);
+    const unchanged = await db.db.onboarding.findUniqueOrThrow({ where: { id: w.onboarding.id } });
+    expect(unchanged.secretCiphertext).toBe(before.secretCiphertext);
+    expect(unchanged.clientId).toBe(before.clientId);
+    const stillGone = await db.db.integration.findUniqueOrThrow({ where: { id: w.integration.id } });
+    expect(stillGone.status).toBe("disconnected");
+    expect(await secretOf(stillGone)).toBe("");
+
     // Again: refused with a message; nothing changes.
     await expect(lifecycle.startDisconnect(w.actor, w.integration.id, "vantage")).rejects.toThrow(
       /already disconnected/,

@@ -11,6 +11,7 @@ import { TenantLookupError, tenantIdForDomain } from "@/lib/azure/tenant-discove
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
 import { integrationOfAnotherOnboarding, savePastedCredentials } from "@/lib/data/pasted-credentials";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
+import { lifecycleRefusal } from "@/lib/onboarding/lifecycle-guard";
 import { secretContext } from "@/lib/onboarding/steps/client-secret";
 import type { Actor } from "@/lib/onboarding/types";
 import {
@@ -39,6 +40,10 @@ export async function submitPasteBack(
   options: { budgetMs: number },
 ): Promise<PasteBackOutcome> {
   const onboarding = await getOnboardingOrThrow(actor, onboardingId);
+  // Pasting replaces the onboarding's secret and re-verifies it, as a redo of step 2 would: not after a
+  // disconnect, nor while a secret rotation is under way. Refused before anything is written.
+  const refusal = await lifecycleRefusal(onboardingId, ["client-secret", "verify"]);
+  if (refusal) return { ok: false, message: refusal, fieldErrors: {}, notes: {}, cleaned: {} };
   const firstStep = onboarding.steps.find((s) => s.stepId === "app-registration");
   const tenantName = (firstStep?.outputs as { tenantName?: string } | null)?.tenantName ?? null;
   const known = {

@@ -430,8 +430,11 @@ const delayCases: Case[] = [
     expect: "connected",
   },
   {
-    name: "billing principal replication (2 s): assign role",
-    delays: { billingPrincipalReplicationMs: 2_000 },
+    // Counted from the service principal's creation in step 1; step 4's first POST comes a step's
+    // saves and a few calls later, which on two busy cores (24 cases at once, beside other files)
+    // took over 2 s in CI: 5 s is certainly still running when it asks.
+    name: "billing principal replication (5 s): assign role",
+    delays: { billingPrincipalReplicationMs: 5_000 },
     watch: "assign-role",
     expect: "connected",
   },

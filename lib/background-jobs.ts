@@ -5,6 +5,7 @@
  */
 import "server-only";
 
+import { revokeGrantsOfNonOperators } from "@/lib/data/api-keys";
 import { webhookJob } from "@/lib/webhooks/jobs";
 import { runHealthChecks } from "@/lib/integrations/health";
 import { runExpiryReminders } from "@/lib/integrations/reminders";
@@ -17,6 +18,9 @@ export interface BackgroundJob {
 }
 
 export const backgroundJobs: BackgroundJob[] = [
+  // Keys and endpoints made by someone the configuration does not name as an operator stop at once (the
+  // API checks each key's maker too); this records why, for the lists.
+  { name: "operator-grants", everyMs: 60_000, run: (now) => revokeGrantsOfNonOperators(now) },
   webhookJob,
   integrationOperationsJob,
   // Each round checks the few integrations that are due (their times spread over the interval).

@@ -112,6 +112,7 @@ const schema = z.object({
   ),
   MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
   ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
+  OPERATORS: optional(z.string()),
 });
 
 export type Env = {
@@ -142,7 +143,35 @@ export type Env = {
    * removed (default 24 h), so the cost platform's imports never stop.
    */
   rotationGraceMinutes: number;
+  /**
+   * The deployment's operators, who alone wire the portal to the cost platform (API keys, webhooks, the
+   * list of every tenant's integrations): (tenant id, object id) pairs, compared with the verified
+   * id token's tid and oid. Never earned inside the portal, never an Entra app role.
+   */
+  operators: Operator[];
 };
+
+export type Operator = { tenantId: string; objectId: string };
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `OPERATORS=<tenant id>/<object id>,...`: each half a GUID, as Entra shows them. */
+export function parseOperators(raw: string | undefined): Operator[] {
+  const entries = (raw ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.map((entry, index) => {
+    const [tenantId, objectId, extra] = entry.split("/").map((part) => part.trim());
+    if (extra !== undefined || !tenantId || !objectId || !guid.test(tenantId) || !guid.test(objectId))
+      throw new ConfigError(
+        `OPERATORS: entry ${index + 1} must be <tenant id>/<object id>, two GUIDs (Entra admin center, ` +
+          "Users, the person's Object ID, and the tenant's Tenant ID), for example " +
+          "OPERATORS=72f988bf-86f1-41af-91ab-2d7cd011db47/0b5c8b1e-3f6a-4c51-9a1e-5d9a3c2e7f10",
+      );
+    return { tenantId: tenantId.toLowerCase(), objectId: objectId.toLowerCase() };
+  });
+}
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
 
@@ -253,6 +282,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     healthCheckIntervalMs: (v.HEALTH_CHECK_INTERVAL_MINUTES ?? 360) * 60_000,
     mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
     rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
+    operators: parseOperators(v.OPERATORS),
   };
 }
 

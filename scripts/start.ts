@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 
 import { loadEnvConfig } from "@next/env";
 
+import { stableGuid } from "../emulator/src/ids";
 import { ConfigError, parseEnv } from "../lib/env";
 
 const { values: args } = parseArgs({
@@ -185,7 +186,15 @@ async function startDemoEmulator(publicBaseUrl: string): Promise<Record<string, 
     ARM_BASE_URL: `${info.baseUrl}/arm`,
     ARM_RESOURCE: "https://management.azure.com",
     AZURE_EMULATOR_URL: info.baseUrl,
+    // The demo's operator is Nestor Wilke of the seeded Contoso (fixed ids), unless OPERATORS is set.
+    OPERATORS: process.env.OPERATORS || demoOperator(),
   };
+}
+
+/** `<tenant id>/<object id>` of the Contoso preset's operator, as the emulator seeds it with fixed ids. */
+function demoOperator(): string {
+  const tenantId = stableGuid("emulator/contoso/tenant");
+  return `${tenantId}/${stableGuid(`emulator/${tenantId}/user/operator`)}`;
 }
 
 function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 
-import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withOperator, type ActionResult } from "@/lib/actions/safe-action";
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -52,12 +52,12 @@ async function settle<T>(change: () => Promise<ActionResult<T>>): Promise<Action
   return result;
 }
 
-/** One operation on one of the tenant's endpoints, the form's `endpointId`. */
+/** One operation on one endpoint, the form's `endpointId`. */
 function onEndpoint<T>(
   formData: unknown,
   operation: (actor: Actor, endpointId: string) => Promise<ActionResult<T>>,
 ): Promise<ActionResult<T>> {
-  return withActor(webhookEndpointSchema, formValues(formData), (actor, { endpointId }) =>
+  return withOperator("manage webhooks", webhookEndpointSchema, formValues(formData), (actor, { endpointId }) =>
     settle(() => operation(actor, endpointId)),
   );
 }
@@ -81,7 +81,7 @@ export async function createWebhookEndpointAction(
   _prev: ActionResult<NewWebhookSecret> | null,
   formData: FormData,
 ): Promise<ActionResult<NewWebhookSecret>> {
-  return withActor(createWebhookEndpointSchema, endpointForm(formData), (actor, input) =>
+  return withOperator("manage webhooks", createWebhookEndpointSchema, endpointForm(formData), (actor, input) =>
     settle(async (): Promise<ActionResult<NewWebhookSecret>> => {
       const checked = checkWebhookUrl(input.url, getEnv().webhooks);
       if (!checked.ok)
@@ -92,6 +92,7 @@ export async function createWebhookEndpointAction(
         eventTypes: input.eventTypes,
         description: input.description,
         secret,
+        ...(input.allTenants ? { allTenants: true as const } : { allTenants: false as const, tenantIds: input.tenantIds }),
       });
       return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
     }),
@@ -162,7 +163,7 @@ export async function redeliverWebhookAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(webhookDeliverySchema, formValues(formData), (actor, { deliveryId }) =>
+  return withOperator("manage webhooks", webhookDeliverySchema, formValues(formData), (actor, { deliveryId }) =>
     settle(async () => {
       await redeliver(actor, deliveryId);
       return done("Queued again.");

@@ -19,6 +19,7 @@ export type Harness = {
   /** Signs `upn` in (consenting for the organization when asked) and returns the portal's actor. */
   signIn(upn: string): Promise<{
     id: string;
+    entraObjectId: string;
     name: string | null;
     email: string | null;
     tenantId: string;

@@ -28,7 +28,9 @@ async function main() {
   });
   const chosen = [values["all-tenants"], values.tenant?.length, values.integration?.length].filter(Boolean);
   if (chosen.length !== 1) {
-    console.error("Say what the key reaches: --all-tenants, or --tenant (repeatable), or --integration (repeatable).");
+    console.error(
+      "Say what the key reaches: --all-tenants, or --tenant (repeatable), or --integration (repeatable).",
+    );
     console.error(usage);
     process.exitCode = 2;
     return;

@@ -43,7 +43,9 @@ export function AllIntegrationsTable({ integrations }: { integrations: OperatorI
               <td className="px-4 py-3 font-mono text-xs break-all text-slate-800">{i.tenantId}</td>
               <td className="px-4 py-3">
                 {i.billingAccountDisplayName ?? i.billingAccountName}
-                <span className="block font-mono text-xs break-all text-slate-600">{i.billingAccountName}</span>
+                <span className="block font-mono text-xs break-all text-slate-600">
+                  {i.billingAccountName}
+                </span>
               </td>
               <td className="px-4 py-3 font-mono text-xs break-all text-slate-800">{i.id}</td>
               <td className="px-4 py-3">{statusLabels[i.status] ?? i.status}</td>

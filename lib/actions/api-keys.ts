@@ -69,14 +69,19 @@ export async function revokeApiKeyAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withOperator("revoke API keys", revokeApiKeySchema, formValues(formData), async (actor, { keyId }) => {
-    try {
-      await revokeApiKey(actor, keyId);
-    } catch (error) {
-      if (error instanceof ApiKeyNotFoundError) return { ok: false, message: error.message };
-      throw error;
-    }
-    revalidatePath("/settings/api-keys");
-    return { ok: true, data: undefined, message: "Revoked." };
-  });
+  return withOperator(
+    "revoke API keys",
+    revokeApiKeySchema,
+    formValues(formData),
+    async (actor, { keyId }) => {
+      try {
+        await revokeApiKey(actor, keyId);
+      } catch (error) {
+        if (error instanceof ApiKeyNotFoundError) return { ok: false, message: error.message };
+        throw error;
+      }
+      revalidatePath("/settings/api-keys");
+      return { ok: true, data: undefined, message: "Revoked." };
+    },
+  );
 }

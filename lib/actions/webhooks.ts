@@ -57,8 +57,11 @@ function onEndpoint<T>(
   formData: unknown,
   operation: (actor: Actor, endpointId: string) => Promise<ActionResult<T>>,
 ): Promise<ActionResult<T>> {
-  return withOperator("manage webhooks", webhookEndpointSchema, formValues(formData), (actor, { endpointId }) =>
-    settle(() => operation(actor, endpointId)),
+  return withOperator(
+    "manage webhooks",
+    webhookEndpointSchema,
+    formValues(formData),
+    (actor, { endpointId }) => settle(() => operation(actor, endpointId)),
   );
 }
 
@@ -81,21 +84,27 @@ export async function createWebhookEndpointAction(
   _prev: ActionResult<NewWebhookSecret> | null,
   formData: FormData,
 ): Promise<ActionResult<NewWebhookSecret>> {
-  return withOperator("manage webhooks", createWebhookEndpointSchema, endpointForm(formData), (actor, input) =>
-    settle(async (): Promise<ActionResult<NewWebhookSecret>> => {
-      const checked = checkWebhookUrl(input.url, getEnv().webhooks);
-      if (!checked.ok)
-        return { ok: false, message: checked.message, fieldErrors: { url: [checked.message] } };
-      const secret = newWebhookSecret();
-      const endpoint = await createWebhookEndpoint(actor, {
-        url: checked.url,
-        eventTypes: input.eventTypes,
-        description: input.description,
-        secret,
-        ...(input.allTenants ? { allTenants: true as const } : { allTenants: false as const, tenantIds: input.tenantIds }),
-      });
-      return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
-    }),
+  return withOperator(
+    "manage webhooks",
+    createWebhookEndpointSchema,
+    endpointForm(formData),
+    (actor, input) =>
+      settle(async (): Promise<ActionResult<NewWebhookSecret>> => {
+        const checked = checkWebhookUrl(input.url, getEnv().webhooks);
+        if (!checked.ok)
+          return { ok: false, message: checked.message, fieldErrors: { url: [checked.message] } };
+        const secret = newWebhookSecret();
+        const endpoint = await createWebhookEndpoint(actor, {
+          url: checked.url,
+          eventTypes: input.eventTypes,
+          description: input.description,
+          secret,
+          ...(input.allTenants
+            ? { allTenants: true as const }
+            : { allTenants: false as const, tenantIds: input.tenantIds }),
+        });
+        return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
+      }),
   );
 }
 
@@ -163,10 +172,14 @@ export async function redeliverWebhookAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withOperator("manage webhooks", webhookDeliverySchema, formValues(formData), (actor, { deliveryId }) =>
-    settle(async () => {
-      await redeliver(actor, deliveryId);
-      return done("Queued again.");
-    }),
+  return withOperator(
+    "manage webhooks",
+    webhookDeliverySchema,
+    formValues(formData),
+    (actor, { deliveryId }) =>
+      settle(async () => {
+        await redeliver(actor, deliveryId);
+        return done("Queued again.");
+      }),
   );
 }

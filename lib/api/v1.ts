@@ -9,7 +9,11 @@ import "server-only";
 
 import { authenticateApiKey } from "@/lib/api-keys";
 import { recordApiKeyUse, type ApiKeyForAccess } from "@/lib/data/api-keys";
-import { getIntegrationForKey, listIntegrationsForKey, type IntegrationForApi } from "@/lib/data/integrations";
+import {
+  getIntegrationForKey,
+  listIntegrationsForKey,
+  type IntegrationForApi,
+} from "@/lib/data/integrations";
 import { clientKey, consume } from "@/lib/rate-limit";
 
 const baseHeaders = {
@@ -58,7 +62,8 @@ type Action = "list-integrations" | "get-integration";
 
 function reachOf(key: ApiKeyForAccess) {
   if (key.reach === "all_tenants") return { reach: "all_tenants" as const };
-  if (key.reach === "integrations") return { reach: "integrations" as const, integrationIds: key.integrationIds };
+  if (key.reach === "integrations")
+    return { reach: "integrations" as const, integrationIds: key.integrationIds };
   return { reach: "tenants" as const, tenantIds: key.tenantIds };
 }
 

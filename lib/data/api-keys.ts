@@ -164,7 +164,10 @@ export async function revokeIfMakerNotOperator(key: ApiKeyForAccess): Promise<Ap
 export async function revokeGrantsOfNonOperators(now = new Date()) {
   const keys = await db.apiKey.findMany({
     where: { revokedAt: null, createdById: { not: null } },
-    select: { id: true, createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } } },
+    select: {
+      id: true,
+      createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } },
+    },
   });
   let revoked = 0;
   for (const key of keys) {
@@ -178,12 +181,16 @@ export async function revokeGrantsOfNonOperators(now = new Date()) {
   }
   const endpoints = await db.webhookEndpoint.findMany({
     where: { disabledAt: null, createdById: { not: null } },
-    select: { id: true, createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } } },
+    select: {
+      id: true,
+      createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } },
+    },
   });
   let disabled = 0;
   for (const endpoint of endpoints) {
     if (endpoint.createdBy && isNamedOperator(endpoint.createdBy)) continue;
-    const maker = endpoint.createdBy?.name ?? endpoint.createdBy?.email ?? "someone no longer known to the portal";
+    const maker =
+      endpoint.createdBy?.name ?? endpoint.createdBy?.email ?? "someone no longer known to the portal";
     const { count } = await db.webhookEndpoint.updateMany({
       where: { id: endpoint.id, disabledAt: null },
       data: {

@@ -80,7 +80,6 @@ export async function listIntegrationsForOperator(actor: Actor) {
     select: {
       id: true,
       tenantId: true,
-      clientId: true,
       billingAccountName: true,
       billingAccountDisplayName: true,
       status: true,

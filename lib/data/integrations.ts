@@ -156,7 +156,11 @@ function reachFilter(key: IntegrationReach) {
 
 /** The integrations a key reaches, without secrets, oldest first. */
 export function listIntegrationsForKey(key: IntegrationReach) {
-  return db.integration.findMany({ where: reachFilter(key), orderBy: { createdAt: "asc" }, select: apiFields });
+  return db.integration.findMany({
+    where: reachFilter(key),
+    orderBy: { createdAt: "asc" },
+    select: apiFields,
+  });
 }
 
 /**

@@ -28,17 +28,15 @@ function idList(label: string, pattern: RegExp, example: string, normalise = (v:
     .string()
     .max(20_000, `At most 200 ${label}s.`)
     .optional()
-    .transform((value) =>
-      [
-        ...new Set(
-          (value ?? "")
-            .split(/[\s,;]+/)
-            .map((part) => part.trim())
-            .filter(Boolean)
-            .map(normalise),
-        ),
-      ],
-    )
+    .transform((value) => [
+      ...new Set(
+        (value ?? "")
+          .split(/[\s,;]+/)
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .map(normalise),
+      ),
+    ])
     .superRefine((list, ctx) => {
       const bad = list.filter((item) => !pattern.test(item));
       if (bad.length > 0)
@@ -74,7 +72,11 @@ const withReach = <T extends { reach: z.infer<typeof reach>; tenantIds: string[]
 ): Reach => {
   if (value.reach === "tenants") {
     if (value.tenantIds.length === 0)
-      ctx.addIssue({ code: "custom", path: ["tenantIds"], message: "List at least one tenant id, one per line." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["tenantIds"],
+        message: "List at least one tenant id, one per line.",
+      });
     return { reach: "tenants", tenantIds: value.tenantIds };
   }
   if (value.reach === "integrations") {

@@ -52,7 +52,11 @@ export const createWebhookEndpointSchema = z
     const { reach: chosen, tenantIds, ...rest } = value;
     if (chosen === "all-tenants") return { ...rest, allTenants: true as const, tenantIds: [] as string[] };
     if (tenantIds.length === 0)
-      ctx.addIssue({ code: "custom", path: ["tenantIds"], message: "List at least one tenant id, one per line." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["tenantIds"],
+        message: "List at least one tenant id, one per line.",
+      });
     return { ...rest, allTenants: false as const, tenantIds };
   });
 

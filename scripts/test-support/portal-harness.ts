@@ -5,6 +5,7 @@
  * MSAL broker into its encrypted cache.
  */
 import {
+  control,
   PORTAL_SCOPES,
   REDIRECT_URI,
   registerPortal,
@@ -12,10 +13,24 @@ import {
   startTestEmulator,
 } from "@/emulator/test/helpers";
 import type { RunningEmulator } from "@/emulator/src/server";
+import { randomUUID } from "node:crypto";
+
+type SignedIn = {
+  id: string;
+  entraObjectId: string;
+  name: string | null;
+  email: string | null;
+  tenantId: string;
+  homeAccountId: string;
+};
 
 export type Harness = {
   emu: RunningEmulator;
   clientId: string;
+  /** The one person OPERATORS names in this harness (tenant id, object id), in a tenant of their own. */
+  operator: { tenantId: string; objectId: string };
+  /** Seeds the operator's tenant (once) and signs the operator in. */
+  signInOperator(): Promise<SignedIn>;
   /** Signs `upn` in (consenting for the organization when asked) and returns the portal's actor. */
   signIn(upn: string): Promise<{
     id: string;
@@ -31,7 +46,33 @@ export type Harness = {
 export async function startPortalHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
   const emu = await startTestEmulator();
   const portal = await registerPortal(emu);
-  return { emu, ...(await connectPortal(emu.baseUrl, portal, options.env)) };
+  const connected = await connectPortal(emu.baseUrl, portal, options.env);
+  let operatorUpn: Promise<string> | undefined;
+  return {
+    emu,
+    ...connected,
+    async signInOperator() {
+      operatorUpn ??= seedOperatorTenant(emu, connected.operator);
+      return connected.signIn(await operatorUpn);
+    },
+  };
+}
+
+/** A tenant holding just the operator (a Global Administrator there, which by itself makes no one an operator). */
+async function seedOperatorTenant(emu: RunningEmulator, operator: { tenantId: string; objectId: string }) {
+  const seeded = await control(emu).seed({
+    name: "Portal Operators",
+    tenantId: operator.tenantId,
+    users: [
+      {
+        key: "operator",
+        id: operator.objectId,
+        displayName: "Nestor Wilke",
+        roles: ["Global Administrator"],
+      },
+    ],
+  });
+  return seeded.users.operator!.userPrincipalName;
 }
 
 /**
@@ -43,8 +84,10 @@ export async function connectPortal(
   baseUrl: string,
   portal: { clientId: string; clientSecret: string },
   env: Record<string, string> = {},
-): Promise<Omit<Harness, "emu">> {
+): Promise<Omit<Harness, "emu" | "signInOperator">> {
+  const operator = { tenantId: randomUUID(), objectId: randomUUID() };
   Object.assign(process.env, {
+    OPERATORS: `${operator.tenantId}/${operator.objectId}`,
     AZURE_AD_CLIENT_ID: portal.clientId,
     AZURE_AD_CLIENT_SECRET: portal.clientSecret,
     AZURE_AUTHORITY_HOST: baseUrl,
@@ -65,6 +108,7 @@ export async function connectPortal(
   const emu = { baseUrl } as RunningEmulator;
   return {
     clientId: portal.clientId,
+    operator,
     async signIn(upn) {
       const login = await signIn(emu, {
         tenant: "organizations",

@@ -144,9 +144,9 @@ export default async function WebhooksPage() {
       <main className="mx-auto max-w-5xl px-4 py-10">
         <h1 className="text-brand-900 text-3xl font-bold">Webhooks</h1>
         <p className="mt-2 max-w-3xl text-slate-700">
-          MCA Connect tells the cost platform when a connection is made, fails, has its secret rotated or expiring, or is disconnected: a signed POST to each endpoint below
-          (Standard Webhooks: <code className="text-sm">webhook-id</code>,{" "}
-          <code className="text-sm">webhook-timestamp</code>,{" "}
+          MCA Connect tells the cost platform when a connection is made, fails, has its secret rotated or
+          expiring, or is disconnected: a signed POST to each endpoint below (Standard Webhooks:{" "}
+          <code className="text-sm">webhook-id</code>, <code className="text-sm">webhook-timestamp</code>,{" "}
           <code className="text-sm">webhook-signature</code>
           ). The body holds ids and facts, never a secret. Failed deliveries are retried for about a day.
         </p>
@@ -212,7 +212,9 @@ export default async function WebhooksPage() {
                     ) : null}
                   </div>
                   {endpoint.disabledReason ? (
-                    <p className="mt-2 max-w-3xl text-sm font-medium text-slate-800">{endpoint.disabledReason}</p>
+                    <p className="mt-2 max-w-3xl text-sm font-medium text-slate-800">
+                      {endpoint.disabledReason}
+                    </p>
                   ) : null}
                   {endpoint.disabledAt ? (
                     <p className="mt-2 max-w-3xl text-sm text-slate-700">

@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { ConfigError, parseEnv } from "@/lib/env";
@@ -97,5 +98,58 @@ describe("parseEnv", () => {
     expect(first.sessionSecret).toBe(second.sessionSecret);
     expect(first.encryptionKey.equals(second.encryptionKey)).toBe(true);
     expect(fs.statSync(path.join(dir, "demo-secrets.json")).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("OPERATORS", () => {
+  const tid = "72F988BF-86F1-41AF-91AB-2D7CD011DB47";
+  const oid = "0b5c8b1e-3f6a-4c51-9a1e-5d9a3c2e7f10";
+
+  it("names operators by tenant id and object id, case and spaces aside; none by default", () => {
+    expect(parseEnv(production).operators).toEqual([]);
+    expect(parseEnv({ ...production, OPERATORS: ` ${tid}/${oid} , ${oid}/${tid},` }).operators).toEqual([
+      { tenantId: tid.toLowerCase(), objectId: oid },
+      { tenantId: oid, objectId: tid.toLowerCase() },
+    ]);
+  });
+
+  it("refuses an entry that is not two GUIDs, saying which entry and where to find the ids", () => {
+    for (const bad of [
+      "nestor@contoso.com",
+      `${tid}`,
+      `${tid}/${oid}/${oid}`,
+      `contoso.onmicrosoft.com/${oid}`,
+      `${tid}/${oid},${tid}:${oid}`,
+    ])
+      expect(() => parseEnv({ ...production, OPERATORS: bad }), bad).toThrow(
+        /^OPERATORS: entry \d must be <tenant id>\/<object id>, two GUIDs \(Entra admin center, Users, the person's Object ID/,
+      );
+  });
+
+  it("answers any text either with operators made of GUIDs or with the OPERATORS message", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc
+            .array(fc.oneof(fc.uuid(), fc.string({ maxLength: 4 }), fc.constantFrom("/", ",", " ")), {
+              maxLength: 8,
+            })
+            .map((parts) => parts.join("")),
+        ),
+        (raw) => {
+          try {
+            for (const o of parseEnv({ ...production, OPERATORS: raw }).operators) {
+              expect(o.tenantId).toMatch(/^[0-9a-f-]{36}$/);
+              expect(o.objectId).toMatch(/^[0-9a-f-]{36}$/);
+            }
+          } catch (error) {
+            expect(error).toBeInstanceOf(ConfigError);
+            expect((error as Error).message).toMatch(/^OPERATORS: /);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

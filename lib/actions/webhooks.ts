@@ -156,12 +156,12 @@ export async function sendTestWebhookAction(
   formData: FormData,
 ): Promise<ActionResult> {
   return onEndpoint(formData, async (actor, endpointId) => {
-    await queueTestDelivery(actor, endpointId, (eventId, tenantId) =>
+    await queueTestDelivery(actor, endpointId, (eventId) =>
       buildWebhookPayload({
         id: eventId,
         type: "webhook.test",
         createdAt: new Date(),
-        data: { tenantId, endpointId, message: "A test event from MCA Connect." },
+        data: { endpointId, message: "A test event from MCA Connect." },
       }),
     );
     return done("Test event queued.");

@@ -182,14 +182,14 @@ export async function deleteWebhookEndpoint(actor: Actor, endpointId: string) {
 export async function queueTestDelivery(
   actor: Actor,
   endpointId: string,
-  build: (eventId: string, tenantId: string) => string,
+  build: (eventId: string) => string,
 ) {
   await authorise(actor);
   const endpoint = await endpointById(actor, endpointId);
   if (endpoint.disabledAt) throw new WebhookEndpointDisabledError();
   const eventId = `test_${randomUUID().replaceAll("-", "")}`;
   return db.webhookDelivery.create({
-    data: { eventId, eventType: "webhook.test", endpointId, payload: build(eventId, actor.tenantId) },
+    data: { eventId, eventType: "webhook.test", endpointId, payload: build(eventId) },
     select: { id: true, eventId: true },
   });
 }

@@ -42,7 +42,7 @@ function idList(label: string, pattern: RegExp, example: string, normalise = (v:
       if (bad.length > 0)
         ctx.addIssue({
           code: "custom",
-          message: `${bad.length === 1 ? "This is not" : "These are not"} ${label}s: ${bad
+          message: `${bad.length === 1 ? `This is not a ${label}` : `These are not ${label}s`}: ${bad
             .slice(0, 3)
             .map((item) => JSON.stringify(item.slice(0, 60)))
             .join(", ")}${bad.length > 3 ? ", …" : ""}. A ${label} looks like ${example}.`,

@@ -507,6 +507,54 @@ describe("delivery to a real receiver", () => {
       await as(owner, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id }))),
     ).toMatchObject({ ok: false, message: expect.stringMatching(/disabled/) });
   });
+
+  it("a signing secret that cannot be decrypted fails that endpoint's deliveries only, saying why", async () => {
+    const hook = await receiver();
+    const lost = await addEndpoint(owner, hook.url.replace("/mca", "/lost"));
+    const fine = await addEndpoint(owner, hook.url);
+    // As after its key was dropped from ENCRYPTION_KEYS_OLD too soon.
+    await db.db.webhookEndpoint.update({
+      where: { id: lost.id },
+      data: { secretEncryptionKeyId: "k_retired" },
+    });
+    const now = new Date();
+    for (const endpoint of [lost, fine]) {
+      expect(
+        await as(owner, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id }))),
+      ).toMatchObject({ ok: true });
+    }
+    await jobs.deliverDueWebhooks(later(now, 1_000));
+
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.body).toContain(fine.id);
+    expect(() => verifyWebhook(fine.secret, hook.received[0]!.headers, hook.received[0]!.body)).not.toThrow();
+    expect(await expectOneQueued(fine.id)).toMatchObject({ status: "succeeded", lastStatusCode: 200 });
+    const failed = await expectOneQueued(lost.id);
+    expect(failed).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      nextAttemptAt: null,
+      lastStatusCode: null,
+    });
+    // What the Webhooks page shows beside the delivery.
+    const { listWebhookEndpoints } = await import("@/lib/data/webhooks");
+    const shown = (await listWebhookEndpoints(owner)).find((e) => e.id === lost.id)!;
+    expect(shown.deliveries[0]!.lastError).toMatch(
+      /not sent: the signing secret cannot be decrypted: key k_retired is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_OLD\. .*rotate the signing secret/,
+    );
+
+    // A rotation mends it: the new secret signs, the lost one is left out.
+    const rotated = await as(owner, () =>
+      actions.rotateWebhookSecretAction(null, form({ endpointId: lost.id })),
+    );
+    if (!rotated.ok) throw new Error(rotated.message);
+    await as(owner, () => actions.redeliverWebhookAction(null, form({ deliveryId: failed.id })));
+    await jobs.deliverDueWebhooks(later(new Date(), 1_000));
+    const mended = hook.received.find((r) => r.body.includes(lost.id))!;
+    expect(String(mended.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+    expect(() => verifyWebhook(rotated.data.secret, mended.headers, mended.body)).not.toThrow();
+    expect(await expectOneQueued(lost.id)).toMatchObject({ status: "succeeded" });
+  });
 });
 
 describe("where webhooks may go (SSRF)", () => {

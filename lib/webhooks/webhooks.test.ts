@@ -611,6 +611,36 @@ describe("where webhooks may go (SSRF)", () => {
     expect(d.lastError).toMatch(/loopback/);
     expect(hook.received).toHaveLength(0);
   });
+
+  it("unwraps the IPv4 address an IPv6 one leads to, and refuses the tunnels it cannot check", async () => {
+    const { refuseAddress, checkWebhookUrl } = await import("@/lib/webhooks/address-policy");
+    const strict = { allowInsecureLocalhost: false, allowedNetworks: [] };
+    const cases: [string, RegExp | null][] = [
+      // IPv4-compatible ::10.0.0.1 and ::93.184.215.14, IPv4-translated ::ffff:0:10.0.0.1.
+      ["::a00:1", /private/],
+      ["::5db8:d70e", /private/],
+      ["::ffff:0:a00:1", /private/],
+      // 6to4: tunnelled to the IPv4 address it carries.
+      ["2002:a00:1::1", /private/],
+      ["2002:7f00:1::", /loopback/],
+      ["2002:a9fe:a9fe::", /private/],
+      ["2002:5db8:d70e::1", null],
+      // Teredo, whatever its server and client.
+      ["2001:0:5db8:d70e::1", /private/],
+      // NAT64, the well-known prefix (its IPv4 decides) and the local-use one (refused).
+      ["64:ff9b::7f00:1", /loopback/],
+      ["64:ff9b::5db8:d70e", null],
+      ["64:ff9b:1::5db8:d70e", /private/],
+      ["64:ff9b:1:ffff::a00:1", /private/],
+    ];
+    for (const [address, refused] of cases)
+      if (refused) expect(refuseAddress(address, strict), address).toMatch(refused);
+      else expect(refuseAddress(address, strict), address).toBeNull();
+    expect(checkWebhookUrl("https://[2002:a00:1::1]/hook", strict)).toMatchObject({ ok: false });
+    expect(checkWebhookUrl("https://[::a00:1]/hook", strict)).toMatchObject({ ok: false });
+    // An operator's own network stays allowed in whichever form it is written.
+    expect(refuseAddress("2002:a14:304::", { ...strict, allowedNetworks: ["10.20.0.0/16"] })).toBeNull();
+  });
 });
 
 describe("the receiver's verifier", () => {

@@ -32,19 +32,26 @@ const httpsUrl = z
 const baseUrl = z
   .string()
   .trim()
-  .url({ message: "must be an absolute URL, for example https://connect.example.com" })
-  .refine((value) => /^https?:\/\//i.test(value), {
-    message: "must start with https:// (or http:// for this machine), e.g. https://connect.example.com",
-  })
-  // The portal is served at the root of one origin: its links, redirects and cookies assume it.
-  .refine(
-    (value) => {
-      const url = new URL(value);
-      return !url.username && !url.password && !url.search && !url.hash && url.pathname === "/";
-    },
-    { message: "must be an origin only (scheme, host and port), e.g. https://connect.example.com" },
-  )
-  .transform((value) => new URL(value).origin);
+  .transform((value, ctx) => {
+    const refuse = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return refuse("must be an absolute URL, for example https://connect.example.com");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      return refuse(
+        "must start with https:// (or http:// for this machine), e.g. https://connect.example.com",
+      );
+    // The portal is served at the root of one origin: its links, redirects and cookies assume it.
+    if (url.username || url.password || url.search || url.hash || url.pathname !== "/")
+      return refuse("must be an origin only (scheme, host and port), e.g. https://connect.example.com");
+    return url.origin;
+  });
 
 // Entra's "common" and "consumers" let personal Microsoft accounts in, and every personal account
 // carries the same tenant id (9188040d-6c67-4c5b-b112-36a304b66dad): to the portal, whose rules are
@@ -62,8 +69,7 @@ const entraTenant = z
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ||
       /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value),
     {
-      message:
-        "must be organizations, a tenant id (a GUID) or its domain (e.g. contoso.onmicrosoft.com)",
+      message: "must be organizations, a tenant id (a GUID) or its domain (e.g. contoso.onmicrosoft.com)",
     },
   )
   .transform((value) => (/^organizations$/i.test(value) ? "organizations" : value));
@@ -253,7 +259,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   // Sign-in cookies, share links and the API's secrets travel over it.
   if (!demo && v.PUBLIC_BASE_URL?.startsWith("http:") && !isLoopbackHost(new URL(v.PUBLIC_BASE_URL).hostname))
     throw new ConfigError(
-      `PUBLIC_BASE_URL must use https:// in production (plain http:// only for this machine): set PUBLIC_BASE_URL=${v.PUBLIC_BASE_URL.replace(/^http:/, "https:")} and serve it over TLS, for example at a reverse proxy (README, "Behind a reverse proxy").`,
+      `PUBLIC_BASE_URL must use https:// in production (plain http:// only for this machine): set PUBLIC_BASE_URL=${v.PUBLIC_BASE_URL.replace(/^http:/, "https:")} and serve it over TLS, for example at a reverse proxy (README, "Running behind a proxy").`,
     );
   if (v.SMTP_URL && !v.MAIL_FROM)
     throw new ConfigError(

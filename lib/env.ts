@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-import { isCidr } from "@/lib/webhooks/address-policy";
+import { isCidr, isLoopbackHost } from "@/lib/webhooks/address-policy";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -32,8 +32,47 @@ const httpsUrl = z
 const baseUrl = z
   .string()
   .trim()
-  .url({ message: "must be an absolute URL, for example https://connect.example.com" })
-  .transform((value) => value.replace(/\/+$/, ""));
+  .transform((value, ctx) => {
+    const refuse = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return refuse("must be an absolute URL, for example https://connect.example.com");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      return refuse(
+        "must start with https:// (or http:// for this machine), e.g. https://connect.example.com",
+      );
+    // The portal is served at the root of one origin: its links, redirects and cookies assume it.
+    if (url.username || url.password || url.search || url.hash || url.pathname !== "/")
+      return refuse("must be an origin only (scheme, host and port), e.g. https://connect.example.com");
+    return url.origin;
+  });
+
+// Entra's "common" and "consumers" let personal Microsoft accounts in, and every personal account
+// carries the same tenant id (9188040d-6c67-4c5b-b112-36a304b66dad): to the portal, whose rules are
+// "same tenant", they would all be one organization.
+const entraTenant = z
+  .string()
+  .trim()
+  .refine((value) => !/^(common|consumers)$/i.test(value), {
+    message:
+      "common and consumers admit personal Microsoft accounts, which all share one tenant id, so one person could act on another's connections: set organizations (any work or school account) or one tenant id",
+  })
+  .refine(
+    (value) =>
+      /^organizations$/i.test(value) ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ||
+      /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value),
+    {
+      message: "must be organizations, a tenant id (a GUID) or its domain (e.g. contoso.onmicrosoft.com)",
+    },
+  )
+  .transform((value) => (/^organizations$/i.test(value) ? "organizations" : value));
 
 const base64Key = z
   .string()
@@ -55,7 +94,7 @@ const schema = z.object({
       }),
   ),
   AZURE_AD_CLIENT_SECRET: optional(z.string().min(1)),
-  AZURE_AD_TENANT: optional(z.string().trim().min(1)),
+  AZURE_AD_TENANT: optional(entraTenant),
   AZURE_AUTHORITY_HOST: optional(httpsUrl),
   GRAPH_BASE_URL: optional(httpsUrl),
   GRAPH_RESOURCE: optional(httpsUrl),
@@ -113,6 +152,16 @@ const schema = z.object({
   MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
   ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
   OPERATORS: optional(z.string()),
+  TRUSTED_PROXY_HOPS: optional(
+    z
+      .string()
+      .trim()
+      .refine((value) => /^\d{1,2}$/.test(value) && Number(value) <= 10, {
+        message:
+          "must be a whole number from 0 to 10: how many reverse proxies in front of the portal append to X-Forwarded-For (0, the default, when clients connect to the portal directly)",
+      })
+      .transform(Number),
+  ),
 });
 
 export type Env = {
@@ -149,6 +198,11 @@ export type Env = {
    * id token's tid and oid. Never earned inside the portal, never an Entra app role.
    */
   operators: Operator[];
+  /**
+   * How many reverse proxies in front of the portal to believe (default 0): the client's address is
+   * the socket's, or the N-th from the right of X-Forwarded-For (lib/client-address.ts).
+   */
+  trustedProxyHops: number;
 };
 
 export type Operator = { tenantId: string; objectId: string };
@@ -231,6 +285,11 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (!sessionSecret) throw missing("SESSION_SECRET");
   if (!encryptionKey) throw missing("ENCRYPTION_KEY");
   if (!v.PUBLIC_BASE_URL && !demo) throw missing("PUBLIC_BASE_URL");
+  // Sign-in cookies, share links and the API's secrets travel over it.
+  if (!demo && v.PUBLIC_BASE_URL?.startsWith("http:") && !isLoopbackHost(new URL(v.PUBLIC_BASE_URL).hostname))
+    throw new ConfigError(
+      `PUBLIC_BASE_URL must use https:// in production (plain http:// only for this machine): set PUBLIC_BASE_URL=${v.PUBLIC_BASE_URL.replace(/^http:/, "https:")} and serve it over TLS, for example at a reverse proxy (README, "Running behind a proxy").`,
+    );
   if (v.SMTP_URL && !v.MAIL_FROM)
     throw new ConfigError(
       "MAIL_FROM is not set: with SMTP_URL, set the sender, e.g. MAIL_FROM=connect@example.com.",
@@ -283,6 +342,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
     rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
     operators: parseOperators(v.OPERATORS),
+    trustedProxyHops: v.TRUSTED_PROXY_HOPS ?? 0,
   };
 }
 

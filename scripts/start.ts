@@ -255,7 +255,8 @@ async function main() {
 
   const host = args.demo ? "127.0.0.1" : (process.env.HOSTNAME ?? "0.0.0.0");
   const logFile = args["log-file"] ? path.resolve(root, args["log-file"]) : null;
-  const portal = spawn(bin("next"), ["start", "--port", String(port), "--hostname", host], {
+  // Next's production server behind the listener that stamps each request with its client's address.
+  const portal = spawn(bin("tsx"), ["scripts/serve.ts", "--port", String(port), "--hostname", host], {
     cwd: root,
     env,
     stdio: logFile ? ["ignore", "pipe", "pipe"] : "inherit",

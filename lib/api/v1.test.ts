@@ -9,6 +9,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
 import type { SeedResult } from "@/emulator/src/scenario";
 import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
 
@@ -126,7 +127,12 @@ function keyForm(scope: string, reach: Reach, name = "Cost platform") {
 
 const client = "198.51.100.20";
 function call(path: string, key?: string) {
-  const headers: Record<string, string> = { "x-forwarded-for": client, "user-agent": "cost-platform/1.0" };
+  // As the portal's server hands a request on: its client's address stamped, a forged claim left over.
+  const headers: Record<string, string> = {
+    [CLIENT_ADDRESS_HEADER]: client,
+    "x-forwarded-for": "10.6.6.6",
+    "user-agent": "cost-platform/1.0",
+  };
   if (key) headers.authorization = `Bearer ${key}`;
   const request = new Request(`http://localhost:3000/api/v1${path}`, { headers });
   const [, , id] = new URL(request.url).pathname.split("/").slice(2);
@@ -412,7 +418,7 @@ describe("API keys", () => {
     const guess = () =>
       listRoute.GET(
         new Request("http://localhost:3000/api/v1/integrations", {
-          headers: { "x-forwarded-for": guesser, authorization: `Bearer mcak_${"B".repeat(43)}` },
+          headers: { [CLIENT_ADDRESS_HEADER]: guesser, authorization: `Bearer mcak_${"B".repeat(43)}` },
         }),
       );
     for (let i = 0; i < rateLimit.limits.api.points; i++) expect((await guess()).status).toBe(401);

@@ -11,7 +11,8 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { isOperator, OperatorOnlyError } from "@/lib/data/operators";
 import { webhookSecretContext } from "@/lib/secret-contexts";
-import { decryptSecret, encryptSecret } from "@/lib/vault";
+import { encryptSecret } from "@/lib/vault";
+import type { Sealed } from "@/lib/crypto";
 import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 
@@ -289,9 +290,13 @@ export type ClaimedDelivery = {
   eventId: string;
   payload: string;
   attempts: number;
+  endpointId: string;
   url: string;
-  /** The current secret, then the previous one while it still signs. */
-  secrets: string[];
+  /**
+   * The current secret, then the previous one while it still signs, as stored: the sender decrypts
+   * them (lib/webhooks/jobs.ts), so one that cannot be decrypted fails only this endpoint's deliveries.
+   */
+  sealedSecrets: Sealed[];
 };
 
 /**
@@ -346,32 +351,25 @@ export async function claimDueDeliveries(
     });
     if (!row) continue;
     const { endpoint } = row;
-    const context = webhookSecretContext(endpoint.id);
-    const secrets = [
-      decryptSecret(
-        { ciphertext: endpoint.secretCiphertext, keyId: endpoint.secretEncryptionKeyId },
-        context,
-      ),
-    ];
+    const sealedSecrets = [{ ciphertext: endpoint.secretCiphertext, keyId: endpoint.secretEncryptionKeyId }];
     if (
       endpoint.previousSecretCiphertext &&
       endpoint.previousSecretKeyId &&
       endpoint.previousSecretExpiresAt &&
       endpoint.previousSecretExpiresAt > now
     )
-      secrets.push(
-        decryptSecret(
-          { ciphertext: endpoint.previousSecretCiphertext, keyId: endpoint.previousSecretKeyId },
-          context,
-        ),
-      );
+      sealedSecrets.push({
+        ciphertext: endpoint.previousSecretCiphertext,
+        keyId: endpoint.previousSecretKeyId,
+      });
     claimed.push({
       id: row.id,
       eventId: row.eventId,
       payload: row.payload,
       attempts: row.attempts,
+      endpointId: endpoint.id,
       url: endpoint.url,
-      secrets,
+      sealedSecrets,
     });
   }
   return claimed;

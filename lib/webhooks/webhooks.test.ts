@@ -530,6 +530,54 @@ describe("delivery to a real receiver", () => {
       await as(operator, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id }))),
     ).toMatchObject({ ok: false, message: expect.stringMatching(/disabled/) });
   });
+
+  it("a signing secret that cannot be decrypted fails that endpoint's deliveries only, saying why", async () => {
+    const hook = await receiver();
+    const lost = await addEndpoint(hook.url.replace("/mca", "/lost"));
+    const fine = await addEndpoint(hook.url);
+    // As after its key was dropped from ENCRYPTION_KEYS_OLD too soon.
+    await db.db.webhookEndpoint.update({
+      where: { id: lost.id },
+      data: { secretEncryptionKeyId: "k_retired" },
+    });
+    const now = new Date();
+    for (const endpoint of [lost, fine]) {
+      expect(
+        await as(operator, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id }))),
+      ).toMatchObject({ ok: true });
+    }
+    await jobs.deliverDueWebhooks(later(now, 1_000));
+
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.body).toContain(fine.id);
+    expect(() => verifyWebhook(fine.secret, hook.received[0]!.headers, hook.received[0]!.body)).not.toThrow();
+    expect(await expectOneQueued(fine.id)).toMatchObject({ status: "succeeded", lastStatusCode: 200 });
+    const failed = await expectOneQueued(lost.id);
+    expect(failed).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      nextAttemptAt: null,
+      lastStatusCode: null,
+    });
+    // What the Webhooks page shows beside the delivery.
+    const { listWebhookEndpoints } = await import("@/lib/data/webhooks");
+    const shown = (await listWebhookEndpoints(operator)).find((e) => e.id === lost.id)!;
+    expect(shown.deliveries[0]!.lastError).toMatch(
+      /not sent: the signing secret cannot be decrypted: key k_retired is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_OLD\. .*rotate the signing secret/,
+    );
+
+    // A rotation mends it: the new secret signs, the lost one is left out.
+    const rotated = await as(operator, () =>
+      actions.rotateWebhookSecretAction(null, form({ endpointId: lost.id })),
+    );
+    if (!rotated.ok) throw new Error(rotated.message);
+    await as(operator, () => actions.redeliverWebhookAction(null, form({ deliveryId: failed.id })));
+    await jobs.deliverDueWebhooks(later(new Date(), 1_000));
+    const mended = hook.received.find((r) => r.body.includes(lost.id))!;
+    expect(String(mended.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+    expect(() => verifyWebhook(rotated.data.secret, mended.headers, mended.body)).not.toThrow();
+    expect(await expectOneQueued(lost.id)).toMatchObject({ status: "succeeded" });
+  });
 });
 
 describe("where webhooks may go (SSRF)", () => {
@@ -585,6 +633,36 @@ describe("where webhooks may go (SSRF)", () => {
     expect(d).toMatchObject({ status: "failed", attempts: 1, lastStatusCode: null });
     expect(d.lastError).toMatch(/loopback/);
     expect(hook.received).toHaveLength(0);
+  });
+
+  it("unwraps the IPv4 address an IPv6 one leads to, and refuses the tunnels it cannot check", async () => {
+    const { refuseAddress, checkWebhookUrl } = await import("@/lib/webhooks/address-policy");
+    const strict = { allowInsecureLocalhost: false, allowedNetworks: [] };
+    const cases: [string, RegExp | null][] = [
+      // IPv4-compatible ::10.0.0.1 and ::93.184.215.14, IPv4-translated ::ffff:0:10.0.0.1.
+      ["::a00:1", /private/],
+      ["::5db8:d70e", /private/],
+      ["::ffff:0:a00:1", /private/],
+      // 6to4: tunnelled to the IPv4 address it carries.
+      ["2002:a00:1::1", /private/],
+      ["2002:7f00:1::", /loopback/],
+      ["2002:a9fe:a9fe::", /private/],
+      ["2002:5db8:d70e::1", null],
+      // Teredo, whatever its server and client.
+      ["2001:0:5db8:d70e::1", /private/],
+      // NAT64, the well-known prefix (its IPv4 decides) and the local-use one (refused).
+      ["64:ff9b::7f00:1", /loopback/],
+      ["64:ff9b::5db8:d70e", null],
+      ["64:ff9b:1::5db8:d70e", /private/],
+      ["64:ff9b:1:ffff::a00:1", /private/],
+    ];
+    for (const [address, refused] of cases)
+      if (refused) expect(refuseAddress(address, strict), address).toMatch(refused);
+      else expect(refuseAddress(address, strict), address).toBeNull();
+    expect(checkWebhookUrl("https://[2002:a00:1::1]/hook", strict)).toMatchObject({ ok: false });
+    expect(checkWebhookUrl("https://[::a00:1]/hook", strict)).toMatchObject({ ok: false });
+    // An operator's own network stays allowed in whichever form it is written.
+    expect(refuseAddress("2002:a14:304::", { ...strict, allowedNetworks: ["10.20.0.0/16"] })).toBeNull();
   });
 });
 

@@ -35,6 +35,16 @@ const baseUrl = z
   .url({ message: "must be an absolute URL, for example https://connect.example.com" })
   .transform((value) => value.replace(/\/+$/, ""));
 
+/** http:// to a loopback address: a local emulator, never a network hop a token could be read on. */
+function loopbackHttp(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 const base64Key = z
   .string()
   .trim()
@@ -112,6 +122,17 @@ const schema = z.object({
   ),
   MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
   ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
+  VANTAGE_API_URL: optional(
+    z
+      .string()
+      .trim()
+      .url({ message: "must be an absolute URL, for example https://api.vantage.sh/v2" })
+      .refine((value) => value.startsWith("https://") || loopbackHttp(value), {
+        message: "must use https:// (plain http:// only to this machine, e.g. a local Vantage emulator)",
+      })
+      .transform((value) => value.replace(/\/+$/, "")),
+  ),
+  VANTAGE_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
 });
 
 export type Env = {
@@ -142,6 +163,11 @@ export type Env = {
    * removed (default 24 h), so the cost platform's imports never stop.
    */
   rotationGraceMinutes: number;
+  /**
+   * Vantage's API (default https://api.vantage.sh/v2; the demo points it at the Vantage emulator) and how
+   * long one request to it may take before it counts as unanswered (default 15 s).
+   */
+  vantage: { apiUrl: string; requestTimeoutMs: number };
 };
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
@@ -253,6 +279,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     healthCheckIntervalMs: (v.HEALTH_CHECK_INTERVAL_MINUTES ?? 360) * 60_000,
     mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
     rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
+    vantage: {
+      apiUrl: v.VANTAGE_API_URL ?? "https://api.vantage.sh/v2",
+      requestTimeoutMs: v.VANTAGE_REQUEST_TIMEOUT_MS ?? 15_000,
+    },
   };
 }
 

@@ -35,6 +35,24 @@ const baseUrl = z
   .url({ message: "must be an absolute URL, for example https://connect.example.com" })
   .transform((value) => value.replace(/\/+$/, ""));
 
+/** https://, or plain http:// on this machine only (the demo's Vantage emulator listens on loopback). */
+const apiUrl = z
+  .string()
+  .trim()
+  .url({ message: "must be an absolute URL, for example https://api.vantage.sh/v2" })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // .url() already said what is wrong
+      const url = new URL(value);
+      return (
+        url.protocol === "https:" ||
+        (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+      );
+    },
+    { message: "must use https:// (http:// only for 127.0.0.1 or localhost)" },
+  )
+  .transform((value) => value.replace(/\/+$/, ""));
+
 const base64Key = z
   .string()
   .trim()
@@ -74,6 +92,7 @@ const schema = z.object({
   ENCRYPTION_KEY: optional(base64Key),
   ENCRYPTION_KEYS_OLD: optional(z.string()),
   AZURE_EMULATOR_URL: optional(httpsUrl),
+  VANTAGE_API_URL: optional(apiUrl),
   MCA_DATA_DIR: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -125,6 +144,8 @@ export type Env = {
   databaseUrl: string;
   encryptionKey: Buffer;
   oldEncryptionKeys: Buffer[];
+  /** Vantage's public API (default https://api.vantage.sh/v2; the Vantage emulator in the demo). */
+  vantageApiUrl: string;
   /** Set in demo mode: the simulated Azure the portal talks to, shown in the banner. */
   emulatorUrl: string | null;
   dataDir: string;
@@ -242,6 +263,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     databaseUrl: v.DATABASE_URL ?? `pglite:${path.join(dataDir, "db")}`,
     encryptionKey: Buffer.from(encryptionKey, "base64"),
     oldEncryptionKeys: oldKeys,
+    vantageApiUrl: v.VANTAGE_API_URL ?? "https://api.vantage.sh/v2",
     emulatorUrl: v.AZURE_EMULATOR_URL ?? null,
     dataDir,
     logLevel: v.LOG_LEVEL ?? "info",

@@ -1,5 +1,5 @@
 /**
- * CLI: npx tsx emulator/vantage/src/main.ts --azure https://127.0.0.1:8443 [--port 8643] [--arm URL]
+ * CLI: npx tsx emulator/vantage/src/main.ts --azure https://127.0.0.1:8443 [--port 8450] [--arm URL]
  *   [--seed-demo] [--delays test|demo|real] [--data-dir DIR] [--persist] [--log]
  * Prints one line when it listens; Ctrl-C / SIGTERM stop it (saving the state with --persist).
  * NODE_EXTRA_CA_CERTS must name the Azure emulator's CA, set before Node starts.
@@ -29,7 +29,7 @@ function usage(message?: string): never {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { port: 8643, seedDemo: false, delays: "demo", persist: false, log: false };
+  const args: Args = { port: 8450, seedDemo: false, delays: "demo", persist: false, log: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = (): string => argv[++i] ?? usage(`${flag} needs a value`);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { RunningVantageEmulator } from "../src/server";
-import { account, api, startVantage, vControl } from "./helpers";
+import { account, api, startVantage, vControl, type Answer } from "./helpers";
 import { checkAnswer, documentExamples, validatorFor } from "./spec";
 
 let v: RunningVantageEmulator;
@@ -128,7 +128,7 @@ describe("Azure integrations", () => {
     let next: string | null = `${v.url}/integrations?limit=2`;
     let pages = 0;
     while (next) {
-      const page = await call("GET", next.slice(v.url.length));
+      const page: Answer = await call("GET", next.slice(v.url.length));
       seen.push(...page.body.integrations.map((i: { token: string }) => i.token));
       expect(page.body.integrations.length).toBeLessThanOrEqual(2);
       next = page.body.links.next;

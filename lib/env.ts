@@ -35,15 +35,23 @@ const baseUrl = z
   .url({ message: "must be an absolute URL, for example https://connect.example.com" })
   .transform((value) => value.replace(/\/+$/, ""));
 
-/** http:// to a loopback address: a local emulator, never a network hop a token could be read on. */
-function loopbackHttp(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-  } catch {
-    return false;
-  }
-}
+/** https://, or plain http:// on this machine only (the demo's Vantage emulator listens on loopback). */
+const apiUrl = z
+  .string()
+  .trim()
+  .url({ message: "must be an absolute URL, for example https://api.vantage.sh/v2" })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // .url() already said what is wrong
+      const url = new URL(value);
+      return (
+        url.protocol === "https:" ||
+        (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+      );
+    },
+    { message: "must use https:// (http:// only for 127.0.0.1 or localhost)" },
+  )
+  .transform((value) => value.replace(/\/+$/, ""));
 
 const base64Key = z
   .string()
@@ -84,6 +92,7 @@ const schema = z.object({
   ENCRYPTION_KEY: optional(base64Key),
   ENCRYPTION_KEYS_OLD: optional(z.string()),
   AZURE_EMULATOR_URL: optional(httpsUrl),
+  VANTAGE_API_URL: optional(apiUrl),
   MCA_DATA_DIR: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -122,16 +131,6 @@ const schema = z.object({
   ),
   MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
   ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
-  VANTAGE_API_URL: optional(
-    z
-      .string()
-      .trim()
-      .url({ message: "must be an absolute URL, for example https://api.vantage.sh/v2" })
-      .refine((value) => value.startsWith("https://") || loopbackHttp(value), {
-        message: "must use https:// (plain http:// only to this machine, e.g. a local Vantage emulator)",
-      })
-      .transform((value) => value.replace(/\/+$/, "")),
-  ),
   VANTAGE_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
 });
 
@@ -146,6 +145,8 @@ export type Env = {
   databaseUrl: string;
   encryptionKey: Buffer;
   oldEncryptionKeys: Buffer[];
+  /** Vantage's public API (default https://api.vantage.sh/v2; the Vantage emulator in the demo). */
+  vantageApiUrl: string;
   /** Set in demo mode: the simulated Azure the portal talks to, shown in the banner. */
   emulatorUrl: string | null;
   dataDir: string;
@@ -163,11 +164,8 @@ export type Env = {
    * removed (default 24 h), so the cost platform's imports never stop.
    */
   rotationGraceMinutes: number;
-  /**
-   * Vantage's API (default https://api.vantage.sh/v2; the demo points it at the Vantage emulator) and how
-   * long one request to it may take before it counts as unanswered (default 15 s).
-   */
-  vantage: { apiUrl: string; requestTimeoutMs: number };
+  /** How long one request to Vantage may take before it counts as unanswered (default 15 s). */
+  vantageRequestTimeoutMs: number;
 };
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
@@ -268,6 +266,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     databaseUrl: v.DATABASE_URL ?? `pglite:${path.join(dataDir, "db")}`,
     encryptionKey: Buffer.from(encryptionKey, "base64"),
     oldEncryptionKeys: oldKeys,
+    vantageApiUrl: v.VANTAGE_API_URL ?? "https://api.vantage.sh/v2",
     emulatorUrl: v.AZURE_EMULATOR_URL ?? null,
     dataDir,
     logLevel: v.LOG_LEVEL ?? "info",
@@ -279,10 +278,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     healthCheckIntervalMs: (v.HEALTH_CHECK_INTERVAL_MINUTES ?? 360) * 60_000,
     mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
     rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
-    vantage: {
-      apiUrl: v.VANTAGE_API_URL ?? "https://api.vantage.sh/v2",
-      requestTimeoutMs: v.VANTAGE_REQUEST_TIMEOUT_MS ?? 15_000,
-    },
+    vantageRequestTimeoutMs: v.VANTAGE_REQUEST_TIMEOUT_MS ?? 15_000,
   };
 }
 

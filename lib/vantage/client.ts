@@ -74,9 +74,9 @@ export class VantageClient {
     private readonly apiToken: string,
     options: Options = {},
   ) {
-    const env = getEnv().vantage;
-    this.baseUrl = (options.baseUrl ?? env.apiUrl).replace(/\/+$/, "");
-    this.timeoutMs = options.timeoutMs ?? env.requestTimeoutMs;
+    const env = getEnv();
+    this.baseUrl = (options.baseUrl ?? env.vantageApiUrl).replace(/\/+$/, "");
+    this.timeoutMs = options.timeoutMs ?? env.vantageRequestTimeoutMs;
   }
 
   /** One request. `secrets` are scrubbed from anything Vantage says back (the password of a create). */

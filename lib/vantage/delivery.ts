@@ -435,7 +435,7 @@ async function step(ctx: Ctx, work: Work): Promise<StepResult> {
  */
 export async function runDelivery(deliveryId: string, options: { budgetMs?: number } = {}) {
   const budgetMs = options.budgetMs ?? 8_000;
-  const timeoutMs = getEnv().vantage.requestTimeoutMs;
+  const timeoutMs = getEnv().vantageRequestTimeoutMs;
   const deadline = Date.now() + budgetMs;
   const leaseToken = `${instanceId}:${randomUUID()}`;
   const held = await takeDeliveryLease(

@@ -324,3 +324,27 @@ export async function retryDelivery(actor: Actor, deliveryId: string) {
   signalProgress(row.onboardingId);
   return { id: row.id, onboardingId: row.onboardingId, retried: count > 0 };
 }
+
+/**
+ * After the actor saved a Vantage token: their deliveries that stopped for want of a working one (none,
+ * refused, read-only) are due again.
+ */
+export async function resumeDeliveriesAfterTokenChange(actor: Actor) {
+  const rows = await db.delivery.findMany({
+    where: {
+      destination: "vantage",
+      status: "needs_attention",
+      onboarding: { ownerId: actor.id, tenantId: actor.tenantId },
+    },
+    select: { id: true, onboardingId: true, error: true },
+  });
+  for (const row of rows) {
+    const kind = (row.error as { kind?: string } | null)?.kind;
+    if (!kind || !["no-token", "bad-token", "read-only", "forbidden"].includes(kind)) continue;
+    await db.delivery.updateMany({
+      where: { id: row.id, status: "needs_attention" },
+      data: { status: "running", nextAttemptAt: new Date(), attempts: 0, version: { increment: 1 } },
+    });
+    signalProgress(row.onboardingId);
+  }
+}

@@ -21,6 +21,7 @@ export const unknownIdMessages = {
   apiKey: "This API key does not exist or belongs to another tenant.",
   webhookEndpoint: "This webhook endpoint does not exist or belongs to another tenant.",
   webhookDelivery: "This delivery does not exist or belongs to another tenant.",
+  destination: "This destination does not exist or is not yours.",
 } as const;
 
 /**

@@ -52,7 +52,8 @@ export async function saveVantageTokenAction(
 ): Promise<ActionResult<{ workspaces: string[] }>> {
   return withActor(saveVantageTokenSchema, formValues(formData), async (actor, { vantageToken }) => {
     const checked = await checkAndSaveVantageToken(actor, vantageToken);
-    if (!checked.ok) return { ok: false, message: checked.message, fieldErrors: { vantageToken: [checked.message] } };
+    if (!checked.ok)
+      return { ok: false, message: checked.message, fieldErrors: { vantageToken: [checked.message] } };
     revalidatePath(settingsPage);
     const names = checked.workspaces.map((w) => w.name);
     return {
@@ -75,7 +76,11 @@ export async function chooseVantageWorkspacesAction(
       settle(async () => {
         await chooseVantageWorkspaces(actor, workspaceTokens);
         revalidatePath(settingsPage);
-        return { ok: true, data: undefined, message: "Saved. New Vantage integrations go in these workspaces." };
+        return {
+          ok: true,
+          data: undefined,
+          message: "Saved. New Vantage integrations go in these workspaces.",
+        };
       }),
   );
 }
@@ -86,7 +91,8 @@ export async function removeVantageTokenAction(
   formData: FormData,
 ): Promise<ActionResult> {
   return withActor(emptyFormSchema, formValues(formData), async (actor) => {
-    if (!(await getVantageTokenView(actor))) return { ok: false, message: "There is no Vantage API token to remove." };
+    if (!(await getVantageTokenView(actor)))
+      return { ok: false, message: "There is no Vantage API token to remove." };
     await removeVantageToken(actor);
     revalidatePath(settingsPage);
     return {
@@ -115,7 +121,11 @@ export async function chooseDestinationsAction(
           if (vantageToken) {
             const checked = await checkAndSaveVantageToken(actor, vantageToken);
             if (!checked.ok)
-              return { ok: false, message: checked.message, fieldErrors: { vantageToken: [checked.message] } };
+              return {
+                ok: false,
+                message: checked.message,
+                fieldErrors: { vantageToken: [checked.message] },
+              };
           } else if (!(await getVantageTokenView(actor))) {
             const message = "Paste a Vantage API token with the Write scope to deliver to Vantage.";
             return { ok: false, message, fieldErrors: { vantageToken: [message] } };

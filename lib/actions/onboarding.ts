@@ -68,7 +68,8 @@ export async function createAndConnectAction(
         if (!checked.ok)
           return { ok: false, message: checked.message, fieldErrors: { vantageToken: [checked.message] } };
       } else if (!(await getVantageTokenView(actor))) {
-        const message = "Paste a Vantage API token with the Write scope to deliver to Vantage, or untick Vantage.";
+        const message =
+          "Paste a Vantage API token with the Write scope to deliver to Vantage, or untick Vantage.";
         return { ok: false, message, fieldErrors: { vantageToken: [message] } };
       }
     }

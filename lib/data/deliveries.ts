@@ -7,7 +7,7 @@ import "server-only";
 
 import { db } from "@/lib/db";
 import { LeaseLostError } from "@/lib/data/steps";
-import { Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
+import { type Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
 import { signalProgress } from "@/lib/progress-signal";
 import type { Actor } from "@/lib/view-types";
 
@@ -305,12 +305,20 @@ export async function tokensKnownToDeliveries(tokens: string[]): Promise<Set<str
  */
 export async function retryDelivery(actor: Actor, deliveryId: string) {
   const row = await db.delivery.findFirst({
-    where: { id: deliveryId, destination: "vantage", onboarding: { ownerId: actor.id, tenantId: actor.tenantId } },
+    where: {
+      id: deliveryId,
+      destination: "vantage",
+      onboarding: { ownerId: actor.id, tenantId: actor.tenantId },
+    },
     select: { id: true, status: true, onboardingId: true, timeline: true },
   });
   if (!row) throw new DeliveryError("This delivery does not exist or is not yours.");
-  if (row.status === "removed") throw new DeliveryError("This connection is disconnected: nothing to deliver.");
-  const timeline = { ...((row.timeline ?? {}) as Record<string, string>), retryRequested: new Date().toISOString() };
+  if (row.status === "removed")
+    throw new DeliveryError("This connection is disconnected: nothing to deliver.");
+  const timeline = {
+    ...((row.timeline ?? {}) as Record<string, string>),
+    retryRequested: new Date().toISOString(),
+  };
   const { count } = await db.delivery.updateMany({
     where: { id: row.id, status: { in: ["needs_attention", "delivered", "waiting", "running"] } },
     data: {

@@ -67,9 +67,10 @@ export async function saveVantageToken(actor: Actor, token: string, me: VantageM
   });
   const seen = new Set(me.workspaces.map((w) => w.token));
   const kept = (previous?.workspaceTokens ?? []).filter((t) => seen.has(t));
-  const fallback = me.defaultWorkspaceToken && seen.has(me.defaultWorkspaceToken)
-    ? [me.defaultWorkspaceToken]
-    : me.workspaces.slice(0, 1).map((w) => w.token);
+  const fallback =
+    me.defaultWorkspaceToken && seen.has(me.defaultWorkspaceToken)
+      ? [me.defaultWorkspaceToken]
+      : me.workspaces.slice(0, 1).map((w) => w.token);
   const sealed = encryptSecret(token, vantageTokenContext(actor.id));
   const data = {
     tokenCiphertext: sealed.ciphertext,

@@ -4,7 +4,8 @@ import { formId, formUnreadable, onboardingIdSchema, printable } from "@/lib/val
 
 export const destinationChoices = ["vantage", "api", "by_hand"] as const;
 
-const tokenMessage = "Paste the Vantage API token you made in Vantage's console (Settings > API Access Tokens).";
+const tokenMessage =
+  "Paste the Vantage API token you made in Vantage's console (Settings > API Access Tokens).";
 
 /**
  * A Vantage API token as pasted: one word of letters, digits and punctuation. Its value is never echoed
@@ -38,7 +39,10 @@ const optionalToken = z.preprocess(
 /** A form with nothing in it but its button. */
 export const emptyFormSchema = z.object({}, { error: formUnreadable });
 
-export const saveVantageTokenSchema = z.object({ vantageToken: vantageTokenSchema }, { error: formUnreadable });
+export const saveVantageTokenSchema = z.object(
+  { vantageToken: vantageTokenSchema },
+  { error: formUnreadable },
+);
 
 export const chooseWorkspacesSchema = z.object(
   {
@@ -46,7 +50,10 @@ export const chooseWorkspacesSchema = z.object(
       .string({ error: formUnreadable })
       .transform((value) => [...new Set(value.split(",").filter(Boolean))])
       .refine((list) => list.length > 0, "Choose at least one workspace.")
-      .refine((list) => list.every((t) => /^[A-Za-z0-9_-]{1,100}$/.test(t)), "Choose among the workspaces listed."),
+      .refine(
+        (list) => list.every((t) => /^[A-Za-z0-9_-]{1,100}$/.test(t)),
+        "Choose among the workspaces listed.",
+      ),
   },
   { error: formUnreadable },
 );
@@ -59,7 +66,10 @@ export const chooseDestinationsSchema = z.object(
 /** The first onboarding's one click: its destinations, and a Vantage token when Vantage is one. */
 export const firstDestinationsSchema = z.object(
   {
-    destinations: z.preprocess((value) => (value === "" || value === undefined ? "api" : value), destinations),
+    destinations: z.preprocess(
+      (value) => (value === "" || value === undefined ? "api" : value),
+      destinations,
+    ),
     vantageToken: optionalToken,
   },
   { error: formUnreadable },

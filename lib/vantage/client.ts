@@ -59,7 +59,8 @@ function integrationOf(raw: unknown): VantageIntegration {
 }
 
 function scopesOf(bearer: unknown): string[] | null {
-  const scope = (bearer as { scope?: unknown; scopes?: unknown } | null)?.scope ??
+  const scope =
+    (bearer as { scope?: unknown; scopes?: unknown } | null)?.scope ??
     (bearer as { scopes?: unknown } | null)?.scopes;
   if (typeof scope === "string") return scope.split(/[\s,]+/).filter(Boolean);
   if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === "string");
@@ -102,7 +103,8 @@ export class VantageClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      const timedOut =
+        error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       throw noAnswer(timedOut, this.timeoutMs);
     }
     let body: unknown = null;
@@ -160,7 +162,10 @@ export class VantageClient {
       );
       const b = (body ?? {}) as { integrations?: unknown; links?: { next?: unknown } };
       if (!Array.isArray(b.integrations))
-        throw new VantageError({ kind: "unexpected", message: "Vantage's list of integrations was unreadable." });
+        throw new VantageError({
+          kind: "unexpected",
+          message: "Vantage's list of integrations was unreadable.",
+        });
       out.push(...b.integrations.map(integrationOf));
       if (!str(b.links?.next) || b.integrations.length === 0) break;
     }

@@ -231,7 +231,9 @@ describe("delivery to Vantage", () => {
     expect(text).not.toContain(one.password);
 
     const state = await vantageControl<VantageState>("/state");
-    const calls = state.requests.filter((r) => Date.parse(r.at) >= started).map((r) => `${r.method} ${r.path.split("?")[0]} ${r.status}`);
+    const calls = state.requests
+      .filter((r) => Date.parse(r.at) >= started)
+      .map((r) => `${r.method} ${r.path.split("?")[0]} ${r.status}`);
     report.push(
       `  delivery (started ${new Date(started).toISOString()}):`,
       ...one.history.map((h) => `    ${rel(h.at, started)} ${one.token} ${h.status}`),
@@ -244,7 +246,10 @@ describe("delivery to Vantage", () => {
     const w = await connectedOnboarding(portal);
     scope.user = w.actor;
     const readOnly = await actions.saveVantageTokenAction(null, form({ vantageToken: account.read }));
-    expect(readOnly).toMatchObject({ ok: false, message: expect.stringMatching(/may only read.*Write scope/) });
+    expect(readOnly).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/may only read.*Write scope/),
+    });
     expect(JSON.stringify(readOnly)).not.toContain(account.read);
 
     await vantageControl(`/tokens/${account.write}/revoke`, {});
@@ -270,8 +275,13 @@ describe("delivery to Vantage", () => {
     const extra = await vantageControl<{ token: string }>(`/accounts/${account.accountId}/tokens`, {
       scope: "write",
     });
-    expect(await actions.saveVantageTokenAction(null, form({ vantageToken: extra.token }))).toMatchObject({ ok: true });
-    await actions.chooseDestinationsAction(null, form({ onboardingId: w.onboardingId, destination: "vantage" }));
+    expect(await actions.saveVantageTokenAction(null, form({ vantageToken: extra.token }))).toMatchObject({
+      ok: true,
+    });
+    await actions.chooseDestinationsAction(
+      null,
+      form({ onboardingId: w.onboardingId, destination: "vantage" }),
+    );
     await vantageControl(`/tokens/${extra.token}/revoke`, {});
     let row = await runUntil(w, (r) => r.status === "needs_attention");
     expect((row.error as { message: string }).message).toMatch(/refused the API token \(401\).*Write scope/);
@@ -279,28 +289,57 @@ describe("delivery to Vantage", () => {
 
     // A read-only token (Vantage did not say its scopes, as the document allows): refused at the create.
     const { saveVantageToken } = await import("@/lib/data/vantage-tokens");
-    await saveVantageToken(w.actor, account.read, { defaultWorkspaceToken: null, workspaces: account.workspaces, scopes: null });
+    await saveVantageToken(w.actor, account.read, {
+      defaultWorkspaceToken: null,
+      workspaces: account.workspaces,
+      scopes: null,
+    });
     await actions.retryDestinationAction(null, form({ deliveryId: row.id }));
-    row = await runUntil(w, (r) => r.status === "needs_attention" && (r.error as { kind?: string }).kind === "read-only");
+    row = await runUntil(
+      w,
+      (r) => r.status === "needs_attention" && (r.error as { kind?: string }).kind === "read-only",
+    );
     expect((row.error as { message: string }).message).toMatch(/may only read \(403 on a change\)/);
     expect(JSON.stringify(row)).not.toContain(account.read);
     expect(await held(account)).toHaveLength(0);
 
     // The write token pasted: the delivery resumes by itself.
-    expect(await actions.saveVantageTokenAction(null, form({ vantageToken: account.write }))).toMatchObject({ ok: true });
+    expect(await actions.saveVantageTokenAction(null, form({ vantageToken: account.write }))).toMatchObject({
+      ok: true,
+    });
     row = await runUntil(w, imported);
     await expectOneWorking(w, account, row);
   });
 
   const faults: [string, Record<string, unknown>, RegExp | null][] = [
-    ["429 with Retry-After", { method: "POST", path: "/integrations/azure", status: 429, retryAfter: 1 }, /slow down \(429\)/],
-    ["500 twice", { method: "POST", path: "/integrations/azure", status: 500, count: 2 }, /not working right now \(HTTP 500\)/],
+    [
+      "429 with Retry-After",
+      { method: "POST", path: "/integrations/azure", status: 429, retryAfter: 1 },
+      /slow down \(429\)/,
+    ],
+    [
+      "500 twice",
+      { method: "POST", path: "/integrations/azure", status: 500, count: 2 },
+      /not working right now \(HTTP 500\)/,
+    ],
     ["503 on the look before the create", { method: "GET", path: "/integrations", status: 503 }, /HTTP 503/],
     // Vantage makes the integration but answers after our timeout: the next run finds it and adopts it.
-    ["an answer slower than our timeout", { method: "POST", path: "/integrations/azure", latencyMs: requestTimeoutMs + 1_000, after: true }, /did not answer within/],
+    [
+      "an answer slower than our timeout",
+      { method: "POST", path: "/integrations/azure", latencyMs: requestTimeoutMs + 1_000, after: true },
+      /did not answer within/,
+    ],
     // The answer is lost after Vantage made it (as when the portal dies between Vantage's answer and our save).
-    ["an answer lost after Vantage made it", { method: "POST", path: "/integrations/azure", drop: true, after: true }, /could not be reached/],
-    ["a timeout before Vantage acts", { method: "POST", path: "/integrations/azure", latencyMs: requestTimeoutMs + 1_000 }, /did not answer within/],
+    [
+      "an answer lost after Vantage made it",
+      { method: "POST", path: "/integrations/azure", drop: true, after: true },
+      /could not be reached/,
+    ],
+    [
+      "a timeout before Vantage acts",
+      { method: "POST", path: "/integrations/azure", latencyMs: requestTimeoutMs + 1_000 },
+      /did not answer within/,
+    ],
   ];
 
   for (const [name, fault, said] of faults) {
@@ -320,7 +359,11 @@ describe("delivery to Vantage", () => {
       });
       const one = await expectOneWorking(w, account, row);
       expect((await held(account, { deleted: true })).map((i) => i.token)).toEqual([one.token]);
-      if (said) expect([...messages].some((m) => said.test(m)), [...messages].join(" | ")).toBe(true);
+      if (said)
+        expect(
+          [...messages].some((m) => said.test(m)),
+          [...messages].join(" | "),
+        ).toBe(true);
       for (const m of messages) {
         expect(m).not.toContain(account.write);
         expect(m).not.toContain(one.password);

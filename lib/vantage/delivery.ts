@@ -209,7 +209,8 @@ async function create(
     timeline: ctx.mark(slot === "current" ? "created" : "replacementCreated"),
   });
   await ctx.audit({
-    action: slot === "current" ? "Create Vantage integration" : "Create Vantage integration with the new secret",
+    action:
+      slot === "current" ? "Create Vantage integration" : "Create Vantage integration with the new secret",
     target: made.token,
     outcome: "success",
     detail: { tenant: integration.tenantId, appId: integration.clientId },
@@ -247,7 +248,8 @@ async function removeAll(ctx: Ctx, work: Work): Promise<StepResult> {
     return {
       attention: {
         kind: "no-token",
-        message: "Vantage still holds this connection's integration, and there is no Vantage API token to delete it with.",
+        message:
+          "Vantage still holds this connection's integration, and there is no Vantage API token to delete it with.",
         action:
           "Add your Vantage API token under Settings > Vantage, then choose Try again; or delete the Azure integration in Vantage's console.",
       },
@@ -264,11 +266,17 @@ async function removeAll(ctx: Ctx, work: Work): Promise<StepResult> {
       now: new Date(),
     });
     if ("waitUntil" in decision)
-      return { wait: "Looking for what our last request to Vantage made before removing it.", inMs: decision.waitUntil.getTime() - Date.now() };
+      return {
+        wait: "Looking for what our last request to Vantage made before removing it.",
+        inMs: decision.waitUntil.getTime() - Date.now(),
+      };
     await ctx.save({
       createStartedAt: null,
       ...("adopt" in decision
-        ? { retiringIntegrationToken: decision.adopt.token, knownIntegrationTokens: { push: decision.adopt.token } }
+        ? {
+            retiringIntegrationToken: decision.adopt.token,
+            knownIntegrationTokens: { push: decision.adopt.token },
+          }
         : {}),
     });
     return { again: true };
@@ -276,10 +284,17 @@ async function removeAll(ctx: Ctx, work: Work): Promise<StepResult> {
   const token = held[0]!;
   await remove(ctx, client, token, "Delete Vantage integration (disconnect)");
   await ctx.save({
-    ...(row.nextIntegrationToken === token ? { nextIntegrationToken: null, nextStatus: null, nextSecretTag: null } : {}),
+    ...(row.nextIntegrationToken === token
+      ? { nextIntegrationToken: null, nextStatus: null, nextSecretTag: null }
+      : {}),
     ...(row.retiringIntegrationToken === token ? { retiringIntegrationToken: null } : {}),
     ...(row.vantageIntegrationToken === token
-      ? { vantageIntegrationToken: null, vantageSecretTag: null, vantageStatus: "deleted", vantageMessage: "Deleted from Vantage." }
+      ? {
+          vantageIntegrationToken: null,
+          vantageSecretTag: null,
+          vantageStatus: "deleted",
+          vantageMessage: "Deleted from Vantage.",
+        }
       : {}),
   });
   return { again: true };
@@ -304,7 +319,8 @@ async function step(ctx: Ctx, work: Work): Promise<StepResult> {
       attention: {
         kind: "no-token",
         message: "There is no Vantage API token to deliver with.",
-        action: "Add your Vantage API token (with the Write scope) under Settings > Vantage, then choose Try again.",
+        action:
+          "Add your Vantage API token (with the Write scope) under Settings > Vantage, then choose Try again.",
       },
     };
   const client = new VantageClient(vt.token);
@@ -324,7 +340,12 @@ async function step(ctx: Ctx, work: Work): Promise<StepResult> {
     // A new secret: a new integration holds it before the old one goes.
     if (row.nextIntegrationToken && row.nextSecretTag !== tag) {
       // Replaced again before the first replacement imported: that one holds a secret already gone.
-      await remove(ctx, client, row.nextIntegrationToken, "Delete Vantage integration with a superseded secret");
+      await remove(
+        ctx,
+        client,
+        row.nextIntegrationToken,
+        "Delete Vantage integration with a superseded secret",
+      );
       await ctx.save({ nextIntegrationToken: null, nextStatus: null, nextSecretTag: null });
       return { again: true };
     }
@@ -423,7 +444,8 @@ async function step(ctx: Ctx, work: Work): Promise<StepResult> {
       attention: {
         kind: "vantage-disconnected",
         message: "Vantage says the integration is disconnected.",
-        action: "Reconnect it in Vantage's console, or choose Try again after deleting it there to deliver it anew.",
+        action:
+          "Reconnect it in Vantage's console, or choose Try again after deleting it there to deliver it anew.",
       },
     };
   return { wait: null, inMs: pollWaitMs(row.followSince) };
@@ -478,7 +500,8 @@ async function runLeased(start: DeliveryRow, leaseToken: string, deadline: numbe
     mark: (event) => {
       const timeline = { ...timelineOf(ctx.row) };
       // "error" and "deleted" are when it last happened (a retry compares with it); the others, the first time.
-      if (event === "error" || event === "deleted" || !timeline[event]) timeline[event] = new Date().toISOString();
+      if (event === "error" || event === "deleted" || !timeline[event])
+        timeline[event] = new Date().toISOString();
       return timeline as Prisma.InputJsonValue;
     },
     audit: async (event) => {
@@ -502,7 +525,9 @@ async function runLeased(start: DeliveryRow, leaseToken: string, deadline: numbe
     else if ("wait" in result)
       data = {
         status: result.status ?? "running",
-        error: result.wait ? ({ message: result.wait, waiting: true } as Prisma.InputJsonValue) : Prisma.DbNull,
+        error: result.wait
+          ? ({ message: result.wait, waiting: true } as Prisma.InputJsonValue)
+          : Prisma.DbNull,
         nextAttemptAt: new Date(now + Math.max(0, result.inMs)),
         attempts: result.retry ? { increment: 1 } : 0,
       };
@@ -516,7 +541,8 @@ async function runLeased(start: DeliveryRow, leaseToken: string, deadline: numbe
     return;
   }
   // Out of budget with more to do: due again at once.
-  if (!(await finishDeliveryRun(start.id, leaseToken, { nextAttemptAt: new Date() }))) throw new LeaseLostError();
+  if (!(await finishDeliveryRun(start.id, leaseToken, { nextAttemptAt: new Date() })))
+    throw new LeaseLostError();
 }
 
 /** A transient failure waits (Retry-After, else a growing backoff); anything else needs a person. */
@@ -530,16 +556,23 @@ function resultFromError(error: unknown, attempts: number): StepResult {
       attention: {
         kind: error.kind,
         message: error.message,
-        action: error.kind === "refused" || error.kind === "unexpected" ? "Then choose Try again." : undefined,
+        action:
+          error.kind === "refused" || error.kind === "unexpected" ? "Then choose Try again." : undefined,
       },
     };
   }
   log.error(
-    { err: error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : String(error) },
+    {
+      err:
+        error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : String(error),
+    },
     "vantage delivery failed unexpectedly",
   );
   return {
-    attention: { kind: "internal", message: "Something went wrong on our side. Nothing was lost; choose Try again." },
+    attention: {
+      kind: "internal",
+      message: "Something went wrong on our side. Nothing was lost; choose Try again.",
+    },
   };
 }
 

@@ -12,8 +12,7 @@ import { VantageError } from "@/lib/vantage/errors";
 import type { Actor } from "@/lib/view-types";
 
 export type TokenCheck =
-  | { ok: true; workspaces: VantageWorkspace[]; writeKnown: boolean }
-  | { ok: false; message: string };
+  { ok: true; workspaces: VantageWorkspace[]; writeKnown: boolean } | { ok: false; message: string };
 
 const tokenPage = "Vantage's console, Settings > API Access Tokens";
 
@@ -28,7 +27,10 @@ export async function checkAndSaveVantageToken(actor: Actor, token: string): Pro
         ok: false,
         message: `Vantage did not accept this token: it is wrong, expired or revoked. Make a new one with the Write scope in ${tokenPage} and paste it here.`,
       };
-    return { ok: false, message: `${error.message.replace(/ trying again shortly\.?/, "")} The token was not saved; try again in a moment.` };
+    return {
+      ok: false,
+      message: `${error.message.replace(/ trying again shortly\.?/, "")} The token was not saved; try again in a moment.`,
+    };
   }
   if (me.scopes && !me.scopes.includes("write"))
     return {
@@ -38,7 +40,8 @@ export async function checkAndSaveVantageToken(actor: Actor, token: string): Pro
   if (me.workspaces.length === 0)
     return {
       ok: false,
-      message: "Vantage shows no workspace for this token's user: make one in Vantage, or use a token of a user who has one.",
+      message:
+        "Vantage shows no workspace for this token's user: make one in Vantage, or use a token of a user who has one.",
     };
   await saveVantageToken(actor, token, me);
   await resumeDeliveriesAfterTokenChange(actor);

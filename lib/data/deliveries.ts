@@ -9,6 +9,7 @@ import { db } from "@/lib/db";
 import { LeaseLostError } from "@/lib/data/steps";
 import { type Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
 import { signalProgress } from "@/lib/progress-signal";
+import { unknownIdMessages } from "@/lib/validations/ids";
 import type { Actor } from "@/lib/view-types";
 
 export type DeliveryRow = Delivery;
@@ -312,7 +313,7 @@ export async function retryDelivery(actor: Actor, deliveryId: string) {
     },
     select: { id: true, status: true, onboardingId: true, timeline: true },
   });
-  if (!row) throw new DeliveryError("This delivery does not exist or is not yours.");
+  if (!row) throw new DeliveryError(unknownIdMessages.destination);
   if (row.status === "removed")
     throw new DeliveryError("This connection is disconnected: nothing to deliver.");
   const timeline = {

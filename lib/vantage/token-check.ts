@@ -27,10 +27,12 @@ export async function checkAndSaveVantageToken(actor: Actor, token: string): Pro
         ok: false,
         message: `Vantage did not accept this token: it is wrong, expired or revoked. Make a new one with the Write scope in ${tokenPage} and paste it here.`,
       };
-    return {
-      ok: false,
-      message: `${error.message.replace(/ trying again shortly\.?/, "")} The token was not saved; try again in a moment.`,
-    };
+    if (error.transient)
+      return {
+        ok: false,
+        message: `Vantage could not check the token just now (${error.status ? `HTTP ${error.status}` : "no answer"}). It was not saved; try again in a moment.`,
+      };
+    return { ok: false, message: `${error.message} The token was not saved.` };
   }
   if (me.scopes && !me.scopes.includes("write"))
     return {

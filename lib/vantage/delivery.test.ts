@@ -417,6 +417,55 @@ describe("the secret's life reaches Vantage", () => {
     );
   });
 
+  it("a rotation whose new integration Vantage reports in error keeps the old one importing; Try again replaces it", async () => {
+    const account = await vantageAccount();
+    const w = await connectedWithVantage(account);
+    const old = await expectOneWorking(w, account, await runUntil(w, imported));
+    await lifecycle.startRotation(w.actor, w.integration.id);
+    const newSecret = await secretOf(
+      await db.db.integration.findUniqueOrThrow({ where: { id: w.integration.id } }),
+    );
+
+    // Entra refuses Vantage's sign-in with the new secret (as it would a secret not yet valid everywhere).
+    const tokenFault = await fetch(`${azure.baseUrl}/_emulator/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        method: "POST",
+        path: `^/${w.tenant.tenantId}/oauth2/v2.0/token$`,
+        tenantId: w.tenant.tenantId,
+        status: 401,
+        code: "invalid_client",
+        message: "AADSTS7000215: Invalid client secret provided.",
+        count: 3,
+      }),
+    });
+    expect(tokenFault.ok).toBe(true);
+    let row = await runUntil(w, (r) => r.status === "needs_attention");
+    expect(row.nextStatus).toBe("error");
+    expect((row.error as { message: string }).message).toMatch(
+      /could not import with the new secret\. The previous integration keeps importing/,
+    );
+    let all = await held(account);
+    expect(all.map((i) => [i.token === old.token ? "old" : "new", i.status]).sort()).toEqual([
+      ["new", "error"],
+      ["old", "imported"],
+    ]);
+    await fetch(`${azure.baseUrl}/_emulator/faults`, { method: "DELETE" });
+
+    await actions.retryDestinationAction(null, form({ deliveryId: row.id }));
+    row = await runUntil(
+      w,
+      (r) => imported(r) && r.vantageIntegrationToken !== old.token && !r.retiringIntegrationToken,
+    );
+    const now = await expectOneWorking(w, account, row);
+    expect(now.password).toBe(newSecret);
+    all = await held(account, { deleted: true });
+    // The old one, the one in error, and the new one that imports: only the last is left.
+    expect(all).toHaveLength(3);
+    expect(all.filter((i) => i.deleted_at === null).map((i) => i.token)).toEqual([now.token]);
+  });
+
   it("a disconnect deletes the Vantage integration: none left", async () => {
     const account = await vantageAccount();
     const w = await connectedWithVantage(account);

@@ -10,6 +10,7 @@ import { webhookJob } from "@/lib/webhooks/jobs";
 import { runHealthChecks } from "@/lib/integrations/health";
 import { runExpiryReminders } from "@/lib/integrations/reminders";
 import { integrationOperationsJob } from "@/lib/lifecycle";
+import { runDueDeliveries } from "@/lib/vantage/delivery";
 
 export interface BackgroundJob {
   name: string;
@@ -27,4 +28,7 @@ export const backgroundJobs: BackgroundJob[] = [
   { name: "integration-health", everyMs: 60_000, run: (now) => runHealthChecks(now) },
   // Reminders are per day; the round is short so a refused mail is retried on time.
   { name: "expiry-reminders", everyMs: 60_000, run: (now) => runExpiryReminders(now) },
+  // Wakes the Vantage deliveries whose connection changed (lib/data/deliveries.ts wakeDeliveries: the
+  // one hook), then runs the due ones, each under its lease.
+  { name: "vantage-deliveries", everyMs: 2_000, run: (now) => runDueDeliveries(now) },
 ];

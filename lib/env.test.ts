@@ -31,6 +31,16 @@ describe("parseEnv", () => {
     expect(env.databaseUrl).toMatch(/^pglite:/);
   });
 
+  it("points at Vantage's public API unless VANTAGE_API_URL says otherwise (https, or http on loopback only)", () => {
+    expect(parseEnv(production).vantageApiUrl).toBe("https://api.vantage.sh/v2");
+    expect(parseEnv({ ...production, VANTAGE_API_URL: "http://127.0.0.1:8643/v2/" }).vantageApiUrl).toBe(
+      "http://127.0.0.1:8643/v2",
+    );
+    expect(() => parseEnv({ ...production, VANTAGE_API_URL: "http://vantage.example.com/v2" })).toThrow(
+      /VANTAGE_API_URL: must use https/,
+    );
+  });
+
   it("names the missing variable of a half-set configuration instead of falling back to the demo", () => {
     const { AZURE_AD_CLIENT_SECRET: _omit, ...half } = production;
     expect(() => parseEnv(half)).toThrow(ConfigError);

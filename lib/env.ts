@@ -74,6 +74,24 @@ const entraTenant = z
   )
   .transform((value) => (/^organizations$/i.test(value) ? "organizations" : value));
 
+/** https://, or plain http:// on this machine only (the demo's Vantage emulator listens on loopback). */
+const apiUrl = z
+  .string()
+  .trim()
+  .url({ message: "must be an absolute URL, for example https://api.vantage.sh/v2" })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // .url() already said what is wrong
+      const url = new URL(value);
+      return (
+        url.protocol === "https:" ||
+        (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+      );
+    },
+    { message: "must use https:// (http:// only for 127.0.0.1 or localhost)" },
+  )
+  .transform((value) => value.replace(/\/+$/, ""));
+
 const base64Key = z
   .string()
   .trim()
@@ -113,6 +131,7 @@ const schema = z.object({
   ENCRYPTION_KEY: optional(base64Key),
   ENCRYPTION_KEYS_OLD: optional(z.string()),
   AZURE_EMULATOR_URL: optional(httpsUrl),
+  VANTAGE_API_URL: optional(apiUrl),
   MCA_DATA_DIR: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -162,6 +181,7 @@ const schema = z.object({
       })
       .transform(Number),
   ),
+  VANTAGE_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
 });
 
 export type Env = {
@@ -175,6 +195,8 @@ export type Env = {
   databaseUrl: string;
   encryptionKey: Buffer;
   oldEncryptionKeys: Buffer[];
+  /** Vantage's public API (default https://api.vantage.sh/v2; the Vantage emulator in the demo). */
+  vantageApiUrl: string;
   /** Set in demo mode: the simulated Azure the portal talks to, shown in the banner. */
   emulatorUrl: string | null;
   dataDir: string;
@@ -203,6 +225,8 @@ export type Env = {
    * the socket's, or the N-th from the right of X-Forwarded-For (lib/client-address.ts).
    */
   trustedProxyHops: number;
+  /** How long one request to Vantage may take before it counts as unanswered (default 15 s). */
+  vantageRequestTimeoutMs: number;
 };
 
 export type Operator = { tenantId: string; objectId: string };
@@ -330,6 +354,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     databaseUrl: v.DATABASE_URL ?? `pglite:${path.join(dataDir, "db")}`,
     encryptionKey: Buffer.from(encryptionKey, "base64"),
     oldEncryptionKeys: oldKeys,
+    vantageApiUrl: v.VANTAGE_API_URL ?? "https://api.vantage.sh/v2",
     emulatorUrl: v.AZURE_EMULATOR_URL ?? null,
     dataDir,
     logLevel: v.LOG_LEVEL ?? "info",
@@ -343,6 +368,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
     operators: parseOperators(v.OPERATORS),
     trustedProxyHops: v.TRUSTED_PROXY_HOPS ?? 0,
+    vantageRequestTimeoutMs: v.VANTAGE_REQUEST_TIMEOUT_MS ?? 15_000,
   };
 }
 

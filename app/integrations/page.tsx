@@ -4,10 +4,12 @@ import Link from "next/link";
 import { AllIntegrationsTable } from "@/components/integrations/all-integrations-table";
 import { ExpiryBanner } from "@/components/integrations/expiry-banner";
 import { day, money, when, type LastVerification } from "@/components/integrations/format";
+import { vantageWord } from "@/components/destinations/delivery-status";
 import { IntegrationStatus } from "@/components/integrations/integration-status";
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
 import { daysLeft } from "@/lib/days-left";
+import { vantageDeliveriesOfIntegrations } from "@/lib/data/deliveries";
 import { listIntegrationsForOperator, listIntegrationsForOwner } from "@/lib/data/integration-views";
 import { isOperator } from "@/lib/data/operators";
 import { mailConfigured } from "@/lib/mail";
@@ -27,6 +29,10 @@ export default async function IntegrationsPage() {
   const user = await requireUser("/integrations");
   const [integrations, operator] = await Promise.all([listIntegrationsForOwner(user), isOperator(user)]);
   const everyTenant = operator ? await listIntegrationsForOperator(user) : null;
+  const vantage = await vantageDeliveriesOfIntegrations(
+    user,
+    integrations.map((i) => i.id),
+  );
   const now = new Date();
   const mail = mailConfigured();
   return (
@@ -114,6 +120,11 @@ export default async function IntegrationsPage() {
                         <td className="px-4 py-3 font-mono text-xs break-all text-slate-800">{i.clientId}</td>
                         <td className="px-4 py-3">
                           <IntegrationStatus status={i.status} last={last} />
+                          {vantage.get(i.id) ? (
+                            <span className="mt-1 block text-xs text-slate-700">
+                              Vantage: {vantageWord(vantage.get(i.id)!).word}
+                            </span>
+                          ) : null}
                         </td>
                         <td className="px-4 py-3 text-slate-700">{when(i.lastVerifiedAt)}</td>
                         <td className="px-4 py-3 text-slate-700">

@@ -69,6 +69,13 @@ export async function SiteHeader({ user }: { user?: HeaderUser }) {
                 </Link>
               </>
             ) : null}
+            <Link
+              href="/settings/vantage"
+              prefetch={false}
+              className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100"
+            >
+              Vantage
+            </Link>
             <span className="text-slate-600" title={user.email ?? undefined}>
               {user.name ?? user.email}
             </span>

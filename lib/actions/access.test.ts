@@ -116,12 +116,29 @@ async function buildWorld() {
   const integrationId = (await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } })).id;
   const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
   const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
-  const { decryptSecret } = await import("@/lib/vault");
+  const { decryptSecret, encryptSecret } = await import("@/lib/vault");
   const { integrationSecretContext } = await import("@/lib/secret-contexts");
   const clientSecret = decryptSecret(
     { ciphertext: integration.secretCiphertext, keyId: integration.secretEncryptionKeyId },
     integrationSecretContext(integration.id),
   );
+
+  // The owner's Vantage token (hers alone) and the victim's delivery to Vantage.
+  const vantageToken = "vntg_victims_own_token_0123456789abcdef";
+  const sealedToken = encryptSecret(vantageToken, `vantage-token:${owner.id}`);
+  await db.db.vantageToken.create({
+    data: {
+      userId: owner.id,
+      tokenCiphertext: sealedToken.ciphertext,
+      tokenEncryptionKeyId: sealedToken.keyId,
+      tokenHint: "vntg_vic",
+      workspaces: [{ token: "wrkspc_victim00000001", name: "Victim Production" }],
+      workspaceTokens: ["wrkspc_victim00000001"],
+      scopes: ["read", "write"],
+      checkedAt: new Date(),
+    },
+  });
+  const vantageDelivery = await db.db.delivery.create({ data: { onboardingId: id, destination: "vantage" } });
 
   // Lee connected nothing: an onboarding of his own, values made up by hand.
   await onboardings.createOnboarding(lee, {
@@ -135,7 +152,6 @@ async function buildWorld() {
     appDisplayName: "pattis-app",
     secretExpiryMonths: 12,
   });
-  const { encryptSecret } = await import("@/lib/vault");
   const pattiIntegrationId = `int_${crypto.randomUUID()}`;
   const pattiSealed = encryptSecret(
     "Pt8Q~pattis-own-secret-0123456789abcdefgh",
@@ -290,6 +306,10 @@ async function buildWorld() {
       ownersLive.id,
       ownersLive.token,
       clientSecret,
+      vantageToken,
+      "Victim Production",
+      "wrkspc_victim00000001",
+      vantageDelivery.id,
       endpoint.url,
       delivery.eventId,
       ...[expired, revoked, view].filter((l) => l !== presented[caller].link).flatMap((l) => [l.id, l.token]),
@@ -334,6 +354,7 @@ async function buildWorld() {
     delivery,
     scratchEndpoint,
     scratchDelivery,
+    vantageDelivery,
     doomed,
     operator,
     integration,
@@ -356,9 +377,14 @@ async function snapshot() {
     orderBy: { id: "asc" },
   });
   const apiKey = await db.db.apiKey.findUnique({ where: { id: w.apiKey.id } });
+  const vantage = await db.db.vantageToken.findUnique({ where: { userId: w.owner.id } });
+  const deliveries = await db.db.delivery.findMany({
+    where: { onboardingId: w.victim.id },
+    orderBy: { id: "asc" },
+  });
   const operations = await db.db.integrationOperation.count({ where: { integrationId: w.integration.id } });
   const patti = await db.db.integration.findUnique({ where: { id: w.pattiIntegration.id } });
-  return JSON.stringify({ onboarding, audit, webhooks, apiKey, patti, operations });
+  return JSON.stringify({ onboarding, audit, webhooks, apiKey, patti, vantage, deliveries, operations });
 }
 
 /** Sets up the request scope as `caller`'s browser would send it. */
@@ -684,6 +710,50 @@ const actionCases: Record<string, ActionCase> = {
     module: "integrations",
     fields: () => ({ integrationId: w.integration.id, confirmation: w.victim.appDisplayName }),
     refused: integrationOwnerOnly,
+  },
+  // Destinations: the owner's alone (a Vantage delivery uses the owner's own token).
+  chooseDestinationsAction: {
+    module: "destinations",
+    fields: () => ({ onboardingId: w.victim.id, destination: "api" }),
+    refused: ownerOnly,
+  },
+  retryDestinationAction: {
+    module: "destinations",
+    fields: () => ({ deliveryId: w.vantageDelivery.id }),
+    refused: {
+      ...ownerOnly,
+      ...Object.fromEntries(
+        callers
+          .filter((c) => c !== "anonymous")
+          .map((c) => [c, /^This destination does not exist or is not yours\.$/]),
+      ),
+    },
+  },
+  // A Vantage token is the signed-in person's own: whatever the post names, only theirs is touched (and
+  // checking a new one with Vantage, unreachable here, fails with a sentence).
+  saveVantageTokenAction: {
+    module: "destinations",
+    fields: () => ({ vantageToken: "vntg_someone_elses_token_0000", userId: w.owner.id }),
+    refused: {
+      ...Object.fromEntries(callers.map((c) => [c, /Vantage/])),
+      anonymous: sessionEnded,
+    },
+  },
+  chooseVantageWorkspacesAction: {
+    module: "destinations",
+    fields: () => ({ workspaceToken: "wrkspc_victim00000001", userId: w.owner.id }),
+    refused: {
+      ...Object.fromEntries(callers.map((c) => [c, /^Add a Vantage API token first\.$/])),
+      anonymous: sessionEnded,
+    },
+  },
+  removeVantageTokenAction: {
+    module: "destinations",
+    fields: () => ({ userId: w.owner.id }),
+    refused: {
+      ...Object.fromEntries(callers.map((c) => [c, /^There is no Vantage API token to remove\.$/])),
+      anonymous: sessionEnded,
+    },
   },
   checkAgainAction: {
     module: "manual",
@@ -1173,6 +1243,16 @@ const pageCases: Record<string, PageCase> = {
       anonymous: toSignIn("/settings/webhooks"),
     },
   },
+  "/settings/vantage": {
+    probe: () => ({}),
+    expect: {
+      ...forEveryCallerPage({
+        renders: "the caller's own Vantage token (none), nothing of the owner's",
+        check: (tree) => expect(tree).not.toContain("vntg_vic"),
+      }),
+      anonymous: toSignIn("/settings/vantage"),
+    },
+  },
   "/shared/[linkId]": {
     probe: (caller) => ({ params: { linkId: w.presented[caller].link?.id ?? w.links.ownersLive.id } }),
     expect: {
@@ -1219,7 +1299,8 @@ let routes: Awaited<ReturnType<typeof exportedRoutes>>;
 let pages: Awaited<ReturnType<typeof exportedPages>>;
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
+  // Vantage is a closed port here: no probe reaches the real one.
+  harness = await startPortalHarness({ env: { VANTAGE_API_URL: "http://127.0.0.1:9/v2" } });
   db = await import("@/lib/db");
   installCommonJsNextHeaders();
   w = await buildWorld();
@@ -1433,6 +1514,10 @@ it("the owner's own pages do carry the onboarding, so the checks above can fail"
     await pages["/onboardings"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
   );
   expect(list).toContain(w.victim.id);
+  const vantage = treeText(
+    await pages["/settings/vantage"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
+  );
+  expect(vantage).toContain("vntg_vic");
   const integrationPages: [string, Record<string, string>][] = [
     ["/integrations", {}],
     ["/integrations/[id]", { id: w.integrationId }],

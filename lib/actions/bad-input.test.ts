@@ -64,7 +64,18 @@ const forms: Record<string, () => Fields> = {
   createAndConnectAction: () => ({
     appDisplayName: field("vantage"),
     secretExpiryMonths: field("12"),
+    destination: field("api", "vantage", "by_hand"),
+    vantageToken: field("vntg_probe_0123456789"),
   }),
+  saveVantageTokenAction: () => ({ vantageToken: field("vntg_probe_0123456789") }),
+  chooseVantageWorkspacesAction: () => ({ workspaceToken: field("wrkspc_probe") }),
+  removeVantageTokenAction: () => ({ confirm: field("yes") }),
+  chooseDestinationsAction: () => ({
+    onboardingId: field(mine.automated),
+    destination: field("api", "vantage", "by_hand"),
+    vantageToken: field("vntg_probe_0123456789"),
+  }),
+  retryDestinationAction: () => ({ deliveryId: field() }),
   updateSettingsAction: () => ({
     onboardingId: field(mine.automated),
     appDisplayName: field("vantage"),
@@ -166,7 +177,8 @@ function expectClearAnswer(result: ActionResult, input: unknown) {
 }
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
+  // Vantage at a closed port: a token that passes validation gets "could not check", never a call out.
+  harness = await startPortalHarness({ env: { VANTAGE_API_URL: "http://127.0.0.1:9/v2" } });
   db = await import("@/lib/db");
   actions = await exportedActions();
   const tenant = await control(harness.emu).seed({ preset: "contoso" });

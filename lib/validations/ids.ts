@@ -21,6 +21,7 @@ export const unknownIdMessages = {
   apiKey: "This API key does not exist.",
   webhookEndpoint: "This webhook endpoint does not exist.",
   webhookDelivery: "This delivery does not exist.",
+  destination: "This destination does not exist or is not yours.",
 } as const;
 
 /**

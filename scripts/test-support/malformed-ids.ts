@@ -43,6 +43,7 @@ type Owned = {
   endpoint: string;
   delivery: string;
   integration: string;
+  destination: string;
 };
 
 /**
@@ -103,6 +104,14 @@ function forms(
     sendTestWebhookAction: { form: { endpointId: mine.endpoint }, ids: ["endpointId"] },
     redeliverWebhookAction: { form: { deliveryId: mine.delivery }, ids: ["deliveryId"] },
     checkIntegrationAction: { form: { integrationId: mine.integration }, ids: ["integrationId"] },
+    saveVantageTokenAction: { form: {}, ids: [] },
+    chooseVantageWorkspacesAction: { form: {}, ids: [] },
+    removeVantageTokenAction: { form: {}, ids: [] },
+    chooseDestinationsAction: {
+      form: { onboardingId: mine.automated, destination: "api" },
+      ids: ["onboardingId"],
+    },
+    retryDestinationAction: { form: { deliveryId: mine.destination }, ids: ["deliveryId"] },
     rotateSecretAction: {
       form: { integrationId: mine.integration, graceMinutes: "60" },
       ids: ["integrationId"],
@@ -198,6 +207,9 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
         allTenants: true,
       });
       const delivery = await webhooks.queueTestDelivery(operator, endpoint.id, () => "{}");
+      const destination = await db.db.delivery.create({
+        data: { onboardingId: automated.id, destination: "vantage" },
+      });
       cases = forms(
         {
           automated: automated.id,
@@ -207,6 +219,7 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
           endpoint: endpoint.id,
           delivery: delivery.id,
           integration,
+          destination: destination.id,
         },
         owner.tenantId,
       );

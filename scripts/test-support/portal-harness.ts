@@ -46,16 +46,7 @@ export type Harness = {
 export async function startPortalHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
   const emu = await startTestEmulator();
   const portal = await registerPortal(emu);
-  const connected = await connectPortal(emu.baseUrl, portal, options.env);
-  let operatorUpn: Promise<string> | undefined;
-  return {
-    emu,
-    ...connected,
-    async signInOperator() {
-      operatorUpn ??= seedOperatorTenant(emu, connected.operator);
-      return connected.signIn(await operatorUpn);
-    },
-  };
+  return { emu, ...(await connectPortal(emu.baseUrl, portal, options.env)) };
 }
 
 /** A tenant holding just the operator (a Global Administrator there, which by itself makes no one an operator). */
@@ -84,7 +75,7 @@ export async function connectPortal(
   baseUrl: string,
   portal: { clientId: string; clientSecret: string },
   env: Record<string, string> = {},
-): Promise<Omit<Harness, "emu" | "signInOperator">> {
+): Promise<Omit<Harness, "emu">> {
   const operator = { tenantId: randomUUID(), objectId: randomUUID() };
   Object.assign(process.env, {
     OPERATORS: `${operator.tenantId}/${operator.objectId}`,
@@ -106,9 +97,14 @@ export async function connectPortal(
   const users = await import("@/lib/data/users");
   // The sign-in helpers only need the emulator's address.
   const emu = { baseUrl } as RunningEmulator;
-  return {
+  let operatorUpn: Promise<string> | undefined;
+  const harness: Omit<Harness, "emu"> = {
     clientId: portal.clientId,
     operator,
+    async signInOperator() {
+      operatorUpn ??= seedOperatorTenant(emu, operator);
+      return harness.signIn(await operatorUpn);
+    },
     async signIn(upn) {
       const login = await signIn(emu, {
         tenant: "organizations",
@@ -132,4 +128,5 @@ export async function connectPortal(
       });
     },
   };
+  return harness;
 }

@@ -29,9 +29,14 @@ export interface IntegrationEventInput {
  * Records an event; false when an event with the same dedupeKey was already recorded (by this or
  * another instance), so the caller knows it was not the one to notice.
  */
-export async function recordIntegrationEvent(event: IntegrationEventInput): Promise<boolean> {
+export async function recordIntegrationEvent(
+  event: IntegrationEventInput,
+  /** The transaction of the change it reports; only for events without a dedupeKey (a refused
+   * duplicate would abort the transaction). */
+  client: Pick<Prisma.TransactionClient, "integrationEvent"> = db,
+): Promise<boolean> {
   try {
-    await db.integrationEvent.create({
+    await client.integrationEvent.create({
       data: {
         tenantId: event.tenantId,
         integrationId: event.integrationId,

@@ -6,7 +6,7 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import { LeaseLostError } from "@/lib/data/steps";
+import { asJson, LeaseLostError } from "@/lib/data/steps";
 import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/secret-contexts";
 import { encryptSecret } from "@/lib/vault";
@@ -79,8 +79,9 @@ export function loadManagedIntegration(integrationId: string): Promise<ManagedIn
 
 /**
  * Starts an operation, or returns the one already open for the integration (a double click, two tabs):
- * the unique openKey lets only one be open. An open rotation that is not running right now gives way to
- * a disconnect (its old secret goes with the app anyway).
+ * the unique openKey lets only one be open. An open rotation gives way to a disconnect (its secrets go
+ * with the app anyway), even one running right now: its lease goes with it, so whatever that run was
+ * about to save (a new secret, the hand-over) is refused by the fence, and it never runs again.
  */
 export async function startOperation(input: {
   integrationId: string;
@@ -99,25 +100,23 @@ export async function startOperation(input: {
       if (open.kind === "disconnect")
         throw new IntegrationOperationError("This integration is being disconnected.");
       const now = new Date();
-      const closed = await db.integrationOperation.updateMany({
-        where: {
-          id: open.id,
-          version: open.version,
-          OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lte: now } }],
-        },
+      // Not conditional on its version, which a running rotation moves with every save.
+      await db.integrationOperation.updateMany({
+        where: { id: open.id, openKey: input.integrationId },
         data: {
           openKey: null,
           status: "done",
           phase: "superseded",
           finishedAt: now,
           newSecretCiphertext: null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          nextAttemptAt: null,
+          error: asJson({ message: "Stopped by a disconnect of this integration." }),
           version: { increment: 1 },
         },
       });
-      if (closed.count === 0)
-        throw new IntegrationOperationError(
-          "A secret rotation is running right now. Try again in a few seconds.",
-        );
+      continue;
     }
     try {
       const operation = await db.integrationOperation.create({

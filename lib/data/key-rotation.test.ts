@@ -71,7 +71,11 @@ describe("encryption keys", () => {
         secretEncryptionKeyId: sealed.keyId,
       },
     });
-    const integration = await integrations.saveIntegrationForOnboarding(onboarding);
+    // As step 5 writes it once it has proved the values.
+    const proof = { ok: true as const, amount: 1, currency: "USD", from: "2026-12-01", to: "2026-12-07" };
+    const integration = await db.db.$transaction((tx) =>
+      integrations.saveIntegrationForOnboarding(onboarding, proof, tx),
+    );
     const stored = await db.db.integration.findUniqueOrThrow({ where: { id: integration.id } });
     const integrationSealed = { ciphertext: stored.secretCiphertext, keyId: stored.secretEncryptionKeyId };
     // Bound to the Integration's own row, not the onboarding's.

@@ -43,6 +43,58 @@ export async function findOnboardingForActing(
   return onboarding;
 }
 
+/** Why a step's person may no longer act on the onboarding; null when they still may. */
+export type StandingLost =
+  | { reason: "revoked"; at: Date }
+  | { reason: "expired"; at: Date }
+  | { reason: "not-allowed" };
+
+/**
+ * Whether the person a step runs as may still act: the onboarding's owner, or a colleague of its
+ * tenant whose act link (the one the step was queued through) is neither revoked nor expired.
+ */
+export async function standingOfStepRunner(
+  onboarding: Pick<Onboarding, "id" | "ownerId" | "tenantId">,
+  actor: Pick<Actor, "id" | "tenantId">,
+  shareLinkId: string | null,
+  now = new Date(),
+): Promise<StandingLost | null> {
+  if (actor.tenantId !== onboarding.tenantId) return { reason: "not-allowed" };
+  if (actor.id === onboarding.ownerId) return null;
+  const link = shareLinkId
+    ? await db.shareLink.findFirst({
+        where: { id: shareLinkId, onboardingId: onboarding.id },
+        select: { scope: true, revokedAt: true, expiresAt: true },
+      })
+    : null;
+  if (!link || link.scope !== "act") return { reason: "not-allowed" };
+  if (link.revokedAt) return { reason: "revoked", at: link.revokedAt };
+  if (link.expiresAt <= now) return { reason: "expired", at: link.expiresAt };
+  return null;
+}
+
+/**
+ * A disconnect stops every step of the onboarding that is queued, waiting or running, for good: a
+ * running one loses its lease, so nothing it was about to save lands. Returns how many it stopped.
+ */
+export async function cancelOpenSteps(onboardingId: string, message: string): Promise<number> {
+  const now = new Date();
+  const result = await db.onboardingStep.updateMany({
+    where: { onboardingId, status: { in: ["waiting", "running"] } },
+    data: {
+      status: "cancelled",
+      error: asJson({ kind: "input", message, cancelled: true }),
+      nextAttemptAt: null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      finishedAt: now,
+      version: { increment: 1 },
+    },
+  });
+  if (result.count) signalProgress(onboardingId);
+  return result.count;
+}
+
 export function listSteps(onboardingId: string): Promise<StepRow[]> {
   return db.onboardingStep.findMany({ where: { onboardingId } });
 }
@@ -61,10 +113,16 @@ export async function loadEarlyFields<F extends "applicationObjectId">(
   return (row ?? {}) as Partial<Record<F, string | null>>;
 }
 
-/** Sets a step to run as soon as it can, for `actorId`, unless someone changed it meanwhile. */
+/**
+ * Who a step runs as: the person, and the act link they queued it through (none for the owner). The
+ * engine checks both again each time it takes the step's lease.
+ */
+export type StepRunner = { actorId: string; shareLinkId?: string | null };
+
+/** Sets a step to run as soon as it can, for `runner`, unless someone changed it meanwhile. */
 export async function queueStep(
   step: Pick<StepRow, "onboardingId" | "stepId" | "version">,
-  actorId: string,
+  runner: StepRunner,
   outputs: Record<string, unknown>,
 ): Promise<boolean> {
   const now = new Date();
@@ -77,7 +135,8 @@ export async function queueStep(
       attempts: 0,
       startedAt: now,
       finishedAt: null,
-      actorId,
+      actorId: runner.actorId,
+      shareLinkId: runner.shareLinkId ?? null,
       outputs: asJson(outputs),
       version: { increment: 1 },
     },
@@ -89,12 +148,17 @@ export async function queueStep(
 /** A step already queued: bring its next attempt forward (keeping when it began waiting). */
 export async function hurryStep(
   step: Pick<StepRow, "onboardingId" | "stepId" | "version">,
-  actorId: string,
+  runner: StepRunner,
   options: { now: boolean },
 ): Promise<boolean> {
   const result = await db.onboardingStep.updateMany({
     where: { onboardingId: step.onboardingId, stepId: step.stepId, version: step.version },
-    data: { actorId, ...(options.now ? { nextAttemptAt: new Date() } : {}), version: { increment: 1 } },
+    data: {
+      actorId: runner.actorId,
+      shareLinkId: runner.shareLinkId ?? null,
+      ...(options.now ? { nextAttemptAt: new Date() } : {}),
+      version: { increment: 1 },
+    },
   });
   if (result.count) signalProgress(step.onboardingId);
   return result.count > 0;
@@ -148,7 +212,7 @@ export async function renewLease(
  * transaction waits for one as a single query does. Prisma's default gives up after 2 s, and the step
  * then failed as if Azure had: the lease (engine.ts, 30 s beyond the run's budget) is the real limit.
  */
-const fencedTransactionWait = { maxWait: 20_000, timeout: 20_000 };
+export const fencedTransactionWait = { maxWait: 20_000, timeout: 20_000 };
 
 /**
  * Saves Azure ids and secrets for a step's runner, only while it holds the step's lease: the check and
@@ -173,6 +237,27 @@ export async function saveOnboardingFieldsFenced(
   }, fencedTransactionWait);
   signalProgress(onboardingId);
   return saved;
+}
+
+/**
+ * After step 5 removed the secret the Integration used to hold: forgets it, while the runner holds the
+ * lease and unless a newer redo of step 2 has named another secret to retire meanwhile.
+ */
+export async function clearRetiringSecretFenced(
+  fence: { onboardingId: string; stepId: string; leaseOwner: string },
+  keyId: string,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const held = await tx.onboardingStep.updateMany({
+      where: { onboardingId: fence.onboardingId, stepId: fence.stepId, leaseOwner: fence.leaseOwner },
+      data: { updatedAt: new Date() },
+    });
+    if (held.count === 0) throw new LeaseLostError();
+    await tx.onboarding.updateMany({
+      where: { id: fence.onboardingId, retiringSecretKeyId: keyId },
+      data: { retiringSecretKeyId: null, version: { increment: 1 } },
+    });
+  }, fencedTransactionWait);
 }
 
 /** Records a step's result, if the runner still holds its lease. */

@@ -12,6 +12,7 @@ import {
   secretStepsInFlight,
   startOperation,
 } from "@/lib/data/integration-operations";
+import { cancelOpenSteps } from "@/lib/data/steps";
 import { runDueOperations, runOperation } from "@/lib/lifecycle/operations";
 import type { BackgroundJob } from "@/lib/background-jobs";
 import type { Actor } from "@/lib/view-types";
@@ -107,6 +108,13 @@ export async function startDisconnect(
     phase: "role",
     actorId: actor.id,
   });
+  // Whatever the onboarding had queued would work on objects about to be removed: it stops now. A step
+  // queued after this line is cancelled by the engine when it takes the step's lease.
+  if (integration.onboardingId)
+    await cancelOpenSteps(
+      integration.onboardingId,
+      "Cancelled: this connection is being disconnected, so its steps no longer run. Start a new onboarding to connect the billing account again.",
+    );
   await retryOperation(operation.id, actor.id);
   await runOperation(operation.id, { budgetMs: options.budgetMs ?? 8_000 });
   return operation.id;

@@ -18,6 +18,7 @@ import { AzureCallError, scrub, toSafeError } from "@/lib/azure/errors";
 import { GraphClient } from "@/lib/azure/graph";
 import { delegatedCredential } from "@/lib/azure/token-broker";
 import { recordAudit } from "@/lib/data/audit";
+import { integrationLifecycleOfOnboarding } from "@/lib/data/integration-operations";
 import {
   asJson,
   findOnboardingForActing,
@@ -32,11 +33,14 @@ import {
   renewLease,
   saveOnboardingFieldsFenced,
   setOnboardingStatus,
+  standingOfStepRunner,
   takeLease,
+  type StandingLost,
   type StepRow,
+  type StepRunner,
 } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type Onboarding } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { lifecycleRefusal } from "@/lib/onboarding/lifecycle-guard";
 import { StillWaiting } from "@/lib/onboarding/retry";
@@ -87,6 +91,7 @@ export async function queueSteps(
   options: ActOptions & { checkOnly?: boolean } = {},
 ): Promise<void> {
   await loadForActor(actor, onboardingId, options);
+  const runner: StepRunner = { actorId: actor.id, shareLinkId: options.shareLinkId };
   const steps = await listSteps(onboardingId);
   const now = new Date();
   const isWanted = (step: StepRow) =>
@@ -100,15 +105,15 @@ export async function queueSteps(
     const wanted = isWanted(step);
     if (!wanted || (step.status === "running" && step.leaseExpiresAt && step.leaseExpiresAt > now)) continue;
     if (step.status === "waiting") {
-      // Already queued: it now runs as this person, and its next attempt is now.
-      await hurryStep(step, actor.id, { now: true });
+      // Already queued: it now runs as this person (through their link, if any), and its next attempt is now.
+      await hurryStep(step, runner, { now: true });
       continue;
     }
     const redo = step.status === "done";
     const kept = { ...((step.outputs ?? {}) as Record<string, unknown>) };
     delete kept.redoRequested;
     delete kept.checkOnly;
-    await queueStep(step, actor.id, {
+    await queueStep(step, runner, {
       ...kept,
       ...(redo ? { redoRequested: true } : {}),
       ...(options.checkOnly ? { checkOnly: true } : {}),
@@ -170,12 +175,12 @@ async function earlyResults(onboardingId: string, steps: StepTiming[]): Promise<
  * Runs due steps as they become due until none is, or the budget is spent: a step starts the moment
  * its dependencies are done (or the early result it needs is saved), not when a round of steps ends,
  * so steps without a dependency between them (1 and 3, or 2 once step 1 made the app) run side by
- * side. `actorFor` names who a step runs as (null: nobody may, skip it).
+ * side. `actorFor` names who a step runs as and through which link (null: nobody may, skip it).
  */
 async function runDue(
   onboardingId: string,
   deadline: number,
-  actorFor: (step: StepRow) => Promise<Actor | null>,
+  actorFor: (step: StepRow) => Promise<StepActor | null>,
 ): Promise<void> {
   const running = new Map<string, Promise<void>>();
   let wake: () => void = () => {};
@@ -196,13 +201,13 @@ async function runDue(
         ? dueSteps(steps, new Date(), saved).filter((s) => !running.has(s.stepId) && !skipped.has(s.stepId))
         : [];
     for (const step of due) {
-      const actor = await actorFor(step);
-      if (!actor) {
+      const runner = await actorFor(step);
+      if (!runner) {
         skipped.add(step.stepId);
         continue;
       }
       starts++;
-      const run = runStep(actor, onboardingId, step, deadline, notify)
+      const run = runStep(runner, onboardingId, step, deadline, notify)
         .catch((error: unknown) => {
           failures.push(error);
         })
@@ -243,7 +248,7 @@ export async function advance(
 ): Promise<void> {
   await loadForActor(actor, onboardingId, options);
   const deadline = Date.now() + (options.budgetMs ?? 8_000);
-  await runDue(onboardingId, deadline, (step) => stepActor(step, actor));
+  await runDue(onboardingId, deadline, (step) => stepActor(step, actor, options));
   await refreshStatus(onboardingId);
 }
 
@@ -254,16 +259,26 @@ export async function advance(
  */
 export async function advanceUnattended(onboardingId: string, options: { budgetMs?: number } = {}) {
   const deadline = Date.now() + (options.budgetMs ?? 8_000);
-  await runDue(onboardingId, deadline, async (step) =>
-    step.actorId ? await getUserById(step.actorId) : null,
-  );
+  await runDue(onboardingId, deadline, async (step) => {
+    const actor = step.actorId ? await getUserById(step.actorId) : null;
+    return actor ? { actor, shareLinkId: step.shareLinkId } : null;
+  });
   await refreshStatus(onboardingId);
 }
 
-/** The person a step runs as: whoever queued it, else whoever asked to advance. */
-async function stepActor(step: StepRow, requester: Actor): Promise<Actor> {
-  if (!step.actorId || step.actorId === requester.id) return requester;
-  return (await getUserById(step.actorId)) ?? requester;
+/** Who a step runs as, and the act link that lets them (null for the owner). */
+type StepActor = { actor: Actor; shareLinkId: string | null };
+
+/**
+ * The person a step runs as: whoever queued it (through the link they queued it with), else whoever
+ * asked to advance (through theirs). Whether they still may act is checked when the lease is taken.
+ */
+async function stepActor(step: StepRow, requester: Actor, options: ActOptions): Promise<StepActor> {
+  const asRequester = { actor: requester, shareLinkId: options.shareLinkId ?? null };
+  if (!step.actorId) return asRequester;
+  if (step.actorId === requester.id) return { actor: requester, shareLinkId: step.shareLinkId };
+  const queuedBy = await getUserById(step.actorId);
+  return queuedBy ? { actor: queuedBy, shareLinkId: step.shareLinkId } : asRequester;
 }
 
 /**
@@ -272,7 +287,7 @@ async function stepActor(step: StepRow, requester: Actor): Promise<Actor> {
  * a takeover happens only when this runner is gone, and then nothing this runner does afterwards lands.
  */
 async function runStep(
-  actor: Actor,
+  runner: StepActor,
   onboardingId: string,
   step: StepRow,
   deadline: number,
@@ -292,7 +307,7 @@ async function runStep(
   }, leaseRenewEveryMs);
   renewal.unref();
   try {
-    await runLeased(actor, onboardingId, step, deadline, leaseToken, now, onEarlyResult);
+    await runLeased(runner, onboardingId, step, deadline, leaseToken, now, onEarlyResult);
   } catch (error) {
     if (!(error instanceof LeaseLostError)) throw error;
     leaseLost = true;
@@ -304,7 +319,7 @@ async function runStep(
 }
 
 async function runLeased(
-  actor: Actor,
+  runner: StepActor,
   onboardingId: string,
   step: StepRow,
   deadline: number,
@@ -313,6 +328,7 @@ async function runLeased(
   onEarlyResult: () => void,
 ): Promise<void> {
   const stepId = step.stepId as StepId;
+  const { actor } = runner;
 
   let onboarding = await loadOnboarding(onboardingId);
   if (onboarding.tenantId !== actor.tenantId) {
@@ -324,6 +340,13 @@ async function runLeased(
           "This step was asked for by an account of another tenant. Sign in with an account of the onboarding's tenant and run it again.",
       },
     });
+    return;
+  }
+  // Checked now, with the lease held and before any call to Azure: a disconnect stops the step for
+  // good, and a person whose act link ended since they queued it no longer acts through it.
+  const stopped = await whyStepMayNotRun(onboarding, runner);
+  if (stopped) {
+    if (!(await finishStep(onboardingId, stepId, leaseToken, stopped))) throw new LeaseLostError();
     return;
   }
   const endpoints = azureEndpoints();
@@ -344,6 +367,7 @@ async function runLeased(
     checkOnly: Boolean(flags.checkOnly),
     deadline,
     firstAttemptAt: step.startedAt ?? now,
+    leaseToken,
     graph: () =>
       (graph ??= new GraphClient(
         delegatedCredential(actor.homeAccountId, onboarding.tenantId, "graph"),
@@ -377,7 +401,51 @@ async function runLeased(
     outcome = outcomeFromError(error, step.attempts + 1, actor, step.startedAt ?? now);
   }
   if (!(await finishStep(onboardingId, stepId, leaseToken, outcome))) throw new LeaseLostError();
-  if (redo && outcome.status === "done") await requeueDependents(actor, onboardingId, stepId);
+  if (redo && outcome.status === "done") await requeueDependents(runner, onboardingId, stepId);
+}
+
+function utc(date: Date) {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** What ended the standing of the person a step runs as, in a sentence that says who can go on. */
+function standingMessage(lost: StandingLost, actor: Actor): string {
+  const who = actor.name ?? actor.email ?? "A colleague";
+  switch (lost.reason) {
+    case "revoked":
+      return `The share link this step was started through was revoked on ${utc(lost.at)}; the owner can run it.`;
+    case "expired":
+      return `The share link this step was started through expired on ${utc(lost.at)}; the owner can run it.`;
+    default:
+      return `${who} started this step but may no longer act on this onboarding; the owner can run it.`;
+  }
+}
+
+/**
+ * Why a step that holds its lease must not run now: its onboarding was disconnected (or is being
+ * disconnected), so it is cancelled; or its person lost the right to act, so it waits for the owner.
+ */
+async function whyStepMayNotRun(onboarding: Onboarding, runner: StepActor): Promise<StepOutcome | null> {
+  const lifecycle = await integrationLifecycleOfOnboarding(onboarding.id);
+  if (lifecycle?.disconnected || lifecycle?.open?.kind === "disconnect")
+    return {
+      status: "cancelled",
+      message:
+        "Cancelled: this connection was disconnected, so its steps no longer run. Start a new onboarding to connect the billing account again.",
+    };
+  const lost = await standingOfStepRunner(onboarding, runner.actor, runner.shareLinkId);
+  if (!lost) return null;
+  return {
+    status: "needs_attention",
+    error: {
+      kind: "permission",
+      message: standingMessage(lost, runner.actor),
+      action:
+        "Nothing was done in Azure as them. The owner can run this step with the button below, or share a new link with someone who can.",
+      resolution: "owner-must-run",
+      awaitingOwner: true,
+    },
+  };
 }
 
 function outcomeFromError(error: unknown, attempts: number, actor: Actor, waitingSince: Date): StepOutcome {
@@ -435,7 +503,14 @@ async function finishStep(
   const now = new Date();
   const outcome = scrubbed(result);
   const data: Prisma.OnboardingStepUpdateManyMutationInput =
-    outcome.status === "done"
+    outcome.status === "cancelled"
+      ? {
+          status: "cancelled",
+          error: asJson({ kind: "input", message: outcome.message, cancelled: true }),
+          nextAttemptAt: null,
+          finishedAt: now,
+        }
+      : outcome.status === "done"
       ? {
           status: "done",
           outputs: asJson(outcome.outputs),
@@ -467,13 +542,13 @@ async function finishStep(
 
 /**
  * A redone step changes what the steps after it proved (a new secret must be verified again): those
- * that were done run again, as the person who asked for the redo.
+ * that were done run again, as the person who asked for the redo (through the same link).
  */
-async function requeueDependents(actor: Actor, onboardingId: string, stepId: StepId) {
+async function requeueDependents(runner: StepActor, onboardingId: string, stepId: StepId) {
   const steps = await listSteps(onboardingId);
   for (const step of steps) {
     if (step.status !== "done" || !stepInfo(step.stepId as StepId).needs.includes(stepId)) continue;
-    await queueStep(step, actor.id, {
+    await queueStep(step, { actorId: runner.actor.id, shareLinkId: runner.shareLinkId }, {
       ...((step.outputs ?? {}) as Record<string, unknown>),
       redoRequested: true,
     });

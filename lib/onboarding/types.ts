@@ -43,6 +43,8 @@ export type StepContext = {
   readonly deadline: number;
   /** When this run of the step began waiting for Azure, for the overall give-up time. */
   readonly firstAttemptAt: Date;
+  /** This run's lease token: writes fenced by the step's lease (beyond save()) name it. */
+  readonly leaseToken: string;
   graph(): GraphClient;
   arm(): ArmClient;
   /** What an earlier step recorded when it finished (its outputs), read fresh. */
@@ -63,13 +65,20 @@ export type StepOutcome =
       /** Waiting for the person to sign in again: their next sign-in brings the step forward. */
       awaitingSignIn?: boolean;
     }
-  | { status: "needs_attention"; error: StepError; outputs?: Record<string, unknown> };
+  | { status: "needs_attention"; error: StepError; outputs?: Record<string, unknown> }
+  /** Stopped for good: the onboarding was disconnected (set by the engine, not by a step). */
+  | { status: "cancelled"; message: string };
 
 export type StepError = SafeError & {
   /** What the person can do about it, in a sentence. */
   action?: string;
   /** Machine-readable hint for the page, e.g. "choose-billing-account" or "shorter-expiry". */
   resolution?: string;
+  /**
+   * The person the step ran as may no longer act (their share link was revoked or expired): it waits
+   * for the owner, or a colleague with a live link, to run it.
+   */
+  awaitingOwner?: boolean;
 };
 
 export type StepModule = {

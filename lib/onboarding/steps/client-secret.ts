@@ -77,9 +77,11 @@ export const clientSecretStep: StepModule = {
       return { status: "done", outputs: outputsFrom(onboarding.secretHint, onboarding.secretExpiresAt) };
     }
 
-    // The secret a working Integration holds stays until step 5 has verified its replacement.
+    // The secret an Integration holds stays until step 5 has verified its replacement, also while it
+    // fails (the cost platform may still use it, and a failed replacement leaves it in place).
     const integration = await integrationLookup;
-    const inUse = integration?.status === "active" ? integration.secretKeyId : null;
+    const inUse =
+      integration?.status === "active" || integration?.status === "failing" ? integration.secretKeyId : null;
     // Secrets on our app whose value we do not hold cannot be used by anyone: remove them first.
     for (const orphan of credentials.filter(
       (c) => c.keyId !== held && c.keyId !== inUse && c.displayName === secretDescription,

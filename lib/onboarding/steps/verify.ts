@@ -1,7 +1,7 @@
 /**
- * Step 5: store the integration, then prove it works as the cost platform will use it: sign in as the
- * new app with its secret (client credentials), read the billing account, and run a month-to-date
- * Cost Management query. A new secret and a new role take a while to reach every Azure service, so
+ * Step 5: prove the credentials work as the cost platform will use them: sign in as the new app with
+ * its secret (client credentials), read the billing account, and run a month-to-date Cost Management
+ * query; only then is the Integration written (what the cost platform's API lists). A new secret and a new role take a while to reach every Azure service, so
  * refusals that look like propagation are retried for a while before they count as failures.
  *
  * Credentials pasted in manual mode (a secret whose keyId we never saw) get shorter patience where a
@@ -24,10 +24,12 @@ import {
 import { AzureCallError } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
 import {
-  findIntegrationForOnboarding,
-  recordVerification,
-  saveIntegrationForOnboarding,
+  CredentialsChangedError,
+  IntegrationTakenError,
+  recordFailedCheckFenced,
+  saveProvedIntegrationFenced,
 } from "@/lib/data/integrations";
+import { clearRetiringSecretFenced } from "@/lib/data/steps";
 import type { Onboarding } from "@/lib/generated/prisma/client";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepId } from "@/lib/onboarding/step-catalog";
@@ -151,10 +153,10 @@ export const verifyStep: StepModule = {
       { ciphertext: o.secretCiphertext, keyId: o.secretEncryptionKeyId },
       secretContext(o.id),
     );
-    // A working Integration keeps its secret until the new one is proved (a redo of step 2).
-    const existing = await findIntegrationForOnboarding(o.id);
-    const replacing = existing?.status === "active" && existing.secretKeyId !== o.secretKeyId;
-    const integration = replacing && existing ? existing : await saveIntegrationForOnboarding(o);
+    // Nothing is written to the Integration before the check has proved these exact values, and then
+    // only while the onboarding still holds them (lib/data/integrations.ts, fenced by this lease).
+    const checked = { clientId: o.clientId, billingAccountName: o.billingAccountName, secret };
+    const fence = { onboardingId: o.id, stepId: ctx.stepId, leaseOwner: ctx.leaseToken };
 
     const endpoints = azureEndpoints();
     const arm = new ArmClient(
@@ -205,14 +207,36 @@ export const verifyStep: StepModule = {
         }
         throw error;
       });
-      if (replacing) await saveIntegrationForOnboarding(o);
-      await recordVerification(integration.id, {
-        ok: true,
-        amount: result.amount,
-        currency: result.currency,
-        from: result.from,
-        to: result.to,
-      });
+      let saved;
+      try {
+        saved = await saveProvedIntegrationFenced(
+          fence,
+          checked,
+          { ok: true, amount: result.amount, currency: result.currency, from: result.from, to: result.to },
+          { status: "completed" },
+        );
+      } catch (error) {
+        if (error instanceof CredentialsChangedError)
+          return {
+            status: "waiting",
+            message:
+              "The credentials changed while they were being checked (a new secret, or values pasted again): checking the new ones.",
+            retryInMs: 0,
+          };
+        if (error instanceof IntegrationTakenError)
+          return {
+            status: "needs_attention",
+            error: {
+              kind: "input",
+              message:
+                "Another onboarding already connected this app to this billing account: it works, and that onboarding holds it.",
+              action:
+                "There is nothing more to do here. To replace its secret, use that onboarding; to connect again with another app, redo step 1.",
+            },
+          };
+        throw error;
+      }
+      ctx.onboarding = saved.onboarding;
       await ctx.audit({
         action: "Verify connection",
         target: account,
@@ -220,32 +244,32 @@ export const verifyStep: StepModule = {
         outcome: "success",
         detail: { currency: result.currency },
       });
-      let retiring = o.retiringSecretKeyId;
-      const oldKeyId = retiring ?? undefined;
-      if (retiring && o.applicationObjectId) {
-        // The Integration now holds the verified new secret: the one it replaced may go.
+      // Read under the lock: the secret the Integration held before this one, which may go now.
+      const retiring = saved.onboarding.retiringSecretKeyId;
+      if (retiring && saved.onboarding.applicationObjectId) {
+        let gone = false;
         try {
-          const removed = await ctx.graph().removePassword(o.applicationObjectId, retiring);
+          const removed = await ctx.graph().removePassword(saved.onboarding.applicationObjectId, retiring);
           await ctx.audit({
             action: "Remove previous client secret",
-            target: oldKeyId,
+            target: retiring,
             requestId: removed.requestId,
             outcome: "success",
           });
-          retiring = null;
+          gone = true;
         } catch (error) {
           const e = error instanceof AzureCallError ? error : null;
           await ctx.audit({
             action: "Remove previous client secret",
-            target: oldKeyId,
+            target: retiring,
             requestId: e?.requestId,
             outcome: "failure",
             detail: { code: e?.code },
           });
-          if (e?.status === 404) retiring = null;
+          if (e?.status === 404) gone = true;
         }
+        if (gone) await clearRetiringSecretFenced(fence, retiring);
       }
-      await ctx.save({ status: "completed", retiringSecretKeyId: retiring });
       return {
         status: "done",
         outputs: {
@@ -253,14 +277,18 @@ export const verifyStep: StepModule = {
           currency: result.currency,
           from: result.from,
           to: result.to,
-          integrationId: integration.id,
+          integrationId: saved.integrationId,
         },
       };
     } catch (error) {
       if (error instanceof AzureCallError) {
-        // A failed replacement leaves the working Integration as it is.
-        if (!replacing)
-          await recordVerification(integration.id, { ok: false, message: error.message, code: error.code });
+        // Only an Integration that holds these very values is marked failing: a failed replacement
+        // leaves the working one as it is, and with none nothing is written.
+        await recordFailedCheckFenced(fence, checked, {
+          ok: false,
+          message: error.message,
+          code: error.code,
+        });
         await ctx.audit({
           action: "Verify connection",
           target: account,

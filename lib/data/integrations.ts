@@ -137,7 +137,9 @@ function holds(
   checked: CheckedCredentials,
 ) {
   return (
-    row.clientId === checked.clientId && row.billingAccountName === checked.billingAccountName && secret === checked.secret
+    row.clientId === checked.clientId &&
+    row.billingAccountName === checked.billingAccountName &&
+    secret === checked.secret
   );
 }
 
@@ -197,7 +199,13 @@ export async function recordFailedCheckFenced(
     await lockForStepFive(tx, fence);
     const integration = await tx.integration.findUnique({
       where: { onboardingId: fence.onboardingId },
-      select: { id: true, clientId: true, billingAccountName: true, secretCiphertext: true, secretEncryptionKeyId: true },
+      select: {
+        id: true,
+        clientId: true,
+        billingAccountName: true,
+        secretCiphertext: true,
+        secretEncryptionKeyId: true,
+      },
     });
     if (!integration) return false;
     const secret = decryptSecret(

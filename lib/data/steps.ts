@@ -45,9 +45,7 @@ export async function findOnboardingForActing(
 
 /** Why a step's person may no longer act on the onboarding; null when they still may. */
 export type StandingLost =
-  | { reason: "revoked"; at: Date }
-  | { reason: "expired"; at: Date }
-  | { reason: "not-allowed" };
+  { reason: "revoked"; at: Date } | { reason: "expired"; at: Date } | { reason: "not-allowed" };
 
 /**
  * Whether the person a step runs as may still act: the onboarding's owner, or a colleague of its

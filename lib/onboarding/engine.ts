@@ -511,32 +511,32 @@ async function finishStep(
           finishedAt: now,
         }
       : outcome.status === "done"
-      ? {
-          status: "done",
-          outputs: asJson(outcome.outputs),
-          error: Prisma.DbNull,
-          nextAttemptAt: null,
-          finishedAt: now,
-        }
-      : outcome.status === "waiting"
         ? {
-            status: "waiting",
-            error: asJson({
-              kind: outcome.awaitingSignIn ? "sign-in" : "consistency",
-              message: outcome.message,
-              waiting: true,
-              ...(outcome.awaitingSignIn ? { awaitingSignIn: true } : {}),
-            }),
-            nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
-            ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
-          }
-        : {
-            status: "needs_attention",
-            error: asJson(outcome.error),
+            status: "done",
+            outputs: asJson(outcome.outputs),
+            error: Prisma.DbNull,
             nextAttemptAt: null,
             finishedAt: now,
-            ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
-          };
+          }
+        : outcome.status === "waiting"
+          ? {
+              status: "waiting",
+              error: asJson({
+                kind: outcome.awaitingSignIn ? "sign-in" : "consistency",
+                message: outcome.message,
+                waiting: true,
+                ...(outcome.awaitingSignIn ? { awaitingSignIn: true } : {}),
+              }),
+              nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
+              ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
+            }
+          : {
+              status: "needs_attention",
+              error: asJson(outcome.error),
+              nextAttemptAt: null,
+              finishedAt: now,
+              ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
+            };
   return finishLeasedStep(onboardingId, stepId, leaseToken, data);
 }
 
@@ -548,10 +548,14 @@ async function requeueDependents(runner: StepActor, onboardingId: string, stepId
   const steps = await listSteps(onboardingId);
   for (const step of steps) {
     if (step.status !== "done" || !stepInfo(step.stepId as StepId).needs.includes(stepId)) continue;
-    await queueStep(step, { actorId: runner.actor.id, shareLinkId: runner.shareLinkId }, {
-      ...((step.outputs ?? {}) as Record<string, unknown>),
-      redoRequested: true,
-    });
+    await queueStep(
+      step,
+      { actorId: runner.actor.id, shareLinkId: runner.shareLinkId },
+      {
+        ...((step.outputs ?? {}) as Record<string, unknown>),
+        redoRequested: true,
+      },
+    );
   }
 }
 

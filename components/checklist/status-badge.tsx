@@ -7,6 +7,8 @@ const looks: Record<StepDisplayState, { label: string; className: string; busy?:
   waiting: { label: "Waiting for Azure", className: "bg-sky-100 text-sky-800", busy: true },
   done: { label: "Done", className: "bg-emerald-100 text-emerald-800", icon: "✓" },
   needs_attention: { label: "Needs attention", className: "bg-amber-100 text-amber-900", icon: "!" },
+  awaiting_owner: { label: "Waiting for the owner", className: "bg-amber-100 text-amber-900", icon: "…" },
+  cancelled: { label: "Cancelled", className: "bg-slate-200 text-slate-800", icon: "✕" },
   removed: { label: "Removed from Azure", className: "bg-slate-200 text-slate-800", icon: "✕" },
   disconnected: { label: "Disconnected", className: "bg-red-100 text-red-800", icon: "✕" },
 };

@@ -190,7 +190,7 @@ export function StepCard({
   const buttonLabel =
     step.status === "done"
       ? "Redo this step"
-      : step.status === "needs_attention"
+      : step.status === "needs_attention" && state !== "awaiting_owner"
         ? "Try again"
         : "Run this step";
   const headingId = `step-${info.id}`;
@@ -239,7 +239,10 @@ export function StepCard({
             : `Starts when step ${pending.join(" and ")} ${pending.length > 1 ? "are" : "is"} done.`}
         </p>
       ) : null}
-      {state === "needs_attention" && error ? (
+      {state === "cancelled" && error?.message ? (
+        <p className="mt-3 text-sm text-slate-700">{error.message}</p>
+      ) : null}
+      {(state === "needs_attention" || state === "awaiting_owner") && error ? (
         <div
           role="alert"
           className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"

@@ -1,10 +1,28 @@
 /** How a step's stored state reads to a person: "waiting" splits into queued and waiting for Azure. */
 export type StepDisplayState =
-  "not_started" | "queued" | "running" | "waiting" | "done" | "needs_attention" | "removed" | "disconnected";
+  | "not_started"
+  | "queued"
+  | "running"
+  | "waiting"
+  | "done"
+  | "needs_attention"
+  | "awaiting_owner"
+  | "cancelled"
+  | "removed"
+  | "disconnected";
 
 export function displayState(status: string, error: unknown): StepDisplayState {
   if (status === "waiting") return (error as { waiting?: boolean } | null)?.waiting ? "waiting" : "queued";
-  if (status === "running" || status === "done" || status === "needs_attention" || status === "not_started")
+  // Stopped because the share link it was started through ended: the owner (or a live link) runs it.
+  if (status === "needs_attention" && (error as { awaitingOwner?: boolean } | null)?.awaitingOwner)
+    return "awaiting_owner";
+  if (
+    status === "running" ||
+    status === "done" ||
+    status === "needs_attention" ||
+    status === "not_started" ||
+    status === "cancelled"
+  )
     return status;
   return "not_started";
 }

@@ -60,6 +60,17 @@ export function VerificationStatus({ onboardingId, step }: { onboardingId: strin
       </div>
     );
   }
+  if (state === "cancelled")
+    return <p className="rounded-md bg-slate-100 p-4 text-sm text-slate-800">{error?.message}</p>;
+  if (state === "awaiting_owner" && error)
+    return (
+      <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
+        <p className="font-semibold">{error.message}</p>
+        <div className="mt-3">
+          <StepActionForm onboardingId={onboardingId} stepId="verify" label="Check again" />
+        </div>
+      </div>
+    );
   if (state === "needs_attention" && error) {
     const redo = error.resolution?.startsWith("redo-") ? (error.resolution.slice(5) as StepId) : null;
     const redoInfo = redo && stepIds.includes(redo) ? stepInfo(redo) : null;

@@ -12,6 +12,10 @@ export const portalPort = 3100 + offset;
 export const emulatorPort = 8543 + offset;
 /** The emulator's plain-HTTP port for the sign-in pages (what discovery sends the browser to). */
 export const emulatorBrowserPort = 8580 + offset;
+/** The Vantage emulator (plain HTTP on loopback): VANTAGE_API_URL and its control API. */
+export const vantagePort = 8590 + offset;
+export const vantageUrl = `http://127.0.0.1:${vantagePort}/v2`;
+export const vantageControlUrl = `http://127.0.0.1:${vantagePort}/_vantage`;
 export const portalUrl = `http://localhost:${portalPort}`;
 export const emulatorUrl = `https://127.0.0.1:${emulatorPort}`;
 /** The portal's data folder in the run (its PGlite database, secrets and log file). */
@@ -58,7 +62,7 @@ export default defineConfig({
     { name: "leak-scan", use: chromium, testMatch: leakScan, dependencies: ["chromium"] },
   ],
   webServer: {
-    command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --browser-port ${emulatorBrowserPort} --data-dir ${portalDataDir} --emulator-data-dir .data/emulator-test --log-file ${portalDataDir}/portal.log`,
+    command: `npx --no-install tsx scripts/start.ts --demo --no-build --ephemeral --delays test --port ${portalPort} --emulator-port ${emulatorPort} --browser-port ${emulatorBrowserPort} --vantage-port ${vantagePort} --data-dir ${portalDataDir} --emulator-data-dir .data/emulator-test --log-file ${portalDataDir}/portal.log`,
     url: `${portalUrl}/api/health`,
     reuseExistingServer: false,
     // A short grace period after a secret rotation, so e2e sees the old secret removed by the runner.

@@ -27,9 +27,25 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
   ].join("; ");
 }
 
+/**
+ * The host the person asked for, as `canonical` writes it. Behind several proxies X-Forwarded-Host is a
+ * list ("connect.example.com, lb.internal"), the asked-for host first; some proxies add the default
+ * port. Compared as written, either would never equal PUBLIC_BASE_URL's host, and every redirect there
+ * would come back to be redirected again.
+ */
+function askedForHost(request: NextRequest, canonical: URL): string | null {
+  const raw = (request.headers.get("x-forwarded-host") ?? request.headers.get("host"))?.split(",")[0]?.trim();
+  if (!raw) return null;
+  try {
+    return new URL(`${canonical.protocol}//${raw}`).host;
+  } catch {
+    return raw;
+  }
+}
+
 export function proxy(request: NextRequest) {
   const canonical = new URL(getEnv().publicBaseUrl);
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const host = askedForHost(request, canonical);
   const path = request.nextUrl.pathname;
   if (host && host !== canonical.host && path !== "/api/health" && path !== "/api/canonical-origin") {
     const headers = new Headers(request.headers);

@@ -2,14 +2,14 @@
  * API keys for the cost platform. A key is `mcak_` and a 256-bit random token; only its SHA-256 is
  * stored, so it is shown once, when made. A request's key is looked up by its hash through the unique
  * index and then compared in constant time (as share links are), and the key row is read on every
- * request, so a revoked key stops working at once.
+ * request, so a revoked key stops working at once, and so does one whose maker is no longer an operator.
  */
 import "server-only";
 
 import { timingSafeEqual } from "node:crypto";
 
 import { randomToken, sha256Hex } from "@/lib/crypto";
-import { findApiKeyByTokenHash, type ApiKeyForAccess } from "@/lib/data/api-keys";
+import { findApiKeyByTokenHash, revokeIfMakerNotOperator, type ApiKeyForAccess } from "@/lib/data/api-keys";
 
 const keyPattern = /^mcak_[A-Za-z0-9_-]{43}$/;
 
@@ -31,9 +31,11 @@ export async function authenticateApiKey(
   const token = match[1]!;
   if (!keyPattern.test(token)) return { ok: false, problem: "unknown" };
   const tokenHash = sha256Hex(token);
-  const key = await findApiKeyByTokenHash(tokenHash);
-  if (!key || !timingSafeEqual(Buffer.from(key.tokenHash), Buffer.from(tokenHash)))
+  const found = await findApiKeyByTokenHash(tokenHash);
+  if (!found || !timingSafeEqual(Buffer.from(found.tokenHash), Buffer.from(tokenHash)))
     return { ok: false, problem: "unknown" };
+  // A key made in the portal works only while its maker is one of the configured operators.
+  const key = await revokeIfMakerNotOperator(found);
   if (key.revokedAt) return { ok: false, problem: "revoked", key };
   return { ok: true, key };
 }

@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-import { isCidr } from "@/lib/webhooks/address-policy";
+import { isCidr, isLoopbackHost } from "@/lib/webhooks/address-policy";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -32,7 +32,64 @@ const httpsUrl = z
 const baseUrl = z
   .string()
   .trim()
-  .url({ message: "must be an absolute URL, for example https://connect.example.com" })
+  .transform((value, ctx) => {
+    const refuse = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return refuse("must be an absolute URL, for example https://connect.example.com");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      return refuse(
+        "must start with https:// (or http:// for this machine), e.g. https://connect.example.com",
+      );
+    // The portal is served at the root of one origin: its links, redirects and cookies assume it.
+    if (url.username || url.password || url.search || url.hash || url.pathname !== "/")
+      return refuse("must be an origin only (scheme, host and port), e.g. https://connect.example.com");
+    return url.origin;
+  });
+
+// Entra's "common" and "consumers" let personal Microsoft accounts in, and every personal account
+// carries the same tenant id (9188040d-6c67-4c5b-b112-36a304b66dad): to the portal, whose rules are
+// "same tenant", they would all be one organization.
+const entraTenant = z
+  .string()
+  .trim()
+  .refine((value) => !/^(common|consumers)$/i.test(value), {
+    message:
+      "common and consumers admit personal Microsoft accounts, which all share one tenant id, so one person could act on another's connections: set organizations (any work or school account) or one tenant id",
+  })
+  .refine(
+    (value) =>
+      /^organizations$/i.test(value) ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ||
+      /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value),
+    {
+      message: "must be organizations, a tenant id (a GUID) or its domain (e.g. contoso.onmicrosoft.com)",
+    },
+  )
+  .transform((value) => (/^organizations$/i.test(value) ? "organizations" : value));
+
+/** https://, or plain http:// on this machine only (the demo's Vantage emulator listens on loopback). */
+const apiUrl = z
+  .string()
+  .trim()
+  .url({ message: "must be an absolute URL, for example https://api.vantage.sh/v2" })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // .url() already said what is wrong
+      const url = new URL(value);
+      return (
+        url.protocol === "https:" ||
+        (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+      );
+    },
+    { message: "must use https:// (http:// only for 127.0.0.1 or localhost)" },
+  )
   .transform((value) => value.replace(/\/+$/, ""));
 
 const base64Key = z
@@ -55,7 +112,7 @@ const schema = z.object({
       }),
   ),
   AZURE_AD_CLIENT_SECRET: optional(z.string().min(1)),
-  AZURE_AD_TENANT: optional(z.string().trim().min(1)),
+  AZURE_AD_TENANT: optional(entraTenant),
   AZURE_AUTHORITY_HOST: optional(httpsUrl),
   GRAPH_BASE_URL: optional(httpsUrl),
   GRAPH_RESOURCE: optional(httpsUrl),
@@ -74,6 +131,7 @@ const schema = z.object({
   ENCRYPTION_KEY: optional(base64Key),
   ENCRYPTION_KEYS_OLD: optional(z.string()),
   AZURE_EMULATOR_URL: optional(httpsUrl),
+  VANTAGE_API_URL: optional(apiUrl),
   MCA_DATA_DIR: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -112,6 +170,18 @@ const schema = z.object({
   ),
   MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
   ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
+  OPERATORS: optional(z.string()),
+  TRUSTED_PROXY_HOPS: optional(
+    z
+      .string()
+      .trim()
+      .refine((value) => /^\d{1,2}$/.test(value) && Number(value) <= 10, {
+        message:
+          "must be a whole number from 0 to 10: how many reverse proxies in front of the portal append to X-Forwarded-For (0, the default, when clients connect to the portal directly)",
+      })
+      .transform(Number),
+  ),
+  VANTAGE_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
 });
 
 export type Env = {
@@ -125,6 +195,8 @@ export type Env = {
   databaseUrl: string;
   encryptionKey: Buffer;
   oldEncryptionKeys: Buffer[];
+  /** Vantage's public API (default https://api.vantage.sh/v2; the Vantage emulator in the demo). */
+  vantageApiUrl: string;
   /** Set in demo mode: the simulated Azure the portal talks to, shown in the banner. */
   emulatorUrl: string | null;
   dataDir: string;
@@ -142,7 +214,42 @@ export type Env = {
    * removed (default 24 h), so the cost platform's imports never stop.
    */
   rotationGraceMinutes: number;
+  /**
+   * The deployment's operators, who alone wire the portal to the cost platform (API keys, webhooks, the
+   * list of every tenant's integrations): (tenant id, object id) pairs, compared with the verified
+   * id token's tid and oid. Never earned inside the portal, never an Entra app role.
+   */
+  operators: Operator[];
+  /**
+   * How many reverse proxies in front of the portal to believe (default 0): the client's address is
+   * the socket's, or the N-th from the right of X-Forwarded-For (lib/client-address.ts).
+   */
+  trustedProxyHops: number;
+  /** How long one request to Vantage may take before it counts as unanswered (default 15 s). */
+  vantageRequestTimeoutMs: number;
 };
+
+export type Operator = { tenantId: string; objectId: string };
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `OPERATORS=<tenant id>/<object id>,...`: each half a GUID, as Entra shows them. */
+export function parseOperators(raw: string | undefined): Operator[] {
+  const entries = (raw ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.map((entry, index) => {
+    const [tenantId, objectId, extra] = entry.split("/").map((part) => part.trim());
+    if (extra !== undefined || !tenantId || !objectId || !guid.test(tenantId) || !guid.test(objectId))
+      throw new ConfigError(
+        `OPERATORS: entry ${index + 1} must be <tenant id>/<object id>, two GUIDs (Entra admin center, ` +
+          "Users, the person's Object ID, and the tenant's Tenant ID), for example " +
+          "OPERATORS=72f988bf-86f1-41af-91ab-2d7cd011db47/0b5c8b1e-3f6a-4c51-9a1e-5d9a3c2e7f10",
+      );
+    return { tenantId: tenantId.toLowerCase(), objectId: objectId.toLowerCase() };
+  });
+}
 
 type DemoSecrets = { sessionSecret: string; encryptionKey: string };
 
@@ -202,6 +309,11 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (!sessionSecret) throw missing("SESSION_SECRET");
   if (!encryptionKey) throw missing("ENCRYPTION_KEY");
   if (!v.PUBLIC_BASE_URL && !demo) throw missing("PUBLIC_BASE_URL");
+  // Sign-in cookies, share links and the API's secrets travel over it.
+  if (!demo && v.PUBLIC_BASE_URL?.startsWith("http:") && !isLoopbackHost(new URL(v.PUBLIC_BASE_URL).hostname))
+    throw new ConfigError(
+      `PUBLIC_BASE_URL must use https:// in production (plain http:// only for this machine): set PUBLIC_BASE_URL=${v.PUBLIC_BASE_URL.replace(/^http:/, "https:")} and serve it over TLS, for example at a reverse proxy (README, "Running behind a proxy").`,
+    );
   if (v.SMTP_URL && !v.MAIL_FROM)
     throw new ConfigError(
       "MAIL_FROM is not set: with SMTP_URL, set the sender, e.g. MAIL_FROM=connect@example.com.",
@@ -242,6 +354,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     databaseUrl: v.DATABASE_URL ?? `pglite:${path.join(dataDir, "db")}`,
     encryptionKey: Buffer.from(encryptionKey, "base64"),
     oldEncryptionKeys: oldKeys,
+    vantageApiUrl: v.VANTAGE_API_URL ?? "https://api.vantage.sh/v2",
     emulatorUrl: v.AZURE_EMULATOR_URL ?? null,
     dataDir,
     logLevel: v.LOG_LEVEL ?? "info",
@@ -253,6 +366,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     healthCheckIntervalMs: (v.HEALTH_CHECK_INTERVAL_MINUTES ?? 360) * 60_000,
     mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
     rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
+    operators: parseOperators(v.OPERATORS),
+    trustedProxyHops: v.TRUSTED_PROXY_HOPS ?? 0,
+    vantageRequestTimeoutMs: v.VANTAGE_REQUEST_TIMEOUT_MS ?? 15_000,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
 import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ set: () => undefined, get: () => undefined }) }));
@@ -26,8 +27,14 @@ afterAll(async () => {
   await harness?.emu.close();
 });
 
-function open(client: string, token = "x".repeat(43)) {
-  const request = new Request(`http://localhost:3000/s/${token}`, { headers: { "x-forwarded-for": client } });
+/**
+ * A request as the portal's server hands it on: stamped with the client's address (scripts/serve.ts,
+ * lib/client-address.test.ts), the client's own X-Forwarded-For left as it wrote it.
+ */
+function open(client: string, forwardedFor?: string, token = "x".repeat(43)) {
+  const headers: Record<string, string> = { [CLIENT_ADDRESS_HEADER]: client };
+  if (forwardedFor) headers["x-forwarded-for"] = forwardedFor;
+  const request = new Request(`http://localhost:3000/s/${token}`, { headers });
   return shareRoute.GET(request, { params: Promise.resolve({ token }) });
 }
 
@@ -44,8 +51,19 @@ describe("rate limits", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(60);
     expect(await refused.text()).toMatch(/Too many attempts.*Wait \d+ minutes/);
     expect((await open("198.51.100.9")).status).toBe(303);
-    // A client cannot dodge the count by claiming another address in front of the proxy's.
-    expect((await open("10.9.9.9, 203.0.113.7")).status).toBe(429);
+  });
+
+  it("a forged X-Forwarded-For neither dodges the limit nor spends another client's", async () => {
+    const { points } = rateLimit.limits["share-link"];
+    const guesser = "203.0.113.70";
+    const victim = "198.51.100.70";
+    for (let i = 0; i < points; i++) {
+      // A new claim each time, every other one the victim's address.
+      const claim = i % 2 ? victim : `192.0.2.${i + 1}`;
+      expect((await open(guesser, claim)).status, `request ${i + 1}`).toBe(303);
+    }
+    expect((await open(guesser, "192.0.2.200")).status).toBe(429);
+    expect((await open(victim)).status).toBe(303);
   });
 
   it("counts in the database, so every portal instance shares the limit", async () => {
@@ -57,7 +75,7 @@ describe("rate limits", () => {
       points: rateLimit.limits["sign-in-callback"].points,
       duration: rateLimit.limits["sign-in-callback"].durationSec,
     });
-    const headers = new Headers({ "x-forwarded-for": "192.0.2.44" });
+    const headers = new Headers({ [CLIENT_ADDRESS_HEADER]: "192.0.2.44" });
     for (let i = 0; i < rateLimit.limits["sign-in-callback"].points; i++) await other.consume("192.0.2.44");
     expect(await rateLimit.consume("sign-in-callback", headers)).toMatchObject({ ok: false });
     const rows = await db.db.rateLimit.findMany({ where: { key: { startsWith: "sign-in-callback" } } });

@@ -7,6 +7,7 @@ import "server-only";
 
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 
+import { clientAddressOf } from "@/lib/client-address";
 import { db } from "@/lib/db";
 
 type Door = "share-link" | "sign-in-callback" | "api" | "integration-check";
@@ -40,16 +41,11 @@ function limiter(door: Door): RateLimiterPrisma {
 }
 
 /**
- * The client as the nearest proxy saw it: the last address of X-Forwarded-For (Next's server adds the
- * socket's address; a client can only prepend its own claims), else X-Real-IP.
+ * The client: the address the portal's server took from the socket, or from X-Forwarded-For only as
+ * far as TRUSTED_PROXY_HOPS trusts it (lib/client-address.ts). No header a client writes itself counts.
  */
 export function clientKey(headers: Headers): string {
-  const forwarded = headers
-    .get("x-forwarded-for")
-    ?.split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
-  return forwarded?.at(-1) ?? headers.get("x-real-ip") ?? "unknown";
+  return clientAddressOf(headers);
 }
 
 /** Counts one request; `retryAfterSec` when the client is over its limit. */

@@ -7,3 +7,4 @@ export const onboardingSecretContext = (onboardingId: string) => `onboarding-sec
 export const integrationSecretContext = (integrationId: string) => `integration-secret:${integrationId}`;
 export const webhookSecretContext = (endpointId: string) => `webhook-secret:${endpointId}`;
 export const rotationSecretContext = (operationId: string) => `rotation-secret:${operationId}`;
+export const vantageTokenContext = (userId: string) => `vantage-token:${userId}`;

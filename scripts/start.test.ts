@@ -1,7 +1,7 @@
 /**
  * Production refuses to start without an encryption key: the launcher stops before building, and the
  * portal's server itself (instrumentation.ts) exits at start-up, each naming ENCRYPTION_KEY. The demo
- * alone may generate a key (lib/env.test.ts).
+ * alone may generate a key (lib/env.test.ts). Nor does it start but through scripts/serve.ts.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -51,5 +51,27 @@ describe("production without an encryption key", () => {
     await expect(register()).rejects.toThrow("exited");
     expect(exit).toHaveBeenCalledWith(1);
     expect(error.mock.calls.flat().join(" ")).toMatch(/cannot start: ENCRYPTION_KEY is not set/);
+  });
+});
+
+describe("production served another way than scripts/serve.ts", () => {
+  it("a bare `next start` exits at start-up: clients could name their own address", async () => {
+    vi.resetModules();
+    const key = Buffer.alloc(32, 7).toString("base64");
+    for (const [name, value] of Object.entries({
+      ...production,
+      ENCRYPTION_KEY: key,
+      NEXT_RUNTIME: "nodejs",
+      NODE_ENV: "production",
+    }))
+      vi.stubEnv(name, value);
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => {
+      throw new Error("exited");
+    }) as never);
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { register } = await import("@/instrumentation");
+    await expect(register()).rejects.toThrow("exited");
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(error.mock.calls.flat().join(" ")).toMatch(/cannot start: .*scripts\/serve\.ts/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The portal's launcher (run by scripts/start.sh, which installs packages and, for the demo, makes the
  * emulator's CA first). It builds when the sources changed, migrates the database, and in demo mode
- * starts the Azure emulator, registers the portal's own Entra app in it and points the portal at it.
+ * starts the Azure emulator, registers the portal's own Entra app in it and points the portal at it,
+ * and starts the Vantage emulator beside it (a seeded "Contoso on Vantage" account, emulator/vantage).
  *
  *   --demo                  run against the Azure emulator (start.sh decides)
  *   --port N                portal port (default $PORT or 3000)
@@ -9,6 +10,7 @@
  *   --browser-port N        demo mode: the emulator's plain-HTTP port for the sign-in pages, so a
  *                           person's browser shows no certificate warning (default 8080)
  *   --data-dir DIR          the portal's data folder (default $MCA_DATA_DIR or .data)
+ *   --vantage-port N        demo mode: the Vantage emulator's port (default 8450)
  *   --emulator-data-dir DIR the emulator's folder, holding its CA (default <data-dir>/emulator)
  *   --delays test|demo|real the emulator's replication delays (default demo)
  *   --no-build              never build (the caller built already)
@@ -24,6 +26,8 @@ import { parseArgs } from "node:util";
 
 import { loadEnvConfig } from "@next/env";
 
+import { stableGuid } from "../emulator/src/ids";
+import { DEMO_WRITE_TOKEN } from "../emulator/vantage/src/seed";
 import { ConfigError, parseEnv } from "../lib/env";
 
 const { values: args } = parseArgs({
@@ -32,6 +36,7 @@ const { values: args } = parseArgs({
     port: { type: "string" },
     "emulator-port": { type: "string", default: "8443" },
     "browser-port": { type: "string", default: "8080" },
+    "vantage-port": { type: "string", default: "8450" },
     "data-dir": { type: "string" },
     "emulator-data-dir": { type: "string" },
     delays: { type: "string", default: "demo" },
@@ -185,6 +190,57 @@ async function startDemoEmulator(publicBaseUrl: string): Promise<Record<string, 
     ARM_BASE_URL: `${info.baseUrl}/arm`,
     ARM_RESOURCE: "https://management.azure.com",
     AZURE_EMULATOR_URL: info.baseUrl,
+    // The demo's operator is Nestor Wilke of the seeded Contoso (fixed ids), unless OPERATORS is set.
+    OPERATORS: process.env.OPERATORS || demoOperator(),
+  };
+}
+
+/** `<tenant id>/<object id>` of the Contoso preset's operator, as the emulator seeds it with fixed ids. */
+function demoOperator(): string {
+  const tenantId = stableGuid("emulator/contoso/tenant");
+  return `${tenantId}/${stableGuid(`emulator/${tenantId}/user/operator`)}`;
+}
+
+/**
+ * The Vantage emulator, started at the same time as the Azure one: it talks to Azure only when an
+ * integration is created, so it needs the Azure emulator's address, not its readiness.
+ */
+function startDemoVantage(): () => Promise<Record<string, string>> {
+  const vantagePort = args["vantage-port"] ?? "8450";
+  const azureBase = `https://127.0.0.1:${args["emulator-port"] ?? "8443"}`;
+  const vantage = spawn(
+    bin("tsx"),
+    [
+      "emulator/vantage/src/main.ts",
+      "--port",
+      vantagePort,
+      "--azure",
+      azureBase,
+      "--seed-demo",
+      "--delays",
+      args.delays ?? "demo",
+      "--data-dir",
+      path.join(dataDir, "vantage"),
+      ...(args.ephemeral ? [] : ["--persist"]),
+    ],
+    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  children.push(vantage);
+  vantage.on("exit", (code) => {
+    console.error(`The Vantage emulator stopped (code ${code}); stopping the portal.`);
+    stopAll(code ?? 1);
+  });
+  const base = `http://127.0.0.1:${vantagePort}`;
+  return async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (vantage.exitCode !== null)
+        throw new Error(`The Vantage emulator exited with code ${vantage.exitCode}.`);
+      const res = await fetch(`${base}/_vantage/health`).catch(() => null);
+      if (res?.ok) return { VANTAGE_API_URL: `${base}/v2` };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`The Vantage emulator did not answer on ${base} within a minute.`);
   };
 }
 
@@ -229,8 +285,10 @@ async function main() {
     run(bin("next"), ["build"], baseEnv);
   }
 
+  const vantageReady = args.demo ? startDemoVantage() : undefined;
   const azureEnv = args.demo ? await startDemoEmulator(baseEnv.PUBLIC_BASE_URL!) : {};
-  const env = { ...baseEnv, ...azureEnv };
+  const vantageEnv = vantageReady ? await vantageReady() : {};
+  const env = { ...baseEnv, ...azureEnv, ...vantageEnv };
   try {
     parseEnv(env);
   } catch (error) {
@@ -246,7 +304,8 @@ async function main() {
 
   const host = args.demo ? "127.0.0.1" : (process.env.HOSTNAME ?? "0.0.0.0");
   const logFile = args["log-file"] ? path.resolve(root, args["log-file"]) : null;
-  const portal = spawn(bin("next"), ["start", "--port", String(port), "--hostname", host], {
+  // Next's production server behind the listener that stamps each request with its client's address.
+  const portal = spawn(bin("tsx"), ["scripts/serve.ts", "--port", String(port), "--hostname", host], {
     cwd: root,
     env,
     stdio: logFile ? ["ignore", "pipe", "pipe"] : "inherit",
@@ -266,7 +325,8 @@ async function main() {
   console.log(
     `\nMCA Connect: http://localhost:${port}` +
       (args.demo
-        ? `  (demo: simulated Azure at ${azureEnv.AZURE_EMULATOR_URL}, sign-in pages at ${emulatorSignInUrl})`
+        ? `  (demo: simulated Azure at ${azureEnv.AZURE_EMULATOR_URL}, sign-in pages at ${emulatorSignInUrl}; ` +
+          `simulated Vantage at ${vantageEnv.VANTAGE_API_URL}, API token ${DEMO_WRITE_TOKEN})`
         : "") +
       "\n",
   );

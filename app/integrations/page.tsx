@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { AllIntegrationsTable } from "@/components/integrations/all-integrations-table";
 import { ExpiryBanner } from "@/components/integrations/expiry-banner";
 import { day, money, when, type LastVerification } from "@/components/integrations/format";
+import { vantageWord } from "@/components/destinations/delivery-status";
 import { IntegrationStatus } from "@/components/integrations/integration-status";
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
 import { daysLeft } from "@/lib/days-left";
-import { listIntegrationsForOwner } from "@/lib/data/integration-views";
+import { vantageDeliveriesOfIntegrations } from "@/lib/data/deliveries";
+import { listIntegrationsForOperator, listIntegrationsForOwner } from "@/lib/data/integration-views";
+import { isOperator } from "@/lib/data/operators";
 import { mailConfigured } from "@/lib/mail";
 
 export const metadata: Metadata = { title: "Integrations" };
@@ -23,7 +27,12 @@ function expiry(date: Date | null, now: Date) {
 
 export default async function IntegrationsPage() {
   const user = await requireUser("/integrations");
-  const integrations = await listIntegrationsForOwner(user);
+  const [integrations, operator] = await Promise.all([listIntegrationsForOwner(user), isOperator(user)]);
+  const everyTenant = operator ? await listIntegrationsForOperator(user) : null;
+  const vantage = await vantageDeliveriesOfIntegrations(
+    user,
+    integrations.map((i) => i.id),
+  );
   const now = new Date();
   const mail = mailConfigured();
   return (
@@ -111,6 +120,11 @@ export default async function IntegrationsPage() {
                         <td className="px-4 py-3 font-mono text-xs break-all text-slate-800">{i.clientId}</td>
                         <td className="px-4 py-3">
                           <IntegrationStatus status={i.status} last={last} />
+                          {vantage.get(i.id) ? (
+                            <span className="mt-1 block text-xs text-slate-700">
+                              Vantage: {vantageWord(vantage.get(i.id)!).word}
+                            </span>
+                          ) : null}
                         </td>
                         <td className="px-4 py-3 text-slate-700">{when(i.lastVerifiedAt)}</td>
                         <td className="px-4 py-3 text-slate-700">
@@ -139,6 +153,18 @@ export default async function IntegrationsPage() {
             </div>
           )}
         </section>
+        {everyTenant ? (
+          <section aria-labelledby="all-heading" className="mt-10">
+            <h2 id="all-heading" className="text-brand-900 text-xl font-semibold">
+              Every tenant&apos;s integrations
+            </h2>
+            <p className="mt-1 max-w-3xl text-sm text-slate-600">
+              You see these because you are one of this portal&apos;s operators. Use their ids to make an API
+              key that reaches only some of them.
+            </p>
+            <AllIntegrationsTable integrations={everyTenant} />
+          </section>
+        ) : null}
       </main>
     </>
   );

@@ -5,6 +5,7 @@ import { SiteHeader } from "@/components/layout/site-header";
 import { FirstOnboarding } from "@/components/onboardings/first-onboarding";
 import { NewOnboardingForm } from "@/components/onboardings/new-onboarding-form";
 import { requireUser } from "@/lib/auth";
+import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 import { warmDelegatedTokens } from "@/lib/azure/token-broker";
 import { listOnboardings } from "@/lib/data/onboardings";
 
@@ -19,14 +20,18 @@ const statusLabels: Record<string, string> = {
 
 export default async function OnboardingsPage() {
   const user = await requireUser("/onboardings");
-  const onboardings = await listOnboardings(user);
+  const [onboardings, vantageToken] = await Promise.all([listOnboardings(user), getVantageTokenView(user)]);
   // A first onboarding's page has Connect on it: its tokens are fetched while the person reads.
   if (onboardings.length === 0) warmDelegatedTokens(user.homeAccountId, user.tenantId);
   return (
     <>
       <SiteHeader user={user} />
       <main className="mx-auto max-w-5xl px-4 py-10">
-        {onboardings.length === 0 ? <FirstOnboarding /> : <OnboardingList onboardings={onboardings} />}
+        {onboardings.length === 0 ? (
+          <FirstOnboarding vantageTokenHint={vantageToken?.hint ?? null} />
+        ) : (
+          <OnboardingList onboardings={onboardings} />
+        )}
       </main>
     </>
   );

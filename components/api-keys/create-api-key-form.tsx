@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 
+import { ReachFields } from "@/components/api-keys/reach-fields";
 import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
@@ -36,6 +37,12 @@ export function CreateApiKeyForm() {
             </label>
           </div>
         </fieldset>
+        <ReachFields
+          idPrefix="api-key"
+          legend="The key reaches"
+          choices={["all-tenants", "tenants", "integrations"]}
+          errors={errors}
+        />
         <SubmitButton pendingText="Creating…">Create API key</SubmitButton>
         <p aria-live="polite" className="text-sm text-red-700">
           {state && !state.ok && !errors ? state.message : null}
@@ -43,7 +50,7 @@ export function CreateApiKeyForm() {
       </form>
       {state?.ok ? (
         <ShownOnce
-          heading={`Key “${state.data.name}” (${state.data.scope}) ready.`}
+          heading={`Key “${state.data.name}” (${state.data.scope}, ${state.data.reach}) ready.`}
           value={state.data.key}
           label="New API key"
           copyLabel="Copy key"

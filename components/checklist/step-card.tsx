@@ -5,8 +5,10 @@ import { CheckAgainForm } from "@/components/checklist/check-again-form";
 import { StatusBadge } from "@/components/checklist/status-badge";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { afterDisconnect, displayState } from "@/components/checklist/step-state";
+import { DeliveryStatus } from "@/components/destinations/delivery-status";
 import { PortalInstructions } from "@/components/manual/portal-instructions";
 import { AskBillingOwner } from "@/components/share/ask-billing-owner";
+import type { DeliveryView } from "@/lib/data/deliveries";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
 import { knownValuesOf, portalPaths } from "@/lib/onboarding/manual/portal-path";
 import { stepInfo, unmetNeeds, type StepInfo } from "@/lib/onboarding/step-catalog";
@@ -165,11 +167,14 @@ export function StepCard({
   step,
   onboarding,
   access = { role: "owner" },
+  deliveries = [],
 }: {
   info: StepInfo;
   step: StepView;
   onboarding: OnboardingView;
   access?: CardAccess;
+  /** Where the credentials go: shown at the end of step 5. */
+  deliveries?: DeliveryView[];
 }) {
   // After a disconnect the card tells what Azure holds now, and nothing can run again.
   const gone = onboarding.disconnected ? afterDisconnect[info.id] : undefined;
@@ -214,6 +219,13 @@ export function StepCard({
         )}
         {!gone && step.status === "done" && outputs.byHand ? (
           <p className="mt-1 text-sm text-slate-600">Done by hand in the Azure portal.</p>
+        ) : null}
+        {info.id === "verify" ? (
+          <DeliveryStatus
+            deliveries={deliveries}
+            connected={step.status === "done" && !onboarding.disconnected}
+            owner={access.role === "owner"}
+          />
         ) : null}
       </div>
 

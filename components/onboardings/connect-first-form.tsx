@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 
+import { DestinationFields } from "@/components/destinations/destination-fields";
 import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
@@ -12,7 +13,7 @@ import { defaultSecretExpiryMonths } from "@/lib/onboarding/secret-expiry";
  * A first onboarding in one click: Connect creates it with these settings (the defaults unless opened)
  * and runs the five steps; the checklist opens while they run.
  */
-export function ConnectFirstForm() {
+export function ConnectFirstForm({ vantageTokenHint }: { vantageTokenHint: string | null }) {
   const [state, action] = useActionState<ActionResult<{ id: string }> | null, FormData>(
     createAndConnectAction,
     null,
@@ -20,13 +21,21 @@ export function ConnectFirstForm() {
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={action} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <div className="mb-4">
+        <DestinationFields
+          idPrefix="first"
+          checked={vantageTokenHint ? ["vantage"] : ["api"]}
+          tokenHint={vantageTokenHint}
+          tokenError={errors?.vantageToken?.[0]}
+        />
+      </div>
       <div className="flex flex-wrap items-center gap-4">
         <SubmitButton pendingText="Connecting…">Connect</SubmitButton>
         <p className="text-sm text-slate-700">
           Runs the five steps below with your Microsoft sign-in, in about a minute or less.
         </p>
       </div>
-      <details className="mt-4" open={Boolean(errors)}>
+      <details className="mt-4" open={Boolean(errors?.appDisplayName || errors?.secretExpiryMonths)}>
         <summary className="text-brand-700 cursor-pointer text-sm font-medium">
           Settings: app “vantage”, secret valid {defaultSecretExpiryMonths} months
         </summary>

@@ -7,7 +7,7 @@ import { stepCatalog } from "@/lib/onboarding/step-catalog";
  * of the Azure screens, and one Connect that creates the onboarding and runs it. Starting without
  * running (or by hand) stays below.
  */
-export function FirstOnboarding() {
+export function FirstOnboarding({ vantageTokenHint }: { vantageTokenHint: string | null }) {
   return (
     <>
       <h1 className="text-brand-900 text-3xl font-bold">Connect your billing account</h1>
@@ -15,7 +15,7 @@ export function FirstOnboarding() {
         Five steps, done for you with your Microsoft sign-in. Click Connect and watch them run.
       </p>
       <div className="mt-6">
-        <ConnectFirstForm />
+        <ConnectFirstForm vantageTokenHint={vantageTokenHint} />
       </div>
 
       <section aria-labelledby="first-checklist-heading" className="mt-8">

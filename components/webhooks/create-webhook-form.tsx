@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 
+import { ReachFields } from "@/components/api-keys/reach-fields";
 import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
@@ -57,6 +58,12 @@ export function CreateWebhookForm({ eventTypes }: { eventTypes: { type: string; 
             </p>
           ) : null}
         </fieldset>
+        <ReachFields
+          idPrefix="webhook"
+          legend="Events of"
+          choices={["all-tenants", "tenants"]}
+          errors={errors}
+        />
         <SubmitButton pendingText="Adding…">Add endpoint</SubmitButton>
         <p aria-live="polite" className="text-sm text-red-700">
           {state && !state.ok && !errors ? state.message : null}

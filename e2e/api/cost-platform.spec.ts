@@ -3,24 +3,30 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "../fixtures/test";
 
 import { connectedDemo } from "../fixtures/connected-demo";
-import { api, createApiKey, readCosts, type Integration } from "../fixtures/cost-platform";
+import { api, createApiKey, operatorPage, readCosts, type Integration } from "../fixtures/cost-platform";
 
 test.describe.configure({ timeout: 150_000 });
 
-test("after Connected the owner makes an API key, and the cost platform reads costs with what the API hands over", async ({
+test("after Connected the operator makes an API key for that integration, and the cost platform reads costs with what the API hands over", async ({
   page,
+  browser,
 }) => {
   const { tenant, billingAccount: account, onboardingUrl, integrationId } = await connectedDemo(page);
+  // The owner connected a billing account: that makes her no operator, so no API keys for her.
+  await expect(
+    page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "API keys" }),
+  ).toHaveCount(0);
 
-  // The owner makes a key that may read secrets; it is shown once.
-  const key = await createApiKey(page, "Cost platform e2e");
+  // The portal's operator, in her own browser, makes a key reaching this integration; shown once.
+  const operator = await operatorPage(browser);
+  const key = await createApiKey(operator, "Cost platform e2e", { integrationIds: [integrationId] });
   expect(key).toMatch(/^mcak_[A-Za-z0-9_-]{43}$/);
-  await page.reload();
-  await expect(page.getByRole("textbox", { name: "New API key" })).toHaveCount(0);
-  await expect(page.getByText(key)).toHaveCount(0);
-  await expect(page.getByRole("listitem").filter({ hasText: "Cost platform e2e" })).toContainText(
-    key.slice(0, 9),
-  );
+  await operator.reload();
+  await expect(operator.getByRole("textbox", { name: "New API key" })).toHaveCount(0);
+  await expect(operator.getByText(key)).toHaveCount(0);
+  const listedKey = operator.getByRole("listitem").filter({ hasText: "Cost platform e2e" });
+  await expect(listedKey).toContainText(key.slice(0, 9));
+  await expect(listedKey).toContainText(integrationId);
 
   // The cost platform: list, then read the one integration with its secret.
   const list = await api("/integrations", key);
@@ -39,10 +45,11 @@ test("after Connected the owner makes an API key, and the cost platform reads co
   expect(await readCosts(integration, integration.clientSecret!)).toBeGreaterThan(0);
 
   // Revoked in the portal, the key stops working at once.
-  await page.getByRole("button", { name: "Revoke key Cost platform e2e" }).click();
-  await page.screenshot({ path: "test-results/api-keys-revoke-confirm.png", fullPage: true });
-  await page.getByRole("button", { name: "Yes, revoke" }).click();
-  await expect(page.getByRole("listitem").filter({ hasText: "Cost platform e2e" })).toContainText("Revoked");
+  await operator.getByRole("button", { name: "Revoke key Cost platform e2e" }).click();
+  await operator.screenshot({ path: "test-results/api-keys-revoke-confirm.png", fullPage: true });
+  await operator.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(listedKey).toContainText("Revoked");
+  await operator.context().close();
   const refused = await api("/integrations", key);
   expect(refused.status).toBe(401);
   expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("revoked_api_key");

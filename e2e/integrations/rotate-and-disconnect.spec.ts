@@ -1,17 +1,21 @@
 import { expect, test } from "../fixtures/test";
 
 import { connectedDemo } from "../fixtures/connected-demo";
-import { createApiKey, readCosts, readIntegration } from "../fixtures/cost-platform";
+import { createApiKey, operatorPage, readCosts, readIntegration } from "../fixtures/cost-platform";
 import { emulatorClock, tenantState } from "../fixtures/emulator";
 
 test.describe.configure({ timeout: 240_000 });
 
 test("from Connected: rotate the secret with overlap, the cost platform reads costs with the new one, then disconnect", async ({
   page,
+  browser,
 }) => {
   const { tenant, onboardingUrl, integrationId } = await connectedDemo(page);
 
-  const key = await createApiKey(page, "Cost platform rotation e2e");
+  // The operator's key reaches the owner's tenant.
+  const operator = await operatorPage(browser);
+  const key = await createApiKey(operator, "Cost platform rotation e2e", { tenantIds: [tenant.tenantId] });
+  await operator.context().close();
   const before = await readIntegration(key, integrationId);
   const oldSecret = before.clientSecret!;
 

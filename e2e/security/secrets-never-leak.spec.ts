@@ -207,13 +207,13 @@ test("no token or secret is in anything the portal served, logged or stored", as
   expect(describeHits(hits)).toEqual([]);
 
   // The search can fail. What is known to be in each source is found there: the tenants that signed
-  // in (database files and tables), the recorded canary page (served), Next's start-up line (log).
+  // in (database files and tables), the recorded canary page (served), the server's start-up line (log).
   const tenantIds = tenants.value.map((t) => ({ kind: "tenant id", value: t.id }));
   const knownInDb = scanForSecrets(tenantIds, [tables, ...files]);
   expect(knownInDb.some((h) => h.source === "tables")).toBe(true);
   expect(knownInDb.some((h) => h.source.startsWith(path.join(dataDir, "db")))).toBe(true);
   expect(scanForSecrets([{ kind: "canary", value: planted }], [servedSource])).toHaveLength(1);
-  expect(log.data.toString()).toMatch(/Next\.js/);
+  expect(log.data.toString()).toMatch(/MCA Connect listening on http:/);
 
   // And a value planted in a row of the database copy is found in its dump and in its files.
   const canary = `canary-${randomBytes(12).toString("hex")}`;

@@ -48,6 +48,15 @@ export function contosoSpec(fixedIds: boolean): ScenarioSpec {
         roles: ["Global Administrator"],
         jobTitle: "Director of IT",
       },
+      // No Azure role at all: the portal's operator in the demo (OPERATORS names her), who makes the cost
+      // platform's API keys and webhooks. Being an operator is the deployment's choice, not Azure's.
+      {
+        key: "operator",
+        displayName: "Nestor Wilke",
+        userPrincipalName: "nestor",
+        roles: [],
+        jobTitle: "Cost Platform Operator",
+      },
     ],
     // Regular users may not register apps, so Megan (billing owner) cannot do the app steps herself.
     authorizationPolicy: { allowedToCreateApps: false },

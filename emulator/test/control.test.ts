@@ -37,6 +37,7 @@ describe("control API", () => {
       "billingOwner",
       "noBilling",
       "globalAdmin",
+      "operator",
     ]);
     expect(a.users.admin!.roles).toEqual(["Global Administrator"]);
     expect(a.billingAccounts.mca!.name).toMatch(/^[0-9a-f-]{36}:[0-9a-f-]{36}_\d{4}-\d{2}-\d{2}$/);

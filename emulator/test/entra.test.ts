@@ -133,7 +133,14 @@ describe("sign-in pages and authorization code with PKCE", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toContain("text/html");
     const names = [...r.text.matchAll(/<span class="name">([^<]+)<\/span>/g)].map((m) => m[1]);
-    expect(names).toEqual(["Adele Vance", "Alex Wilber", "Megan Bowen", "Lee Gu", "Patti Fernandez"]);
+    expect(names).toEqual([
+      "Adele Vance",
+      "Alex Wilber",
+      "Megan Bowen",
+      "Lee Gu",
+      "Patti Fernandez",
+      "Nestor Wilke",
+    ]);
     expect(r.text).toContain("<h1>Pick an account</h1>");
   });
 

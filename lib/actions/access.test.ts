@@ -1,9 +1,12 @@
 /**
  * Who may call what: every exported server action (lib/actions/*.ts), every route handler
- * (app/** /route.ts) and every page (app/** /page.tsx), called directly as Next would call them, by each kind of caller who must be
- * refused: nobody signed in, another user of the same tenant, a user of another tenant, and a
- * colleague holding an expired, a revoked or a view-only share link of the onboarding (or a live act
- * link of another one). Each probe names a real, connected onboarding of someone else; the answer
+ * (app/** /route.ts) and every page (app/** /page.tsx), called directly as Next would call them, by each kind of caller: nobody
+ * signed in, another user of the same tenant, one who connected nothing but started an onboarding of
+ * their own (made-up values pasted by hand), the owner of another integration of the same tenant, a
+ * user of another tenant, a colleague holding an expired, a revoked or a view-only share link of the
+ * onboarding (or a live act link of another one), one of the portal's operators (OPERATORS: API keys and
+ * webhooks are theirs, onboardings are not), and someone holding an API key made before operators were
+ * named (refused as revoked). Each probe names a real, connected onboarding of someone else; the answer
  * must refuse with a message that says why, carry nothing of that onboarding (ids, names, billing
  * account, secret hint, links), and change nothing. A page is checked by what it hands its components
  * (the element tree it returns, with every prop), before any of it reaches HTML. The cases come from tables checked against the
@@ -53,16 +56,23 @@ type RouteHandler = (
 const callers = [
   "anonymous",
   "otherUser",
+  "tenantNobody",
+  "otherOwner",
   "otherTenant",
   "expiredLink",
   "revokedLink",
   "viewLink",
   "foreignActLink",
+  "operator",
+  "oldKey",
 ] as const;
 type Caller = (typeof callers)[number];
 
-/** What a caller holds: a session, and for the link callers the link's cookie and the link to present. */
-type Presented = { user: Actor | null; link: Link | null };
+/**
+ * What a caller holds: a session, for the link callers the link's cookie and the link to present, and
+ * for some an API key's token (sent to the cost platform's API).
+ */
+type Presented = { user: Actor | null; link: Link | null; key?: string };
 
 let harness: Harness;
 let db: typeof import("@/lib/db");
@@ -82,6 +92,10 @@ async function buildWorld() {
   const owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
   const megan = await harness.signIn(tenant.users.billingOwner!.userPrincipalName);
   const stranger = await harness.signIn(elsewhere.users.admin!.userPrincipalName);
+  const lee = await harness.signIn(tenant.users.noBilling!.userPrincipalName);
+  const patti = await harness.signIn(tenant.users.globalAdmin!.userPrincipalName);
+  const alex = await harness.signIn(tenant.users.appAdmin!.userPrincipalName);
+  const operator = await harness.signInOperator();
   const onboardings = await import("@/lib/data/onboardings");
   const engine = await import("@/lib/onboarding/engine");
   const links = await import("@/lib/data/share-links");
@@ -102,27 +116,137 @@ async function buildWorld() {
   const integrationId = (await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } })).id;
   const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
   const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
-  // The owner's API key (the owner holds an integration of the tenant, so may make one).
+  const { decryptSecret, encryptSecret } = await import("@/lib/vault");
+  const { integrationSecretContext } = await import("@/lib/secret-contexts");
+  const clientSecret = decryptSecret(
+    { ciphertext: integration.secretCiphertext, keyId: integration.secretEncryptionKeyId },
+    integrationSecretContext(integration.id),
+  );
+
+  // The owner's Vantage token (hers alone) and the victim's delivery to Vantage.
+  const vantageToken = "vntg_victims_own_token_0123456789abcdef";
+  const sealedToken = encryptSecret(vantageToken, `vantage-token:${owner.id}`);
+  await db.db.vantageToken.create({
+    data: {
+      userId: owner.id,
+      tokenCiphertext: sealedToken.ciphertext,
+      tokenEncryptionKeyId: sealedToken.keyId,
+      tokenHint: "vntg_vic",
+      workspaces: [{ token: "wrkspc_victim00000001", name: "Victim Production" }],
+      workspaceTokens: ["wrkspc_victim00000001"],
+      scopes: ["read", "write"],
+      checkedAt: new Date(),
+    },
+  });
+  const vantageDelivery = await db.db.delivery.create({ data: { onboardingId: id, destination: "vantage" } });
+
+  // Lee connected nothing: an onboarding of his own, values made up by hand.
+  await onboardings.createOnboarding(lee, {
+    appDisplayName: "made-up",
+    secretExpiryMonths: 12,
+    mode: "manual",
+  });
+  // Patti connected another billing account of the same tenant (her integration is written as step 5
+  // writes one, proved).
+  const pattis = await onboardings.createOnboarding(patti, {
+    appDisplayName: "pattis-app",
+    secretExpiryMonths: 12,
+  });
+  const pattiIntegrationId = `int_${crypto.randomUUID()}`;
+  const pattiSealed = encryptSecret(
+    "Pt8Q~pattis-own-secret-0123456789abcdefgh",
+    integrationSecretContext(pattiIntegrationId),
+  );
+  const pattiIntegration = await db.db.integration.create({
+    data: {
+      id: pattiIntegrationId,
+      onboardingId: pattis.id,
+      ownerId: patti.id,
+      tenantId: patti.tenantId,
+      clientId: crypto.randomUUID(),
+      secretCiphertext: pattiSealed.ciphertext,
+      secretEncryptionKeyId: pattiSealed.keyId,
+      secretHint: "Pt8",
+      billingAccountName: `${crypto.randomUUID()}:${crypto.randomUUID()}_2019-05-31`,
+      billingAccountDisplayName: "Contoso Research",
+      status: "active",
+      lastVerifiedAt: new Date(),
+    },
+  });
+
+  // The cost platform's key, made by the operator for the victim's tenant.
   const apiKeys = await import("@/lib/data/api-keys");
   const { newApiKeyToken } = await import("@/lib/api-keys");
   const keyToken = newApiKeyToken();
-  const apiKey = await apiKeys.createApiKey(owner, {
-    tenantId: owner.tenantId,
+  const apiKey = await apiKeys.createApiKey(operator, {
     name: "cost platform",
     scope: "read_secrets",
+    reach: "tenants",
+    tenantIds: [owner.tenantId],
     tokenHash: keyToken.tokenHash,
     tokenPrefix: keyToken.tokenPrefix,
   });
+  // The operator's own probe key reaches Patti's integration alone: the victim's is beyond it.
+  const scopedToken = newApiKeyToken();
+  await apiKeys.createApiKey(operator, {
+    name: "Patti's only",
+    scope: "read_secrets",
+    reach: "integrations",
+    integrationIds: [pattiIntegration.id],
+    tokenHash: scopedToken.tokenHash,
+    tokenPrefix: scopedToken.tokenPrefix,
+  });
+  // A key Alex made for the tenant before operators were named (as the old rule let anyone who had a
+  // row in Integration): it must answer as revoked.
+  const oldToken = newApiKeyToken();
+  const oldKey = await db.db.apiKey.create({
+    data: {
+      tenantId: owner.tenantId,
+      name: "made before operators",
+      scope: "read_secrets",
+      reach: "tenants",
+      tenantIds: [owner.tenantId],
+      tokenHash: oldToken.tokenHash,
+      tokenPrefix: oldToken.tokenPrefix,
+      createdById: alex.id,
+    },
+  });
+  // What the operator's allowed clicks act on, so the victim's own key and endpoint stay as they are.
+  const scratchToken = newApiKeyToken();
+  const scratchKey = await apiKeys.createApiKey(operator, {
+    name: "scratch",
+    scope: "read_metadata",
+    reach: "all_tenants",
+    tokenHash: scratchToken.tokenHash,
+    tokenPrefix: scratchToken.tokenPrefix,
+  });
 
-  // The owner's webhook endpoint (its URL is the owner's to know) with one queued delivery.
+  // The webhook endpoint the operator set up for the victim's tenant, with one queued delivery.
   const webhooks = await import("@/lib/data/webhooks");
-  const endpoint = await webhooks.createWebhookEndpoint(owner, {
+  const endpoint = await webhooks.createWebhookEndpoint(operator, {
     url: `https://victim-hooks-${Date.now().toString(36)}.example.com/mca`,
     eventTypes: ["integration.connected"],
     description: "victim endpoint",
     secret: "whsec_dmljdGltLXNpZ25pbmctc2VjcmV0LTAxMjM0NTY3ODk=",
+    allTenants: false,
+    tenantIds: [owner.tenantId],
   });
-  const delivery = await webhooks.queueTestDelivery(owner, endpoint.id, () => "{}");
+  const delivery = await webhooks.queueTestDelivery(operator, endpoint.id, () => "{}");
+  const scratchEndpoint = await webhooks.createWebhookEndpoint(operator, {
+    url: "https://scratch-hooks.example.com/mca",
+    eventTypes: ["integration.connected"],
+    description: null,
+    secret: "whsec_c2NyYXRjaC1zaWduaW5nLXNlY3JldC0wMTIzNDU2Nzg5",
+    allTenants: true,
+  });
+  const scratchDelivery = await webhooks.queueTestDelivery(operator, scratchEndpoint.id, () => "{}");
+  const doomed = await webhooks.createWebhookEndpoint(operator, {
+    url: "https://doomed-hooks.example.com/mca",
+    eventTypes: ["integration.connected"],
+    description: "doomed",
+    secret: "whsec_ZG9vbWVkLXNpZ25pbmctc2VjcmV0LTAxMjM0NTY3ODk=",
+    allTenants: true,
+  });
 
   async function link(onboardingId: string, scopeName: "view" | "act"): Promise<Link> {
     const { token, tokenHash } = access.newShareToken();
@@ -160,6 +284,10 @@ async function buildWorld() {
     revokedLink: { user: megan, link: revoked },
     viewLink: { user: megan, link: view },
     foreignActLink: { user: megan, link: foreignAct },
+    tenantNobody: { user: lee, link: null },
+    otherOwner: { user: patti, link: null },
+    operator: { user: operator, link: null, key: scopedToken.token },
+    oldKey: { user: alex, link: null, key: oldToken.token },
   };
 
   /** Everything of the victim that nobody else may learn. */
@@ -177,6 +305,11 @@ async function buildWorld() {
       victim.owner.email,
       ownersLive.id,
       ownersLive.token,
+      clientSecret,
+      vantageToken,
+      "Victim Production",
+      "wrkspc_victim00000001",
+      vantageDelivery.id,
       endpoint.url,
       delivery.eventId,
       ...[expired, revoked, view].filter((l) => l !== presented[caller].link).flatMap((l) => [l.id, l.token]),
@@ -188,6 +321,19 @@ async function buildWorld() {
     const mine = new Set([own?.id, own?.name, own?.email, own?.tenantId]);
     if (caller === "foreignActLink")
       for (const known of [victim.owner.name, victim.owner.email]) mine.add(known);
+    // An operator runs the webhooks, and lists every tenant's integrations (who connected which billing
+    // account, to scope keys with): metadata, never a secret, an onboarding or a link.
+    if (caller === "operator")
+      for (const known of [
+        endpoint.url,
+        delivery.eventId,
+        victim.tenantId,
+        victim.owner.name,
+        victim.owner.email,
+        victim.billingAccountName,
+        victim.billingAccountDisplayName,
+      ])
+        mine.add(known);
     return values.filter((v): v is string => typeof v === "string" && v.length > 0 && !mine.has(v));
   }
 
@@ -201,8 +347,16 @@ async function buildWorld() {
     other,
     links: { expired, revoked, view, foreignAct, ownersLive },
     apiKey,
+    oldKey,
+    scratchKey,
+    pattiIntegration,
     endpoint,
     delivery,
+    scratchEndpoint,
+    scratchDelivery,
+    vantageDelivery,
+    doomed,
+    operator,
     integration,
     cookies,
     presented,
@@ -218,12 +372,19 @@ async function snapshot() {
   });
   const audit = await db.db.auditEvent.count({ where: { onboardingId: w.victim.id } });
   const webhooks = await db.db.webhookEndpoint.findMany({
-    where: { tenantId: w.victim.tenantId },
+    where: { id: w.endpoint.id },
     include: { deliveries: true },
     orderBy: { id: "asc" },
   });
+  const apiKey = await db.db.apiKey.findUnique({ where: { id: w.apiKey.id } });
+  const vantage = await db.db.vantageToken.findUnique({ where: { userId: w.owner.id } });
+  const deliveries = await db.db.delivery.findMany({
+    where: { onboardingId: w.victim.id },
+    orderBy: { id: "asc" },
+  });
   const operations = await db.db.integrationOperation.count({ where: { integrationId: w.integration.id } });
-  return JSON.stringify({ onboarding, audit, webhooks, operations });
+  const patti = await db.db.integration.findUnique({ where: { id: w.pattiIntegration.id } });
+  return JSON.stringify({ onboarding, audit, webhooks, apiKey, patti, vantage, deliveries, operations });
 }
 
 /** Sets up the request scope as `caller`'s browser would send it. */
@@ -263,6 +424,10 @@ const notYours = /^This onboarding does not exist or is not yours\.$/;
 const ownerOnly: Record<Caller, RegExp> = {
   anonymous: sessionEnded,
   otherUser: notYours,
+  tenantNobody: notYours,
+  otherOwner: notYours,
+  operator: notYours,
+  oldKey: notYours,
   otherTenant: notYours,
   expiredLink: notYours,
   revokedLink: notYours,
@@ -274,6 +439,10 @@ const ownerOnly: Record<Caller, RegExp> = {
 const ownerOrActLink: Record<Caller, RegExp> = {
   anonymous: sessionEnded,
   otherUser: notYours,
+  tenantNobody: notYours,
+  otherOwner: notYours,
+  operator: notYours,
+  oldKey: notYours,
   otherTenant: notYours,
   expiredLink: /^This share link has expired\. Ask its owner for a new one\.$/,
   revokedLink: /^This share link was revoked by its owner\.$/,
@@ -281,27 +450,18 @@ const ownerOrActLink: Record<Caller, RegExp> = {
   foreignActLink: /^This share link does not let you act on this onboarding\.$/,
 };
 
-/** A tenant's API keys: only someone who connected one of its billing accounts makes or revokes them. */
-const apiKeyManagersOnly: Record<Caller, RegExp> = {
-  ...ownerOnly,
-  ...Object.fromEntries(
-    callers
-      .filter((c) => c !== "anonymous")
-      .map((c) => [c, /^Only someone who connected a billing account of this tenant in the portal/]),
-  ),
-};
-
-/** A tenant's webhooks: the same people as its API keys. */
-const webhookManagersOnly: Record<Caller, RegExp> = {
-  ...ownerOnly,
-  ...Object.fromEntries(
-    callers
-      .filter((c) => c !== "anonymous")
-      .map((c) => [
-        c,
-        /^Only someone who connected a billing account of this tenant in the portal may manage its webhooks\.$/,
-      ]),
-  ),
+/**
+ * API keys and webhooks: the operators' alone (named in the configuration), whatever else the caller
+ * connected, owns or holds; an operator is allowed, and acts on scratch keys and endpoints here.
+ */
+const operatorsOnly = (what: string): Partial<Record<Caller, RegExp>> => {
+  const refusal = new RegExp(
+    `^Only the portal's operators may ${what}\\. Operators are named by whoever runs this portal, in its configuration \\(OPERATORS\\); ask them\\.$`,
+  );
+  return {
+    ...Object.fromEntries(callers.filter((c) => c !== "operator").map((c) => [c, refusal])),
+    anonymous: sessionEnded,
+  };
 };
 
 /** An integration's rotation and disconnect: its owner alone, signed in to its tenant. */
@@ -316,8 +476,11 @@ const integrationOwnerOnly: Record<Caller, RegExp> = {
 
 type ActionCase = {
   module: string;
-  /** The fields of a well-formed post aimed at the victim (the caller's link is added for link callers). */
-  fields: () => Record<string, string | undefined>;
+  /**
+   * The fields of a well-formed post aimed at the victim (the caller's link is added for link callers);
+   * for a caller allowed by design, aimed at something of the test's own instead.
+   */
+  fields: (caller: Caller) => Record<string, string | undefined>;
   refused: Partial<Record<Caller, RegExp>>;
   /** Callers for whom the action is allowed by design, and what must hold then. */
   allowed?: Partial<Record<Caller, (result: ActionResult, caller: Caller) => Promise<void>>>;
@@ -432,48 +595,99 @@ const actionCases: Record<string, ActionCase> = {
   },
   createApiKeyAction: {
     module: "api-keys",
-    fields: () => ({ name: "mine", scope: "read-secrets" }),
-    refused: apiKeyManagersOnly,
+    fields: () => ({ name: "mine", scope: "read-secrets", reach: "tenants", tenantIds: w.victim.tenantId }),
+    refused: operatorsOnly("make API keys"),
+    allowed: {
+      operator: async (result) => {
+        expect(result).toMatchObject({ ok: true, data: { name: "mine", scope: "read-secrets" } });
+        const made = await db.db.apiKey.findUniqueOrThrow({
+          where: { id: (result.data as { id: string }).id },
+        });
+        expect(made).toMatchObject({
+          reach: "tenants",
+          tenantIds: [w.victim.tenantId],
+          createdById: w.operator.id,
+        });
+        await db.db.apiKey.delete({ where: { id: made.id } });
+      },
+    },
   },
   revokeApiKeyAction: {
     module: "api-keys",
-    fields: () => ({ keyId: w.apiKey.id }),
-    refused: apiKeyManagersOnly,
+    fields: (caller) => ({ keyId: caller === "operator" ? w.scratchKey.id : w.apiKey.id }),
+    refused: operatorsOnly("revoke API keys"),
+    allowed: {
+      operator: async (result) => {
+        expect(result).toMatchObject({ ok: true });
+        const key = await db.db.apiKey.findUniqueOrThrow({ where: { id: w.scratchKey.id } });
+        expect(key.revokedAt).not.toBeNull();
+        await db.db.apiKey.update({ where: { id: key.id }, data: { revokedAt: null } });
+      },
+    },
   },
   createWebhookEndpointAction: {
     module: "webhooks",
-    fields: () => ({ url: "https://hooks.example.com/mca", eventTypes: "integration.connected" }),
-    refused: webhookManagersOnly,
+    fields: () => ({
+      url: "https://hooks.example.com/mca",
+      eventTypes: "integration.connected",
+      reach: "tenants",
+      tenantIds: w.victim.tenantId,
+    }),
+    refused: operatorsOnly("manage webhooks"),
+    allowed: {
+      operator: async (result) => {
+        expect(result).toMatchObject({ ok: true, data: { url: "https://hooks.example.com/mca" } });
+        const id = (result.data as { id: string }).id;
+        expect(await db.db.webhookEndpoint.findUniqueOrThrow({ where: { id } })).toMatchObject({
+          allTenants: false,
+          tenantIds: [w.victim.tenantId],
+          createdById: w.operator.id,
+        });
+        await db.db.webhookEndpoint.delete({ where: { id } });
+      },
+    },
   },
-  rotateWebhookSecretAction: {
-    module: "webhooks",
-    fields: () => ({ endpointId: w.endpoint.id }),
-    refused: webhookManagersOnly,
-  },
-  disableWebhookEndpointAction: {
-    module: "webhooks",
-    fields: () => ({ endpointId: w.endpoint.id }),
-    refused: webhookManagersOnly,
-  },
-  enableWebhookEndpointAction: {
-    module: "webhooks",
-    fields: () => ({ endpointId: w.endpoint.id }),
-    refused: webhookManagersOnly,
-  },
+  ...Object.fromEntries(
+    (
+      [
+        [
+          "rotateWebhookSecretAction",
+          (r: ActionResult) =>
+            expect(r).toMatchObject({ ok: true, data: { secret: expect.stringMatching(/^whsec_/) } }),
+        ],
+        ["disableWebhookEndpointAction", (r: ActionResult) => expect(r).toMatchObject({ ok: true })],
+        ["enableWebhookEndpointAction", (r: ActionResult) => expect(r).toMatchObject({ ok: true })],
+        ["sendTestWebhookAction", (r: ActionResult) => expect(r).toMatchObject({ ok: true })],
+      ] as const
+    ).map(([name, check]) => [
+      name,
+      {
+        module: "webhooks",
+        fields: (caller: Caller) => ({
+          endpointId: caller === "operator" ? w.scratchEndpoint.id : w.endpoint.id,
+        }),
+        refused: operatorsOnly("manage webhooks"),
+        allowed: { operator: async (result: ActionResult) => check(result) },
+      } satisfies ActionCase,
+    ]),
+  ),
   deleteWebhookEndpointAction: {
     module: "webhooks",
-    fields: () => ({ endpointId: w.endpoint.id }),
-    refused: webhookManagersOnly,
-  },
-  sendTestWebhookAction: {
-    module: "webhooks",
-    fields: () => ({ endpointId: w.endpoint.id }),
-    refused: webhookManagersOnly,
+    // The operator deletes an endpoint made for the purpose.
+    fields: (caller) => ({ endpointId: caller === "operator" ? w.doomed.id : w.endpoint.id }),
+    refused: operatorsOnly("manage webhooks"),
+    allowed: {
+      operator: async (result) => {
+        expect(result).toMatchObject({ ok: true });
+        expect(await db.db.webhookEndpoint.count({ where: { description: "doomed" } })).toBe(0);
+      },
+    },
   },
   redeliverWebhookAction: {
     module: "webhooks",
-    fields: () => ({ deliveryId: w.delivery.id }),
-    refused: webhookManagersOnly,
+    fields: (caller) => ({ deliveryId: caller === "operator" ? w.scratchDelivery.id : w.delivery.id }),
+    refused: operatorsOnly("manage webhooks"),
+    allowed: { operator: async (result) => expect(result).toMatchObject({ ok: true }) },
   },
   checkIntegrationAction: {
     module: "integrations",
@@ -496,6 +710,50 @@ const actionCases: Record<string, ActionCase> = {
     module: "integrations",
     fields: () => ({ integrationId: w.integration.id, confirmation: w.victim.appDisplayName }),
     refused: integrationOwnerOnly,
+  },
+  // Destinations: the owner's alone (a Vantage delivery uses the owner's own token).
+  chooseDestinationsAction: {
+    module: "destinations",
+    fields: () => ({ onboardingId: w.victim.id, destination: "api" }),
+    refused: ownerOnly,
+  },
+  retryDestinationAction: {
+    module: "destinations",
+    fields: () => ({ deliveryId: w.vantageDelivery.id }),
+    refused: {
+      ...ownerOnly,
+      ...Object.fromEntries(
+        callers
+          .filter((c) => c !== "anonymous")
+          .map((c) => [c, /^This destination does not exist or is not yours\.$/]),
+      ),
+    },
+  },
+  // A Vantage token is the signed-in person's own: whatever the post names, only theirs is touched (and
+  // checking a new one with Vantage, unreachable here, fails with a sentence).
+  saveVantageTokenAction: {
+    module: "destinations",
+    fields: () => ({ vantageToken: "vntg_someone_elses_token_0000", userId: w.owner.id }),
+    refused: {
+      ...Object.fromEntries(callers.map((c) => [c, /Vantage/])),
+      anonymous: sessionEnded,
+    },
+  },
+  chooseVantageWorkspacesAction: {
+    module: "destinations",
+    fields: () => ({ workspaceToken: "wrkspc_victim00000001", userId: w.owner.id }),
+    refused: {
+      ...Object.fromEntries(callers.map((c) => [c, /^Add a Vantage API token first\.$/])),
+      anonymous: sessionEnded,
+    },
+  },
+  removeVantageTokenAction: {
+    module: "destinations",
+    fields: () => ({ userId: w.owner.id }),
+    refused: {
+      ...Object.fromEntries(callers.map((c) => [c, /^There is no Vantage API token to remove\.$/])),
+      anonymous: sessionEnded,
+    },
   },
   checkAgainAction: {
     module: "manual",
@@ -544,6 +802,26 @@ function linkQuery(caller: Caller) {
 
 const linkGone = /^This link no longer opens this onboarding\.$/;
 
+/** The caller's API key, as the cost platform sends it. */
+function keyHeader(caller: Caller) {
+  const key = w.presented[caller].key;
+  return key ? { headers: { authorization: `Bearer ${key}` } } : undefined;
+}
+
+/** A key made by someone the configuration does not name: revoked, the reason recorded, nothing read. */
+const revokedKey: RouteExpectation = {
+  allowed: "an old key (made by a non-operator) answers as revoked and is marked so, with the reason",
+  check: async (response, body) => {
+    expect(response.status).toBe(401);
+    const { error } = JSON.parse(body) as { error: { code: string; message: string } };
+    expect(error.code).toBe("revoked_api_key");
+    expect(error.message).toMatch(/only keys made by the portal's operators work/);
+    const key = await db.db.apiKey.findUniqueOrThrow({ where: { id: w.oldKey.id } });
+    expect(key.revokedAt).not.toBeNull();
+    expect(key.revokedReason).toMatch(/not one of the operators named in its configuration/);
+  },
+};
+
 const progressCase: RouteCase = {
   probe: (caller) => ({
     url: `${base}/api/onboardings/${w.victim.id}/progress${linkQuery(caller)}`,
@@ -552,6 +830,10 @@ const progressCase: RouteCase = {
   expect: {
     anonymous: { status: 401, message: /^Sign in again\.$/ },
     otherUser: { status: 404, message: /^Not found$/ },
+    tenantNobody: { status: 404, message: /^Not found$/ },
+    otherOwner: { status: 404, message: /^Not found$/ },
+    operator: { status: 404, message: /^Not found$/ },
+    oldKey: { status: 404, message: /^Not found$/ },
     otherTenant: { status: 404, message: /^Not found$/ },
     expiredLink: { status: 403, message: linkGone },
     revokedLink: { status: 403, message: linkGone },
@@ -585,6 +867,10 @@ const advanceCase: RouteCase = {
   expect: {
     anonymous: { status: 401, message: sessionEnded },
     otherUser: { status: 404, message: notYours },
+    tenantNobody: { status: 404, message: notYours },
+    otherOwner: { status: 404, message: notYours },
+    operator: { status: 404, message: notYours },
+    oldKey: { status: 404, message: notYours },
     otherTenant: { status: 404, message: notYours },
     expiredLink: { status: 403, message: ownerOrActLink.expiredLink },
     revokedLink: { status: 403, message: ownerOrActLink.revokedLink },
@@ -603,6 +889,10 @@ const shareLandingCase: RouteCase = {
   expect: {
     anonymous: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
     otherUser: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
+    tenantNobody: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
+    otherOwner: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
+    operator: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
+    oldKey: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
     otherTenant: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=unknown$/ },
     expiredLink: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=expired$/ },
     revokedLink: { status: 303, location: /^http:\/\/localhost:3000\/link-unavailable\?reason=revoked$/ },
@@ -704,6 +994,10 @@ const routeCases: Record<string, RouteCase> = {
     expect: {
       anonymous: { status: 401 },
       otherUser: { status: 404 },
+      tenantNobody: { status: 404 },
+      otherOwner: { status: 404 },
+      operator: { status: 404 },
+      oldKey: { status: 404 },
       otherTenant: { status: 404 },
       expiredLink: { status: 404 },
       revokedLink: { status: 404 },
@@ -711,14 +1005,43 @@ const routeCases: Record<string, RouteCase> = {
       foreignActLink: { status: 404 },
     },
   },
-  // The cost platform's API takes API keys only: a browser's session or share cookie opens nothing.
+  // The cost platform's API takes API keys only: a browser's session or share cookie opens nothing; a key
+  // reads what it reaches, and a key made before operators were named reads nothing.
   "GET /api/v1/integrations": {
-    probe: () => ({ url: `${base}/api/v1/integrations`, params: {} }),
-    expect: forEveryCaller({ status: 401 }),
+    probe: (caller) => ({ url: `${base}/api/v1/integrations`, init: keyHeader(caller), params: {} }),
+    expect: {
+      ...forEveryCaller({ status: 401 }),
+      operator: {
+        allowed: "the operator's key lists what it reaches (Patti's integration), nothing of the victim's",
+        check: (response, body) => {
+          expect(response.status).toBe(200);
+          const { data } = JSON.parse(body) as { data: { id: string }[] };
+          expect(data.map((i) => i.id)).toEqual([w.pattiIntegration.id]);
+        },
+      },
+      oldKey: revokedKey,
+    },
   },
   "GET /api/v1/integrations/[id]": {
-    probe: () => ({ url: `${base}/api/v1/integrations/x?include=secret`, params: { id: "x" } }),
-    expect: forEveryCaller({ status: 401 }),
+    probe: (caller) => ({
+      url: `${base}/api/v1/integrations/${w.integrationId}?include=secret`,
+      init: keyHeader(caller),
+      params: { id: w.integrationId },
+    }),
+    expect: {
+      ...forEveryCaller({ status: 401 }),
+      operator: {
+        allowed:
+          "the victim's integration is beyond the operator's key's reach: not found, as if it were not",
+        check: (response, body) => {
+          expect(response.status).toBe(404);
+          expect((JSON.parse(body) as { error: { message: string } }).error.message).toMatch(
+            /within this API key's reach/,
+          );
+        },
+      },
+      oldKey: revokedKey,
+    },
   },
   "GET /api/v1/openapi.json": {
     probe: () => ({ url: `${base}/api/v1/openapi.json`, params: {} }),
@@ -814,6 +1137,10 @@ const ownerPage = (suffix: string): PageCase => ({
   expect: {
     anonymous: toSignIn(`/onboardings/${"VICTIM"}${suffix}`),
     otherUser: { notFound: true },
+    tenantNobody: { notFound: true },
+    otherOwner: { notFound: true },
+    operator: { notFound: true },
+    oldKey: { notFound: true },
     otherTenant: { notFound: true },
     expiredLink: { notFound: true },
     revokedLink: { notFound: true },
@@ -857,7 +1184,18 @@ const pageCases: Record<string, PageCase> = {
   "/integrations": {
     probe: () => ({}),
     expect: {
-      ...forEveryCallerPage({ renders: "the caller's own integrations (none of the victim's)" }),
+      ...forEveryCallerPage({
+        renders: "the caller's own integrations (none of the victim's), and no list of every tenant's",
+        check: (tree) => expect(tree).not.toContain("<AllIntegrationsTable>"),
+      }),
+      operator: {
+        renders: "every tenant's integrations for the operator, metadata only",
+        check: (tree) => {
+          expect(tree).toContain("<AllIntegrationsTable>");
+          expect(tree).toContain(w.integrationId);
+          expect(tree).toContain(w.pattiIntegration.id);
+        },
+      },
       anonymous: toSignIn("/integrations"),
     },
   },
@@ -866,6 +1204,10 @@ const pageCases: Record<string, PageCase> = {
     expect: {
       anonymous: { redirect: /^\/sign-in\?callbackUrl=%2Fintegrations%2Fint_[0-9a-f-]{36}$/ },
       otherUser: { notFound: true },
+      tenantNobody: { notFound: true },
+      otherOwner: { notFound: true },
+      operator: { notFound: true },
+      oldKey: { notFound: true },
       otherTenant: { notFound: true },
       expiredLink: { notFound: true },
       revokedLink: { notFound: true },
@@ -876,17 +1218,39 @@ const pageCases: Record<string, PageCase> = {
   "/settings/api-keys": {
     probe: () => ({}),
     expect: {
-      ...forEveryCallerPage({ renders: "the caller's own tenant's keys" }),
+      ...forEveryCallerPage({ notFound: true }),
+      operator: {
+        renders: "every key, by name and reach, never a token",
+        check: (tree) => {
+          expect(tree).toContain(w.apiKey.id);
+          expect(tree).toContain(w.oldKey.id);
+        },
+      },
       anonymous: toSignIn("/settings/api-keys"),
     },
   },
   "/settings/webhooks": {
     probe: () => ({}),
     expect: {
-      ...forEveryCallerPage({
-        renders: "the caller's own tenant's endpoints, none of which they may see unless they manage them",
-      }),
+      ...forEveryCallerPage({ notFound: true }),
+      operator: {
+        renders: "every endpoint with its deliveries, never a signing secret",
+        check: (tree) => {
+          expect(tree).toContain(w.endpoint.url);
+          expect(tree).toContain(w.delivery.eventId);
+        },
+      },
       anonymous: toSignIn("/settings/webhooks"),
+    },
+  },
+  "/settings/vantage": {
+    probe: () => ({}),
+    expect: {
+      ...forEveryCallerPage({
+        renders: "the caller's own Vantage token (none), nothing of the owner's",
+        check: (tree) => expect(tree).not.toContain("vntg_vic"),
+      }),
+      anonymous: toSignIn("/settings/vantage"),
     },
   },
   "/shared/[linkId]": {
@@ -894,6 +1258,10 @@ const pageCases: Record<string, PageCase> = {
     expect: {
       anonymous: unavailable("no cookie for the owner's live link"),
       otherUser: unavailable("no cookie for the owner's live link"),
+      tenantNobody: unavailable("no cookie for the owner's live link"),
+      otherOwner: unavailable("no cookie for the owner's live link"),
+      operator: unavailable("no cookie for the owner's live link"),
+      oldKey: unavailable("no cookie for the owner's live link"),
       otherTenant: unavailable("no cookie for the owner's live link"),
       expiredLink: unavailable("expired"),
       revokedLink: unavailable("revoked"),
@@ -931,7 +1299,8 @@ let routes: Awaited<ReturnType<typeof exportedRoutes>>;
 let pages: Awaited<ReturnType<typeof exportedPages>>;
 
 beforeAll(async () => {
-  harness = await startPortalHarness();
+  // Vantage is a closed port here: no probe reaches the real one.
+  harness = await startPortalHarness({ env: { VANTAGE_API_URL: "http://127.0.0.1:9/v2" } });
   db = await import("@/lib/db");
   installCommonJsNextHeaders();
   w = await buildWorld();
@@ -970,7 +1339,7 @@ describe("server actions refuse every caller but the owner", () => {
       for (const caller of callers) {
         const before = await snapshot();
         const presented = actAs(caller);
-        const fields = { ...c.fields(), shareLinkId: presented.link?.id };
+        const fields = { ...c.fields(caller), shareLinkId: presented.link?.id };
         const result = await callAction(actions[name]!.fn, form(fields));
         const label = `${name} × ${caller}`;
         const refusal = c.refused[caller];
@@ -1001,7 +1370,7 @@ describe("server actions refuse every caller but the owner", () => {
     scope.user = w.owner;
     const share = await callAction(
       actions.createShareLinkAction!.fn,
-      form(actionCases.createShareLinkAction!.fields()),
+      form(actionCases.createShareLinkAction!.fields("anonymous")),
     );
     expect(share).toMatchObject({ ok: true });
     const settings = await callAction(
@@ -1145,11 +1514,10 @@ it("the owner's own pages do carry the onboarding, so the checks above can fail"
     await pages["/onboardings"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
   );
   expect(list).toContain(w.victim.id);
-  const webhooks = treeText(
-    await pages["/settings/webhooks"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
+  const vantage = treeText(
+    await pages["/settings/vantage"]!({ params: Promise.resolve({}), searchParams: Promise.resolve({}) }),
   );
-  expect(webhooks).toContain(w.endpoint.url);
-  expect(webhooks).toContain(w.delivery.eventId);
+  expect(vantage).toContain("vntg_vic");
   const integrationPages: [string, Record<string, string>][] = [
     ["/integrations", {}],
     ["/integrations/[id]", { id: w.integrationId }],

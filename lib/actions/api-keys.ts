@@ -2,29 +2,52 @@
 
 import { revalidatePath } from "next/cache";
 
-import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withOperator, type ActionResult } from "@/lib/actions/safe-action";
 import { newApiKeyToken } from "@/lib/api-keys";
-import { ApiKeyNotAllowedError, ApiKeyNotFoundError, createApiKey, revokeApiKey } from "@/lib/data/api-keys";
+import {
+  ApiKeyIntegrationsUnknownError,
+  ApiKeyNotFoundError,
+  createApiKey,
+  revokeApiKey,
+} from "@/lib/data/api-keys";
 import { createApiKeySchema, revokeApiKeySchema } from "@/lib/validations/api-keys";
 
 /** Shown once, right after creation: only the key's hash is stored, so it cannot be shown again. */
-export type NewApiKey = { id: string; name: string; scope: "read-metadata" | "read-secrets"; key: string };
+export type NewApiKey = {
+  id: string;
+  name: string;
+  scope: "read-metadata" | "read-secrets";
+  /** What it reaches, in words. */
+  reach: string;
+  key: string;
+};
 
-/** An operator makes a key for the cost platform; it reads the operator's tenant's integrations. */
+function reachInWords(key: { reach: string; tenantIds: string[]; integrationIds: string[] }) {
+  if (key.reach === "all_tenants") return "every tenant";
+  if (key.reach === "tenants")
+    return key.tenantIds.length === 1 ? `tenant ${key.tenantIds[0]}` : `${key.tenantIds.length} tenants`;
+  return key.integrationIds.length === 1
+    ? `integration ${key.integrationIds[0]}`
+    : `${key.integrationIds.length} integrations`;
+}
+
+/** An operator makes a key for the cost platform, reaching every tenant, chosen tenants or integrations. */
 export async function createApiKeyAction(
   _prev: ActionResult<NewApiKey> | null,
   formData: FormData,
 ): Promise<ActionResult<NewApiKey>> {
-  return withActor(
+  return withOperator(
+    "make API keys",
     createApiKeySchema,
     formValues(formData),
-    async (actor, { name, scope }): Promise<ActionResult<NewApiKey>> => {
+    async (actor, input): Promise<ActionResult<NewApiKey>> => {
       const { token, tokenHash, tokenPrefix } = newApiKeyToken();
       let key;
       try {
-        key = await createApiKey(actor, { tenantId: actor.tenantId, name, scope, tokenHash, tokenPrefix });
+        key = await createApiKey(actor, { ...input, tokenHash, tokenPrefix });
       } catch (error) {
-        if (error instanceof ApiKeyNotAllowedError) return { ok: false, message: error.message };
+        if (error instanceof ApiKeyIntegrationsUnknownError)
+          return { ok: false, message: error.message, fieldErrors: { integrationIds: [error.message] } };
         throw error;
       }
       revalidatePath("/settings/api-keys");
@@ -34,6 +57,7 @@ export async function createApiKeyAction(
           id: key.id,
           name: key.name,
           scope: key.scope === "read_secrets" ? "read-secrets" : "read-metadata",
+          reach: reachInWords(key),
           key: token,
         },
       };
@@ -45,15 +69,19 @@ export async function revokeApiKeyAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(revokeApiKeySchema, formValues(formData), async (actor, { keyId }) => {
-    try {
-      await revokeApiKey(actor, keyId);
-    } catch (error) {
-      if (error instanceof ApiKeyNotFoundError || error instanceof ApiKeyNotAllowedError)
-        return { ok: false, message: error.message };
-      throw error;
-    }
-    revalidatePath("/settings/api-keys");
-    return { ok: true, data: undefined, message: "Revoked." };
-  });
+  return withOperator(
+    "revoke API keys",
+    revokeApiKeySchema,
+    formValues(formData),
+    async (actor, { keyId }) => {
+      try {
+        await revokeApiKey(actor, keyId);
+      } catch (error) {
+        if (error instanceof ApiKeyNotFoundError) return { ok: false, message: error.message };
+        throw error;
+      }
+      revalidatePath("/settings/api-keys");
+      return { ok: true, data: undefined, message: "Revoked." };
+    },
+  );
 }

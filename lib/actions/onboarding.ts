@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 
 import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
+import { addDestinations } from "@/lib/data/deliveries";
 import { findIntegrationsForBillingAccount } from "@/lib/data/integrations";
 import {
   chooseBillingAccountFor,
@@ -12,6 +13,7 @@ import {
   getOnboardingOrThrow,
   updateOnboardingSettings,
 } from "@/lib/data/onboardings";
+import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 import { log } from "@/lib/log";
 import type { Actor } from "@/lib/view-types";
 import { advance, queueSteps } from "@/lib/onboarding/engine";
@@ -21,6 +23,8 @@ import {
   onboardingSettingsSchema,
   stepRequestSchema,
 } from "@/lib/validations/onboarding";
+import { firstDestinationsSchema } from "@/lib/validations/vantage";
+import { checkAndSaveVantageToken } from "@/lib/vantage/token-check";
 
 // How long an action may spend running steps before it answers; the page's poller continues after.
 const actionBudgetMs = 6_000;
@@ -47,8 +51,34 @@ export async function createAndConnectAction(
   _prev: ActionResult<{ id: string }> | null,
   formData: FormData,
 ): Promise<ActionResult<{ id: string }>> {
-  const result = await withActor(newOnboardingSchema, formValues(formData), async (actor, data) => {
-    const created = await createOnboarding(actor, { ...data, mode: "automated" });
+  const values = formValues(formData);
+  const schema = newOnboardingSchema.and(firstDestinationsSchema);
+  const destinations =
+    formData instanceof FormData
+      ? formData
+          .getAll("destination")
+          .filter((v) => typeof v === "string")
+          .join(",")
+      : "";
+  const result = await withActor(schema, { ...values, destinations }, async (actor, data) => {
+    // Vantage needs a working token before anything is made in Azure: a refused one stops here.
+    if (data.destinations.includes("vantage")) {
+      if (data.vantageToken) {
+        const checked = await checkAndSaveVantageToken(actor, data.vantageToken);
+        if (!checked.ok)
+          return { ok: false, message: checked.message, fieldErrors: { vantageToken: [checked.message] } };
+      } else if (!(await getVantageTokenView(actor))) {
+        const message =
+          "Paste a Vantage API token with the Write scope to deliver to Vantage, or untick Vantage.";
+        return { ok: false, message, fieldErrors: { vantageToken: [message] } };
+      }
+    }
+    const created = await createOnboarding(actor, {
+      appDisplayName: data.appDisplayName,
+      secretExpiryMonths: data.secretExpiryMonths,
+      mode: "automated",
+    });
+    await addDestinations(actor, created.id, data.destinations);
     await queueSteps(actor, created.id, "remaining");
     startRunning(actor, created.id, {});
     return { ok: true, data: created };

@@ -11,6 +11,7 @@ import { getCurrentUser } from "@/lib/auth";
 import { AzureCallError } from "@/lib/azure/errors";
 import { IntegrationNotFoundError, IntegrationOperationError } from "@/lib/data/integration-operations";
 import { NotFoundError } from "@/lib/data/onboardings";
+import { OperatorOnlyError, requireOperator } from "@/lib/data/operators";
 import { log } from "@/lib/log";
 import { EngineError } from "@/lib/onboarding/engine";
 import { requireShareActor, ShareAccessError } from "@/lib/share-access";
@@ -40,6 +41,7 @@ export function failure(error: unknown): { ok: false; message: string } {
   if (error instanceof IntegrationNotFoundError || error instanceof IntegrationOperationError)
     return { ok: false, message: error.message };
   if (error instanceof ShareAccessError) return { ok: false, message: error.message };
+  if (error instanceof OperatorOnlyError) return { ok: false, message: error.message };
   if (error instanceof AzureCallError) return { ok: false, message: error.message };
   log.error(
     {
@@ -92,6 +94,27 @@ export async function withActor<S extends z.ZodType, T>(
 ): Promise<ActionResult<T>> {
   try {
     const actor = await requireActor();
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) return invalid(parsed.error);
+    return await fn(actor, parsed.data);
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/**
+ * For the operators' actions (API keys, webhooks): authenticates, refuses anyone the configuration does
+ * not name as an operator before reading the form, then validates and runs `fn`.
+ */
+export async function withOperator<S extends z.ZodType, T>(
+  what: string,
+  schema: S,
+  input: unknown,
+  fn: (actor: Actor, data: z.infer<S>) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
+  try {
+    const actor = await requireActor();
+    await requireOperator(actor, what);
     const parsed = schema.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
     return await fn(actor, parsed.data);

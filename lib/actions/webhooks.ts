@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 
-import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withOperator, type ActionResult } from "@/lib/actions/safe-action";
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -52,13 +52,16 @@ async function settle<T>(change: () => Promise<ActionResult<T>>): Promise<Action
   return result;
 }
 
-/** One operation on one of the tenant's endpoints, the form's `endpointId`. */
+/** One operation on one endpoint, the form's `endpointId`. */
 function onEndpoint<T>(
   formData: unknown,
   operation: (actor: Actor, endpointId: string) => Promise<ActionResult<T>>,
 ): Promise<ActionResult<T>> {
-  return withActor(webhookEndpointSchema, formValues(formData), (actor, { endpointId }) =>
-    settle(() => operation(actor, endpointId)),
+  return withOperator(
+    "manage webhooks",
+    webhookEndpointSchema,
+    formValues(formData),
+    (actor, { endpointId }) => settle(() => operation(actor, endpointId)),
   );
 }
 
@@ -81,20 +84,27 @@ export async function createWebhookEndpointAction(
   _prev: ActionResult<NewWebhookSecret> | null,
   formData: FormData,
 ): Promise<ActionResult<NewWebhookSecret>> {
-  return withActor(createWebhookEndpointSchema, endpointForm(formData), (actor, input) =>
-    settle(async (): Promise<ActionResult<NewWebhookSecret>> => {
-      const checked = checkWebhookUrl(input.url, getEnv().webhooks);
-      if (!checked.ok)
-        return { ok: false, message: checked.message, fieldErrors: { url: [checked.message] } };
-      const secret = newWebhookSecret();
-      const endpoint = await createWebhookEndpoint(actor, {
-        url: checked.url,
-        eventTypes: input.eventTypes,
-        description: input.description,
-        secret,
-      });
-      return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
-    }),
+  return withOperator(
+    "manage webhooks",
+    createWebhookEndpointSchema,
+    endpointForm(formData),
+    (actor, input) =>
+      settle(async (): Promise<ActionResult<NewWebhookSecret>> => {
+        const checked = checkWebhookUrl(input.url, getEnv().webhooks);
+        if (!checked.ok)
+          return { ok: false, message: checked.message, fieldErrors: { url: [checked.message] } };
+        const secret = newWebhookSecret();
+        const endpoint = await createWebhookEndpoint(actor, {
+          url: checked.url,
+          eventTypes: input.eventTypes,
+          description: input.description,
+          secret,
+          ...(input.allTenants
+            ? { allTenants: true as const }
+            : { allTenants: false as const, tenantIds: input.tenantIds }),
+        });
+        return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
+      }),
   );
 }
 
@@ -146,12 +156,12 @@ export async function sendTestWebhookAction(
   formData: FormData,
 ): Promise<ActionResult> {
   return onEndpoint(formData, async (actor, endpointId) => {
-    await queueTestDelivery(actor, endpointId, (eventId, tenantId) =>
+    await queueTestDelivery(actor, endpointId, (eventId) =>
       buildWebhookPayload({
         id: eventId,
         type: "webhook.test",
         createdAt: new Date(),
-        data: { tenantId, endpointId, message: "A test event from MCA Connect." },
+        data: { endpointId, message: "A test event from MCA Connect." },
       }),
     );
     return done("Test event queued.");
@@ -162,10 +172,14 @@ export async function redeliverWebhookAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(webhookDeliverySchema, formValues(formData), (actor, { deliveryId }) =>
-    settle(async () => {
-      await redeliver(actor, deliveryId);
-      return done("Queued again.");
-    }),
+  return withOperator(
+    "manage webhooks",
+    webhookDeliverySchema,
+    formValues(formData),
+    (actor, { deliveryId }) =>
+      settle(async () => {
+        await redeliver(actor, deliveryId);
+        return done("Queued again.");
+      }),
   );
 }

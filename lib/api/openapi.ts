@@ -154,9 +154,9 @@ const testWebhookEvent = {
     createdAt: { type: "string", format: "date-time" },
     data: {
       type: "object",
-      required: ["tenantId", "endpointId"],
+      // An endpoint belongs to no one tenant (an operator's, reaching every tenant or chosen ones).
+      required: ["endpointId"],
       properties: {
-        tenantId: { type: "string" },
         endpointId: { type: "string" },
         message: { type: "string" },
       },

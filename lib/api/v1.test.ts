@@ -1,13 +1,15 @@
 /**
  * The cost platform's API through the portal's real route handlers, database and encryption: keys made
- * by the portal's action (shown once, hashed at rest), revoked, scoped, confined to their tenant, every
- * use recorded, and every answer valid against the served OpenAPI document (ajv, JSON Schema 2020-12).
+ * by the portal's operators with its action (shown once, hashed at rest), revoked, scoped, confined to
+ * what they reach (every tenant, chosen tenants, chosen integrations), keys made by anyone else refused
+ * as revoked, every use recorded, and every answer valid against the served OpenAPI document (ajv, JSON Schema 2020-12).
  */
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
 import type { SeedResult } from "@/emulator/src/scenario";
 import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
 
@@ -19,6 +21,8 @@ vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => currentUser }));
 type Actor = Awaited<ReturnType<Harness["signIn"]>>;
 
 let harness: Harness;
+/** The one person OPERATORS names: the only one who makes and revokes keys. */
+let operator: Actor;
 let db: typeof import("@/lib/db");
 let actions: typeof import("@/lib/actions/api-keys");
 let listRoute: typeof import("@/app/api/v1/integrations/route");
@@ -40,6 +44,7 @@ beforeAll(async () => {
   openapiRoute = await import("@/app/api/v1/openapi.json/route");
   vault = await import("@/lib/vault");
   contexts = await import("@/lib/secret-contexts");
+  operator = await harness.signInOperator();
   document = await openapiRoute.GET().json();
   ajv.addSchema({ $id: "https://mca-connect.test/openapi.json", components: document.components });
 }, 120_000);
@@ -76,7 +81,7 @@ async function world() {
   };
 }
 
-async function integration(owner: Actor, secret: string) {
+async function integration(owner: Actor, secret: string, status: "active" | "pending" = "active") {
   const id = `int_${crypto.randomUUID()}`;
   const sealed = vault.encryptSecret(secret, contexts.integrationSecretContext(id));
   await db.db.integration.create({
@@ -92,27 +97,42 @@ async function integration(owner: Actor, secret: string) {
       secretExpiresAt: new Date(Date.now() + 365 * 86_400_000),
       billingAccountName: `${crypto.randomUUID()}:${crypto.randomUUID()}_2019-05-31`,
       billingAccountDisplayName: "Contoso",
-      status: "active",
-      lastVerifiedAt: new Date(),
+      status,
+      lastVerifiedAt: status === "active" ? new Date() : null,
     },
   });
   return { id, secret };
 }
 
-async function makeKey(as: Actor, scope: "read-metadata" | "read-secrets", name = "Cost platform") {
-  currentUser = as;
-  const form = new FormData();
-  form.set("name", name);
-  form.set("scope", scope);
-  const result = await actions.createApiKeyAction(null, form);
+type Reach = { reach: "all-tenants" } | { reach: "tenants" | "integrations"; ids: string[] };
+
+/** The operator makes a key in the form, for what `reach` names. */
+async function makeKey(scope: "read-metadata" | "read-secrets", reach: Reach, name = "Cost platform") {
+  currentUser = operator;
+  const result = await actions.createApiKeyAction(null, keyForm(scope, reach, name));
   currentUser = null;
   if (!result.ok) throw new Error(result.message);
   return result.data;
 }
 
+function keyForm(scope: string, reach: Reach, name = "Cost platform") {
+  const form = new FormData();
+  form.set("name", name);
+  form.set("scope", scope);
+  form.set("reach", reach.reach);
+  if (reach.reach === "tenants") form.set("tenantIds", reach.ids.join("\n"));
+  if (reach.reach === "integrations") form.set("integrationIds", reach.ids.join(", "));
+  return form;
+}
+
 const client = "198.51.100.20";
 function call(path: string, key?: string) {
-  const headers: Record<string, string> = { "x-forwarded-for": client, "user-agent": "cost-platform/1.0" };
+  // As the portal's server hands a request on: its client's address stamped, a forged claim left over.
+  const headers: Record<string, string> = {
+    [CLIENT_ADDRESS_HEADER]: client,
+    "x-forwarded-for": "10.6.6.6",
+    "user-agent": "cost-platform/1.0",
+  };
   if (key) headers.authorization = `Bearer ${key}`;
   const request = new Request(`http://localhost:3000/api/v1${path}`, { headers });
   const [, , id] = new URL(request.url).pathname.split("/").slice(2);
@@ -120,44 +140,94 @@ function call(path: string, key?: string) {
 }
 
 describe("API keys", () => {
-  it("are shown once, stored only as a SHA-256 hash, and bound to their creator's tenant", async () => {
-    const { owner, colleague } = await world();
-    const made = await makeKey(owner, "read-secrets");
+  it("are made by operators alone, shown once, stored only as a SHA-256 hash, with what they reach", async () => {
+    const { owner, colleague, stranger } = await world();
+    const made = await makeKey("read-secrets", { reach: "tenants", ids: [owner.tenantId.toUpperCase()] });
     expect(made.key).toMatch(/^mcak_[A-Za-z0-9_-]{43}$/);
+    expect(made.reach).toBe(`tenant ${owner.tenantId}`);
     const row = await db.db.apiKey.findUniqueOrThrow({ where: { id: made.id } });
     expect(JSON.stringify(row)).not.toContain(made.key.slice(5));
     const { sha256Hex } = await import("@/lib/crypto");
     expect(row.tokenHash).toBe(sha256Hex(made.key));
-    expect(row).toMatchObject({ tenantId: owner.tenantId, createdById: owner.id, scope: "read_secrets" });
+    expect(row).toMatchObject({
+      createdById: operator.id,
+      scope: "read_secrets",
+      reach: "tenants",
+      tenantIds: [owner.tenantId],
+    });
     // Nothing returns the key again: the list shows a prefix only.
     const { listApiKeys } = await import("@/lib/data/api-keys");
-    const listed = await listApiKeys(owner);
+    const listed = await listApiKeys(operator);
     expect(JSON.stringify(listed)).not.toContain(made.key);
     expect(listed.find((k) => k.id === made.id)?.tokenPrefix).toBe(made.key.slice(0, 9));
     currentUser = null;
-    const form = new FormData();
-    form.set("name", "x");
-    form.set("scope", "read-secrets");
+    const form = keyForm("read-secrets", { reach: "all-tenants" }, "x");
     expect(await actions.createApiKeyAction(null, form)).toMatchObject({ ok: false });
-    // Anyone of the tenant may sign in; only someone who owns an integration there makes or revokes keys.
-    currentUser = colleague;
-    expect(await actions.createApiKeyAction(null, form)).toMatchObject({
-      ok: false,
-      message: expect.stringContaining("Only someone who connected a billing account"),
-    });
+    // Connecting a billing account (the owner has an integration), being of the tenant or a Global
+    // Administrator elsewhere makes no one an operator: they make and revoke nothing.
     const revoke = new FormData();
     revoke.set("keyId", made.id);
-    expect(await actions.revokeApiKeyAction(null, revoke)).toMatchObject({ ok: false });
+    for (const person of [owner, colleague, stranger]) {
+      currentUser = person;
+      expect(await actions.createApiKeyAction(null, form)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining("Only the portal's operators may make API keys."),
+      });
+      expect(await actions.revokeApiKeyAction(null, revoke)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining("Only the portal's operators may revoke API keys."),
+      });
+      await expect(listApiKeys(person)).rejects.toThrow(/Only the portal's operators/);
+    }
     currentUser = null;
-    expect(
-      await db.db.apiKey.count({ where: { tenantId: owner.tenantId, revokedAt: null } }),
-    ).toBeGreaterThan(0);
+    expect(await db.db.apiKey.findUniqueOrThrow({ where: { id: made.id } })).toMatchObject({
+      revokedAt: null,
+    });
+  });
+
+  it("refuse a reach without its list, ids that are not ids, and integrations that were never proved", async () => {
+    const { owner } = await world();
+    const pending = await integration(owner, "s3cret~pending-0123456789abcdefghijk", "pending");
+    currentUser = operator;
+    const answers = await Promise.all(
+      [
+        keyForm("read-secrets", { reach: "tenants", ids: [] }),
+        keyForm("read-secrets", { reach: "tenants", ids: ["contoso.onmicrosoft.com"] }),
+        keyForm("read-secrets", { reach: "integrations", ids: [] }),
+        keyForm("read-secrets", { reach: "integrations", ids: [pending.id] }),
+        (() => {
+          const form = keyForm("read-secrets", { reach: "all-tenants" });
+          form.set("reach", "everyone");
+          return form;
+        })(),
+      ].map((form) => actions.createApiKeyAction(null, form)),
+    );
+    currentUser = null;
+    expect(answers.map((a) => (a.ok ? "made" : a.message))).toEqual([
+      "Please correct the highlighted fields.",
+      "Please correct the highlighted fields.",
+      "Please correct the highlighted fields.",
+      `No integration with the id ${pending.id}. Copy ids from the integrations list (they start with int_).`,
+      "Please correct the highlighted fields.",
+    ]);
+    expect(answers[0]).toMatchObject({
+      fieldErrors: { tenantIds: ["List at least one tenant id, one per line."] },
+    });
+    expect(answers[1]).toMatchObject({
+      fieldErrors: {
+        tenantIds: [
+          expect.stringMatching(
+            /^This is not a tenant id: "contoso\.onmicrosoft\.com"\. A tenant id looks like /,
+          ),
+        ],
+      },
+    });
   });
 
   it("give the secret to a read-secrets key that asks, and never to a metadata key", async () => {
     const { owner, mine } = await world();
-    const secretsKey = await makeKey(owner, "read-secrets");
-    const metadataKey = await makeKey(owner, "read-metadata");
+    const secretsKey = await makeKey("read-secrets", { reach: "tenants", ids: [owner.tenantId] });
+    const metadataKey = await makeKey("read-metadata", { reach: "tenants", ids: [owner.tenantId] });
 
     const full = await expectDocumented(
       "/integrations/{id}",
@@ -190,35 +260,62 @@ describe("API keys", () => {
     await expectDocumented("/integrations/{id}", bad);
   });
 
-  it("list the key's tenant's integrations only, without secrets; another tenant's is 404", async () => {
-    const { owner, mine, theirs } = await world();
-    const key = await makeKey(owner, "read-secrets");
-    const list = await call("/integrations", key.key);
-    expect(list.status).toBe(200);
-    expect(list.headers.get("cache-control")).toBe("no-store");
-    const body = await expectDocumented("/integrations", list);
-    const ids = body.data.map((i: { id: string }) => i.id);
-    expect(ids).toContain(mine.id);
-    expect(ids).not.toContain(theirs.id);
-    expect(body.data.every((i: { tenantId: string }) => i.tenantId === owner.tenantId)).toBe(true);
-    expect(JSON.stringify(body)).not.toContain(mine.secret);
+  it("list what the key reaches only, without secrets; anything else is 404", async () => {
+    const { owner, stranger, mine, theirs } = await world();
+    const pending = await integration(owner, "s3cret~pending-0123456789abcdefghijk", "pending");
+    const listed = async (key: string) => {
+      const list = await call("/integrations", key);
+      expect(list.status).toBe(200);
+      expect(list.headers.get("cache-control")).toBe("no-store");
+      const body = await expectDocumented("/integrations", list);
+      expect(JSON.stringify(body)).not.toContain(mine.secret);
+      expect(JSON.stringify(body)).not.toContain(theirs.secret);
+      return body.data as { id: string; tenantId: string }[];
+    };
+    const notFound = async (key: string, id: string, secret: string) => {
+      for (const path of [`/integrations/${id}?include=secret`, `/integrations/${id}`]) {
+        const response = await call(path, key);
+        expect(response.status, path).toBe(404);
+        const err = await expectDocumented("/integrations/{id}", response);
+        expect(err.error.code).toBe("not_found");
+        expect(err.error.message).toMatch(/within this API key's reach/);
+        expect(JSON.stringify(err)).not.toContain(secret);
+      }
+    };
 
-    for (const path of [
-      `/integrations/${theirs.id}?include=secret`,
-      `/integrations/${theirs.id}`,
-      "/integrations/nope",
-    ]) {
-      const response = await call(path, key.key);
-      expect(response.status).toBe(404);
-      const err = await expectDocumented("/integrations/{id}", response);
-      expect(err.error.code).toBe("not_found");
-      expect(JSON.stringify(err)).not.toContain(theirs.secret);
-    }
+    // Chosen tenants: the owner's tenant, not the stranger's; never an integration that was not proved.
+    const tenantKey = await makeKey("read-secrets", { reach: "tenants", ids: [owner.tenantId] });
+    const ofTenant = await listed(tenantKey.key);
+    expect(ofTenant.map((i) => i.id)).toContain(mine.id);
+    expect(ofTenant.map((i) => i.id)).not.toContain(theirs.id);
+    expect(ofTenant.map((i) => i.id)).not.toContain(pending.id);
+    expect(ofTenant.every((i) => i.tenantId === owner.tenantId)).toBe(true);
+    await notFound(tenantKey.key, theirs.id, theirs.secret);
+    await notFound(tenantKey.key, pending.id, pending.secret);
+    expect((await call("/integrations/nope", tenantKey.key)).status).toBe(404);
+
+    // Chosen integrations: the stranger's one alone, though the owner's is of a tenant it could name.
+    const oneKey = await makeKey("read-secrets", { reach: "integrations", ids: [theirs.id] });
+    expect((await listed(oneKey.key)).map((i) => i.id)).toEqual([theirs.id]);
+    await notFound(oneKey.key, mine.id, mine.secret);
+    const read = await call(`/integrations/${theirs.id}?include=secret`, oneKey.key);
+    expect(await expectDocumented("/integrations/{id}", read)).toMatchObject({
+      id: theirs.id,
+      tenantId: stranger.tenantId,
+      clientSecret: theirs.secret,
+    });
+
+    // Every tenant: both, still without the unproved one.
+    const allKey = await makeKey("read-secrets", { reach: "all-tenants" });
+    const all = (await listed(allKey.key)).map((i) => i.id);
+    expect(all).toEqual(expect.arrayContaining([mine.id, theirs.id]));
+    expect(all).not.toContain(pending.id);
+    await notFound(allKey.key, pending.id, pending.secret);
   });
 
   it("refuse a missing, unknown or revoked key with 401 and say which", async () => {
     const { owner, stranger, mine } = await world();
-    const key = await makeKey(owner, "read-secrets");
+    const key = await makeKey("read-secrets", { reach: "tenants", ids: [owner.tenantId] });
 
     const missing = await call("/integrations");
     expect(missing.status).toBe(401);
@@ -228,14 +325,14 @@ describe("API keys", () => {
     expect((await expectDocumented("/integrations", unknown)).error.code).toBe("invalid_api_key");
     expect((await call("/integrations", "not-a-key")).status).toBe(401);
 
-    // Only the creator's tenant may revoke it.
+    // Only an operator may revoke it.
     currentUser = stranger;
     const foreign = new FormData();
     foreign.set("keyId", key.id);
     expect(await actions.revokeApiKeyAction(null, foreign)).toMatchObject({ ok: false });
     expect((await call(`/integrations/${mine.id}`, key.key)).status).toBe(200);
 
-    currentUser = owner;
+    currentUser = operator;
     expect(await actions.revokeApiKeyAction(null, foreign)).toMatchObject({ ok: true });
     currentUser = null;
     for (const path of ["/integrations", `/integrations/${mine.id}?include=secret`]) {
@@ -250,9 +347,52 @@ describe("API keys", () => {
     }
   });
 
+  it("refuse a key made by someone who is not an operator (as the old rule allowed), recording why", async () => {
+    const { owner, mine } = await world();
+    const { newApiKeyToken } = await import("@/lib/api-keys");
+    const { revokeGrantsOfNonOperators, listApiKeys } = await import("@/lib/data/api-keys");
+    // Two keys the owner made before operators were named: one used, one only found by the sweep.
+    const made = [newApiKeyToken(), newApiKeyToken()];
+    const [used, swept] = await Promise.all(
+      made.map((token, i) =>
+        db.db.apiKey.create({
+          data: {
+            tenantId: owner.tenantId,
+            name: `made before operators ${i}`,
+            scope: "read_secrets",
+            reach: "tenants",
+            tenantIds: [owner.tenantId],
+            tokenHash: token.tokenHash,
+            tokenPrefix: token.tokenPrefix,
+            createdById: owner.id,
+          },
+        }),
+      ),
+    );
+    const answer = await call(`/integrations/${mine.id}?include=secret`, made[0]!.token);
+    expect(answer.status).toBe(401);
+    const body = await expectDocumented("/integrations/{id}", answer);
+    expect(body.error).toEqual({
+      code: "revoked_api_key",
+      message:
+        "This API key was revoked: only keys made by the portal's operators work. Ask an operator for a new one.",
+    });
+    expect(JSON.stringify(body)).not.toContain(mine.secret);
+    await revokeGrantsOfNonOperators();
+    const listed = await listApiKeys(operator);
+    for (const key of [used!, swept!])
+      expect(listed.find((k) => k.id === key.id)).toMatchObject({
+        revokedAt: expect.any(Date),
+        revokedReason: expect.stringMatching(
+          /^Revoked by the portal: made by .+, who is not one of the operators named in its configuration \(OPERATORS\)\./,
+        ),
+      });
+    expect((await call("/integrations", made[1]!.token)).status).toBe(401);
+  });
+
   it("records every use: which key, which integration, what was answered, when and from where", async () => {
     const { owner, mine, theirs } = await world();
-    const key = await makeKey(owner, "read-secrets");
+    const key = await makeKey("read-secrets", { reach: "tenants", ids: [owner.tenantId] });
     const before = new Date();
     await call("/integrations", key.key);
     await call(`/integrations/${mine.id}`, key.key);
@@ -278,7 +418,7 @@ describe("API keys", () => {
     const guess = () =>
       listRoute.GET(
         new Request("http://localhost:3000/api/v1/integrations", {
-          headers: { "x-forwarded-for": guesser, authorization: `Bearer mcak_${"B".repeat(43)}` },
+          headers: { [CLIENT_ADDRESS_HEADER]: guesser, authorization: `Bearer mcak_${"B".repeat(43)}` },
         }),
       );
     for (let i = 0; i < rateLimit.limits.api.points; i++) expect((await guess()).status).toBe(401);

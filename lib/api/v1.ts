@@ -1,5 +1,6 @@
 /**
- * The cost platform's API (/api/v1): integrations of the key's tenant, with the client secret only
+ * The cost platform's API (/api/v1): the integrations a key reaches (all tenants, chosen tenants or chosen
+ * integrations; proved ones only), with the client secret only
  * when asked for (`?include=secret`) by a key allowed to read secrets. Every request made with a known
  * key is recorded (ApiKeyUse), refused ones too; every request counts against the client's rate limit
  * before any lookup. Answers are JSON, errors `{ error: { code, message } }`, never cached.
@@ -9,8 +10,8 @@ import "server-only";
 import { authenticateApiKey } from "@/lib/api-keys";
 import { recordApiKeyUse, type ApiKeyForAccess } from "@/lib/data/api-keys";
 import {
-  getIntegrationForTenant,
-  listIntegrationsForTenant,
+  getIntegrationForKey,
+  listIntegrationsForKey,
   type IntegrationForApi,
 } from "@/lib/data/integrations";
 import { clientKey, consume } from "@/lib/rate-limit";
@@ -59,6 +60,13 @@ function present(i: IntegrationForApi & { clientSecret?: string }) {
 
 type Action = "list-integrations" | "get-integration";
 
+function reachOf(key: ApiKeyForAccess) {
+  if (key.reach === "all_tenants") return { reach: "all_tenants" as const };
+  if (key.reach === "integrations")
+    return { reach: "integrations" as const, integrationIds: key.integrationIds };
+  return { reach: "tenants" as const, tenantIds: key.tenantIds };
+}
+
 /** Rate limit, then the key: the answer for a refused request, or the key to go on with. */
 async function admit(
   request: Request,
@@ -97,7 +105,9 @@ async function admit(
       response: apiError(
         401,
         "revoked_api_key",
-        "This API key was revoked. Ask an operator for a new one.",
+        auth.key?.revokedReason
+          ? `This API key was revoked: only keys made by the portal's operators work. Ask an operator for a new one.`
+          : "This API key was revoked. Ask an operator for a new one.",
         bearerChallenge("invalid_token"),
       ),
     };
@@ -137,7 +147,7 @@ export async function listIntegrations(request: Request): Promise<Response> {
   const admitted = await admit(request, "list-integrations", null);
   if (!admitted.ok) return admitted.response;
   const { key } = admitted;
-  const rows = await listIntegrationsForTenant(key.tenantId);
+  const rows = await listIntegrationsForKey(reachOf(key));
   await audit(request, key, "list-integrations", null, 200, false);
   return Response.json({ data: rows.map(present) }, { headers: baseHeaders });
 }
@@ -165,11 +175,11 @@ export async function getIntegration(request: Request, id: string): Promise<Resp
     );
   }
   const integration = idPattern.test(id)
-    ? await getIntegrationForTenant(key.tenantId, id, { withSecret: wantsSecret })
+    ? await getIntegrationForKey(reachOf(key), id, { withSecret: wantsSecret })
     : null;
   if (!integration) {
     await audit(request, key, "get-integration", idPattern.test(id) ? id : null, 404, false);
-    return apiError(404, "not_found", "No integration with this id in this API key's tenant.");
+    return apiError(404, "not_found", "No integration with this id within this API key's reach.");
   }
   await audit(request, key, "get-integration", integration.id, 200, wantsSecret);
   return Response.json(present(integration), { headers: baseHeaders });

@@ -1,62 +1,18 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import type { ApiKeyScope } from "@/lib/generated/prisma/client";
+import { isNamedOperator, OperatorOnlyError, requireOperator } from "@/lib/data/operators";
+import type { ApiKeyReach, ApiKeyScope } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 
-export type { ApiKeyScope };
+export type { ApiKeyReach, ApiKeyScope };
 
-export class ApiKeyNotAllowedError extends Error {
-  constructor() {
-    super(
-      "Only someone who connected a billing account of this tenant in the portal may make or revoke its API keys.",
-    );
-    this.name = "ApiKeyNotAllowedError";
-  }
-}
-
-/**
- * A key reads every secret of its tenant, and anyone of the tenant may sign in to the portal: so only a
- * person who owns an integration there (who held such a secret already) manages the tenant's keys.
- */
-export async function mayManageApiKeys(actor: Actor): Promise<boolean> {
-  const owned = await db.integration.count({ where: { tenantId: actor.tenantId, ownerId: actor.id } });
-  return owned > 0;
-}
-
-/** Stores a new key by its hash. `creator` is the signed-in operator, or null for the headless command. */
-export async function createApiKey(
-  creator: Actor | null,
-  input: { tenantId: string; name: string; scope: ApiKeyScope; tokenHash: string; tokenPrefix: string },
-) {
-  if (creator && (creator.tenantId !== input.tenantId || !(await mayManageApiKeys(creator))))
-    throw new ApiKeyNotAllowedError();
-  return db.apiKey.create({
-    data: { ...input, createdById: creator?.id ?? null },
-    select: { id: true, name: true, scope: true, tenantId: true, tokenPrefix: true, createdAt: true },
-  });
-}
-
-/** The keys of the operator's tenant, newest first: never their hashes. */
-export function listApiKeys(actor: Actor) {
-  return db.apiKey.findMany({
-    where: { tenantId: actor.tenantId },
-    orderBy: { createdAt: "desc" },
-    select: {
-      id: true,
-      name: true,
-      scope: true,
-      tokenPrefix: true,
-      createdAt: true,
-      lastUsedAt: true,
-      revokedAt: true,
-      createdBy: { select: { name: true, email: true } },
-    },
-  });
-}
-
-export type ApiKeyListItem = Awaited<ReturnType<typeof listApiKeys>>[number];
+/** What a key reads: every tenant's integrations, the listed tenants', or the listed integrations. */
+export type KeyReach =
+  | { reach: "all_tenants" }
+  | { reach: "tenants"; tenantIds: string[] }
+  | { reach: "integrations"; integrationIds: string[] };
 
 export class ApiKeyNotFoundError extends Error {
   constructor() {
@@ -65,27 +21,189 @@ export class ApiKeyNotFoundError extends Error {
   }
 }
 
-/** Revokes a key of the operator's tenant; it stops working at the next request. */
+export class ApiKeyIntegrationsUnknownError extends Error {
+  constructor(ids: string[]) {
+    super(
+      `No integration with the id ${ids.join(", ")}. Copy ids from the integrations list (they start with int_).`,
+    );
+    this.name = "ApiKeyIntegrationsUnknownError";
+  }
+}
+
+/** The revocation reason recorded for a key whose maker is not (or no longer) an operator. */
+export const notOperatorReason = (maker: string) =>
+  `Revoked by the portal: made by ${maker}, who is not one of the operators named in its configuration (OPERATORS). Only operators make keys; ask one for a new key.`;
+
+/**
+ * Stores a new key by its hash. `creator` is the signed-in operator, or null for the headless command
+ * (run by whoever runs the deployment, with its database in hand).
+ */
+export async function createApiKey(
+  creator: Actor | null,
+  input: {
+    name: string;
+    scope: ApiKeyScope;
+    tokenHash: string;
+    tokenPrefix: string;
+  } & KeyReach,
+) {
+  if (creator) await requireOperator(creator, "make API keys");
+  const tenantIds = input.reach === "tenants" ? [...new Set(input.tenantIds)] : [];
+  const integrationIds = input.reach === "integrations" ? [...new Set(input.integrationIds)] : [];
+  if (input.reach === "integrations") {
+    const found = await db.integration.findMany({
+      where: { id: { in: integrationIds }, status: { not: "pending" } },
+      select: { id: true },
+    });
+    const known = new Set(found.map((i) => i.id));
+    const unknown = integrationIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new ApiKeyIntegrationsUnknownError(unknown);
+  }
+  return db.apiKey.create({
+    data: {
+      name: input.name,
+      scope: input.scope,
+      tokenHash: input.tokenHash,
+      tokenPrefix: input.tokenPrefix,
+      reach: input.reach,
+      tenantIds,
+      integrationIds,
+      createdById: creator?.id ?? null,
+    },
+    select: {
+      id: true,
+      name: true,
+      scope: true,
+      reach: true,
+      tenantIds: true,
+      integrationIds: true,
+      tokenPrefix: true,
+      createdAt: true,
+    },
+  });
+}
+
+/** Every key, newest first, for operators: never their hashes. */
+export async function listApiKeys(actor: Actor) {
+  await requireOperator(actor, "see API keys");
+  return db.apiKey.findMany({
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      name: true,
+      scope: true,
+      reach: true,
+      tenantIds: true,
+      integrationIds: true,
+      tokenPrefix: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      revokedReason: true,
+      createdBy: { select: { name: true, email: true } },
+    },
+  });
+}
+
+export type ApiKeyListItem = Awaited<ReturnType<typeof listApiKeys>>[number];
+
+/** Revokes a key (an operator's click); it stops working at the next request. */
 export async function revokeApiKey(actor: Actor, keyId: string): Promise<void> {
-  if (!(await mayManageApiKeys(actor))) throw new ApiKeyNotAllowedError();
+  await requireOperator(actor, "revoke API keys");
   const { count } = await db.apiKey.updateMany({
-    where: { id: keyId, tenantId: actor.tenantId, revokedAt: null },
+    where: { id: keyId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (count === 0) {
-    const exists = await db.apiKey.findFirst({ where: { id: keyId, tenantId: actor.tenantId } });
-    if (!exists) throw new ApiKeyNotFoundError();
-  }
+  if (count === 0 && !(await db.apiKey.findUnique({ where: { id: keyId }, select: { id: true } })))
+    throw new ApiKeyNotFoundError();
 }
 
 export function findApiKeyByTokenHash(tokenHash: string) {
   return db.apiKey.findUnique({
     where: { tokenHash },
-    select: { id: true, tenantId: true, scope: true, tokenHash: true, revokedAt: true, name: true },
+    select: {
+      id: true,
+      scope: true,
+      reach: true,
+      tenantIds: true,
+      integrationIds: true,
+      tokenHash: true,
+      revokedAt: true,
+      revokedReason: true,
+      name: true,
+      createdById: true,
+      createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } },
+    },
   });
 }
 
 export type ApiKeyForAccess = NonNullable<Awaited<ReturnType<typeof findApiKeyByTokenHash>>>;
+
+/**
+ * A key made in the portal works only while its maker is an operator. One that fails this is revoked on
+ * the spot, with the reason, so the list says why it stopped.
+ */
+export async function revokeIfMakerNotOperator(key: ApiKeyForAccess): Promise<ApiKeyForAccess> {
+  if (key.revokedAt || !key.createdById) return key;
+  if (key.createdBy && isNamedOperator(key.createdBy)) return key;
+  const maker = key.createdBy?.name ?? key.createdBy?.email ?? "someone no longer known to the portal";
+  const revokedAt = new Date();
+  const reason = notOperatorReason(maker);
+  await db.apiKey.updateMany({
+    where: { id: key.id, revokedAt: null },
+    data: { revokedAt, revokedReason: reason },
+  });
+  return { ...key, revokedAt, revokedReason: reason };
+}
+
+/**
+ * Revokes every key, and disables every webhook endpoint, made in the portal by someone who is not an
+ * operator: keys and endpoints from before operators were named, or of a person since taken off the list.
+ * Run when the portal starts; the API checks each key's maker again on every request.
+ */
+export async function revokeGrantsOfNonOperators(now = new Date()) {
+  const keys = await db.apiKey.findMany({
+    where: { revokedAt: null, createdById: { not: null } },
+    select: {
+      id: true,
+      createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } },
+    },
+  });
+  let revoked = 0;
+  for (const key of keys) {
+    if (key.createdBy && isNamedOperator(key.createdBy)) continue;
+    const maker = key.createdBy?.name ?? key.createdBy?.email ?? "someone no longer known to the portal";
+    const { count } = await db.apiKey.updateMany({
+      where: { id: key.id, revokedAt: null },
+      data: { revokedAt: now, revokedReason: notOperatorReason(maker) },
+    });
+    revoked += count;
+  }
+  const endpoints = await db.webhookEndpoint.findMany({
+    where: { disabledAt: null, createdById: { not: null } },
+    select: {
+      id: true,
+      createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } },
+    },
+  });
+  let disabled = 0;
+  for (const endpoint of endpoints) {
+    if (endpoint.createdBy && isNamedOperator(endpoint.createdBy)) continue;
+    const maker =
+      endpoint.createdBy?.name ?? endpoint.createdBy?.email ?? "someone no longer known to the portal";
+    const { count } = await db.webhookEndpoint.updateMany({
+      where: { id: endpoint.id, disabledAt: null },
+      data: {
+        disabledAt: now,
+        disabledReason: `Disabled by the portal: made by ${maker}, who is not one of the operators named in its configuration (OPERATORS). Only operators manage webhooks.`,
+      },
+    });
+    disabled += count;
+  }
+  return { revoked, disabled };
+}
+
+export { OperatorOnlyError };
 
 /** One request made with a key, allowed or refused. */
 export async function recordApiKeyUse(input: {

@@ -8,6 +8,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { listIntegrationEvents } from "@/lib/data/integration-events";
 import { listIntegrationMails } from "@/lib/data/integration-mail";
+import { requireOperator } from "@/lib/data/operators";
 import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 
@@ -66,3 +67,26 @@ export async function getIntegrationHistory(actor: Actor, id: string) {
   const [events, mails] = await Promise.all([listIntegrationEvents(id, 30), listIntegrationMails(id)]);
   return { events, mails };
 }
+
+/**
+ * Every tenant's proved integrations, for operators (who wire them to the cost platform and scope its
+ * keys): metadata only, oldest tenant first.
+ */
+export async function listIntegrationsForOperator(actor: Actor) {
+  await requireOperator(actor, "see every tenant's integrations");
+  return db.integration.findMany({
+    where: { status: { not: "pending" } },
+    orderBy: [{ tenantId: "asc" }, { createdAt: "asc" }],
+    select: {
+      id: true,
+      tenantId: true,
+      billingAccountName: true,
+      billingAccountDisplayName: true,
+      status: true,
+      lastVerifiedAt: true,
+      owner: { select: { name: true, email: true } },
+    },
+  });
+}
+
+export type OperatorIntegrationView = Awaited<ReturnType<typeof listIntegrationsForOperator>>[number];

@@ -141,6 +141,51 @@ export function listIntegrationsForTenant(tenantId: string) {
   return db.integration.findMany({ where: { tenantId }, orderBy: { createdAt: "asc" }, select: apiFields });
 }
 
+/** What an API key reaches (lib/data/api-keys.ts KeyReach), as a filter; proved integrations only. */
+export type IntegrationReach =
+  | { reach: "all_tenants" }
+  | { reach: "tenants"; tenantIds: string[] }
+  | { reach: "integrations"; integrationIds: string[] };
+
+function reachFilter(key: IntegrationReach) {
+  const proved = { status: { not: "pending" as const } };
+  if (key.reach === "all_tenants") return proved;
+  if (key.reach === "tenants") return { ...proved, tenantId: { in: key.tenantIds } };
+  return { ...proved, id: { in: key.integrationIds } };
+}
+
+/** The integrations a key reaches, without secrets, oldest first. */
+export function listIntegrationsForKey(key: IntegrationReach) {
+  return db.integration.findMany({
+    where: reachFilter(key),
+    orderBy: { createdAt: "asc" },
+    select: apiFields,
+  });
+}
+
+/**
+ * One integration the key reaches, with its secret decrypted only when asked (a key allowed to read
+ * secrets); null when it is missing or out of the key's reach, which the caller cannot tell apart.
+ */
+export async function getIntegrationForKey(
+  key: IntegrationReach,
+  id: string,
+  { withSecret }: { withSecret: boolean },
+): Promise<(IntegrationForApi & { clientSecret?: string }) | null> {
+  const row = await db.integration.findFirst({
+    where: { AND: [{ id }, reachFilter(key)] },
+    select: { ...apiFields, secretCiphertext: true, secretEncryptionKeyId: true },
+  });
+  if (!row) return null;
+  const { secretCiphertext, secretEncryptionKeyId, ...rest } = row;
+  if (!withSecret || rest.status === "disconnected") return rest;
+  const clientSecret = decryptSecret(
+    { ciphertext: secretCiphertext, keyId: secretEncryptionKeyId },
+    integrationSecretContext(row.id),
+  );
+  return { ...rest, clientSecret };
+}
+
 export type IntegrationForApi = Awaited<ReturnType<typeof listIntegrationsForTenant>>[number];
 
 /**

@@ -6,6 +6,8 @@ import { db } from "@/lib/db";
 
 export type SignedInUser = {
   id: string;
+  /** The verified id token's oid in tenantId (with tenantId, what OPERATORS names). */
+  entraObjectId: string;
   name: string | null;
   email: string | null;
   tenantId: string;
@@ -24,7 +26,7 @@ export async function upsertUserFromSignIn(input: {
     where: { tenantId_entraObjectId: { tenantId: input.tenantId, entraObjectId: input.entraObjectId } },
     create: { ...input },
     update: { name: input.name, email: input.email, homeAccountId: input.homeAccountId },
-    select: { id: true, name: true, email: true, tenantId: true, homeAccountId: true },
+    select: { id: true, entraObjectId: true, name: true, email: true, tenantId: true, homeAccountId: true },
   });
   await resumeStepsAwaitingSignIn(user.id);
   await resumeOperationsAwaitingSignIn(user.id);
@@ -34,6 +36,6 @@ export async function upsertUserFromSignIn(input: {
 export async function getUserById(id: string): Promise<SignedInUser | null> {
   return db.user.findUnique({
     where: { id },
-    select: { id: true, name: true, email: true, tenantId: true, homeAccountId: true },
+    select: { id: true, entraObjectId: true, name: true, email: true, tenantId: true, homeAccountId: true },
   });
 }

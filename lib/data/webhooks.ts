@@ -1,5 +1,6 @@
 /**
- * Webhook endpoints (a tenant's, managed by whoever may manage its API keys) and their deliveries:
+ * Webhook endpoints (the operators': each receives every tenant's events, or those of the tenants it
+ * lists) and their deliveries:
  * fan-out from the IntegrationEvent outbox (idempotent by the unique (eventId, endpointId)), leases so
  * that one instance at a time sends a delivery, and each attempt's result.
  */
@@ -8,17 +9,16 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { db } from "@/lib/db";
-import { mayManageApiKeys } from "@/lib/data/api-keys";
+import { isOperator, OperatorOnlyError } from "@/lib/data/operators";
 import { webhookSecretContext } from "@/lib/secret-contexts";
-import { decryptSecret, encryptSecret } from "@/lib/vault";
+import { encryptSecret } from "@/lib/vault";
+import type { Sealed } from "@/lib/crypto";
 import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 
-export class WebhookNotAllowedError extends Error {
+export class WebhookNotAllowedError extends OperatorOnlyError {
   constructor() {
-    super(
-      "Only someone who connected a billing account of this tenant in the portal may manage its webhooks.",
-    );
+    super("manage webhooks");
     this.name = "WebhookNotAllowedError";
   }
 }
@@ -37,19 +37,22 @@ export class WebhookEndpointDisabledError extends Error {
   }
 }
 
-/** Webhooks tell what happens to the tenant's integrations: the same people as for API keys. */
-export const mayManageWebhooks = mayManageApiKeys;
+/** Webhooks tell the cost platform what happens to integrations: the operators' alone, as API keys. */
+export const mayManageWebhooks = isOperator;
 
 async function authorise(actor: Actor) {
   if (!(await mayManageWebhooks(actor))) throw new WebhookNotAllowedError();
 }
+
+/** Which tenants' events an endpoint receives. */
+export type EndpointReach = { allTenants: true } | { allTenants: false; tenantIds: string[] };
 
 /** How long the secret before a rotation keeps signing beside the new one. */
 export const SECRET_OVERLAP_MS = 24 * 3_600_000;
 
 export async function createWebhookEndpoint(
   actor: Actor,
-  input: { url: string; eventTypes: string[]; description: string | null; secret: string },
+  input: { url: string; eventTypes: string[]; description: string | null; secret: string } & EndpointReach,
 ) {
   await authorise(actor);
   const id = `whe_${randomUUID().replaceAll("-", "")}`;
@@ -57,7 +60,8 @@ export async function createWebhookEndpoint(
   return db.webhookEndpoint.create({
     data: {
       id,
-      tenantId: actor.tenantId,
+      allTenants: input.allTenants,
+      tenantIds: input.allTenants ? [] : [...new Set(input.tenantIds)],
       url: input.url,
       eventTypes: input.eventTypes,
       description: input.description,
@@ -69,14 +73,17 @@ export async function createWebhookEndpoint(
   });
 }
 
-/** The tenant's endpoints with their latest deliveries, newest first: never a secret. */
+/** Every endpoint with its latest deliveries, newest first, for operators: never a secret. */
 export async function listWebhookEndpoints(actor: Actor, deliveriesPerEndpoint = 20) {
+  await authorise(actor);
   return db.webhookEndpoint.findMany({
-    where: { tenantId: actor.tenantId },
     orderBy: { createdAt: "desc" },
     select: {
       id: true,
       url: true,
+      allTenants: true,
+      tenantIds: true,
+      disabledReason: true,
       eventTypes: true,
       description: true,
       createdAt: true,
@@ -107,9 +114,9 @@ export async function listWebhookEndpoints(actor: Actor, deliveriesPerEndpoint =
 
 export type WebhookEndpointListItem = Awaited<ReturnType<typeof listWebhookEndpoints>>[number];
 
-async function endpointOfTenant(actor: Actor, endpointId: string) {
+async function endpointById(_actor: Actor, endpointId: string) {
   const endpoint = await db.webhookEndpoint.findFirst({
-    where: { id: endpointId, tenantId: actor.tenantId },
+    where: { id: endpointId },
     select: { id: true, url: true, disabledAt: true, secretCiphertext: true, secretEncryptionKeyId: true },
   });
   if (!endpoint) throw new WebhookEndpointNotFoundError();
@@ -127,7 +134,7 @@ export async function rotateWebhookSecret(
   now = new Date(),
 ) {
   await authorise(actor);
-  const endpoint = await endpointOfTenant(actor, endpointId);
+  const endpoint = await endpointById(actor, endpointId);
   const sealed = encryptSecret(secret, webhookSecretContext(endpoint.id));
   await db.webhookEndpoint.update({
     where: { id: endpoint.id },
@@ -145,7 +152,7 @@ export async function rotateWebhookSecret(
 /** Stops deliveries to the endpoint: nothing new is fanned out to it, pending ones are not sent. */
 export async function disableWebhookEndpoint(actor: Actor, endpointId: string) {
   await authorise(actor);
-  const endpoint = await endpointOfTenant(actor, endpointId);
+  const endpoint = await endpointById(actor, endpointId);
   if (endpoint.disabledAt) return;
   await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
 }
@@ -157,20 +164,18 @@ export async function disableWebhookEndpoint(actor: Actor, endpointId: string) {
  */
 export async function enableWebhookEndpoint(actor: Actor, endpointId: string, now = new Date()) {
   await authorise(actor);
-  const endpoint = await endpointOfTenant(actor, endpointId);
+  const endpoint = await endpointById(actor, endpointId);
   if (!endpoint.disabledAt) return;
   await db.webhookEndpoint.update({
     where: { id: endpoint.id },
-    data: { disabledAt: null, enabledAt: now },
+    data: { disabledAt: null, disabledReason: null, enabledAt: now },
   });
 }
 
 /** Removes the endpoint and its deliveries. */
 export async function deleteWebhookEndpoint(actor: Actor, endpointId: string) {
   await authorise(actor);
-  const { count } = await db.webhookEndpoint.deleteMany({
-    where: { id: endpointId, tenantId: actor.tenantId },
-  });
+  const { count } = await db.webhookEndpoint.deleteMany({ where: { id: endpointId } });
   if (count === 0) throw new WebhookEndpointNotFoundError();
 }
 
@@ -178,14 +183,14 @@ export async function deleteWebhookEndpoint(actor: Actor, endpointId: string) {
 export async function queueTestDelivery(
   actor: Actor,
   endpointId: string,
-  build: (eventId: string, tenantId: string) => string,
+  build: (eventId: string) => string,
 ) {
   await authorise(actor);
-  const endpoint = await endpointOfTenant(actor, endpointId);
+  const endpoint = await endpointById(actor, endpointId);
   if (endpoint.disabledAt) throw new WebhookEndpointDisabledError();
   const eventId = `test_${randomUUID().replaceAll("-", "")}`;
   return db.webhookDelivery.create({
-    data: { eventId, eventType: "webhook.test", endpointId, payload: build(eventId, actor.tenantId) },
+    data: { eventId, eventType: "webhook.test", endpointId, payload: build(eventId) },
     select: { id: true, eventId: true },
   });
 }
@@ -197,7 +202,7 @@ export async function queueTestDelivery(
 export async function redeliver(actor: Actor, deliveryId: string, now = new Date()) {
   await authorise(actor);
   const delivery = await db.webhookDelivery.findFirst({
-    where: { id: deliveryId, endpoint: { tenantId: actor.tenantId } },
+    where: { id: deliveryId },
     select: { id: true, endpoint: { select: { disabledAt: true } } },
   });
   if (!delivery) throw new WebhookEndpointNotFoundError(unknownIdMessages.webhookDelivery);
@@ -215,7 +220,7 @@ export async function redeliver(actor: Actor, deliveryId: string, now = new Date
 const FAN_OUT_WINDOW_MS = 7 * 86_400_000;
 
 /**
- * Events of the last days not yet turned into a delivery for an enabled endpoint of their tenant that
+ * Events of the last days not yet turned into a delivery for an enabled endpoint reaching their tenant that
  * subscribes to their type (and existed, and was not disabled, when they happened: an event from before
  * it was last enabled again is skipped), with their integration's facts.
  */
@@ -225,7 +230,7 @@ export async function findEventsToFanOut(now: Date, limit = 200) {
     SELECT e."id" AS "eventId", ep."id" AS "endpointId"
     FROM "IntegrationEvent" e
     JOIN "WebhookEndpoint" ep
-      ON ep."tenantId" = e."tenantId" AND ep."disabledAt" IS NULL
+      ON (ep."allTenants" OR e."tenantId" = ANY(ep."tenantIds")) AND ep."disabledAt" IS NULL
      AND e."type" = ANY(ep."eventTypes") AND e."at" >= COALESCE(ep."enabledAt", ep."createdAt")
     WHERE e."at" >= ${since}
       AND NOT EXISTS (
@@ -285,9 +290,13 @@ export type ClaimedDelivery = {
   eventId: string;
   payload: string;
   attempts: number;
+  endpointId: string;
   url: string;
-  /** The current secret, then the previous one while it still signs. */
-  secrets: string[];
+  /**
+   * The current secret, then the previous one while it still signs, as stored: the sender decrypts
+   * them (lib/webhooks/jobs.ts), so one that cannot be decrypted fails only this endpoint's deliveries.
+   */
+  sealedSecrets: Sealed[];
 };
 
 /**
@@ -342,32 +351,25 @@ export async function claimDueDeliveries(
     });
     if (!row) continue;
     const { endpoint } = row;
-    const context = webhookSecretContext(endpoint.id);
-    const secrets = [
-      decryptSecret(
-        { ciphertext: endpoint.secretCiphertext, keyId: endpoint.secretEncryptionKeyId },
-        context,
-      ),
-    ];
+    const sealedSecrets = [{ ciphertext: endpoint.secretCiphertext, keyId: endpoint.secretEncryptionKeyId }];
     if (
       endpoint.previousSecretCiphertext &&
       endpoint.previousSecretKeyId &&
       endpoint.previousSecretExpiresAt &&
       endpoint.previousSecretExpiresAt > now
     )
-      secrets.push(
-        decryptSecret(
-          { ciphertext: endpoint.previousSecretCiphertext, keyId: endpoint.previousSecretKeyId },
-          context,
-        ),
-      );
+      sealedSecrets.push({
+        ciphertext: endpoint.previousSecretCiphertext,
+        keyId: endpoint.previousSecretKeyId,
+      });
     claimed.push({
       id: row.id,
       eventId: row.eventId,
       payload: row.payload,
       attempts: row.attempts,
+      endpointId: endpoint.id,
       url: endpoint.url,
-      secrets,
+      sealedSecrets,
     });
   }
   return claimed;

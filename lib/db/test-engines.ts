@@ -52,8 +52,19 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
   return {
     url: withDatabase(TEST_POSTGRES_URL, name),
-    drop: () =>
-      admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    // FORCE may not end a backend of another role on it (an autovacuum worker, run as the server's
+    // superuser): that ends by itself within moments, so try again a few times.
+    drop: async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+          return;
+        } catch (error) {
+          if ((error as { code?: string }).code !== "42501" || attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    },
   };
 }
 

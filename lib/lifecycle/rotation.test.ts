@@ -64,8 +64,10 @@ const hourMs = 3_600_000;
 async function connected() {
   const w = await connectedOnboarding(portal);
   const token = keyTokens.newApiKeyToken();
-  await apiKeys.createApiKey(w.actor, {
-    tenantId: w.actor.tenantId,
+  // Made with the headless command (no one signed in), reaching this tenant.
+  await apiKeys.createApiKey(null, {
+    reach: "tenants",
+    tenantIds: [w.actor.tenantId],
     name: "cost platform",
     scope: "read_secrets",
     tokenHash: token.tokenHash,

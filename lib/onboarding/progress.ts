@@ -1,5 +1,6 @@
 import "server-only";
 
+import { deliveryTiming } from "@/lib/data/deliveries";
 import { openOperationTiming } from "@/lib/data/integration-operations";
 import { getProgress } from "@/lib/data/onboardings";
 import { dueSteps, nextDueAt } from "@/lib/onboarding/engine";
@@ -21,16 +22,27 @@ export async function progressSnapshot(
   const next = nextDueAt(rows, saved);
   // A secret rotation or disconnect under way (the background runner moves it): poll while it runs
   // or is due within a couple of minutes, not through a grace period of hours.
-  const operation = await openOperationTiming(onboardingId);
+  const [operation, deliveries] = await Promise.all([
+    openOperationTiming(onboardingId),
+    deliveryTiming(onboardingId),
+  ]);
   const soon = Date.now() + operationPollHorizonMs;
   const operationMoving =
     operation?.status === "running" &&
     (operation.leaseExpiresAt !== null || (operation.nextAttemptAt?.getTime() ?? 0) <= soon);
+  // A delivery to Vantage moving (or about to be woken by the background job once step 5 is done): the
+  // page follows Vantage's status live, not through the hourly look at an imported one.
+  const deliveryMoving = deliveries.some(
+    (d) =>
+      d.leaseExpiresAt !== null ||
+      (d.status === "running" && (d.nextAttemptAt?.getTime() ?? 0) <= soon) ||
+      d.wakeable,
+  );
   return {
     status: onboarding.status,
-    fingerprint: `${onboarding.updatedAt.getTime()}:${onboarding.steps.map((s) => `${s.stepId}=${s.version}`).join(",")}${operation ? `:op=${operation.version}` : ""}`,
+    fingerprint: `${onboarding.updatedAt.getTime()}:${onboarding.steps.map((s) => `${s.stepId}=${s.version}`).join(",")}${operation ? `:op=${operation.version}` : ""}${deliveries.map((d) => `:d=${d.version}`).join("")}`,
     // Queued steps behind a step that needs attention cannot move: nothing to poll for.
-    active: next !== null || operationMoving,
+    active: next !== null || operationMoving || deliveryMoving,
     due: dueSteps(rows, new Date(), saved).length > 0,
     nextDueAt: next?.toISOString() ?? null,
     steps: onboarding.steps.map((s) => ({ id: s.stepId, status: s.status })),

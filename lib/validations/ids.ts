@@ -18,9 +18,10 @@ export const unknownIdMessages = {
   onboarding: "This onboarding does not exist or is not yours.",
   shareLink: "This share link does not let you act on this onboarding.",
   integration: "This integration does not exist or is not yours.",
-  apiKey: "This API key does not exist or belongs to another tenant.",
-  webhookEndpoint: "This webhook endpoint does not exist or belongs to another tenant.",
-  webhookDelivery: "This delivery does not exist or belongs to another tenant.",
+  apiKey: "This API key does not exist.",
+  webhookEndpoint: "This webhook endpoint does not exist.",
+  webhookDelivery: "This delivery does not exist.",
+  destination: "This destination does not exist or is not yours.",
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { tenantIdList } from "@/lib/validations/api-keys";
 import { formId, formUnreadable, printable } from "@/lib/validations/onboarding";
 
 /** Types an endpoint may subscribe to; kept in step with lib/data/integration-events.ts by a test. */
@@ -41,10 +42,23 @@ const description = z
   .optional()
   .transform((value) => (value ? value : null));
 
-export const createWebhookEndpointSchema = z.object(
-  { url, eventTypes, description },
-  { error: formUnreadable },
-);
+const reach = z.enum(["all-tenants", "tenants"], {
+  message: "Choose whose events it receives: every tenant's, or the tenants you list.",
+});
+
+export const createWebhookEndpointSchema = z
+  .object({ url, eventTypes, description, reach, tenantIds: tenantIdList }, { error: formUnreadable })
+  .transform((value, ctx) => {
+    const { reach: chosen, tenantIds, ...rest } = value;
+    if (chosen === "all-tenants") return { ...rest, allTenants: true as const, tenantIds: [] as string[] };
+    if (tenantIds.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["tenantIds"],
+        message: "List at least one tenant id, one per line.",
+      });
+    return { ...rest, allTenants: false as const, tenantIds };
+  });
 
 export const webhookEndpointSchema = z.object(
   { endpointId: formId("webhookEndpoint") },

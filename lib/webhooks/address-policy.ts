@@ -3,7 +3,9 @@
  * portal, so a URL must not reach the portal's own network (SSRF): https only; no private, loopback,
  * link-local, shared, documentation, multicast or reserved address, unless the operator allows it
  * (WEBHOOK_ALLOWED_NETWORKS, CIDR list); plain http to a loopback address only with
- * WEBHOOK_ALLOW_INSECURE_LOCALHOST (the demo and the tests). The URL is checked when saved, and every
+ * WEBHOOK_ALLOW_INSECURE_LOCALHOST (the demo and the tests). An IPv6 address that leads to an IPv4 one
+ * (mapped, NAT64 64:ff9b::/96, 6to4) is judged by that IPv4 address; forms that cannot be judged so
+ * (IPv4-compatible, local-use NAT64, Teredo) are refused. The URL is checked when saved, and every
  * address a name resolves to is checked again when sending, as is the address actually connected.
  */
 import { BlockList, isIP } from "node:net";
@@ -38,8 +40,14 @@ for (const [network, prefix] of [
 ] as const)
   blocked.addSubnet(network, prefix, "ipv4");
 for (const [network, prefix] of [
-  ["::", 128],
+  // IPv4-compatible ::a.b.c.d (deprecated; its IPv4 could be anything) and IPv4-translated.
+  ["::", 96],
+  ["::ffff:0:0:0", 96],
+  // Local-use NAT64 (RFC 8215): an IPv4 address of the operator's own translator, any of them.
+  ["64:ff9b:1::", 48],
   ["100::", 64],
+  // Teredo: a tunnel through the server and client IPv4 addresses it carries.
+  ["2001::", 32],
   ["2001:db8::", 32],
   ["fc00::", 7],
   ["fe80::", 10],
@@ -72,13 +80,18 @@ function ipv6Bytes(address: string): number[] {
   return bytes;
 }
 
-/** An IPv4 address carried inside an IPv6 one (mapped ::ffff:a.b.c.d, or NAT64 64:ff9b::a.b.c.d). */
+/**
+ * The IPv4 address an IPv6 one leads to, which is what must be checked: mapped ::ffff:a.b.c.d, NAT64
+ * 64:ff9b::a.b.c.d, and 6to4 2002:aabb:ccdd::/48 (tunnelled to a.b.c.d).
+ */
 function embeddedIpv4(address: string): string | null {
   const bytes = ipv6Bytes(address);
   const prefix = bytes.slice(0, 12);
   const mapped = prefix.every((b, i) => (i < 10 ? b === 0 : b === 0xff));
   const nat64 = [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0].every((b, i) => prefix[i] === b);
-  return mapped || nat64 ? bytes.slice(12).join(".") : null;
+  if (mapped || nat64) return bytes.slice(12).join(".");
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return bytes.slice(2, 6).join(".");
+  return null;
 }
 
 function inNetworks(address: string, family: "ipv4" | "ipv6", networks: string[]): boolean {

@@ -8,7 +8,8 @@
  * in all); a longer Retry-After (429, 503) is honoured up to 24 h. Retried: no answer (network error,
  * timeout after 10 s), 408, 425, 429 and 5xx. Any other answer but 2xx (a redirect, 400, 401, 404,
  * 410, ...) and a destination the address policy refuses fail the delivery at once: the receiver must
- * change something first, then "Redeliver".
+ * change something first, then "Redeliver". So does a signing secret that cannot be decrypted, for
+ * that endpoint only.
  */
 import "server-only";
 
@@ -23,8 +24,11 @@ import {
   type AttemptResult,
   type ClaimedDelivery,
 } from "@/lib/data/webhooks";
+import { CryptoError } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { webhookSecretContext } from "@/lib/secret-contexts";
+import { decryptSecret } from "@/lib/vault";
 import type { WebhookAddressPolicy } from "@/lib/webhooks/address-policy";
 import { buildWebhookPayload } from "@/lib/webhooks/payload";
 import { sendWebhook, type SendOutcome } from "@/lib/webhooks/send";
@@ -94,26 +98,66 @@ export function nextStep(
   return { status: "pending", nextAttemptAt: new Date(now.getTime() + Math.round(wait)) };
 }
 
+/**
+ * The endpoint's signing secrets, or why they cannot be had. A current secret that cannot be decrypted
+ * (its key left ENCRYPTION_KEYS_OLD too soon, a damaged row) fails this delivery, never the round: the
+ * other endpoints' deliveries go on. A previous secret that cannot be decrypted only stops signing, so
+ * a rotation mends an endpoint whose secret was lost.
+ */
+function unsealSecrets(delivery: ClaimedDelivery): { secrets: string[] } | { error: string } {
+  const context = webhookSecretContext(delivery.endpointId);
+  const secrets: string[] = [];
+  for (const [index, sealed] of delivery.sealedSecrets.entries()) {
+    try {
+      secrets.push(decryptSecret(sealed, context));
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      if (index > 0) {
+        log.warn({ endpointId: delivery.endpointId }, "previous webhook signing secret cannot be decrypted");
+        continue;
+      }
+      return {
+        error: `not sent: the signing secret cannot be decrypted: ${error.message.replace(/^Cannot decrypt: /, "").replace(/\.$/, "")}. Put the key it was encrypted with back in ENCRYPTION_KEYS_OLD, or rotate the signing secret, give the receiver the new one, and Redeliver.`,
+      };
+    }
+  }
+  return { secrets };
+}
+
 async function attempt(
   delivery: ClaimedDelivery,
   owner: string,
   now: Date,
   options: { timeoutMs: number; policy: WebhookAddressPolicy },
 ) {
-  const outcome = await sendWebhook({
-    url: delivery.url,
-    body: delivery.payload,
-    headers: signatureHeaders(delivery.secrets, delivery.eventId, delivery.payload),
-    timeoutMs: options.timeoutMs,
-    policy: options.policy,
-  });
-  const result: AttemptResult = {
-    ...nextStep(outcome, delivery.attempts + 1, now),
-    statusCode: outcome.status,
-    error: describe(outcome),
-    durationMs: outcome.durationMs,
-    at: new Date(),
-  };
+  const unsealed = unsealSecrets(delivery);
+  let result: AttemptResult;
+  if ("error" in unsealed) {
+    // Retrying cannot help: someone must change the keys or the secret first, then Redeliver.
+    result = {
+      status: "failed",
+      nextAttemptAt: null,
+      statusCode: null,
+      error: unsealed.error,
+      durationMs: 0,
+      at: new Date(),
+    };
+  } else {
+    const outcome = await sendWebhook({
+      url: delivery.url,
+      body: delivery.payload,
+      headers: signatureHeaders(unsealed.secrets, delivery.eventId, delivery.payload),
+      timeoutMs: options.timeoutMs,
+      policy: options.policy,
+    });
+    result = {
+      ...nextStep(outcome, delivery.attempts + 1, now),
+      statusCode: outcome.status,
+      error: describe(outcome),
+      durationMs: outcome.durationMs,
+      at: new Date(),
+    };
+  }
   if (!(await recordAttempt(delivery.id, owner, result)))
     log.warn({ deliveryId: delivery.id }, "webhook delivery lease lost before its result was recorded");
   return result;

@@ -23,7 +23,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => currentUser }));
 
 type Actor = Awaited<ReturnType<Harness["signIn"]>>;
-type Received = { headers: http.IncomingHttpHeaders; body: string; at: number };
+type Received = { path: string; headers: http.IncomingHttpHeaders; body: string; at: number };
 type Answer = { status: number; headers?: Record<string, string>; delayMs?: number; hang?: boolean };
 
 let harness: Harness;
@@ -34,6 +34,8 @@ let events: typeof import("@/lib/data/integration-events");
 let integrations: typeof import("@/lib/data/integrations");
 let owner: Actor;
 let stranger: Actor;
+/** The one person OPERATORS names: webhook endpoints are theirs, each reaching every tenant or chosen ones. */
+let operator: Actor;
 const receivers: http.Server[] = [];
 let dropDatabase: (() => Promise<void>) | undefined;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -79,6 +81,7 @@ beforeAll(async () => {
   const other = await control(harness.emu).seed({ preset: "contoso" });
   owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
   stranger = await harness.signIn(other.users.admin!.userPrincipalName);
+  operator = await harness.signInOperator();
 }, 120_000);
 
 afterEach(async () => {
@@ -103,6 +106,7 @@ async function receiver(answer: (n: number) => Answer = () => ({ status: 200 }))
     request.on("end", () => {
       const n = received.length;
       received.push({
+        path: request.url ?? "",
         headers: request.headers,
         body: Buffer.concat(chunks).toString("utf8"),
         at: Date.now(),
@@ -158,9 +162,19 @@ async function as<T>(actor: Actor, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function addEndpoint(actor: Actor, url: string, eventTypes = [...allTypes]) {
-  const result = await as(actor, () =>
-    actions.createWebhookEndpointAction(null, form({ url, eventTypes, description: "cost platform" })),
+/** The operator adds an endpoint reaching the listed tenants (the owner's by default) or every tenant. */
+async function addEndpoint(
+  url: string,
+  eventTypes = [...allTypes],
+  tenants: string[] | "all" = [owner.tenantId],
+) {
+  const reach: Record<string, string> =
+    tenants === "all" ? { reach: "all-tenants" } : { reach: "tenants", tenantIds: tenants.join("\n") };
+  const result = await as(operator, () =>
+    actions.createWebhookEndpointAction(
+      null,
+      form({ url, eventTypes, description: "cost platform", ...reach }),
+    ),
   );
   if (!result.ok) throw new Error(result.message);
   return result.data;
@@ -190,14 +204,14 @@ describe("delivery to a real receiver", () => {
   it("signs each event so the receiver's verifier accepts it, and sends ids and facts, never a secret", async () => {
     const mine = await integration(owner);
     const hook = await receiver();
-    const endpoint = await addEndpoint(owner, hook.url);
+    const endpoint = await addEndpoint(hook.url);
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     // A narrower endpoint of the same tenant and one of another tenant: neither gets "connected".
-    const narrow = await addEndpoint(owner, hook.url.replace("/mca", "/narrow"), [
-      "integration.disconnected",
-    ]);
+    const narrow = await addEndpoint(hook.url.replace("/mca", "/narrow"), ["integration.disconnected"]);
     await integration(stranger);
-    const theirs = await addEndpoint(stranger, hook.url.replace("/mca", "/theirs"));
+    const theirs = await addEndpoint(hook.url.replace("/mca", "/theirs"), allTypes, [stranger.tenantId]);
+    // And one for every tenant: it gets the owner's events too.
+    const everyone = await addEndpoint(hook.url.replace("/mca", "/everyone"), allTypes, "all");
 
     // Step 5's verification records "connected"; an event that carries a secret by mistake is scrubbed.
     await integrations.recordVerification(mine.id, {
@@ -215,13 +229,19 @@ describe("delivery to a real receiver", () => {
     });
 
     const now = new Date();
-    expect(await jobs.fanOutWebhookEvents(now)).toBe(2);
+    expect(await jobs.fanOutWebhookEvents(now)).toBe(4);
     expect(await jobs.fanOutWebhookEvents(now)).toBe(0);
     expect(await deliveries(narrow.id)).toEqual([]);
     expect((await deliveries(theirs.id)).length).toBe(0);
+    expect((await deliveries(everyone.id)).map((d) => d.eventType).sort()).toEqual([
+      "integration.connected",
+      "integration.secret_rotated",
+    ]);
     await jobs.deliverDueWebhooks(now);
 
-    const got = hook.received.filter((r) => r.headers["webhook-id"] && r.body.includes(mine.id));
+    const got = hook.received.filter(
+      (r) => r.path === "/hooks/mca" && r.headers["webhook-id"] && r.body.includes(mine.id),
+    );
     expect(got).toHaveLength(2);
     const payloads = got.map((r) =>
       verifyWebhook<{ id: string; type: string; createdAt: string; data: Record<string, unknown> }>(
@@ -259,18 +279,18 @@ describe("delivery to a real receiver", () => {
       expect(d).toMatchObject({ status: "succeeded", attempts: 1, lastStatusCode: 200, nextAttemptAt: null });
     // Nothing is sent twice.
     await jobs.deliverDueWebhooks(later(now, 3_600_000));
-    expect(hook.received.filter((r) => r.body.includes(mine.id))).toHaveLength(2);
+    expect(hook.received.filter((r) => r.body.includes(mine.id))).toHaveLength(4);
 
     // The signing secret is stored encrypted, and the page's list never carries it.
     const stored = await db.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(JSON.stringify(stored)).not.toContain(endpoint.secret.slice(6));
     const { listWebhookEndpoints } = await import("@/lib/data/webhooks");
-    expect(JSON.stringify(await listWebhookEndpoints(owner))).not.toContain(endpoint.secret.slice(6));
+    expect(JSON.stringify(await listWebhookEndpoints(operator))).not.toContain(endpoint.secret.slice(6));
   });
 
   it("retries 500s with growing, jittered waits, then succeeds with the same webhook-id", async () => {
     const hook = await receiver((n) => ({ status: n < 2 ? 500 : 204 }));
-    const endpoint = await addEndpoint(owner, hook.url);
+    const endpoint = await addEndpoint(hook.url);
     const mine = await integration(owner);
     await integrations.recordVerification(mine.id, {
       ok: true,
@@ -318,9 +338,9 @@ describe("delivery to a real receiver", () => {
 
   it("gives up at once on 410 Gone, and after 8 attempts on a receiver that keeps failing", async () => {
     const gone = await receiver(() => ({ status: 410 }));
-    const goneEndpoint = await addEndpoint(owner, gone.url);
+    const goneEndpoint = await addEndpoint(gone.url);
     const broken = await receiver(() => ({ status: 503 }));
-    const brokenEndpoint = await addEndpoint(owner, broken.url.replace("/mca", "/broken"));
+    const brokenEndpoint = await addEndpoint(broken.url.replace("/mca", "/broken"));
     const mine = await integration(owner);
     await integrations.recordVerification(mine.id, {
       ok: true,
@@ -363,9 +383,9 @@ describe("delivery to a real receiver", () => {
 
   it("honours a 429's Retry-After and retries a receiver that does not answer in time", async () => {
     const limited = await receiver(() => ({ status: 429, headers: { "retry-after": "3600" } }));
-    const limitedEndpoint = await addEndpoint(owner, limited.url);
+    const limitedEndpoint = await addEndpoint(limited.url);
     const silent = await receiver(() => ({ status: 200, hang: true }));
-    const silentEndpoint = await addEndpoint(owner, silent.url.replace("/mca", "/silent"));
+    const silentEndpoint = await addEndpoint(silent.url.replace("/mca", "/silent"));
     const mine = await integration(owner);
     await integrations.recordVerification(mine.id, {
       ok: true,
@@ -388,7 +408,7 @@ describe("delivery to a real receiver", () => {
 
   it("two job runs at once (two portal instances) send each delivery once", async () => {
     const hook = await receiver(() => ({ status: 200, delayMs: 150 }));
-    const endpoint = await addEndpoint(owner, hook.url);
+    const endpoint = await addEndpoint(hook.url);
     for (let i = 0; i < 4; i++) {
       const mine = await integration(owner);
       await integrations.recordVerification(mine.id, {
@@ -416,7 +436,7 @@ describe("delivery to a real receiver", () => {
 
   it("an endpoint enabled again gets new events and what waited, not what happened while disabled", async () => {
     const hook = await receiver();
-    const endpoint = await addEndpoint(owner, hook.url);
+    const endpoint = await addEndpoint(hook.url);
     const mine = await integration(owner);
     const record = async (type: Parameters<typeof events.recordIntegrationEvent>[0]["type"]) => {
       await events.recordIntegrationEvent({ tenantId: owner.tenantId, integrationId: mine.id, type });
@@ -425,7 +445,7 @@ describe("delivery to a real receiver", () => {
     };
     const endpointAction = (
       action: "disableWebhookEndpointAction" | "enableWebhookEndpointAction" | "sendTestWebhookAction",
-    ) => as(owner, () => actions[action](null, form({ endpointId: endpoint.id })));
+    ) => as(operator, () => actions[action](null, form({ endpointId: endpoint.id })));
 
     // Queued before it is disabled, then not sent while it is.
     await record("integration.connected");
@@ -450,19 +470,22 @@ describe("delivery to a real receiver", () => {
     );
     expect(types.sort()).toEqual(["integration.connected", "integration.disconnected", "webhook.test"]);
     for (const d of await deliveries(endpoint.id)) expect(d).toMatchObject({ status: "succeeded" });
-    // Enabling an enabled endpoint changes nothing; another tenant's is not found.
+    // Enabling an enabled endpoint changes nothing; anyone but an operator is refused.
     expect(await endpointAction("enableWebhookEndpointAction")).toMatchObject({ ok: true });
     expect(await jobs.fanOutWebhookEvents(new Date())).toBe(0);
     expect(
       await as(stranger, () => actions.enableWebhookEndpointAction(null, form({ endpointId: endpoint.id }))),
-    ).toMatchObject({ ok: false, message: expect.stringMatching(/webhooks|does not exist/) });
+    ).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Only the portal's operators may manage webhooks\./),
+    });
   });
 
   it("sends a test event, redelivers it, and signs with both secrets for a while after a rotation", async () => {
     const hook = await receiver();
-    const endpoint = await addEndpoint(owner, hook.url);
+    const endpoint = await addEndpoint(hook.url);
     await integration(owner);
-    const test = await as(owner, () =>
+    const test = await as(operator, () =>
       actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id })),
     );
     expect(test).toMatchObject({ ok: true });
@@ -474,17 +497,17 @@ describe("delivery to a real receiver", () => {
     );
     expect(first).toMatchObject({
       type: "webhook.test",
-      data: { tenantId: owner.tenantId, endpointId: endpoint.id },
+      data: { endpointId: endpoint.id },
     });
     expectDocumented(hook.received[0]!.body);
 
-    const rotated = await as(owner, () =>
+    const rotated = await as(operator, () =>
       actions.rotateWebhookSecretAction(null, form({ endpointId: endpoint.id })),
     );
     if (!rotated.ok) throw new Error(rotated.message);
     expect(rotated.data.secret).not.toBe(endpoint.secret);
     const delivery = await expectOneQueued(endpoint.id);
-    const again = await as(owner, () =>
+    const again = await as(operator, () =>
       actions.redeliverWebhookAction(null, form({ deliveryId: delivery.id })),
     );
     expect(again).toMatchObject({ ok: true });
@@ -495,17 +518,65 @@ describe("delivery to a real receiver", () => {
     expect(() => verifyWebhook(endpoint.secret, second.headers, second.body)).not.toThrow();
     expect(() => verifyWebhook(rotated.data.secret, second.headers, second.body)).not.toThrow();
     // A day later only the new secret signs.
-    await as(owner, () => actions.redeliverWebhookAction(null, form({ deliveryId: delivery.id })));
+    await as(operator, () => actions.redeliverWebhookAction(null, form({ deliveryId: delivery.id })));
     await jobs.deliverDueWebhooks(later(new Date(), 25 * 3_600_000));
     const third = hook.received[2]!;
     expect(() => verifyWebhook(endpoint.secret, third.headers, third.body)).toThrow(WebhookVerificationError);
     expect(() => verifyWebhook(rotated.data.secret, third.headers, third.body)).not.toThrow();
 
     // Disabled: neither tests nor redeliveries go out.
-    await as(owner, () => actions.disableWebhookEndpointAction(null, form({ endpointId: endpoint.id })));
+    await as(operator, () => actions.disableWebhookEndpointAction(null, form({ endpointId: endpoint.id })));
     expect(
-      await as(owner, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id }))),
+      await as(operator, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id }))),
     ).toMatchObject({ ok: false, message: expect.stringMatching(/disabled/) });
+  });
+
+  it("a signing secret that cannot be decrypted fails that endpoint's deliveries only, saying why", async () => {
+    const hook = await receiver();
+    const lost = await addEndpoint(hook.url.replace("/mca", "/lost"));
+    const fine = await addEndpoint(hook.url);
+    // As after its key was dropped from ENCRYPTION_KEYS_OLD too soon.
+    await db.db.webhookEndpoint.update({
+      where: { id: lost.id },
+      data: { secretEncryptionKeyId: "k_retired" },
+    });
+    const now = new Date();
+    for (const endpoint of [lost, fine]) {
+      expect(
+        await as(operator, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id }))),
+      ).toMatchObject({ ok: true });
+    }
+    await jobs.deliverDueWebhooks(later(now, 1_000));
+
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.body).toContain(fine.id);
+    expect(() => verifyWebhook(fine.secret, hook.received[0]!.headers, hook.received[0]!.body)).not.toThrow();
+    expect(await expectOneQueued(fine.id)).toMatchObject({ status: "succeeded", lastStatusCode: 200 });
+    const failed = await expectOneQueued(lost.id);
+    expect(failed).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      nextAttemptAt: null,
+      lastStatusCode: null,
+    });
+    // What the Webhooks page shows beside the delivery.
+    const { listWebhookEndpoints } = await import("@/lib/data/webhooks");
+    const shown = (await listWebhookEndpoints(operator)).find((e) => e.id === lost.id)!;
+    expect(shown.deliveries[0]!.lastError).toMatch(
+      /not sent: the signing secret cannot be decrypted: key k_retired is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_OLD\. .*rotate the signing secret/,
+    );
+
+    // A rotation mends it: the new secret signs, the lost one is left out.
+    const rotated = await as(operator, () =>
+      actions.rotateWebhookSecretAction(null, form({ endpointId: lost.id })),
+    );
+    if (!rotated.ok) throw new Error(rotated.message);
+    await as(operator, () => actions.redeliverWebhookAction(null, form({ deliveryId: failed.id })));
+    await jobs.deliverDueWebhooks(later(new Date(), 1_000));
+    const mended = hook.received.find((r) => r.body.includes(lost.id))!;
+    expect(String(mended.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+    expect(() => verifyWebhook(rotated.data.secret, mended.headers, mended.body)).not.toThrow();
+    expect(await expectOneQueued(lost.id)).toMatchObject({ status: "succeeded" });
   });
 });
 
@@ -523,17 +594,17 @@ describe("where webhooks may go (SSRF)", () => {
       ["not a url", /full URL/],
     ] as const;
     for (const [url, message] of refused) {
-      const result = await as(owner, () =>
-        actions.createWebhookEndpointAction(null, form({ url, eventTypes: allTypes })),
+      const result = await as(operator, () =>
+        actions.createWebhookEndpointAction(null, form({ url, eventTypes: allTypes, reach: "all-tenants" })),
       );
       expect(result, url).toMatchObject({ ok: false });
       expect(JSON.stringify(result), url).toMatch(message);
     }
     expect(await db.db.webhookEndpoint.count()).toBe(0);
-    const ok = await as(owner, () =>
+    const ok = await as(operator, () =>
       actions.createWebhookEndpointAction(
         null,
-        form({ url: "https://costs.example.com/hook", eventTypes: allTypes }),
+        form({ url: "https://costs.example.com/hook", eventTypes: allTypes, reach: "all-tenants" }),
       ),
     );
     expect(ok).toMatchObject({ ok: true });
@@ -555,13 +626,43 @@ describe("where webhooks may go (SSRF)", () => {
     // Saved while the operator allowed this machine, then sent under a stricter setting: refused at
     // resolution ("localhost" is 127.0.0.1), nothing reaches the receiver, and it is not retried.
     const hook = await receiver();
-    const endpoint = await addEndpoint(owner, `http://localhost:${hook.port}/hooks`);
-    await as(owner, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id })));
+    const endpoint = await addEndpoint(`http://localhost:${hook.port}/hooks`);
+    await as(operator, () => actions.sendTestWebhookAction(null, form({ endpointId: endpoint.id })));
     await jobs.deliverDueWebhooks(new Date(), { policy: strict });
     const d = await expectOneQueued(endpoint.id);
     expect(d).toMatchObject({ status: "failed", attempts: 1, lastStatusCode: null });
     expect(d.lastError).toMatch(/loopback/);
     expect(hook.received).toHaveLength(0);
+  });
+
+  it("unwraps the IPv4 address an IPv6 one leads to, and refuses the tunnels it cannot check", async () => {
+    const { refuseAddress, checkWebhookUrl } = await import("@/lib/webhooks/address-policy");
+    const strict = { allowInsecureLocalhost: false, allowedNetworks: [] };
+    const cases: [string, RegExp | null][] = [
+      // IPv4-compatible ::10.0.0.1 and ::93.184.215.14, IPv4-translated ::ffff:0:10.0.0.1.
+      ["::a00:1", /private/],
+      ["::5db8:d70e", /private/],
+      ["::ffff:0:a00:1", /private/],
+      // 6to4: tunnelled to the IPv4 address it carries.
+      ["2002:a00:1::1", /private/],
+      ["2002:7f00:1::", /loopback/],
+      ["2002:a9fe:a9fe::", /private/],
+      ["2002:5db8:d70e::1", null],
+      // Teredo, whatever its server and client.
+      ["2001:0:5db8:d70e::1", /private/],
+      // NAT64, the well-known prefix (its IPv4 decides) and the local-use one (refused).
+      ["64:ff9b::7f00:1", /loopback/],
+      ["64:ff9b::5db8:d70e", null],
+      ["64:ff9b:1::5db8:d70e", /private/],
+      ["64:ff9b:1:ffff::a00:1", /private/],
+    ];
+    for (const [address, refused] of cases)
+      if (refused) expect(refuseAddress(address, strict), address).toMatch(refused);
+      else expect(refuseAddress(address, strict), address).toBeNull();
+    expect(checkWebhookUrl("https://[2002:a00:1::1]/hook", strict)).toMatchObject({ ok: false });
+    expect(checkWebhookUrl("https://[::a00:1]/hook", strict)).toMatchObject({ ok: false });
+    // An operator's own network stays allowed in whichever form it is written.
+    expect(refuseAddress("2002:a14:304::", { ...strict, allowedNetworks: ["10.20.0.0/16"] })).toBeNull();
   });
 });
 

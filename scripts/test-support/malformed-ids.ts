@@ -43,6 +43,7 @@ type Owned = {
   endpoint: string;
   delivery: string;
   integration: string;
+  destination: string;
 };
 
 /**
@@ -103,6 +104,14 @@ function forms(
     sendTestWebhookAction: { form: { endpointId: mine.endpoint }, ids: ["endpointId"] },
     redeliverWebhookAction: { form: { deliveryId: mine.delivery }, ids: ["deliveryId"] },
     checkIntegrationAction: { form: { integrationId: mine.integration }, ids: ["integrationId"] },
+    saveVantageTokenAction: { form: {}, ids: [] },
+    chooseVantageWorkspacesAction: { form: {}, ids: [] },
+    removeVantageTokenAction: { form: {}, ids: [] },
+    chooseDestinationsAction: {
+      form: { onboardingId: mine.automated, destination: "api" },
+      ids: ["onboardingId"],
+    },
+    retryDestinationAction: { form: { deliveryId: mine.destination }, ids: ["deliveryId"] },
     rotateSecretAction: {
       form: { integrationId: mine.integration, graceMinutes: "60" },
       ids: ["integrationId"],
@@ -137,6 +146,7 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
     let dropDatabase: (() => Promise<void>) | undefined;
     let actions: Awaited<ReturnType<typeof exportedActions>>;
     let owner: Awaited<ReturnType<Harness["signIn"]>>;
+    let operator: Awaited<ReturnType<Harness["signIn"]>>;
     let cases: ReturnType<typeof forms>;
 
     beforeAll(async () => {
@@ -153,6 +163,8 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
       actions = await exportedActions();
       const tenant = await control(harness.emu).seed({ preset: "contoso" });
       owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
+      // API keys and webhooks are the operators' alone: anyone else is refused before their ids are read.
+      operator = await harness.signInOperator();
       const onboardings = await import("@/lib/data/onboardings");
       const links = await import("@/lib/data/share-links");
       const access = await import("@/lib/share-access");
@@ -187,13 +199,17 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
           status: "disconnected",
         },
       });
-      const endpoint = await webhooks.createWebhookEndpoint(owner, {
+      const endpoint = await webhooks.createWebhookEndpoint(operator, {
         url: "https://hooks.example.com/mca",
         eventTypes: ["integration.connected"],
         description: null,
         secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        allTenants: true,
       });
-      const delivery = await webhooks.queueTestDelivery(owner, endpoint.id, () => "{}");
+      const delivery = await webhooks.queueTestDelivery(operator, endpoint.id, () => "{}");
+      const destination = await db.db.delivery.create({
+        data: { onboardingId: automated.id, destination: "vantage" },
+      });
       cases = forms(
         {
           automated: automated.id,
@@ -203,6 +219,7 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
           endpoint: endpoint.id,
           delivery: delivery.id,
           integration,
+          destination: destination.id,
         },
         owner.tenantId,
       );
@@ -225,14 +242,15 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
           // The onboarding id as its owner sends it; the link id with the owner's own onboarding.
           const base = { ...form };
           if (field === "onboardingId") delete base.shareLinkId;
+          const actor = /ApiKey|Webhook/.test(name) ? operator : owner;
           resetScope();
-          scope.user = owner;
+          scope.user = actor;
           const unknown = await call(actions[name]!.fn, formData({ ...base, [field]: unknownId }));
           expect(unknown.ok, `${name} with an unknown ${field}`).toBe(false);
           expect(unknown.message, `${name} with an unknown ${field}`).not.toBe(unexpected);
           for (const [label, value] of Object.entries(malformedIds)) {
             resetScope();
-            scope.user = owner;
+            scope.user = actor;
             const answer = await call(actions[name]!.fn, formData({ ...base, [field]: value }));
             expect({ ok: answer.ok, message: answer.message }, `${name}: ${field} with ${label}`).toEqual({
               ok: false,

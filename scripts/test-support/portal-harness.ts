@@ -5,6 +5,7 @@
  * MSAL broker into its encrypted cache.
  */
 import {
+  control,
   PORTAL_SCOPES,
   REDIRECT_URI,
   registerPortal,
@@ -12,13 +13,28 @@ import {
   startTestEmulator,
 } from "@/emulator/test/helpers";
 import type { RunningEmulator } from "@/emulator/src/server";
+import { randomUUID } from "node:crypto";
+
+type SignedIn = {
+  id: string;
+  entraObjectId: string;
+  name: string | null;
+  email: string | null;
+  tenantId: string;
+  homeAccountId: string;
+};
 
 export type Harness = {
   emu: RunningEmulator;
   clientId: string;
+  /** The one person OPERATORS names in this harness (tenant id, object id), in a tenant of their own. */
+  operator: { tenantId: string; objectId: string };
+  /** Seeds the operator's tenant (once) and signs the operator in. */
+  signInOperator(): Promise<SignedIn>;
   /** Signs `upn` in (consenting for the organization when asked) and returns the portal's actor. */
   signIn(upn: string): Promise<{
     id: string;
+    entraObjectId: string;
     name: string | null;
     email: string | null;
     tenantId: string;
@@ -33,6 +49,23 @@ export async function startPortalHarness(options: { env?: Record<string, string>
   return { emu, ...(await connectPortal(emu.baseUrl, portal, options.env)) };
 }
 
+/** A tenant holding just the operator (a Global Administrator there, which by itself makes no one an operator). */
+async function seedOperatorTenant(emu: RunningEmulator, operator: { tenantId: string; objectId: string }) {
+  const seeded = await control(emu).seed({
+    name: "Portal Operators",
+    tenantId: operator.tenantId,
+    users: [
+      {
+        key: "operator",
+        id: operator.objectId,
+        displayName: "Nestor Wilke",
+        roles: ["Global Administrator"],
+      },
+    ],
+  });
+  return seeded.users.operator!.userPrincipalName;
+}
+
 /**
  * The portal's environment pointed at an emulator that may run in another process (a child process
  * running the engine, as in lib/onboarding/crash.test.ts), with the portal's app registered in it.
@@ -43,7 +76,9 @@ export async function connectPortal(
   portal: { clientId: string; clientSecret: string },
   env: Record<string, string> = {},
 ): Promise<Omit<Harness, "emu">> {
+  const operator = { tenantId: randomUUID(), objectId: randomUUID() };
   Object.assign(process.env, {
+    OPERATORS: `${operator.tenantId}/${operator.objectId}`,
     AZURE_AD_CLIENT_ID: portal.clientId,
     AZURE_AD_CLIENT_SECRET: portal.clientSecret,
     AZURE_AUTHORITY_HOST: baseUrl,
@@ -62,8 +97,14 @@ export async function connectPortal(
   const users = await import("@/lib/data/users");
   // The sign-in helpers only need the emulator's address.
   const emu = { baseUrl } as RunningEmulator;
-  return {
+  let operatorUpn: Promise<string> | undefined;
+  const harness: Omit<Harness, "emu"> = {
     clientId: portal.clientId,
+    operator,
+    async signInOperator() {
+      operatorUpn ??= seedOperatorTenant(emu, operator);
+      return harness.signIn(await operatorUpn);
+    },
     async signIn(upn) {
       const login = await signIn(emu, {
         tenant: "organizations",
@@ -87,4 +128,5 @@ export async function connectPortal(
       });
     },
   };
+  return harness;
 }

@@ -7,9 +7,11 @@ import { DisconnectPanel } from "@/components/integrations/disconnect-panel";
 import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel";
 import { ExpiryBanner } from "@/components/integrations/expiry-banner";
 import { day, money, reasonLabels, when, type LastVerification } from "@/components/integrations/format";
+import { vantageWord } from "@/components/destinations/delivery-status";
 import { IntegrationStatus } from "@/components/integrations/integration-status";
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
+import { vantageDeliveriesOfIntegrations } from "@/lib/data/deliveries";
 import { daysLeft } from "@/lib/days-left";
 import { getIntegrationLifecycleView } from "@/lib/data/integration-operations";
 import { getIntegrationForOwner, getIntegrationHistory } from "@/lib/data/integration-views";
@@ -53,10 +55,12 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
   if (!isId(id)) notFound();
   const integration = await getIntegrationForOwner(user, id);
   if (!integration) notFound();
-  const [{ events, mails }, lifecycle] = await Promise.all([
+  const [{ events, mails }, lifecycle, deliveries] = await Promise.all([
     getIntegrationHistory(user, id),
     getIntegrationLifecycleView(user, id),
+    vantageDeliveriesOfIntegrations(user, [id]),
   ]);
+  const vantage = deliveries.get(id);
   const last = integration.lastVerification as LastVerification;
   const account = integration.billingAccountDisplayName ?? integration.billingAccountName;
   const now = new Date();
@@ -114,6 +118,21 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
                   ? when(integration.nextCheckAt)
                   : "not scheduled yet"}
             </Field>
+            {vantage ? (
+              <Field label="Vantage">
+                {`Vantage: ${vantageWord(vantage).word}`}
+                {vantage.status === "needs_attention"
+                  ? ` (${vantage.message ?? ""})`
+                  : vantage.vantageMessage
+                    ? ` (${vantage.vantageMessage})`
+                    : ""}
+                {vantage.vantageIntegrationToken ? (
+                  <span className="block font-mono text-xs text-slate-600">
+                    Vantage integration {vantage.vantageIntegrationToken}
+                  </span>
+                ) : null}
+              </Field>
+            ) : null}
             <Field label="Cost this month">
               {integration.monthCostAmount === null
                 ? "not read yet"

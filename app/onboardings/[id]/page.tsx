@@ -7,6 +7,7 @@ import { ConnectForm } from "@/components/checklist/connect-form";
 import { LiveProgress } from "@/components/checklist/live-progress";
 import { SettingsForm } from "@/components/checklist/settings-form";
 import { StepCard } from "@/components/checklist/step-card";
+import { ChooseDestinationsForm } from "@/components/destinations/choose-destinations-form";
 import { DisconnectPanel } from "@/components/integrations/disconnect-panel";
 import { DisconnectedBanner } from "@/components/integrations/disconnected-banner";
 import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel";
@@ -15,9 +16,11 @@ import { SharePanel } from "@/components/share/share-panel";
 import { requireUser } from "@/lib/auth";
 import { warmDelegatedTokens } from "@/lib/azure/token-broker";
 import { listAudit } from "@/lib/data/audit";
+import { destinationIds, listDeliveriesOfOnboarding } from "@/lib/data/deliveries";
 import { getIntegrationLifecycleViewForOnboarding } from "@/lib/data/integration-operations";
 import { getOnboarding } from "@/lib/data/onboardings";
 import { listShareLinks } from "@/lib/data/share-links";
+import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 import { getEnv } from "@/lib/env";
 import { graceChoices } from "@/lib/lifecycle";
 import { progressSnapshot } from "@/lib/onboarding/progress";
@@ -31,14 +34,18 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
   const user = await requireUser(`/onboardings/${id}`);
   // An id that cannot be one of ours is unknown: no query with it (PostgreSQL refuses a NUL byte).
   if (!isId(id)) notFound();
-  const [onboarding, audit, progress, links, integration] = await Promise.all([
+  const [onboarding, audit, progress, links, integration, vantageToken] = await Promise.all([
     getOnboarding(user, id),
     listAudit(user, id),
     progressSnapshot(user, id),
     listShareLinks(user, id),
     getIntegrationLifecycleViewForOnboarding(user, id),
+    getVantageTokenView(user),
   ]);
   if (!onboarding || !progress) notFound();
+  // Read once the onboarding is known to be the user's.
+  const deliveries = await listDeliveriesOfOnboarding(onboarding.id);
+  const notChosen = destinationIds.filter((d) => !deliveries.some((x) => x.destination === d));
 
   const remaining = onboarding.steps.filter((s) => s.status !== "done").length;
   // Steps left to run with the person's sign-in: their tokens are fetched while the page is read.
@@ -117,10 +124,31 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
           <ol className="space-y-4">
             {stepCatalog.map((info) => {
               const step = onboarding.steps.find((s) => s.stepId === info.id);
-              return step ? <StepCard key={info.id} info={info} step={step} onboarding={onboarding} /> : null;
+              return step ? (
+                <StepCard
+                  key={info.id}
+                  info={info}
+                  step={step}
+                  onboarding={onboarding}
+                  deliveries={deliveries}
+                />
+              ) : null;
             })}
           </ol>
         </section>
+
+        {!onboarding.disconnected && notChosen.length > 0 ? (
+          <section
+            aria-label="Destinations"
+            className="mt-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+          >
+            <ChooseDestinationsForm
+              onboardingId={onboarding.id}
+              offered={notChosen}
+              tokenHint={vantageToken?.hint ?? null}
+            />
+          </section>
+        ) : null}
 
         {integration &&
         (integration.status === "disconnected" ||

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 
 import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
 import { SiteHeader } from "@/components/layout/site-header";
 import { RowActionForm } from "@/components/ui/row-action-form";
 import { revokeApiKeyAction } from "@/lib/actions/api-keys";
 import { requireUser } from "@/lib/auth";
-import { listApiKeys, mayManageApiKeys } from "@/lib/data/api-keys";
+import { listApiKeys, type ApiKeyListItem } from "@/lib/data/api-keys";
+import { isOperator } from "@/lib/data/operators";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -16,11 +18,20 @@ function when(date: Date | null) {
     : "never";
 }
 
+function reach(key: ApiKeyListItem) {
+  if (key.reach === "all_tenants") return "every tenant";
+  if (key.reach === "tenants")
+    return key.tenantIds.length === 1 ? `tenant ${key.tenantIds[0]}` : `tenants ${key.tenantIds.join(", ")}`;
+  return key.integrationIds.length === 1
+    ? `integration ${key.integrationIds[0]}`
+    : `integrations ${key.integrationIds.join(", ")}`;
+}
+
 export default async function ApiKeysPage() {
   const user = await requireUser("/settings/api-keys");
-  // Only those who may manage the keys see them (names of their makers, prefixes, last use).
-  const mayManage = await mayManageApiKeys(user);
-  const keys = mayManage ? await listApiKeys(user) : [];
+  // The operators' page: to anyone else it does not exist.
+  if (!(await isOperator(user))) notFound();
+  const keys = await listApiKeys(user);
   return (
     <>
       <SiteHeader user={user} />
@@ -29,8 +40,8 @@ export default async function ApiKeysPage() {
         <p className="mt-2 max-w-3xl text-slate-700">
           The cost platform reads your tenant&apos;s connections with a key:{" "}
           <code className="text-sm">Authorization: Bearer &lt;key&gt;</code> on{" "}
-          <code className="text-sm">/api/v1/integrations</code>. A key sees tenant {user.tenantId} only, and
-          every use is recorded.{" "}
+          <code className="text-sm">/api/v1/integrations</code>. A key reaches every tenant, the tenants you
+          list, or the integrations you list, and every use is recorded.{" "}
           <Link href="/api/v1/openapi.json" className="text-brand-700 underline" prefetch={false}>
             API description (OpenAPI)
           </Link>
@@ -43,19 +54,12 @@ export default async function ApiKeysPage() {
             New key
           </h2>
           <div className="mt-3">
-            {mayManage ? (
-              <CreateApiKeyForm />
-            ) : (
-              <p className="text-sm text-slate-700">
-                Only someone who connected a billing account of this tenant here may make or revoke its API
-                keys. Connect one first, or ask whoever did.
-              </p>
-            )}
+            <CreateApiKeyForm />
           </div>
         </section>
         <section aria-labelledby="keys-heading" className="mt-10">
           <h2 id="keys-heading" className="text-brand-900 text-xl font-semibold">
-            Keys of this tenant
+            Keys
           </h2>
           {keys.length === 0 ? (
             <p className="mt-3 text-slate-600">None yet.</p>
@@ -69,19 +73,22 @@ export default async function ApiKeysPage() {
                       <span className="font-mono text-sm font-normal text-slate-600">{key.tokenPrefix}…</span>
                     </p>
                     <p className="text-sm text-slate-600">
-                      {key.scope === "read_secrets" ? "Reads secrets" : "Metadata only"} · made{" "}
+                      {key.scope === "read_secrets" ? "Reads secrets" : "Metadata only"} · {reach(key)} · made{" "}
                       {when(key.createdAt)}
                       {key.createdBy
                         ? ` by ${key.createdBy.name ?? key.createdBy.email}`
                         : " with the command"}{" "}
                       · last used {when(key.lastUsedAt)}
                     </p>
+                    {key.revokedReason ? (
+                      <p className="mt-1 max-w-2xl text-sm text-slate-800">{key.revokedReason}</p>
+                    ) : null}
                   </div>
                   {key.revokedAt ? (
                     <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
                       Revoked {when(key.revokedAt)}
                     </span>
-                  ) : !mayManage ? null : (
+                  ) : (
                     <RowActionForm
                       action={revokeApiKeyAction}
                       fields={{ keyId: key.id }}

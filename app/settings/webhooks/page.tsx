@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 
 import { SiteHeader } from "@/components/layout/site-header";
 import { CreateWebhookForm } from "@/components/webhooks/create-webhook-form";
@@ -126,9 +127,9 @@ function Deliveries({ endpoint }: { endpoint: WebhookEndpointListItem }) {
 
 export default async function WebhooksPage() {
   const user = await requireUser("/settings/webhooks");
-  // Only those who may manage webhooks see the endpoints and what was sent to them.
-  const mayManage = await mayManageWebhooks(user);
-  const endpoints = mayManage ? await listWebhookEndpoints(user) : [];
+  // The operators' page: to anyone else it does not exist.
+  if (!(await mayManageWebhooks(user))) notFound();
+  const endpoints = await listWebhookEndpoints(user);
   const now = new Date();
   const soon = now.getTime() + 60_000;
   const pendingSoon = endpoints.some(
@@ -143,10 +144,9 @@ export default async function WebhooksPage() {
       <main className="mx-auto max-w-5xl px-4 py-10">
         <h1 className="text-brand-900 text-3xl font-bold">Webhooks</h1>
         <p className="mt-2 max-w-3xl text-slate-700">
-          MCA Connect tells the cost platform when one of tenant {user.tenantId}&apos;s connections is made,
-          fails, has its secret rotated or expiring, or is disconnected: a signed POST to each endpoint below
-          (Standard Webhooks: <code className="text-sm">webhook-id</code>,{" "}
-          <code className="text-sm">webhook-timestamp</code>,{" "}
+          MCA Connect tells the cost platform when a connection is made, fails, has its secret rotated or
+          expiring, or is disconnected: a signed POST to each endpoint below (Standard Webhooks:{" "}
+          <code className="text-sm">webhook-id</code>, <code className="text-sm">webhook-timestamp</code>,{" "}
           <code className="text-sm">webhook-signature</code>
           ). The body holds ids and facts, never a secret. Failed deliveries are retried for about a day.
         </p>
@@ -158,24 +158,17 @@ export default async function WebhooksPage() {
             New endpoint
           </h2>
           <div className="mt-3">
-            {mayManage ? (
-              <CreateWebhookForm
-                eventTypes={subscribableEventTypes.map((type) => ({
-                  type,
-                  label: eventLabels[type] ?? type,
-                }))}
-              />
-            ) : (
-              <p className="text-sm text-slate-700">
-                Only someone who connected a billing account of this tenant here may manage its webhooks.
-                Connect one first, or ask whoever did.
-              </p>
-            )}
+            <CreateWebhookForm
+              eventTypes={subscribableEventTypes.map((type) => ({
+                type,
+                label: eventLabels[type] ?? type,
+              }))}
+            />
           </div>
         </section>
         <section aria-labelledby="endpoints-heading" className="mt-10">
           <h2 id="endpoints-heading" className="text-brand-900 text-xl font-semibold">
-            Endpoints of this tenant
+            Endpoints
           </h2>
           {endpoints.length === 0 ? (
             <p className="mt-3 text-slate-600">None yet.</p>
@@ -194,7 +187,12 @@ export default async function WebhooksPage() {
                       </p>
                       <p className="text-sm text-slate-600">
                         {endpoint.description ? `${endpoint.description} · ` : ""}
-                        {endpoint.eventTypes.map((t) => eventLabels[t] ?? t).join(", ")} · added{" "}
+                        {endpoint.allTenants
+                          ? "every tenant"
+                          : endpoint.tenantIds.length === 1
+                            ? `tenant ${endpoint.tenantIds[0]}`
+                            : `tenants ${endpoint.tenantIds.join(", ")}`}{" "}
+                        · {endpoint.eventTypes.map((t) => eventLabels[t] ?? t).join(", ")} · added{" "}
                         {when(endpoint.createdAt)}
                         {endpoint.createdBy
                           ? ` by ${endpoint.createdBy.name ?? endpoint.createdBy.email}`
@@ -213,6 +211,11 @@ export default async function WebhooksPage() {
                       </span>
                     ) : null}
                   </div>
+                  {endpoint.disabledReason ? (
+                    <p className="mt-2 max-w-3xl text-sm font-medium text-slate-800">
+                      {endpoint.disabledReason}
+                    </p>
+                  ) : null}
                   {endpoint.disabledAt ? (
                     <p className="mt-2 max-w-3xl text-sm text-slate-700">
                       Nothing is sent to it while it is disabled. Enabled again, it receives the events that

@@ -11,6 +11,7 @@ import { SiteHeader } from "@/components/layout/site-header";
 import { LinkUnavailable, unavailableReasons } from "@/components/share/link-unavailable";
 import { resourcesForSteps, signInScopes } from "@/lib/azure/token-broker";
 import { listAudit } from "@/lib/data/audit";
+import { listDeliveriesOfOnboarding } from "@/lib/data/deliveries";
 import { getSharedOnboarding } from "@/lib/data/onboardings";
 import { recordShareVisit } from "@/lib/data/share-links";
 import { progressSnapshot } from "@/lib/onboarding/progress";
@@ -47,10 +48,11 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
     return <LinkUnavailable title={text.title} body={text.body} />;
   }
   const { link, user } = access;
-  const [onboarding, audit, progress] = await Promise.all([
+  const [onboarding, audit, progress, deliveries] = await Promise.all([
     getSharedOnboarding(link.id),
     listAudit({ shareLinkId: link.id }, link.onboardingId),
     progressSnapshot({ shareLinkId: link.id }, link.onboardingId),
+    listDeliveriesOfOnboarding(link.onboardingId),
   ]);
   if (!onboarding || !progress) {
     const text = unavailableReasons.unknown!;
@@ -169,7 +171,14 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
             {stepCatalog.map((info) => {
               const step = onboarding.steps.find((s) => s.stepId === info.id);
               return step ? (
-                <StepCard key={info.id} info={info} step={step} onboarding={onboarding} access={cardAccess} />
+                <StepCard
+                  key={info.id}
+                  info={info}
+                  step={step}
+                  onboarding={onboarding}
+                  access={cardAccess}
+                  deliveries={deliveries}
+                />
               ) : null;
             })}
           </ol>

@@ -284,7 +284,11 @@ export function handleControl(c: ControlContext, ctx: Ctx): void {
         if (!user || user.tenantId !== tenant.id) return bad(ctx, 404, `Unknown user '${rest[3]}'`);
         const b = body(ctx);
         if (!b) return;
-        if (typeof b.olderBySeconds !== "number" || !Number.isInteger(b.olderBySeconds) || b.olderBySeconds < 0)
+        if (
+          typeof b.olderBySeconds !== "number" ||
+          !Number.isInteger(b.olderBySeconds) ||
+          b.olderBySeconds < 0
+        )
           return bad(ctx, 400, "olderBySeconds must be a whole number of seconds, 0 or more");
         const sessions = [...world.sessions.values()].filter((s) => s.userId === user.id);
         for (const session of sessions) session.authTime -= b.olderBySeconds;

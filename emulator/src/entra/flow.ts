@@ -153,7 +153,11 @@ export function sessionSatisfies(world: World, flow: AuthFlow, session: SsoSessi
 export function startSession(world: World, ctx: Ctx, user: User): SsoSession {
   const previous = parseCookies(ctx)[SSO_COOKIE];
   if (previous) world.sessions.delete(previous);
-  const session: SsoSession = { id: randomString(32), userId: user.id, authTime: Math.floor(now(world) / 1000) };
+  const session: SsoSession = {
+    id: randomString(32),
+    userId: user.id,
+    authTime: Math.floor(now(world) / 1000),
+  };
   world.sessions.set(session.id, session);
   ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=${session.id}; ${cookieAttributes(ctx)}`;
   return session;

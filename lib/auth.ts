@@ -25,11 +25,15 @@ type IdTokenClaims = {
   name?: string;
   preferred_username?: string;
   email?: string;
+  /** When the person last authenticated at Entra (seconds since 1970), kept through single sign-on. */
+  auth_time?: number;
 };
 
 declare module "next-auth" {
   interface Session {
     user: { id: string; name: string | null; email: string | null; tenantId: string };
+    /** The id token's auth_time (seconds since 1970), for actions that ask for a recent sign-in. */
+    authTime?: number;
   }
 }
 
@@ -38,6 +42,7 @@ declare module "next-auth/jwt" {
     uid?: string;
     homeAccountId?: string;
     tid?: string;
+    authTime?: number;
   }
 }
 
@@ -166,6 +171,7 @@ export function authOptions(): NextAuthOptions {
             uid: user.id,
             homeAccountId,
             tid: claims.tid,
+            ...(typeof claims.auth_time === "number" ? { authTime: claims.auth_time } : {}),
           };
         }
         return token;
@@ -177,6 +183,7 @@ export function authOptions(): NextAuthOptions {
           email: token.email ?? null,
           tenantId: token.tid ?? "",
         };
+        if (typeof token.authTime === "number") session.authTime = token.authTime;
         return session;
       },
     },
@@ -202,13 +209,21 @@ function summarizeAuthError(metadata: unknown): string {
   return inner ? `${inner.name}: ${inner.message}`.slice(0, 300) : "";
 }
 
-export type CurrentUser = SignedInUser;
+export type CurrentUser = SignedInUser & {
+  /** When Entra last authenticated the person (the id token's auth_time); null when it did not say. */
+  signedInAt: Date | null;
+};
 
 /** The signed-in user, or null. The session cookie alone is not trusted: the user must still exist. */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
   const session = await getServerSession(authOptions());
   if (!session?.user?.id) return null;
-  return getUserById(session.user.id);
+  const user = await getUserById(session.user.id);
+  if (!user) return null;
+  return {
+    ...user,
+    signedInAt: typeof session.authTime === "number" ? new Date(session.authTime * 1000) : null,
+  };
 }
 
 /** The signed-in user, or a redirect to sign-in that comes back to `returnTo`. */

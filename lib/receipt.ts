@@ -1,9 +1,10 @@
 /**
- * The audit receipt: what an onboarding created and removed in Azure, by whom, when, with Azure's
- * request ids, from its AuditEvent rows. One shape for the page, the JSON and the CSV export.
+ * The audit receipt: what an onboarding created and removed in Azure, and each time its client secret
+ * was revealed to someone, by whom, when, with Azure's request ids, from its AuditEvent rows. One shape
+ * for the page, the JSON and the CSV export.
  */
 
-export type ReceiptChange = "created" | "removed";
+export type ReceiptChange = "created" | "removed" | "revealed";
 
 export type ReceiptRow = {
   at: string;
@@ -15,8 +16,12 @@ export type ReceiptRow = {
   azureRequestId: string | null;
 };
 
-/** Which audit actions created or removed an object in Azure; the rest (checks, pastes) are not changes. */
+/**
+ * Which audit actions created or removed an object in Azure, or showed its secret to a person (the copy
+ * panel's reveal, kept as lib/data/secret-reveal.ts writes it); the rest (checks, pastes) are not changes.
+ */
 export function changeOf(action: string): ReceiptChange | null {
+  if (action === "Client secret revealed") return "revealed";
   if (/^(Create|Add|Assign) /.test(action)) return "created";
   if (/^(Remove|Delete) /.test(action)) return "removed";
   return null;

@@ -10,6 +10,11 @@ export type Actor = {
   email: string | null;
   tenantId: string;
   homeAccountId: string;
+  /**
+   * When Entra last authenticated the person (the id token's auth_time), for what asks for a recent
+   * sign-in; absent or null when unknown, which counts as not recent.
+   */
+  signedInAt?: Date | null;
 };
 
 export type AuditInput = {

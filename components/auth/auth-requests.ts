@@ -32,3 +32,16 @@ export async function signInWithMicrosoft(callbackUrl: string, scope?: string): 
 export async function signOutTo(callbackUrl: string): Promise<void> {
   go((await postForRedirect("/signout", { callbackUrl })) ?? callbackUrl);
 }
+
+/**
+ * Sends the person through Microsoft for a new authentication (prompt=login, max_age=0: single sign-on
+ * is not enough), for what asks for a recent sign-in; `loginHint` preselects their own account.
+ */
+export async function reauthenticateWithMicrosoft(callbackUrl: string, loginHint?: string): Promise<void> {
+  const query = new URLSearchParams({
+    prompt: "login",
+    max_age: "0",
+    ...(loginHint ? { login_hint: loginHint } : {}),
+  });
+  go((await postForRedirect(`/signin/azure-ad?${query}`, { callbackUrl })) ?? callbackUrl);
+}

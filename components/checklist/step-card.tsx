@@ -5,6 +5,7 @@ import { CheckAgainForm } from "@/components/checklist/check-again-form";
 import { StatusBadge } from "@/components/checklist/status-badge";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { afterDisconnect, displayState } from "@/components/checklist/step-state";
+import { CopyPanel } from "@/components/destinations/copy-panel";
 import { DeliveryStatus } from "@/components/destinations/delivery-status";
 import { PortalInstructions } from "@/components/manual/portal-instructions";
 import { AskBillingOwner } from "@/components/share/ask-billing-owner";
@@ -225,6 +226,22 @@ export function StepCard({
             deliveries={deliveries}
             connected={step.status === "done" && !onboarding.disconnected}
             owner={access.role === "owner"}
+          />
+        ) : null}
+        {/* The owner's alone: a share page never carries the panel, let alone its password. */}
+        {info.id === "verify" &&
+        access.role === "owner" &&
+        step.status === "done" &&
+        !onboarding.disconnected &&
+        onboarding.clientId &&
+        onboarding.billingAccountName ? (
+          <CopyPanel
+            onboardingId={onboarding.id}
+            tenantId={onboarding.tenantId}
+            clientId={onboarding.clientId}
+            billingAccountName={onboarding.billingAccountName}
+            secretHint={onboarding.secretHint}
+            loginHint={onboarding.owner.email ?? undefined}
           />
         ) : null}
       </div>

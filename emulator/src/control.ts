@@ -277,6 +277,25 @@ export function handleControl(c: ControlContext, ctx: Ctx): void {
         tenant.tokensExpiredAt = Math.floor(now(world) / 1000);
         return send(ctx, 200, { tokensExpiredAt: tenant.tokensExpiredAt });
       }
+      // Ages the user's browser sign-in sessions, as if they had signed in that much earlier: single
+      // sign-on then carries the older auth_time, and max_age can find it too old.
+      if (rest[2] === "users" && rest[3] && rest[4] === "sessions" && rest.length === 5 && m === "POST") {
+        const user = world.store.users.get(rest[3].toLowerCase()) ?? world.store.userByUpn(rest[3]);
+        if (!user || user.tenantId !== tenant.id) return bad(ctx, 404, `Unknown user '${rest[3]}'`);
+        const b = body(ctx);
+        if (!b) return;
+        if (
+          typeof b.olderBySeconds !== "number" ||
+          !Number.isInteger(b.olderBySeconds) ||
+          b.olderBySeconds < 0
+        )
+          return bad(ctx, 400, "olderBySeconds must be a whole number of seconds, 0 or more");
+        const sessions = [...world.sessions.values()].filter((s) => s.userId === user.id);
+        for (const session of sessions) session.authTime -= b.olderBySeconds;
+        return send(ctx, 200, {
+          value: sessions.map((s) => ({ authTime: new Date(s.authTime * 1000).toISOString() })),
+        });
+      }
       if (rest[2] === "users" && rest[3] && rest.length === 4 && m === "POST") {
         const user = world.store.users.get(rest[3].toLowerCase()) ?? world.store.userByUpn(rest[3]);
         if (!user || user.tenantId !== tenant.id) return bad(ctx, 404, `Unknown user '${rest[3]}'`);

@@ -182,6 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     defaultProfile: options.delays ?? "demo",
     flows: new Map(),
     codes: new Map(),
+    sessions: new Map(),
     revokedRefreshTokens: restored?.revokedRefreshTokens ?? new Set(),
     clockOffsetMs: restored?.clockOffsetMs ?? 0,
   };

@@ -21,10 +21,25 @@ export interface AuthFlow {
   codeChallenge?: string;
   codeChallengeMethod?: string;
   prompt?: string;
+  /** OIDC max_age in seconds: a session authenticated longer ago than this must authenticate again. */
+  maxAge?: number;
   loginHint?: string;
   clientInfo: boolean;
   userId?: string;
+  /** When the picked user last authenticated (Unix seconds): now, or their session's time when reused. */
+  authTime?: number;
   expiresAt: number;
+}
+
+/**
+ * A browser's sign-in session (the SSO cookie names it): who authenticated, and when. Picking that
+ * account again reuses it, as Entra's single sign-on does, so auth_time stays the time of that sign-in.
+ */
+export interface SsoSession {
+  id: string;
+  userId: string;
+  /** Unix seconds. */
+  authTime: number;
 }
 
 export interface AuthCode {
@@ -50,6 +65,8 @@ export interface RefreshTokenPayload {
   iat: number;
   exp: number;
   jti: string;
+  /** When the user authenticated for the sign-in that issued the first token of this chain (Unix s). */
+  authTime?: number;
 }
 
 export interface World {
@@ -65,6 +82,8 @@ export interface World {
   defaultProfile: DelayProfile;
   flows: Map<string, AuthFlow>;
   codes: Map<string, AuthCode>;
+  /** Browser sign-in sessions by id (in memory: a restart signs every browser out, as nothing is kept). */
+  sessions: Map<string, SsoSession>;
   revokedRefreshTokens: Set<string>;
   /** Overrides Date.now() in tests that need to move time; undefined uses the real clock. */
   clockOffsetMs: number;

@@ -755,6 +755,12 @@ const actionCases: Record<string, ActionCase> = {
       anonymous: sessionEnded,
     },
   },
+  // The copy panel's password: the owner's alone, after a fresh sign-in; no link ever reveals it.
+  revealSecretAction: {
+    module: "reveal",
+    fields: () => ({ onboardingId: w.victim.id }),
+    refused: ownerOnly,
+  },
   checkAgainAction: {
     module: "manual",
     fields: () => ({ onboardingId: w.victim.id, stepId: "role-assignment" }),

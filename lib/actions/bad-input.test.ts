@@ -76,6 +76,7 @@ const forms: Record<string, () => Fields> = {
     vantageToken: field("vntg_probe_0123456789"),
   }),
   retryDestinationAction: () => ({ deliveryId: field() }),
+  revealSecretAction: () => ({ onboardingId: field(mine.automated, mine.manual) }),
   updateSettingsAction: () => ({
     onboardingId: field(mine.automated),
     appDisplayName: field("vantage"),

@@ -112,6 +112,7 @@ function forms(
       ids: ["onboardingId"],
     },
     retryDestinationAction: { form: { deliveryId: mine.destination }, ids: ["deliveryId"] },
+    revealSecretAction: { form: { onboardingId: mine.automated }, ids: ["onboardingId"] },
     rotateSecretAction: {
       form: { integrationId: mine.integration, graceMinutes: "60" },
       ids: ["integrationId"],

@@ -3,9 +3,8 @@
  * (POST /{tenant}/login) and logout. Consent is in consent.ts, what they share in flow.ts.
  */
 
-import { parseCookies, readForm, redirect, sendHtml, type Ctx } from "../http";
+import { readForm, redirect, sendHtml, type Ctx } from "../http";
 import { randomString } from "../ids";
-import type { User } from "../store";
 import { now, sweep, type AuthFlow, type World } from "../world";
 import { errorPage } from "./errors";
 import { signedOutPage } from "./pages";
@@ -15,6 +14,7 @@ import {
   FLOW_TTL_MS,
   SSO_COOKIE,
   appNotFoundText,
+  browserSession,
   clientAllowedIn,
   cookieAttributes,
   issueCode,
@@ -22,7 +22,9 @@ import {
   params,
   resolveTenantSegment,
   sendErrorToClient,
+  sessionSatisfies,
   showPicker,
+  startSession,
   tenantNotFoundText,
 } from "./flow";
 import { continueWithUser, missingKeys } from "./consent";
@@ -130,6 +132,16 @@ export function handleAuthorize(world: World, ctx: Ctx, segment: string): void {
       "Invalid size of Code_Challenge parameter.",
     );
   }
+  const rawMaxAge = p.get("max_age");
+  if (rawMaxAge !== null && !/^\d{1,10}$/.test(rawMaxAge)) {
+    return sendErrorToClient(
+      ctx,
+      target,
+      "invalid_request",
+      90100,
+      "max_age parameter is empty or not valid: it must be a whole number of seconds.",
+    );
+  }
   const flow: AuthFlow = {
     id: randomString(32),
     kind: "authorize",
@@ -145,33 +157,62 @@ export function handleAuthorize(world: World, ctx: Ctx, segment: string): void {
     codeChallenge,
     codeChallengeMethod: method,
     prompt: p.get("prompt") ?? undefined,
+    maxAge: rawMaxAge === null ? undefined : Number(rawMaxAge),
     loginHint: p.get("login_hint") ?? undefined,
     clientInfo: p.get("client_info") === "1",
     expiresAt: now(world) + FLOW_TTL_MS,
   };
   world.flows.set(flow.id, flow);
   if (flow.prompt === "none") return silent(world, ctx, flow);
+  // Single sign-on: asked for no prompt, the hinted account's recent enough session answers with no page.
+  const current = browserSession(world, ctx);
+  if (
+    !flow.prompt &&
+    current &&
+    flow.loginHint?.toLowerCase() === current.user.userPrincipalName.toLowerCase() &&
+    (!flow.tenantId || current.user.tenantId === flow.tenantId) &&
+    sessionSatisfies(world, flow, current.session)
+  ) {
+    ctx.tenantId = current.user.tenantId;
+    flow.userId = current.user.id;
+    flow.authTime = current.session.authTime;
+    return continueWithUser(world, ctx, flow, current.user);
+  }
   showPicker(world, ctx, flow);
 }
 
-/** prompt=none: only an existing emulator session for exactly one matching user can answer. */
+/**
+ * prompt=none: only the browser's session for a matching user can answer, and only when it is recent
+ * enough for max_age (else login_required, as for no session: the client must show a sign-in page).
+ */
 function silent(world: World, ctx: Ctx, flow: AuthFlow): void {
-  const ids = (parseCookies(ctx)[SSO_COOKIE] ?? "").split(",").filter(Boolean);
-  const users = ids
-    .map((id) => world.store.users.get(id))
-    .filter((u): u is User => !!u && (!flow.tenantId || u.tenantId === flow.tenantId))
-    .filter((u) => !flow.loginHint || u.userPrincipalName.toLowerCase() === flow.loginHint.toLowerCase());
-  const [user] = users;
-  if (!user || users.length > 1) {
+  const current = browserSession(world, ctx);
+  const user =
+    current &&
+    (!flow.tenantId || current.user.tenantId === flow.tenantId) &&
+    (!flow.loginHint || current.user.userPrincipalName.toLowerCase() === flow.loginHint.toLowerCase())
+      ? current.user
+      : undefined;
+  if (!user || !current) {
     return sendErrorToClient(
       ctx,
       flow,
-      users.length > 1 ? "interaction_required" : "login_required",
+      "login_required",
       50058,
       "A silent sign-in request was sent but no user is signed in.",
     );
   }
+  if (flow.maxAge !== undefined && !sessionSatisfies(world, flow, current.session)) {
+    return sendErrorToClient(
+      ctx,
+      flow,
+      "login_required",
+      50058,
+      `A silent sign-in request was sent but the user's sign-in is older than the max_age of ${flow.maxAge} seconds the application asked for; the user must sign in again.`,
+    );
+  }
   flow.userId = user.id;
+  flow.authTime = current.session.authTime;
   const missing = missingKeys(world, flow, user);
   if (missing.length > 0) {
     return sendErrorToClient(
@@ -207,7 +248,14 @@ export function handleLogin(world: World, ctx: Ctx): void {
   }
   ctx.tenantId = user.tenantId;
   flow.userId = user.id;
-  ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=${encodeURIComponent(user.id)}; ${cookieAttributes(ctx)}`;
+  // Picking the account the browser is signed in with is single sign-on, unless the flow asks for a new
+  // authentication (prompt=login, max_age); any other pick is one (the emulator asks no password).
+  const current = browserSession(world, ctx);
+  const session =
+    current?.user.id === user.id && sessionSatisfies(world, flow, current.session)
+      ? current.session
+      : startSession(world, ctx, user);
+  flow.authTime = session.authTime;
   continueWithUser(world, ctx, flow, user);
 }
 
@@ -215,6 +263,8 @@ export function handleLogin(world: World, ctx: Ctx): void {
 export function handleLogout(world: World, ctx: Ctx): void {
   ctx.route = "GET /oauth2/v2.0/logout";
   const p = params(ctx);
+  const current = browserSession(world, ctx);
+  if (current) world.sessions.delete(current.session.id);
   ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=; ${cookieAttributes(ctx)}; Max-Age=0`;
   const target = p.get("post_logout_redirect_uri");
   if (target) {

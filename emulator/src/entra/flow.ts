@@ -4,10 +4,10 @@
  */
 import { createHash } from "node:crypto";
 
-import { readForm, redirect, sendHtml, type Ctx } from "../http";
+import { parseCookies, readForm, redirect, sendHtml, type Ctx } from "../http";
 import { randomString } from "../ids";
 import type { Tenant, User } from "../store";
-import { now, type AuthFlow, type World } from "../world";
+import { now, type AuthFlow, type SsoSession, type World } from "../world";
 import { describeWithTrace, errorPage } from "./errors";
 import { accountPicker, formPostPage } from "./pages";
 import { clientInfo, resolveClient, type ResolvedClient } from "./tokens";
@@ -127,8 +127,40 @@ export function showPicker(world: World, ctx: Ctx, flow: AuthFlow): void {
       flowId: flow.id,
       clientName: flow.clientName,
       groups: pickerGroups(world, flow),
+      signInAgain: flow.prompt === "login" || flow.maxAge !== undefined,
     }),
   );
+}
+
+/** The browser's sign-in session (its SSO cookie), with its user, when the emulator still knows it. */
+export function browserSession(world: World, ctx: Ctx): { session: SsoSession; user: User } | undefined {
+  const session = world.sessions.get(parseCookies(ctx)[SSO_COOKIE] ?? "");
+  const user = session ? world.store.users.get(session.userId) : undefined;
+  return session && user ? { session, user } : undefined;
+}
+
+/**
+ * Whether the flow lets a session stand in for a new authentication: not with prompt=login, and not
+ * when it is older than max_age (max_age=0 never), as OpenID Connect asks of Entra.
+ */
+export function sessionSatisfies(world: World, flow: AuthFlow, session: SsoSession): boolean {
+  if (flow.prompt === "login") return false;
+  if (flow.maxAge === undefined) return true;
+  return Math.floor(now(world) / 1000) - session.authTime < flow.maxAge;
+}
+
+/** A new authentication of `user` now: the browser's session from here on (one account per browser). */
+export function startSession(world: World, ctx: Ctx, user: User): SsoSession {
+  const previous = parseCookies(ctx)[SSO_COOKIE];
+  if (previous) world.sessions.delete(previous);
+  const session: SsoSession = {
+    id: randomString(32),
+    userId: user.id,
+    authTime: Math.floor(now(world) / 1000),
+  };
+  world.sessions.set(session.id, session);
+  ctx.extraHeaders["Set-Cookie"] = `${SSO_COOKIE}=${session.id}; ${cookieAttributes(ctx)}`;
+  return session;
 }
 
 export function loadFlow(world: World, ctx: Ctx): AuthFlow | undefined {
@@ -160,7 +192,7 @@ export function issueCode(world: World, ctx: Ctx, flow: AuthFlow, user: User): v
     codeChallengeMethod: flow.codeChallengeMethod,
     expiresAt: now(world) + CODE_TTL_MS,
     redeemed: false,
-    authTime: Math.floor(now(world) / 1000),
+    authTime: flow.authTime ?? Math.floor(now(world) / 1000),
   });
   const values: Record<string, string> = { code };
   if (flow.clientInfo) values.client_info = clientInfo(user);

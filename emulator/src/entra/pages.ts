@@ -37,6 +37,8 @@ export function accountPicker(opts: {
   flowId: string;
   clientName: string;
   groups: { tenant: Tenant; users: User[] }[];
+  /** The application asked for a new authentication (prompt=login or max_age): say so. */
+  signInAgain?: boolean;
 }): string {
   const groups = opts.groups
     .filter((g) => g.users.length > 0)
@@ -59,7 +61,7 @@ ${opts.groups.length > 1 ? `<h2 class="tenant">${escapeHtml(g.tenant.displayName
     "Sign in to your account",
     `<h1>Pick an account</h1>
 <p>to continue to <strong>${escapeHtml(opts.clientName)}</strong></p>
-<form method="post" action="${escapeHtml(opts.action)}">
+${opts.signInAgain ? `<p role="note">${escapeHtml(opts.clientName)} asks you to sign in again, to confirm it is you.</p>\n` : ""}<form method="post" action="${escapeHtml(opts.action)}">
 <input type="hidden" name="flow" value="${opts.flowId}">
 ${groups || "<p>This organization has no user accounts.</p>"}
 </form>${tenantLine}`,

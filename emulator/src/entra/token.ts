@@ -251,7 +251,8 @@ export function handleToken(world: World, ctx: Ctx, segment: string): void {
       scopeParam,
       openid: names.includes("openid"),
       offline: true,
-      authTime: rt.iat,
+      // A refreshed id_token still tells when the user authenticated, not when the token was refreshed.
+      authTime: rt.authTime ?? rt.iat,
       wantClientInfo,
     });
   }

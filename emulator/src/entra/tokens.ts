@@ -298,7 +298,10 @@ export function clientInfo(user: User): string {
   return base64url(JSON.stringify({ uid: user.id, utid: user.tenantId }));
 }
 
-export function issueRefreshToken(world: World, opts: { clientId: string; user: User }): string {
+export function issueRefreshToken(
+  world: World,
+  opts: { clientId: string; user: User; authTime: number },
+): string {
   const iat = Math.floor(now(world) / 1000);
   const payload: RefreshTokenPayload = {
     kind: "rt",
@@ -308,6 +311,7 @@ export function issueRefreshToken(world: World, opts: { clientId: string; user: 
     iat,
     exp: iat + 90 * 24 * 3600,
     jti: guid(),
+    authTime: opts.authTime,
   };
   const token = seal(world.keys, payload);
   recordIssued(world, "refreshToken", opts.user.tenantId, token);

@@ -116,7 +116,11 @@ export function userTokenResponse(
     access_token: at.token,
   };
   if (opts.offline)
-    body.refresh_token = issueRefreshToken(world, { clientId: opts.client.clientId, user: opts.user });
+    body.refresh_token = issueRefreshToken(world, {
+      clientId: opts.client.clientId,
+      user: opts.user,
+      authTime: opts.authTime,
+    });
   if (opts.openid) {
     const email = parsed.scopes.some((s) => !s.resource && s.name === "email");
     body.id_token = issueIdToken(world, {

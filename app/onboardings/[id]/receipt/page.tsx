@@ -6,10 +6,16 @@ import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
 import { listAuditForReceipt } from "@/lib/data/audit";
 import { getOnboarding } from "@/lib/data/onboardings";
-import { receiptRows } from "@/lib/receipt";
+import { receiptRows, type ReceiptChange } from "@/lib/receipt";
 import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Audit receipt" };
+
+const changeLabels: Record<ReceiptChange, string> = {
+  created: "Created",
+  removed: "Removed",
+  revealed: "Secret revealed",
+};
 
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -36,8 +42,9 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
         </p>
         <h1 className="text-brand-900 mt-2 text-3xl font-bold">Audit receipt</h1>
         <p className="mt-2 max-w-3xl text-slate-700">
-          Every object this onboarding created or removed in Azure, who did it, when, and Azure&apos;s request
-          id for each call (Microsoft support can trace a call by it).
+          Every object this onboarding created or removed in Azure, each time its client secret was revealed
+          on the copy panel, who did it, when, and Azure&apos;s request id for each call (Microsoft support
+          can trace a call by it).
         </p>
         <dl className="mt-6 grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-5 text-sm sm:grid-cols-[max-content_1fr]">
           {facts.map(([label, value]) => (
@@ -65,7 +72,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
         </p>
         <section aria-labelledby="changes-heading" className="mt-6">
           <h2 id="changes-heading" className="text-brand-900 text-xl font-semibold">
-            Objects created and removed
+            Objects created and removed, secrets revealed
           </h2>
           {rows.length === 0 ? (
             <p className="mt-2 text-sm text-slate-600">Nothing yet.</p>
@@ -85,7 +92,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
                   {rows.map((row, i) => (
                     <tr key={i}>
                       <td className="px-3 py-2 whitespace-nowrap">{row.at.replace("T", " ").slice(0, 19)}</td>
-                      <td className="px-3 py-2">{row.change === "created" ? "Created" : "Removed"}</td>
+                      <td className="px-3 py-2">{changeLabels[row.change]}</td>
                       <td className="px-3 py-2">
                         {row.action}
                         {row.object ? (

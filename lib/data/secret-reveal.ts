@@ -57,6 +57,12 @@ export async function revealClientSecret(actor: Actor, onboardingId: string): Pr
     throw new RevealError("There is no password to reveal yet: it is shown once step 5 has connected.");
   if (integration.status === "disconnected")
     throw new RevealError("This connection is disconnected: its app and password are gone from Azure.");
+  if (!actor.signedInAt)
+    // A session from before this check, or an app registration without the auth_time claim (README).
+    throw new RevealError(
+      "To reveal the password, sign in again. If this keeps coming back after you signed in, Microsoft is not saying when you signed in: ask whoever runs this portal to add the auth_time optional claim to its app registration.",
+      true,
+    );
   if (!signedInRecently(actor))
     throw new RevealError(
       "To reveal the password, sign in again: it is shown only within 5 minutes of signing in.",

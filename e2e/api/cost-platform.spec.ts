@@ -19,12 +19,14 @@ test("after Connected the operator makes an API key for that integration, and th
 
   // The portal's operator, in her own browser, makes a key reaching this integration; shown once.
   const operator = await operatorPage(browser);
-  const key = await createApiKey(operator, "Cost platform e2e", { integrationIds: [integrationId] });
+  // Named for this run: the operator's key list outlives a run when the portal's data folder is kept.
+  const keyName = `Cost platform e2e ${Date.now().toString(36)}`;
+  const key = await createApiKey(operator, keyName, { integrationIds: [integrationId] });
   expect(key).toMatch(/^mcak_[A-Za-z0-9_-]{43}$/);
   await operator.reload();
   await expect(operator.getByRole("textbox", { name: "New API key" })).toHaveCount(0);
   await expect(operator.getByText(key)).toHaveCount(0);
-  const listedKey = operator.getByRole("listitem").filter({ hasText: "Cost platform e2e" });
+  const listedKey = operator.getByRole("listitem").filter({ hasText: keyName });
   await expect(listedKey).toContainText(key.slice(0, 9));
   await expect(listedKey).toContainText(integrationId);
 
@@ -45,7 +47,7 @@ test("after Connected the operator makes an API key for that integration, and th
   expect(await readCosts(integration, integration.clientSecret!)).toBeGreaterThan(0);
 
   // Revoked in the portal, the key stops working at once.
-  await operator.getByRole("button", { name: "Revoke key Cost platform e2e" }).click();
+  await operator.getByRole("button", { name: `Revoke key ${keyName}` }).click();
   await operator.screenshot({ path: "test-results/api-keys-revoke-confirm.png", fullPage: true });
   await operator.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(listedKey).toContainText("Revoked");

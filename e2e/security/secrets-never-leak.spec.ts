@@ -5,7 +5,8 @@
  * answer and redirect, the share pages among them, recorded by e2e/fixtures/test.ts), everything it
  * logged (the launcher's --log-file), its data folder byte by byte (the PGlite files: tables and WAL)
  * and a dump of every table, for every token and client secret value the emulator issued, the
- * portal's own secrets, and share link tokens (which only their owner's answer may carry): no hit.
+ * portal's own secrets, every Vantage API token the Vantage emulator knows, and share link tokens
+ * (which only their owner's answer may carry): no hit.
  * The secrets the portal makes and shows once (API keys, webhook signing secrets and their rotated
  * successors, told by the specs with `shownOnce`, and any signing secret seen in what was served) may
  * stand only in the one server action answer that showed them: anywhere else served, logged or stored
@@ -20,7 +21,7 @@ import path from "node:path";
 
 import { PGlite } from "@electric-sql/pglite";
 
-import { emulatorUrl, portalDataDir, portalUrl } from "../../playwright.config";
+import { emulatorUrl, portalDataDir, portalUrl, vantageControlUrl } from "../../playwright.config";
 import {
   describeHits,
   filesUnder,
@@ -108,6 +109,14 @@ test("no token or secret is in anything the portal served, logged or stored", as
   const tenants = (await (await fetch(`${emulatorUrl}/_emulator/tenants`)).json()) as {
     value: { id: string }[];
   };
+  // Every Vantage API token the Vantage emulator knows: typed into a form once, never served back.
+  const vantageState = (await (await fetch(`${vantageControlUrl}/state`)).json()) as {
+    accounts: { tokens: { token: string }[] }[];
+  };
+  const vantageTokens: Needle[] = vantageState.accounts.flatMap((a) =>
+    a.tokens.map((t) => ({ kind: "Vantage API token", value: t.token })),
+  );
+  expect(vantageTokens.length, "Vantage API tokens made").toBeGreaterThanOrEqual(1);
   const count = (kind: string) => issued.filter((n) => n.kind === kind).length;
   // The runs before this one connected for real: secrets and tokens were issued and used.
   expect(count("clientSecret"), "client secrets issued").toBeGreaterThanOrEqual(3);
@@ -200,11 +209,18 @@ test("no token or secret is in anything the portal served, logged or stored", as
   });
 
   const hits = [
-    ...scanForSecrets([...issued, ...portalSecrets, ...shareTokens, ...shown], [log, tables, ...files]),
+    ...scanForSecrets(
+      [...issued, ...portalSecrets, ...shareTokens, ...shown, ...vantageTokens],
+      [log, tables, ...files],
+    ),
     // A client secret revealed on the copy panel was issued by Azure and shown once: its one answer is
     // checked with the shown-once secrets above, every other place with them too.
     ...scanForSecrets(
-      [...issued.filter((n) => !registered.some((s) => s.value === n.value)), ...portalSecrets],
+      [
+        ...issued.filter((n) => !registered.some((s) => s.value === n.value)),
+        ...portalSecrets,
+        ...vantageTokens,
+      ],
       [servedSource],
     ),
     ...outsideShownOnce,

@@ -241,7 +241,7 @@ function waitForUrl(url: string, timeoutMs: number, child: ChildProcess): Promis
       if (performance.now() - started > timeoutMs) return reject(new Error(`${url} not served in time`));
       const res = await fetch(url).catch(() => null);
       if (res?.ok) return resolve(performance.now() - started);
-      setTimeout(tick, 100);
+      setTimeout(() => void tick(), 100);
     };
     void tick();
   });

@@ -4,7 +4,10 @@
 # integration tests (data-layer tests on PGlite and PostgreSQL), builds the portal and runs the
 # Playwright end-to-end tests in /usr/bin/chromium against the built portal and the Azure emulator.
 # The manual-mode CLI script runs under Debian's azure-cli against the emulator (root: unshare -m).
+# `npm run check` (--below-browser): the same up to and including Vitest, without the build and Chromium.
 set -euo pipefail
+below_browser=false
+[ "${1:-}" = "--below-browser" ] && below_browser=true
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 source scripts/lib.sh
@@ -34,6 +37,11 @@ npm run --silent typecheck
 
 phase "Unit and integration tests (Vitest)"
 npx --no-install vitest run
+
+if $below_browser; then
+  phase "Lint, types and every test below the browser passed (npm test adds the build and Playwright)"
+  exit 0
+fi
 
 phase "Build"
 rm -rf .data/e2e

@@ -106,9 +106,9 @@ export function startBackgroundRunner(): void {
         "background runner round failed",
       );
     }
-    if (!stopped) timer = setTimeout(tick, everyMs);
+    if (!stopped) timer = setTimeout(() => void tick(), everyMs);
   };
-  timer = setTimeout(tick, everyMs);
+  timer = setTimeout(() => void tick(), everyMs);
   store[KEY] = {
     stop() {
       stopped = true;

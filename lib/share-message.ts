@@ -2,6 +2,8 @@
  * The short note an owner sends with a share link, so the colleague knows who asks, what for, what
  * it will take and until when. Plain text: it goes into an email or a chat.
  */
+import { utcDate } from "@/lib/format";
+
 export function billingOwnerMessage(input: {
   senderName: string;
   billingAccountName: string | null;
@@ -12,12 +14,7 @@ export function billingOwnerMessage(input: {
   const account = input.billingAccountName
     ? `the billing account “${input.billingAccountName}”`
     : "our billing account";
-  const until = input.expiresAt.toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+  const until = utcDate(input.expiresAt);
   return [
     "Hi,",
     "",
@@ -39,12 +36,7 @@ export function shareMessage(input: {
   expiresAt: Date;
   canAct: boolean;
 }): string {
-  const until = input.expiresAt.toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+  const until = utcDate(input.expiresAt);
   return [
     `${input.senderName} shared the progress of connecting our Azure billing account to our cost platform.`,
     input.canAct

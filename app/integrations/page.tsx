@@ -3,7 +3,7 @@ import Link from "next/link";
 
 import { AllIntegrationsTable } from "@/components/integrations/all-integrations-table";
 import { ExpiryBanner } from "@/components/integrations/expiry-banner";
-import { day, money, when, type LastVerification } from "@/components/integrations/format";
+import type { LastVerification } from "@/components/integrations/format";
 import { vantageWord } from "@/components/destinations/delivery-status";
 import { IntegrationStatus } from "@/components/integrations/integration-status";
 import { SiteHeader } from "@/components/layout/site-header";
@@ -12,6 +12,7 @@ import { daysLeft } from "@/lib/days-left";
 import { vantageDeliveriesOfIntegrations } from "@/lib/data/deliveries";
 import { listIntegrationsForOperator, listIntegrationsForOwner } from "@/lib/data/integration-views";
 import { isOperator } from "@/lib/data/operators";
+import { money, utcDate, utcDateTime } from "@/lib/format";
 import { mailConfigured } from "@/lib/mail";
 
 export const metadata: Metadata = { title: "Integrations" };
@@ -20,7 +21,7 @@ function expiry(date: Date | null, now: Date) {
   if (!date) return { text: "unknown", detail: "pasted by hand" };
   const left = daysLeft(date, now);
   return {
-    text: day(date),
+    text: utcDate(date),
     detail: left <= 0 ? "expired" : left === 1 ? "1 day left" : `${left} days left`,
   };
 }
@@ -126,7 +127,9 @@ export default async function IntegrationsPage() {
                             </span>
                           ) : null}
                         </td>
-                        <td className="px-4 py-3 text-slate-700">{when(i.lastVerifiedAt)}</td>
+                        <td className="px-4 py-3 text-slate-700">
+                          {i.lastVerifiedAt ? utcDateTime(i.lastVerifiedAt) : "never"}
+                        </td>
                         <td className="px-4 py-3 text-slate-700">
                           {e.text}
                           <span className="block text-xs text-slate-600">{e.detail}</span>
@@ -140,7 +143,7 @@ export default async function IntegrationsPage() {
                                 {money(i.monthCostAmount, i.monthCostCurrency)}
                               </span>
                               <span className="block text-xs text-slate-600">
-                                as of {when(i.monthCostAt)}
+                                as of {i.monthCostAt ? utcDateTime(i.monthCostAt) : "never"}
                               </span>
                             </>
                           )}

@@ -8,6 +8,7 @@ import { requireUser } from "@/lib/auth";
 import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 import { warmDelegatedTokens } from "@/lib/azure/token-broker";
 import { listOnboardings } from "@/lib/data/onboardings";
+import { utcDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Your onboardings" };
 
@@ -65,13 +66,7 @@ function OnboardingList({ onboardings }: { onboardings: Awaited<ReturnType<typeo
                       {o.billingAccountDisplayName ?? `App “${o.appDisplayName}”`}
                     </Link>
                     <p className="text-sm text-slate-600">
-                      Started{" "}
-                      {o.createdAt.toLocaleString("en-GB", {
-                        timeZone: "UTC",
-                        dateStyle: "medium",
-                        timeStyle: "short",
-                      })}{" "}
-                      UTC ·{" "}
+                      Started {utcDateTime(o.createdAt)} ·{" "}
                       {o.disconnected
                         ? "its app, secret and role were removed from Azure; start a new onboarding to connect again"
                         : `${done} of 5 steps done`}

@@ -1,3 +1,5 @@
+import { utcDateTime } from "@/lib/format";
+
 type AuditRow = {
   id: string;
   actorName: string;
@@ -22,7 +24,7 @@ export function AuditLog({ events }: { events: AuditRow[] }) {
             <thead className="bg-slate-50 text-slate-700">
               <tr>
                 <th scope="col" className="px-3 py-2 font-medium">
-                  When (UTC)
+                  When
                 </th>
                 <th scope="col" className="px-3 py-2 font-medium">
                   Who
@@ -41,9 +43,7 @@ export function AuditLog({ events }: { events: AuditRow[] }) {
             <tbody className="divide-y divide-slate-100">
               {events.map((e) => (
                 <tr key={e.id}>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    {e.at.toISOString().replace("T", " ").slice(0, 19)}
-                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">{utcDateTime(e.at, { seconds: true })}</td>
                   <td className="px-3 py-2">{e.actorName}</td>
                   <td className="px-3 py-2">
                     {e.action}

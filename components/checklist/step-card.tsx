@@ -11,6 +11,7 @@ import { PortalInstructions } from "@/components/manual/portal-instructions";
 import { AskBillingOwner } from "@/components/share/ask-billing-owner";
 import type { DeliveryView } from "@/lib/data/deliveries";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
+import { money, utcDate } from "@/lib/format";
 import { knownValuesOf, portalPaths } from "@/lib/onboarding/manual/portal-path";
 import { stepInfo, unmetNeeds, type StepInfo } from "@/lib/onboarding/step-catalog";
 import type { AccessRole } from "@/lib/view-types";
@@ -37,22 +38,6 @@ function Field({ label, value, mono = true }: { label: string; value: React.Reac
       <dd className={`${mono ? "font-mono" : ""} break-all text-slate-900`}>{value}</dd>
     </div>
   );
-}
-
-function formatDate(value: unknown) {
-  if (!value) return null;
-  const date = new Date(String(value));
-  return date.toLocaleDateString("en-GB", {
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    timeZone: "UTC",
-  });
-}
-
-export function formatMoney(amount: number, currency: string | null) {
-  if (!currency) return amount.toFixed(2);
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
 }
 
 function StepOutputs({
@@ -85,7 +70,7 @@ function StepOutputs({
             label="Secret"
             value={onboarding.secretHint ? `${onboarding.secretHint}… (stored encrypted)` : null}
           />
-          <Field label="Expires" value={formatDate(onboarding.secretExpiresAt)} mono={false} />
+          <Field label="Expires" value={utcDate(onboarding.secretExpiresAt)} mono={false} />
         </dl>
       );
     case "billing-account": {
@@ -137,14 +122,15 @@ function StepOutputs({
             ) : (
               <>
                 <span className="text-2xl font-bold">
-                  {formatMoney(o.amount, (o.currency as string | null) ?? null)}
+                  {money(o.amount, (o.currency as string | null) ?? null)}
                 </span>{" "}
                 spent this month so far
               </>
             )}
           </p>
           <p className="mt-1 text-xs text-emerald-800">
-            Read as the new app from Cost Management, {formatDate(o.from)} to {formatDate(o.to)} (UTC).
+            Read as the new app from Cost Management, {utcDate(o.from as string | undefined)} to{" "}
+            {utcDate(o.to as string | undefined)} (UTC).
           </p>
           {owner && typeof o.integrationId === "string" ? (
             <p className="mt-2 text-sm">

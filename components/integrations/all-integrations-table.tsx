@@ -1,5 +1,5 @@
-import { when } from "@/components/integrations/format";
 import type { OperatorIntegrationView } from "@/lib/data/integration-views";
+import { utcDateTime } from "@/lib/format";
 
 const statusLabels: Record<string, string> = {
   active: "Active",
@@ -50,7 +50,9 @@ export function AllIntegrationsTable({ integrations }: { integrations: OperatorI
               <td className="px-4 py-3 font-mono text-xs break-all text-slate-800">{i.id}</td>
               <td className="px-4 py-3">{statusLabels[i.status] ?? i.status}</td>
               <td className="px-4 py-3 text-slate-700">{i.owner.name ?? i.owner.email}</td>
-              <td className="px-4 py-3 text-slate-700">{when(i.lastVerifiedAt)}</td>
+              <td className="px-4 py-3 text-slate-700">
+                {i.lastVerifiedAt ? utcDateTime(i.lastVerifiedAt) : "never"}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,5 @@
 import { DisconnectDialog } from "@/components/integrations/disconnect-dialog";
-import { utc, utcSeconds } from "@/components/integrations/operation-time";
+import { utcDateTime } from "@/lib/format";
 import type { IntegrationOperationView } from "@/lib/view-types";
 
 const removals: { key: string; label: string }[] = [
@@ -40,7 +40,7 @@ export function DisconnectPanel({
           </Heading>
           <p className="mt-1 text-sm text-slate-700">
             {disconnected
-              ? `Disconnected ${utc(op?.finishedAt)}. The app, its secrets, its service principal and its billing role are gone from Azure; the cost platform's API reports this integration as disconnected.`
+              ? `Disconnected ${utcDateTime(op?.finishedAt)}. The app, its secrets, its service principal and its billing role are gone from Azure; the cost platform's API reports this integration as disconnected.`
               : "Removes the app's Billing account reader role, its secrets, its service principal and the app itself from Azure. The cost platform stops receiving costs."}
           </p>
         </div>
@@ -72,7 +72,7 @@ export function DisconnectPanel({
           {removals.map((r) => (
             <li key={r.key} className={op.timeline[r.key] ? "text-slate-900" : "text-slate-600"}>
               <span aria-hidden="true">{op.timeline[r.key] ? "✓ " : "○ "}</span>
-              {r.label}: {op.timeline[r.key] ? utcSeconds(op.timeline[r.key]) : "not yet"}
+              {r.label}: {op.timeline[r.key] ? utcDateTime(op.timeline[r.key], { seconds: true }) : "not yet"}
             </li>
           ))}
         </ol>

@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { utc } from "@/components/integrations/operation-time";
+import { utcDateTime } from "@/lib/format";
 
 /**
  * At the top of a disconnected onboarding: its connection is gone from Azure, its steps are a record
@@ -24,7 +24,7 @@ export function DisconnectedBanner({
       className="mt-6 rounded-lg border border-red-200 bg-red-50 p-5 text-red-950"
     >
       <h2 id="disconnected-heading" className="text-lg font-semibold">
-        This connection was disconnected{at ? ` on ${utc(at)}` : ""}
+        This connection was disconnected{at ? ` on ${utcDateTime(at)}` : ""}
       </h2>
       <p className="mt-1 text-sm">
         Its app registration, client secret, service principal and Billing account reader role were removed

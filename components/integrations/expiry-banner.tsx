@@ -1,5 +1,5 @@
-import { day } from "@/components/integrations/format";
 import { daysLeft, reminderThresholds } from "@/lib/days-left";
+import { utcDate } from "@/lib/format";
 
 /**
  * Warns from the first reminder (30 days) on that the client secret expires, and what to do: rotate
@@ -29,10 +29,10 @@ export function ExpiryBanner({
     >
       <p className="font-semibold">
         {passed && secretExpiresAt
-          ? `The client secret for ${account} expired on ${day(secretExpiresAt)}.`
+          ? `The client secret for ${account} expired on ${utcDate(secretExpiresAt)}.`
           : expired
             ? `The client secret for ${account} has expired: Microsoft Entra refuses it.`
-            : `The client secret for ${account} expires in ${left === 1 ? "1 day" : `${left} days`}, on ${day(secretExpiresAt!)}.`}
+            : `The client secret for ${account} expires in ${left === 1 ? "1 day" : `${left} days`}, on ${utcDate(secretExpiresAt!)}.`}
       </p>
       <p className="mt-1 text-sm">
         {expired

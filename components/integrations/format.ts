@@ -1,19 +1,3 @@
-/** How the integrations pages write dates, times and amounts. */
-export function when(date: Date | null | undefined): string {
-  return date
-    ? `${date.toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC`
-    : "never";
-}
-
-export function day(date: Date): string {
-  return date.toLocaleDateString("en-GB", { timeZone: "UTC", dateStyle: "long" });
-}
-
-export function money(amount: number, currency: string | null): string {
-  if (!currency) return amount.toFixed(2);
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
-}
-
 /** Why an integration fails, in a few words (lib/azure/app-check.ts names the causes). */
 export const reasonLabels: Record<string, string> = {
   "secret-expired": "Secret expired",

@@ -1,5 +1,6 @@
-import { graceLabel, utc, utcSeconds } from "@/components/integrations/operation-time";
+import { graceLabel } from "@/components/integrations/operation-time";
 import { RotateSecretDialog } from "@/components/integrations/rotate-secret-dialog";
+import { utcDateTime } from "@/lib/format";
 import type { IntegrationOperationView, OperationView } from "@/lib/view-types";
 
 const steps: { key: string; label: string }[] = [
@@ -16,7 +17,7 @@ function RotationTimeline({ rotation }: { rotation: OperationView }) {
         const at = rotation.timeline[step.key];
         const pending =
           step.key === "oldRemoved" && !at && rotation.removeAfter
-            ? `after the grace period, at ${utc(rotation.removeAfter)}`
+            ? `after the grace period, at ${utcDateTime(rotation.removeAfter)}`
             : "pending";
         return (
           <li key={step.key} className="flex gap-2">
@@ -24,7 +25,7 @@ function RotationTimeline({ rotation }: { rotation: OperationView }) {
               {at ? "✓" : "○"}
             </span>
             <span className={at ? "text-slate-900" : "text-slate-600"}>
-              {step.label}: {at ? utcSeconds(at) : pending}
+              {step.label}: {at ? utcDateTime(at, { seconds: true }) : pending}
             </span>
           </li>
         );
@@ -36,7 +37,7 @@ function RotationTimeline({ rotation }: { rotation: OperationView }) {
 function rotationStatus(rotation: OperationView): { text: string; tone: string } {
   if (rotation.status === "done")
     return {
-      text: `Rotated ${utc(rotation.finishedAt)}: only the new secret remains.`,
+      text: `Rotated ${utcDateTime(rotation.finishedAt)}: only the new secret remains.`,
       tone: "text-emerald-900",
     };
   if (rotation.status === "awaiting_sign_in")
@@ -51,7 +52,7 @@ function rotationStatus(rotation: OperationView): { text: string; tone: string }
     };
   if (rotation.phase === "grace" || rotation.phase === "remove-old")
     return {
-      text: `Both secrets work until ${utc(rotation.removeAfter)}; then the old one is removed automatically.`,
+      text: `Both secrets work until ${utcDateTime(rotation.removeAfter)}; then the old one is removed automatically.`,
       tone: "text-slate-800",
     };
   return { text: rotation.message ?? "Rotating…", tone: "text-slate-800" };
@@ -98,8 +99,8 @@ export function RotateSecretPanel({
             ) : (
               <>
                 Current secret <span className="font-mono">{integration.secretHint}…</span>
-                {integration.secretExpiresAt ? `, expires ${utc(integration.secretExpiresAt)}` : null}.
-                Rotating adds a new one, verifies it and hands it over; the old one keeps working for the
+                {integration.secretExpiresAt ? `, expires ${utcDateTime(integration.secretExpiresAt)}` : null}
+                . Rotating adds a new one, verifies it and hands it over; the old one keeps working for the
                 grace period ({graceLabel(defaultGraceMinutes)} by default), so cost imports never stop.
               </>
             )}
@@ -118,7 +119,7 @@ export function RotateSecretPanel({
       {rotation && status ? (
         <div className="mt-4 border-t border-slate-200 pt-3">
           <p className="text-sm font-medium text-slate-900">
-            Rotation started {utc(rotation.startedAt)}
+            Rotation started {utcDateTime(rotation.startedAt)}
             {rotation.actorName ? ` by ${rotation.actorName}` : ""}
             {rotation.newSecretHint ? (
               <>

@@ -1,9 +1,9 @@
 import Link from "next/link";
 
-import { formatMoney } from "@/components/checklist/step-card";
 import { StepActionForm } from "@/components/checklist/step-action-form";
 import { displayState } from "@/components/checklist/step-state";
 import type { StepView } from "@/lib/data/onboardings";
+import { money, utcDate } from "@/lib/format";
 import { stepIds, stepInfo, type StepId } from "@/lib/onboarding/step-catalog";
 
 type VerifyError = {
@@ -21,17 +21,6 @@ type VerifyOutputs = {
   integrationId?: string;
 };
 
-function day(value: string | undefined) {
-  return value
-    ? new Date(value).toLocaleDateString("en-GB", {
-        year: "numeric",
-        month: "long",
-        day: "numeric",
-        timeZone: "UTC",
-      })
-    : "";
-}
-
 /** Step 5's check, as manual mode shows it: connected, still checking, or the step to redo. */
 export function VerificationStatus({ onboardingId, step }: { onboardingId: string; step: StepView }) {
   const state = displayState(step.status, step.error);
@@ -45,10 +34,10 @@ export function VerificationStatus({ onboardingId, step }: { onboardingId: strin
         <p className="mt-1 text-emerald-900">
           {outputs.amount === 0
             ? "Nothing spent yet this month."
-            : `${formatMoney(outputs.amount, outputs.currency ?? null)} spent this month so far.`}
+            : `${money(outputs.amount, outputs.currency ?? null)} spent this month so far.`}
         </p>
         <p className="mt-1 text-xs text-emerald-800">
-          Read as the app from Cost Management, {day(outputs.from)} to {day(outputs.to)} (UTC).
+          Read as the app from Cost Management, {utcDate(outputs.from)} to {utcDate(outputs.to)} (UTC).
         </p>
         {outputs.integrationId ? (
           <p className="mt-2 text-sm">

@@ -1,13 +1,5 @@
 import { CopyButton } from "@/components/ui/copy-button";
-
-function formatDay(iso: string) {
-  return new Date(iso).toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
-}
+import { utcDate } from "@/lib/format";
 
 /** A link just made: shown once, since only its hash is kept. */
 export function NewLinkResult({
@@ -24,8 +16,8 @@ export function NewLinkResult({
   return (
     <div className="mt-4 space-y-3 rounded-md border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-950">
       <p className="font-medium">
-        {scope === "act" ? "View-and-act" : "View-only"} link ready, valid until {formatDay(expiresAt)}. Copy
-        it now: it is shown only this once.
+        {scope === "act" ? "View-and-act" : "View-only"} link ready, valid until {utcDate(expiresAt)}. Copy it
+        now: it is shown only this once.
       </p>
       <div className="flex flex-wrap items-center gap-2">
         <label className="sr-only" htmlFor="share-url">

@@ -1,22 +1,12 @@
 import { CreateShareLinkForm } from "@/components/share/create-share-link-form";
 import { RevokeShareLinkForm } from "@/components/share/revoke-share-link-form";
 import type { ShareLinkListItem } from "@/lib/data/share-links";
-
-function when(date: Date) {
-  return date.toLocaleString("en-GB", {
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-    timeZoneName: "short",
-  });
-}
+import { utcDateTime } from "@/lib/format";
 
 function linkState(link: ShareLinkListItem, now: Date) {
-  if (link.revokedAt) return `Revoked ${when(link.revokedAt)}`;
-  if (link.expiresAt <= now) return `Expired ${when(link.expiresAt)}`;
-  return `Valid until ${when(link.expiresAt)}`;
+  if (link.revokedAt) return `Revoked ${utcDateTime(link.revokedAt)}`;
+  if (link.expiresAt <= now) return `Expired ${utcDateTime(link.expiresAt)}`;
+  return `Valid until ${utcDateTime(link.expiresAt)}`;
 }
 
 /**
@@ -82,7 +72,7 @@ function ShareLinkRow({
   canRevoke?: boolean;
 }) {
   const kind = link.scope === "act" ? "View and act" : "View only";
-  const label = `${kind} link created ${when(link.createdAt)}`;
+  const label = `${kind} link created ${utcDateTime(link.createdAt)}`;
   const opened = link.visits.filter((v) => v.visitorName);
   return (
     <li className="flex flex-wrap items-start justify-between gap-3 p-3 text-sm">
@@ -92,14 +82,14 @@ function ShareLinkRow({
           {link.purpose === "billing-owner" ? " · for the billing account owner" : ""}
         </p>
         <p className="text-slate-600">
-          Created {when(link.createdAt)} · {linkState(link, now)}
+          Created {utcDateTime(link.createdAt)} · {linkState(link, now)}
         </p>
         <p className="text-slate-600">
           {link._count.visits === 0
             ? "Not opened yet."
             : opened.length > 0
-              ? `Opened by ${opened.map((v) => `${v.visitorName} (${when(v.at)})`).join(", ")}`
-              : `Opened ${link._count.visits === 1 ? "once" : `${link._count.visits} times`}, last ${when(link.visits[0]!.at)}; nobody signed in yet.`}
+              ? `Opened by ${opened.map((v) => `${v.visitorName} (${utcDateTime(v.at)})`).join(", ")}`
+              : `Opened ${link._count.visits === 1 ? "once" : `${link._count.visits} times`}, last ${utcDateTime(link.visits[0]!.at)}; nobody signed in yet.`}
         </p>
       </div>
       {canRevoke ? (

@@ -28,9 +28,12 @@ test("from Connected: rotate the secret with overlap, the cost platform reads co
   await page.screenshot({ path: "test-results/rotate-dialog.png" });
   await dialog.getByRole("button", { name: "Rotate now" }).click();
   const timeline = connection.getByRole("list", { name: "Rotation timeline" });
-  await expect(timeline).toContainText(/Handed to the cost platform \(API and webhook\): \d{4}-/, {
-    timeout: 60_000,
-  });
+  await expect(timeline).toContainText(
+    /Handed to the cost platform \(API and webhook\): \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d UTC/,
+    {
+      timeout: 60_000,
+    },
+  );
   await expect(connection.getByRole("status").first()).toContainText("Both secrets work until");
   await page.screenshot({ path: "test-results/rotate-grace.png", fullPage: true });
 
@@ -45,7 +48,10 @@ test("from Connected: rotate the secret with overlap, the cost platform reads co
   // After it, the background runner removes the old secret with nobody on the page.
   await expect(async () => {
     await page.reload();
-    await expect(timeline).toContainText(/Old secret removed: \d{4}-/, { timeout: 1_000 });
+    await expect(timeline).toContainText(
+      /Old secret removed: \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d UTC/,
+      { timeout: 1_000 },
+    );
   }).toPass({ timeout: 150_000, intervals: [5_000] });
   console.log(`Rotation timeline (e2e, grace 1 minute):\n${await timeline.innerText()}`);
   const app = (await tenantState(tenant.tenantId)).applications.find((a) => a.appId === during.clientId)!;

@@ -4,15 +4,12 @@ import { revalidatePath } from "next/cache";
 
 import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
 import { getIntegrationForOwnerOrThrow, IntegrationNotFoundError } from "@/lib/data/integration-views";
+import { utcTime } from "@/lib/format";
 import { checkIntegration } from "@/lib/integrations/health";
 import { consumeKey } from "@/lib/rate-limit";
 import { getIntegrationForManagingOrThrow } from "@/lib/data/integration-operations";
 import { ConfirmationMismatchError, startDisconnect, startRotation } from "@/lib/lifecycle";
 import { checkIntegrationSchema, disconnectSchema, rotateSecretSchema } from "@/lib/validations/integrations";
-
-function clock(ms: number) {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
-}
 
 /**
  * "Check now": the owner re-verifies one integration at once, as the health job would (under the same
@@ -65,8 +62,8 @@ export async function checkIntegrationAction(
           data: undefined,
           message:
             result.reason === "throttled"
-              ? `Azure asked us to wait (too many cost queries). The next check runs at ${clock(result.retryAtMs)}.`
-              : `Azure did not answer. Nothing changed; the next check runs at ${clock(result.retryAtMs)}.`,
+              ? `Azure asked us to wait (too many cost queries). The next check runs at ${utcTime(result.retryAtMs)}.`
+              : `Azure did not answer. Nothing changed; the next check runs at ${utcTime(result.retryAtMs)}.`,
         };
       case "busy":
         return {

@@ -30,6 +30,7 @@ import {
 } from "@/lib/data/integration-health";
 import { recordVerification } from "@/lib/data/integrations";
 import { getEnv } from "@/lib/env";
+import { utcDate } from "@/lib/format";
 import { log } from "@/lib/log";
 
 /** A check may take this long (token, billing read, cost query, throttling waits); the lease a bit more. */
@@ -48,10 +49,6 @@ export type CheckOutcome =
 
 type Facts = { clientId: string; tenantId: string; billingAccountName: string; secretExpiresAt: Date | null };
 
-function day(date: Date) {
-  return date.toLocaleDateString("en-GB", { timeZone: "UTC", dateStyle: "long" });
-}
-
 /** The failure in words for the integration's owner: what happened, and what to do about it. */
 export function describeFailure(
   error: Pick<AzureCallError, "kind" | "code" | "status" | "message">,
@@ -64,7 +61,7 @@ export function describeFailure(
     case "secret-expired":
       return {
         reason,
-        message: `The client secret has expired${facts.secretExpiresAt ? ` (on ${day(facts.secretExpiresAt)})` : ""}: Microsoft Entra no longer lets the app sign in (AADSTS7000222), so cost imports have stopped.`,
+        message: `The client secret has expired${facts.secretExpiresAt ? ` (on ${utcDate(facts.secretExpiresAt)})` : ""}: Microsoft Entra no longer lets the app sign in (AADSTS7000222), so cost imports have stopped.`,
         action: rotate,
       };
     case "secret-invalid":

@@ -20,6 +20,7 @@ import {
   type ExpiringIntegration,
 } from "@/lib/data/integration-mail";
 import { getEnv } from "@/lib/env";
+import { utcDateTime } from "@/lib/format";
 import { log } from "@/lib/log";
 import { describeMailError, mailConfigured, sendMail } from "@/lib/mail";
 
@@ -38,10 +39,6 @@ export function dueThreshold(expiresAt: Date, now: Date): number | null {
   if (left <= 0) return null;
   const reached = reminderThresholds.filter((days) => left <= days * dayMs);
   return reached.length ? Math.min(...reached) : null;
-}
-
-function dueDay(date: Date) {
-  return `${date.toLocaleDateString("en-GB", { timeZone: "UTC", dateStyle: "long" })}, ${date.toISOString().slice(11, 16)} UTC`;
 }
 
 function inDays(days: number) {
@@ -65,7 +62,7 @@ export function reminderMail(input: {
   const text = [
     `Hello${input.ownerName ? ` ${input.ownerName}` : ""},`,
     "",
-    `The client secret that connects the billing account ${account} (${input.billingAccountName}) to your cost platform expires on ${dueDay(input.secretExpiresAt)}, in ${inDays(input.daysLeft)}.`,
+    `The client secret that connects the billing account ${account} (${input.billingAccountName}) to your cost platform expires on ${utcDateTime(input.secretExpiresAt)}, in ${inDays(input.daysLeft)}.`,
     `App (client) ID: ${input.clientId}`,
     "",
     "When it expires, the cost platform can no longer sign in as the app and cost imports stop.",

@@ -77,7 +77,7 @@ describe("an onboarding after its disconnect", () => {
       expect(page).not.toContain("All done.");
       expect(page).toContain("Disconnected.");
       expect(after.page).toContain('role="status"');
-      expect(page).toMatch(/This connection was disconnected on \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(page).toMatch(/This connection was disconnected on \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC/);
       expect(page).toContain("To connect Contoso Ltd again, start a new onboarding");
       expect(after.page).toContain('href="/onboardings"');
       // No card claims the app, its secret or its role still exist.

@@ -20,6 +20,7 @@ import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import { deliverRotatedSecretFenced } from "@/lib/data/integration-operations";
 import { recordVerification, type VerificationRecord } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/steps";
+import { utcDateTime } from "@/lib/format";
 import type { OperationContext, PhaseHandler, PhaseResult } from "@/lib/lifecycle/types";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import { secretDescription } from "@/lib/onboarding/step-catalog";
@@ -282,7 +283,7 @@ const grace: PhaseHandler = async (ctx) => {
   const due = op.removeAfter ? op.removeAfter.getTime() - Date.now() : 0;
   if (due > 0)
     return {
-      wait: `Both secrets work until ${op.removeAfter!.toISOString().replace("T", " ").slice(0, 16)} UTC; then the old one is removed.`,
+      wait: `Both secrets work until ${utcDateTime(op.removeAfter)}; then the old one is removed.`,
       retryInMs: due,
     };
   return { next: "remove-old" };

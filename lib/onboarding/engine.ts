@@ -40,6 +40,7 @@ import {
   type StepRunner,
 } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
+import { utcDateTime } from "@/lib/format";
 import { Prisma, type Onboarding } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { lifecycleRefusal } from "@/lib/onboarding/lifecycle-guard";
@@ -404,18 +405,14 @@ async function runLeased(
   if (redo && outcome.status === "done") await requeueDependents(runner, onboardingId, stepId);
 }
 
-function utc(date: Date) {
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 /** What ended the standing of the person a step runs as, in a sentence that says who can go on. */
 function standingMessage(lost: StandingLost, actor: Actor): string {
   const who = actor.name ?? actor.email ?? "A colleague";
   switch (lost.reason) {
     case "revoked":
-      return `The share link this step was started through was revoked on ${utc(lost.at)}; the owner can run it.`;
+      return `The share link this step was started through was revoked on ${utcDateTime(lost.at)}; the owner can run it.`;
     case "expired":
-      return `The share link this step was started through expired on ${utc(lost.at)}; the owner can run it.`;
+      return `The share link this step was started through expired on ${utcDateTime(lost.at)}; the owner can run it.`;
     default:
       return `${who} started this step but may no longer act on this onboarding; the owner can run it.`;
   }

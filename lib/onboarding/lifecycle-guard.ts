@@ -11,13 +11,10 @@
 import "server-only";
 
 import { integrationLifecycleOfOnboarding } from "@/lib/data/integration-operations";
+import { utcDateTime } from "@/lib/format";
 import type { StepId } from "@/lib/onboarding/step-catalog";
 
 const touchSecrets: StepId[] = ["app-registration", "client-secret"];
-
-function utc(date: Date) {
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
 
 /** Why `stepIds` may not run now on this onboarding, in a sentence a person can act on; null when they may. */
 export async function lifecycleRefusal(
@@ -33,7 +30,7 @@ export async function lifecycleRefusal(
     return "This connection is being disconnected, so its steps cannot run again. Start a new onboarding to connect the billing account again.";
   if (lifecycle.open?.kind === "rotate_secret" && stepIds.some((id) => touchSecrets.includes(id))) {
     const until = lifecycle.open.removeAfter
-      ? `: the old secret keeps working until ${utc(lifecycle.open.removeAfter)}.`
+      ? `: the old secret keeps working until ${utcDateTime(lifecycle.open.removeAfter)}.`
       : " (its new secret is not handed over yet).";
     return `A secret rotation is under way${until} Redoing step 1 or 2 now would remove a secret the cost platform may still use; redo it after the rotation has finished, or rotate the secret again for a new one.`;
   }

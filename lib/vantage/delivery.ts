@@ -38,6 +38,7 @@ import { LeaseLostError } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
 import { vantageTokenOfUser } from "@/lib/data/vantage-tokens";
 import { getEnv } from "@/lib/env";
+import { utcTime } from "@/lib/format";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { integrationSecretContext } from "@/lib/secret-contexts";
@@ -97,10 +98,6 @@ function statusMessage(i: VantageIntegration | null, fresh: "current" | "next"):
 function pollWaitMs(followSince: Date | null) {
   const watched = followSince ? Date.now() - followSince.getTime() : 0;
   return Math.round(Math.min(maxPollMs, Math.max(1_000, watched / 5)));
-}
-
-function clock(at: Date) {
-  return `${at.toISOString().slice(11, 16)} UTC`;
 }
 
 function timelineOf(row: DeliveryRow) {
@@ -168,7 +165,7 @@ async function create(
     };
   if ("waitUntil" in decision)
     return {
-      wait: `Our last request to Vantage got no answer; looking again at ${clock(decision.waitUntil)} for what it made before making one.`,
+      wait: `Our last request to Vantage got no answer; looking again at ${utcTime(decision.waitUntil)} for what it made before making one.`,
       inMs: decision.waitUntil.getTime() - Date.now(),
     };
 

@@ -6,7 +6,7 @@ import { CheckNowForm } from "@/components/integrations/check-now-form";
 import { DisconnectPanel } from "@/components/integrations/disconnect-panel";
 import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel";
 import { ExpiryBanner } from "@/components/integrations/expiry-banner";
-import { day, money, reasonLabels, when, type LastVerification } from "@/components/integrations/format";
+import { reasonLabels, type LastVerification } from "@/components/integrations/format";
 import { vantageWord } from "@/components/destinations/delivery-status";
 import { IntegrationStatus } from "@/components/integrations/integration-status";
 import { SiteHeader } from "@/components/layout/site-header";
@@ -16,6 +16,7 @@ import { daysLeft } from "@/lib/days-left";
 import { getIntegrationLifecycleView } from "@/lib/data/integration-operations";
 import { getIntegrationForOwner, getIntegrationHistory } from "@/lib/data/integration-views";
 import { getEnv } from "@/lib/env";
+import { money, utcDate, utcDateTime } from "@/lib/format";
 import { graceChoices } from "@/lib/lifecycle";
 import { mailConfigured } from "@/lib/mail";
 import { isId } from "@/lib/validations/ids";
@@ -107,15 +108,17 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
             </div>
           ) : null}
           <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
-            <Field label="Last verified">{when(integration.lastVerifiedAt)}</Field>
+            <Field label="Last verified">
+              {integration.lastVerifiedAt ? utcDateTime(integration.lastVerifiedAt) : "never"}
+            </Field>
             <Field label="Last check">
-              {last?.at ? `${when(new Date(last.at))}: ${last.ok ? "working" : "failed"}` : "none yet"}
+              {last?.at ? `${utcDateTime(last.at)}: ${last.ok ? "working" : "failed"}` : "none yet"}
             </Field>
             <Field label="Next check">
               {!checkable
                 ? "not checked (not connected)"
                 : integration.nextCheckAt
-                  ? when(integration.nextCheckAt)
+                  ? utcDateTime(integration.nextCheckAt)
                   : "not scheduled yet"}
             </Field>
             {vantage ? (
@@ -136,7 +139,7 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
             <Field label="Cost this month">
               {integration.monthCostAmount === null
                 ? "not read yet"
-                : `${money(integration.monthCostAmount, integration.monthCostCurrency)} (as of ${when(integration.monthCostAt)})`}
+                : `${money(integration.monthCostAmount, integration.monthCostCurrency)} (as of ${integration.monthCostAt ? utcDateTime(integration.monthCostAt) : "never"})`}
             </Field>
           </dl>
           <div className="mt-4">
@@ -169,7 +172,7 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
               {disconnected
                 ? "not applicable"
                 : integration.secretExpiresAt
-                  ? `${day(integration.secretExpiresAt)} (${left! <= 0 ? "expired" : left === 1 ? "1 day left" : `${left} days left`})`
+                  ? `${utcDate(integration.secretExpiresAt)} (${left! <= 0 ? "expired" : left === 1 ? "1 day left" : `${left} days left`})`
                   : "unknown (pasted by hand)"}
             </Field>
             <Field label="Onboarding">
@@ -233,12 +236,12 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
                 return (
                   <li key={e.id} className="py-2">
                     <span className="font-medium text-slate-900">{data.threshold}-day reminder</span>{" "}
-                    <span className="text-slate-600">{when(e.at)}</span>
+                    <span className="text-slate-600">{utcDateTime(e.at)}</span>
                     {sent.map((m) => (
                       <span key={m.id} className="block text-slate-700">
                         Mail to {m.recipient}:{" "}
                         {m.status === "sent"
-                          ? `sent ${when(m.sentAt)}`
+                          ? `sent ${m.sentAt ? utcDateTime(m.sentAt) : "never"}`
                           : m.status === "failed"
                             ? `not sent after ${m.attempts} attempts (${m.lastError ?? "refused"})`
                             : m.attempts > 0
@@ -268,7 +271,7 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
                 const detail = eventDetail(e.type, e.data as EventData);
                 return (
                   <li key={e.id} className="flex flex-wrap gap-x-3 py-2">
-                    <span className="w-44 shrink-0 text-slate-600">{when(e.at)}</span>
+                    <span className="w-44 shrink-0 text-slate-600">{utcDateTime(e.at)}</span>
                     <span className="font-medium text-slate-900">{eventLabels[e.type] ?? e.type}</span>
                     {detail ? (
                       <span className="basis-full text-slate-700 sm:basis-auto">{detail}</span>

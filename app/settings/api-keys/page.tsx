@@ -9,14 +9,9 @@ import { revokeApiKeyAction } from "@/lib/actions/api-keys";
 import { requireUser } from "@/lib/auth";
 import { listApiKeys, type ApiKeyListItem } from "@/lib/data/api-keys";
 import { isOperator } from "@/lib/data/operators";
+import { utcDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "API keys" };
-
-function when(date: Date | null) {
-  return date
-    ? `${date.toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC`
-    : "never";
-}
 
 function reach(key: ApiKeyListItem) {
   if (key.reach === "all_tenants") return "every tenant";
@@ -74,11 +69,11 @@ export default async function ApiKeysPage() {
                     </p>
                     <p className="text-sm text-slate-600">
                       {key.scope === "read_secrets" ? "Reads secrets" : "Metadata only"} · {reach(key)} · made{" "}
-                      {when(key.createdAt)}
+                      {utcDateTime(key.createdAt)}
                       {key.createdBy
                         ? ` by ${key.createdBy.name ?? key.createdBy.email}`
                         : " with the command"}{" "}
-                      · last used {when(key.lastUsedAt)}
+                      · last used {key.lastUsedAt ? utcDateTime(key.lastUsedAt) : "never"}
                     </p>
                     {key.revokedReason ? (
                       <p className="mt-1 max-w-2xl text-sm text-slate-800">{key.revokedReason}</p>
@@ -86,7 +81,7 @@ export default async function ApiKeysPage() {
                   </div>
                   {key.revokedAt ? (
                     <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
-                      Revoked {when(key.revokedAt)}
+                      Revoked {utcDateTime(key.revokedAt)}
                     </span>
                   ) : (
                     <RowActionForm

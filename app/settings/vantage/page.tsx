@@ -7,6 +7,7 @@ import { RowActionForm } from "@/components/ui/row-action-form";
 import { removeVantageTokenAction } from "@/lib/actions/destinations";
 import { requireUser } from "@/lib/auth";
 import { getVantageTokenView } from "@/lib/data/vantage-tokens";
+import { utcDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Vantage" };
 
@@ -43,14 +44,7 @@ export default async function VantageSettingsPage() {
                 {token.scopes.length ? token.scopes.join(", ") : "not said by Vantage"}
               </dd>
               <dt className="text-slate-600">Checked</dt>
-              <dd className="text-slate-900">
-                {token.checkedAt.toLocaleString("en-GB", {
-                  timeZone: "UTC",
-                  dateStyle: "medium",
-                  timeStyle: "short",
-                })}{" "}
-                UTC
-              </dd>
+              <dd className="text-slate-900">{utcDateTime(token.checkedAt)}</dd>
             </dl>
           ) : (
             <p className="mt-2 text-sm text-slate-700">No token saved.</p>

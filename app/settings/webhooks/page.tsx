@@ -9,6 +9,7 @@ import { RefreshWhilePending } from "@/components/webhooks/refresh-while-pending
 import { redeliverWebhookAction } from "@/lib/actions/webhooks";
 import { requireUser } from "@/lib/auth";
 import { listWebhookEndpoints, mayManageWebhooks, type WebhookEndpointListItem } from "@/lib/data/webhooks";
+import { utcDateTime } from "@/lib/format";
 import { subscribableEventTypes } from "@/lib/validations/webhooks";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -29,12 +30,6 @@ const statusStyles: Record<string, string> = {
 };
 
 const statusLabels: Record<string, string> = { pending: "Pending", succeeded: "Succeeded", failed: "Failed" };
-
-function when(date: Date | null) {
-  return date
-    ? `${date.toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium" })} UTC`
-    : "—";
-}
 
 function Deliveries({ endpoint }: { endpoint: WebhookEndpointListItem }) {
   if (endpoint.deliveries.length === 0)
@@ -73,7 +68,9 @@ function Deliveries({ endpoint }: { endpoint: WebhookEndpointListItem }) {
                   {eventLabels[delivery.eventType] ?? delivery.eventType}
                 </span>
                 <span className="block font-mono text-xs text-slate-600">{delivery.eventId}</span>
-                <span className="block text-xs text-slate-600">{when(delivery.createdAt)}</span>
+                <span className="block text-xs text-slate-600">
+                  {utcDateTime(delivery.createdAt, { seconds: true })}
+                </span>
               </td>
               <td className="py-2 pr-3 align-top">
                 <span
@@ -103,7 +100,9 @@ function Deliveries({ endpoint }: { endpoint: WebhookEndpointListItem }) {
                   ? "—"
                   : endpoint.disabledAt
                     ? "not sent: endpoint disabled"
-                    : when(delivery.nextAttemptAt)}
+                    : delivery.nextAttemptAt
+                      ? utcDateTime(delivery.nextAttemptAt, { seconds: true })
+                      : "—"}
               </td>
               <td className="py-2 align-top">
                 {endpoint.disabledAt ? null : (
@@ -193,21 +192,21 @@ export default async function WebhooksPage() {
                             ? `tenant ${endpoint.tenantIds[0]}`
                             : `tenants ${endpoint.tenantIds.join(", ")}`}{" "}
                         · {endpoint.eventTypes.map((t) => eventLabels[t] ?? t).join(", ")} · added{" "}
-                        {when(endpoint.createdAt)}
+                        {utcDateTime(endpoint.createdAt)}
                         {endpoint.createdBy
                           ? ` by ${endpoint.createdBy.name ?? endpoint.createdBy.email}`
                           : ""}
                         {endpoint.enabledAt && !endpoint.disabledAt
-                          ? ` · enabled again ${when(endpoint.enabledAt)}`
+                          ? ` · enabled again ${utcDateTime(endpoint.enabledAt)}`
                           : ""}
                         {endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
-                          ? ` · previous secret also signs until ${when(endpoint.previousSecretExpiresAt)}`
+                          ? ` · previous secret also signs until ${utcDateTime(endpoint.previousSecretExpiresAt)}`
                           : ""}
                       </p>
                     </div>
                     {endpoint.disabledAt ? (
                       <span className="rounded-full bg-slate-100 px-3 py-1 text-sm font-medium text-slate-800">
-                        Disabled {when(endpoint.disabledAt)}
+                        Disabled {utcDateTime(endpoint.disabledAt)}
                       </span>
                     ) : null}
                   </div>

@@ -14,21 +14,13 @@ import { listAudit } from "@/lib/data/audit";
 import { listDeliveriesOfOnboarding } from "@/lib/data/deliveries";
 import { getSharedOnboarding } from "@/lib/data/onboardings";
 import { recordShareVisit } from "@/lib/data/share-links";
+import { utcDate } from "@/lib/format";
 import { progressSnapshot } from "@/lib/onboarding/progress";
 import { stepCatalog } from "@/lib/onboarding/step-catalog";
 import { resolveShareAccess } from "@/lib/share-access";
 
 // "same-origin", not "no-referrer": see next.config.ts (a form posted before hydration needs its Origin).
 export const metadata: Metadata = { title: "Shared onboarding", referrer: "same-origin" };
-
-function day(date: Date) {
-  return date.toLocaleDateString("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
-}
 
 const permissionWords = {
   graph: "Read and write all applications (Microsoft Graph), to register the app and add its secret",
@@ -75,9 +67,9 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
       <SiteHeader user={user} />
       <main className="mx-auto max-w-5xl px-4 py-10">
         <p className="text-sm text-slate-600">
-          Shared with you by <strong className="text-slate-900">{sharer}</strong> on {day(link.createdAt)} ·{" "}
-          {link.scope === "act" ? "you may view and act" : "view only"} · link valid until{" "}
-          {day(link.expiresAt)}
+          Shared with you by <strong className="text-slate-900">{sharer}</strong> on {utcDate(link.createdAt)}{" "}
+          · {link.scope === "act" ? "you may view and act" : "view only"} · link valid until{" "}
+          {utcDate(link.expiresAt)}
         </p>
         <div className="mt-2 flex flex-wrap items-start justify-between gap-4">
           <div>

@@ -30,6 +30,7 @@ import {
   saveProvedIntegrationFenced,
 } from "@/lib/data/integrations";
 import { clearRetiringSecretFenced } from "@/lib/data/steps";
+import { utcTime } from "@/lib/format";
 import type { Onboarding } from "@/lib/generated/prisma/client";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboarding/retry";
 import type { StepId } from "@/lib/onboarding/step-catalog";
@@ -60,20 +61,16 @@ export function patienceFor(error: Refusal, pasted: boolean): number {
   return ["consistency", "sign-in"].includes(error.kind) ? 60_000 : 0;
 }
 
-function clock(at: Date) {
-  return `${at.toISOString().slice(11, 16)} UTC`;
-}
-
 /** What a person reads while the check waits, naming what Azure refused and until when we try. */
 export function waitingReason(error: Refusal, until: Date): string {
   if (error.status === 429)
-    return `Cost Management asked us to wait before the next query (it allows an app a few a minute). Next query at ${clock(until)}.`;
+    return `Cost Management asked us to wait before the next query (it allows an app a few a minute). Next query at ${utcTime(until)}.`;
   if (isSecretRefused(error))
-    return `Microsoft Entra does not accept the secret yet; a new secret takes a few seconds to work. Trying until ${clock(until)}.`;
+    return `Microsoft Entra does not accept the secret yet; a new secret takes a few seconds to work. Trying until ${utcTime(until)}.`;
   if (isAppUnknown(error))
-    return `Microsoft Entra does not know the app in this tenant yet; a new app can take a minute or two to appear. Trying until ${clock(until)}.`;
+    return `Microsoft Entra does not know the app in this tenant yet; a new app can take a minute or two to appear. Trying until ${utcTime(until)}.`;
   if (isNoBillingRead(error))
-    return `The app may not read the billing account yet: a new Billing account reader role can take a few minutes to take effect. Checking again until ${clock(until)}.`;
+    return `The app may not read the billing account yet: a new Billing account reader role can take a few minutes to take effect. Checking again until ${utcTime(until)}.`;
   return "Waiting for the new secret and role to reach every Azure service (this can take a few minutes).";
 }
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 
 import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
-import { getIntegrationForOwnerOrThrow, IntegrationNotFoundError } from "@/lib/data/integration-views";
+import { getIntegrationForOwnerOrThrow } from "@/lib/data/integration-views";
 import { utcTime } from "@/lib/format";
 import { checkIntegration } from "@/lib/integrations/health";
 import { consumeKey } from "@/lib/rate-limit";
@@ -21,13 +21,8 @@ export async function checkIntegrationAction(
   formData: FormData,
 ): Promise<ActionResult> {
   return withActor(checkIntegrationSchema, formValues(formData), async (actor, { integrationId }) => {
-    let integration;
-    try {
-      integration = await getIntegrationForOwnerOrThrow(actor, integrationId);
-    } catch (error) {
-      if (error instanceof IntegrationNotFoundError) return { ok: false, message: error.message };
-      throw error;
-    }
+    // Not the owner's (or no such id): the wrapper answers with the one not-found message.
+    const integration = await getIntegrationForOwnerOrThrow(actor, integrationId);
     if (integration.status !== "active" && integration.status !== "failing")
       return {
         ok: false,

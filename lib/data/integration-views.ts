@@ -8,16 +8,12 @@ import "server-only";
 import { db } from "@/lib/db";
 import { listIntegrationEvents } from "@/lib/data/integration-events";
 import { listIntegrationMails } from "@/lib/data/integration-mail";
+import { IntegrationNotFoundError } from "@/lib/data/integration-operations";
 import { requireOperator } from "@/lib/data/operators";
 import type { Actor } from "@/lib/view-types";
-import { unknownIdMessages } from "@/lib/validations/ids";
 
-export class IntegrationNotFoundError extends Error {
-  constructor() {
-    super(unknownIdMessages.integration);
-    this.name = "IntegrationNotFoundError";
-  }
-}
+// One class for "no such integration of yours", wherever it is thrown: the action wrapper maps it.
+export { IntegrationNotFoundError };
 
 const viewFields = {
   id: true,

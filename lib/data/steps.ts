@@ -313,14 +313,25 @@ export async function listCandidateSteps(maxOnboardings: number) {
   return onboardings;
 }
 
-export function listStepStatuses(onboardingId: string) {
-  return db.onboardingStep.findMany({ where: { onboardingId }, select: { status: true } });
-}
-
-export async function setOnboardingStatus(onboardingId: string, status: OnboardingStatus): Promise<void> {
-  const result = await db.onboarding.updateMany({
-    where: { id: onboardingId, NOT: { status } },
-    data: { status },
+/**
+ * Sets the onboarding's status from its steps as they are when it commits. The onboarding's row is
+ * locked first, so two runners that finish steps at the same moment (two instances, or a page and the
+ * background runner) take turns: the last to write has read every step the other saved, and a stale
+ * "in progress" never lands after "completed".
+ */
+export async function refreshOnboardingStatus(
+  onboardingId: string,
+  statusOf: (steps: { status: string }[]) => OnboardingStatus,
+): Promise<void> {
+  const changed = await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT "id" FROM "Onboarding" WHERE "id" = ${onboardingId} FOR UPDATE`;
+    const steps = await tx.onboardingStep.findMany({ where: { onboardingId }, select: { status: true } });
+    const status = statusOf(steps);
+    const result = await tx.onboarding.updateMany({
+      where: { id: onboardingId, NOT: { status } },
+      data: { status },
+    });
+    return result.count > 0;
   });
-  if (result.count) signalProgress(onboardingId);
+  if (changed) signalProgress(onboardingId);
 }

@@ -66,6 +66,8 @@ async function main() {
       const wait = Math.min(Math.max(0, next.getTime() - Date.now()), 1_500);
       await new Promise((resolve) => setTimeout(resolve, wait + 20));
     }
+    // Another process may have finished the last step and not yet set the status from it.
+    await engine.refreshStatus(id);
     const row = await db.onboarding.findUniqueOrThrow({
       where: { id },
       include: { steps: { select: { stepId: true, status: true, error: true } } },

@@ -24,15 +24,14 @@ import {
   findOnboardingForActing,
   finishLeasedStep,
   hurryStep,
-  listStepStatuses,
   listSteps,
   loadEarlyFields,
   loadOnboarding,
   LeaseLostError,
   queueStep,
+  refreshOnboardingStatus,
   renewLease,
   saveOnboardingFieldsFenced,
-  setOnboardingStatus,
   standingOfStepRunner,
   takeLease,
   type StandingLost,
@@ -574,12 +573,11 @@ function scrubbed(outcome: StepOutcome): StepOutcome {
 
 /** The onboarding's overall status follows its steps. */
 export async function refreshStatus(onboardingId: string) {
-  const steps = await listStepStatuses(onboardingId);
-  const status =
+  await refreshOnboardingStatus(onboardingId, (steps) =>
     steps.length === stepCatalog.length && steps.every((s) => s.status === "done")
       ? "completed"
       : steps.some((s) => s.status === "needs_attention")
         ? "needs_attention"
-        : "in_progress";
-  await setOnboardingStatus(onboardingId, status);
+        : "in_progress",
+  );
 }

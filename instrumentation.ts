@@ -22,9 +22,9 @@ export async function register() {
     console.error(`MCA Connect cannot start: ${error.message}`);
     process.exit(1);
   }
-  // Steps keep advancing with nobody on the page (lib/onboarding/runner.ts).
+  // Steps keep advancing with nobody on the page (lib/jobs/runner.ts).
   if (process.env.NEXT_PHASE !== "phase-production-build") {
-    const { startBackgroundRunner } = await import("@/lib/onboarding/runner");
+    const { startBackgroundRunner } = await import("@/lib/jobs/runner");
     startBackgroundRunner();
   }
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { SignInButton } from "@/components/auth/sign-in-button";
 import { SiteHeader } from "@/components/layout/site-header";
 import { getCurrentUser } from "@/lib/auth";
-import { stepCatalog } from "@/lib/onboarding/step-catalog";
+import { stepCatalog } from "@/lib/onboardings/catalog";
 
 export default async function HomePage() {
   const user = await getCurrentUser();

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { ConfigError, parseEnv } from "@/lib/env";
-import { hostileText } from "@/scripts/test-support/hostile-input";
+import { hostileText } from "@/test/support/hostile-input";
 
 const key = Buffer.alloc(32, 7).toString("base64");
 const production = {

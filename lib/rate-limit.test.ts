@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ set: () => undefined, get: () => undefined }) }));
 vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => null }));

@@ -1,5 +1,5 @@
 /**
- * Types shared by the engine, the data layer and the components. Kept apart from lib/onboarding so
+ * Types shared by the engine, the data layer and the components. Kept apart from lib/onboardings so
  * that lib/data and components import nothing of the engine's internals.
  */
 

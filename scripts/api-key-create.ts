@@ -5,7 +5,7 @@
 // one process owns the folder.
 import { parseArgs } from "node:util";
 
-import { newApiKeyToken } from "@/lib/api-keys";
+import { newApiKeyToken } from "@/lib/api/keys";
 import { ApiKeyIntegrationsUnknownError, createApiKey } from "@/lib/data/api-keys";
 import { closeDb } from "@/lib/db";
 import { apiKeyInputSchema } from "@/lib/validations/api-keys";

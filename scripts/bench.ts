@@ -32,7 +32,7 @@ import { benchLoad, type Db, type LoadFigure } from "@/scripts/bench/load";
 import { loadNotes, renderLoadTable } from "@/scripts/bench/load-report";
 import { control } from "@/emulator/test/helpers";
 import { benchLighthouse, renderLighthouse, type LighthouseFigure } from "@/scripts/bench-lighthouse";
-import { startPortalHarness } from "@/scripts/test-support/portal-harness";
+import { startPortalHarness } from "@/test/support/portal-harness";
 
 const { values: args } = parseArgs({
   options: {
@@ -170,7 +170,7 @@ type EngineFigure = {
 async function benchEngine(): Promise<EngineFigure[]> {
   const harness = await startPortalHarness();
   const emu = harness.emu;
-  const engine = await import("@/lib/onboarding/engine");
+  const engine = await import("@/lib/onboardings/engine");
   const onboardings = await import("@/lib/data/onboardings");
   const { db, closeDb } = await import("@/lib/db");
   const figures: EngineFigure[] = [];
@@ -750,7 +750,7 @@ The minimum is ${minimumCalls.length} calls: ${minimumCalls.join(", ")}. The res
 - \`GET /billingAccounts/{name}\` answered 403: polls while the new role propagates.
 
 Polls start 250 ms apart, start to start, for two seconds, then back off to every 4 s
-(lib/onboarding/retry.ts): each failed poll is the price of noticing Azure's change within about
+(lib/onboardings/retry.ts): each failed poll is the price of noticing Azure's change within about
 250 ms.
 
 ## What sets the limit
@@ -766,7 +766,7 @@ Polls start 250 ms apart, start to start, for two seconds, then back off to ever
 - In the browser, besides the engine: the Connect action (it creates the onboarding and answers
   before running the steps), the checklist's first render, and, at the end, the server render that
   shows Connected. The checklist's look at the progress waits at the server for the next change
-  (lib/onboarding/progress.ts \`progressAfter\`), so a step's end reaches the page as it happens rather
+  (lib/onboardings/progress.ts \`progressAfter\`), so a step's end reaches the page as it happens rather
   than at a poll. At L = 0 these are a larger share of a 3 s minimum than at L = 300.
 `;
 }

@@ -2,8 +2,8 @@
 // re-encrypts every stored secret and token cache under the new key. Then the old key can be removed
 // from ENCRYPTION_KEYS_OLD. Safe to run again; safe while the portal runs on PostgreSQL (on PGlite,
 // stop the portal first: one process owns the folder).
-import { createEncryption } from "@/lib/crypto";
-import { rotateEncryptionKeys } from "@/lib/data/key-rotation";
+import { createEncryption } from "@/lib/crypto/cipher";
+import { rotateEncryptionKeys } from "@/lib/data/encryption-keys";
 import { closeDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 

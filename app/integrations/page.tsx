@@ -8,7 +8,7 @@ import { vantageWord } from "@/components/destinations/delivery-status";
 import { IntegrationStatus } from "@/components/integrations/integration-status";
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
-import { daysLeft } from "@/lib/days-left";
+import { daysLeft } from "@/lib/integrations/expiry";
 import { vantageDeliveriesOfIntegrations } from "@/lib/data/deliveries";
 import { listIntegrationsForOperator, listIntegrationsForOwner } from "@/lib/data/integration-views";
 import { isOperator } from "@/lib/data/operators";

@@ -1,4 +1,4 @@
-import { daysLeft, reminderThresholds } from "@/lib/days-left";
+import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
 import { utcDate } from "@/lib/format";
 
 /**

@@ -69,7 +69,7 @@ export function RotateSecretPanel({
   headingLevel = 3,
 }: {
   integration: IntegrationOperationView;
-  /** Grace periods the operator allows, in minutes (lib/lifecycle graceChoices()). */
+  /** Grace periods the operator allows, in minutes (lib/integrations graceChoices()). */
   graceChoices: number[];
   defaultGraceMinutes: number;
   /** 2 where the panel stands beside the page's own h2 sections (the integration's page). */

@@ -1,6 +1,6 @@
 import { CopyButton } from "@/components/ui/copy-button";
-import type { ManualValueKey, PathPart, PortalPath } from "@/lib/onboarding/manual/portal-path";
-import type { StepInfo } from "@/lib/onboarding/step-catalog";
+import type { ManualValueKey, PathPart, PortalPath } from "@/lib/onboardings/manual/portal-path";
+import type { StepInfo } from "@/lib/onboardings/catalog";
 
 export type KnownValues = Record<ManualValueKey, string | null>;
 

@@ -1,10 +1,10 @@
 import Link from "next/link";
 
-import { StepActionForm } from "@/components/checklist/step-action-form";
-import { displayState } from "@/components/checklist/step-state";
+import { StepActionForm } from "@/components/steps/step-action-form";
+import { displayState } from "@/components/steps/step-state";
 import type { StepView } from "@/lib/data/onboardings";
 import { money, utcDate } from "@/lib/format";
-import { stepIds, stepInfo, type StepId } from "@/lib/onboarding/step-catalog";
+import { stepIds, stepInfo, type StepId } from "@/lib/onboardings/catalog";
 
 type VerifyError = {
   message?: string;

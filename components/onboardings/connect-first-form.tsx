@@ -6,8 +6,8 @@ import { DestinationFields } from "@/components/destinations/destination-fields"
 import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { createAndConnectAction } from "@/lib/actions/onboarding";
-import { defaultSecretExpiryMonths } from "@/lib/onboarding/secret-expiry";
+import { createAndConnectAction } from "@/lib/actions/onboardings";
+import { defaultSecretExpiryMonths } from "@/lib/onboardings/secret-expiry";
 
 /**
  * A first onboarding in one click: Connect creates it with these settings (the defaults unless opened)

@@ -1,4 +1,4 @@
-import { secretExpiryChoices } from "@/lib/onboarding/secret-expiry";
+import { secretExpiryChoices } from "@/lib/onboardings/secret-expiry";
 
 /** The secret-expiry choice, shared by the new-onboarding form and the checklist's settings. */
 export function ExpiryField({

@@ -1,6 +1,6 @@
 import { ConnectFirstForm } from "@/components/onboardings/connect-first-form";
 import { NewOnboardingForm } from "@/components/onboardings/new-onboarding-form";
-import { stepCatalog } from "@/lib/onboarding/step-catalog";
+import { stepCatalog } from "@/lib/onboardings/catalog";
 
 /**
  * What a person with no onboarding sees after sign-in: the five steps as a checklist, with our drawings

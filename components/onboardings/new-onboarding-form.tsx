@@ -5,8 +5,8 @@ import { useActionState } from "react";
 import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { createOnboardingAction } from "@/lib/actions/onboarding";
-import { defaultSecretExpiryMonths } from "@/lib/onboarding/secret-expiry";
+import { createOnboardingAction } from "@/lib/actions/onboardings";
+import { defaultSecretExpiryMonths } from "@/lib/onboardings/secret-expiry";
 
 export function NewOnboardingForm() {
   const [state, action] = useActionState<ActionResult<{ id: string }> | null, FormData>(

@@ -29,7 +29,7 @@ import {
   scanForSecrets,
   type Needle,
   type Source,
-} from "../../scripts/test-support/secret-scan";
+} from "../../test/support/secret-scan";
 import { expect, servedDir, shownOnceDir, test, type ServedEntry, type ShownOnce } from "../fixtures/test";
 
 test.describe.configure({ timeout: 180_000 });

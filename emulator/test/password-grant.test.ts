@@ -2,7 +2,7 @@
  * Sign-in without a browser, as the Azure CLI does it: user realm discovery, the password grant for the
  * CLI's first-party public client, Entra's errors for it, and tokens for the emulator's own Graph URL
  * (what a custom cloud names Graph by). Debian's real `az` drives all of it in
- * lib/onboarding/manual/cli.az.test.ts.
+ * lib/onboardings/manual/cli.az.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 
 import { formValues, withOperator, type ActionResult } from "@/lib/actions/safe-action";
-import { newApiKeyToken } from "@/lib/api-keys";
+import { newApiKeyToken } from "@/lib/api/keys";
 import {
   ApiKeyIntegrationsUnknownError,
   ApiKeyNotFoundError,

@@ -1,17 +1,17 @@
 /**
  * Bad input: ids from the client that cannot be ours, on PGlite.
- * The cases are in scripts/test-support/malformed-ids.ts.
+ * The cases are in test/support/malformed-ids.ts.
  */
 import { vi } from "vitest";
 
-import { describeMalformedIds } from "@/scripts/test-support/malformed-ids";
+import { describeMalformedIds } from "@/test/support/malformed-ids";
 
-vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/auth")>()),
-  getCurrentUser: async () => (await import("@/scripts/test-support/request-scope")).scope.user,
+  getCurrentUser: async () => (await import("@/test/support/request-scope")).scope.user,
 }));
 
 describeMalformedIds("pglite");

@@ -9,17 +9,17 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { hostileText, wrongType, zodDefaultMessage } from "@/scripts/test-support/hostile-input";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
-import { RedirectSignal, resetScope, scope } from "@/scripts/test-support/request-scope";
-import { exportedActions, type ActionResult, type ServerAction } from "@/scripts/test-support/server-actions";
+import { hostileText, wrongType, zodDefaultMessage } from "@/test/support/hostile-input";
+import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
+import { RedirectSignal, resetScope, scope } from "@/test/support/request-scope";
+import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
 
-vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/auth")>()),
-  getCurrentUser: async () => (await import("@/scripts/test-support/request-scope")).scope.user,
+  getCurrentUser: async () => (await import("@/test/support/request-scope")).scope.user,
 }));
 
 const unexpected = "Something went wrong on our side. Nothing was lost; try again.";
@@ -186,7 +186,7 @@ beforeAll(async () => {
   owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
   const onboardings = await import("@/lib/data/onboardings");
   const links = await import("@/lib/data/share-links");
-  const access = await import("@/lib/share-access");
+  const access = await import("@/lib/share-links/access");
   const automated = await onboardings.createOnboarding(owner, {
     appDisplayName: "vantage",
     secretExpiryMonths: 12,

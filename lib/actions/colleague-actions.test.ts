@@ -6,14 +6,14 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { noDelays, portalHarnessForFile } from "@/scripts/test-support/use-portal-harness";
-import { resetScope, scope } from "@/scripts/test-support/request-scope";
+import { noDelays, portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { resetScope, scope } from "@/test/support/request-scope";
 
-vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => {
-  const { scope } = await import("@/scripts/test-support/request-scope");
+  const { scope } = await import("@/test/support/request-scope");
   return {
     ...(await importOriginal<typeof import("@/lib/auth")>()),
     getCurrentUser: async () => scope.user,
@@ -21,21 +21,21 @@ vi.mock("@/lib/auth", async (importOriginal) => {
 });
 
 const portal = portalHarnessForFile();
-let engine: typeof import("@/lib/onboarding/engine");
-let actions: typeof import("@/lib/actions/onboarding");
+let engine: typeof import("@/lib/onboardings/engine");
+let actions: typeof import("@/lib/actions/onboardings");
 let manual: typeof import("@/lib/actions/manual");
 let onboardings: typeof import("@/lib/data/onboardings");
 let links: typeof import("@/lib/data/share-links");
-let access: typeof import("@/lib/share-access");
+let access: typeof import("@/lib/share-links/access");
 let db: typeof import("@/lib/db");
 
 beforeAll(async () => {
-  engine = await import("@/lib/onboarding/engine");
-  actions = await import("@/lib/actions/onboarding");
+  engine = await import("@/lib/onboardings/engine");
+  actions = await import("@/lib/actions/onboardings");
   manual = await import("@/lib/actions/manual");
   onboardings = await import("@/lib/data/onboardings");
   links = await import("@/lib/data/share-links");
-  access = await import("@/lib/share-access");
+  access = await import("@/lib/share-links/access");
   db = await import("@/lib/db");
 }, 120_000);
 

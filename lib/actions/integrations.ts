@@ -8,7 +8,7 @@ import { utcTime } from "@/lib/format";
 import { checkIntegration } from "@/lib/integrations/health";
 import { consumeKey } from "@/lib/rate-limit";
 import { getIntegrationForManagingOrThrow } from "@/lib/data/integration-operations";
-import { ConfirmationMismatchError, startDisconnect, startRotation } from "@/lib/lifecycle";
+import { ConfirmationMismatchError, startDisconnect, startRotation } from "@/lib/integrations/manage";
 import { checkIntegrationSchema, disconnectSchema, rotateSecretSchema } from "@/lib/validations/integrations";
 
 /**

@@ -5,10 +5,10 @@ import { revalidatePath } from "next/cache";
 import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
 import { getOnboardingForStepActor } from "@/lib/data/onboardings";
 import { StepsBusyError } from "@/lib/data/pasted-credentials";
-import { advance, queueSteps } from "@/lib/onboarding/engine";
-import { submitPasteBack } from "@/lib/onboarding/manual/paste-back";
+import { advance, queueSteps } from "@/lib/onboardings/engine";
+import { submitPasteBack } from "@/lib/onboardings/manual/paste-back";
 import type { PasteBackCheck } from "@/lib/validations/paste-back";
-import { stepRequestSchema } from "@/lib/validations/onboarding";
+import { stepRequestSchema } from "@/lib/validations/onboardings";
 import { pasteBackFormSchema } from "@/lib/validations/paste-back-form";
 
 // How long an action may spend running steps before it answers; the page's poller continues after.

@@ -10,9 +10,9 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control, sleep } from "@/emulator/test/helpers";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
-import { noDelays } from "@/scripts/test-support/use-portal-harness";
-import { resetScope, scope } from "@/scripts/test-support/request-scope";
+import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
+import { noDelays } from "@/test/support/use-portal-harness";
+import { resetScope, scope } from "@/test/support/request-scope";
 
 const logFile = vi.hoisted(() => {
   const file = `${process.env.TMPDIR ?? "/tmp"}/mca-reveal-log-${process.pid}-${Date.now()}.jsonl`;
@@ -20,12 +20,12 @@ const logFile = vi.hoisted(() => {
   return file;
 });
 
-vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/auth")>()),
-  getCurrentUser: async () => (await import("@/scripts/test-support/request-scope")).scope.user,
+  getCurrentUser: async () => (await import("@/test/support/request-scope")).scope.user,
 }));
 vi.mock("pino", async (importOriginal) => {
   const real = (await importOriginal<{ default: typeof import("pino").default }>()).default;
@@ -65,9 +65,9 @@ describe("revealing the client secret on the copy panel", () => {
     const megan = await portal.current.signIn(tenant.users.billingOwner!.userPrincipalName);
     const stranger = await portal.current.signIn(elsewhere.users.admin!.userPrincipalName);
     const onboardings = await import("@/lib/data/onboardings");
-    const engine = await import("@/lib/onboarding/engine");
+    const engine = await import("@/lib/onboardings/engine");
     const links = await import("@/lib/data/share-links");
-    const access = await import("@/lib/share-access");
+    const access = await import("@/lib/share-links/access");
     const { id } = await onboardings.createOnboarding(owner, {
       appDisplayName: "reveal",
       secretExpiryMonths: 12,
@@ -81,8 +81,8 @@ describe("revealing the client secret on the copy panel", () => {
     }
     expect((await onboardings.getOnboardingOrThrow(owner, id)).status).toBe("completed");
     const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
-    const { decryptSecret } = await import("@/lib/vault");
-    const { integrationSecretContext } = await import("@/lib/secret-contexts");
+    const { decryptSecret } = await import("@/lib/crypto/vault");
+    const { integrationSecretContext } = await import("@/lib/crypto/contexts");
     const secret = decryptSecret(
       { ciphertext: integration.secretCiphertext, keyId: integration.secretEncryptionKeyId },
       integrationSecretContext(integration.id),
@@ -153,7 +153,7 @@ describe("revealing the client secret on the copy panel", () => {
     expect(await reveal.revealSecretAction(null, form({ onboardingId: id }))).toMatchObject({ ok: true });
     expect(await reveals()).toBe(2);
     const { listAuditForReceipt } = await import("@/lib/data/audit");
-    const { receiptRows } = await import("@/lib/receipt");
+    const { receiptRows } = await import("@/lib/onboardings/receipt");
     const receipt = receiptRows(await listAuditForReceipt(owner, id)).filter((r) => r.change === "revealed");
     expect(receipt).toHaveLength(2);
     expect(receipt[0]).toMatchObject({

@@ -13,8 +13,8 @@ import { IntegrationNotFoundError, IntegrationOperationError } from "@/lib/data/
 import { NotFoundError } from "@/lib/data/onboardings";
 import { OperatorOnlyError, requireOperator } from "@/lib/data/operators";
 import { log } from "@/lib/log";
-import { EngineError } from "@/lib/onboarding/engine";
-import { requireShareActor, ShareAccessError } from "@/lib/share-access";
+import { EngineError } from "@/lib/onboardings/engine";
+import { requireShareActor, ShareAccessError } from "@/lib/share-links/access";
 import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 

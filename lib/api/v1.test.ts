@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { control } from "@/emulator/test/helpers";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
 import type { SeedResult } from "@/emulator/src/scenario";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
 let currentUser: unknown = null;
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => undefined }) }));
@@ -28,8 +28,8 @@ let actions: typeof import("@/lib/actions/api-keys");
 let listRoute: typeof import("@/app/api/v1/integrations/route");
 let getRoute: typeof import("@/app/api/v1/integrations/[id]/route");
 let openapiRoute: typeof import("@/app/api/v1/openapi.json/route");
-let vault: typeof import("@/lib/vault");
-let contexts: typeof import("@/lib/secret-contexts");
+let vault: typeof import("@/lib/crypto/vault");
+let contexts: typeof import("@/lib/crypto/contexts");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is walked by path strings
 let document: Record<string, any>;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -42,8 +42,8 @@ beforeAll(async () => {
   listRoute = await import("@/app/api/v1/integrations/route");
   getRoute = await import("@/app/api/v1/integrations/[id]/route");
   openapiRoute = await import("@/app/api/v1/openapi.json/route");
-  vault = await import("@/lib/vault");
-  contexts = await import("@/lib/secret-contexts");
+  vault = await import("@/lib/crypto/vault");
+  contexts = await import("@/lib/crypto/contexts");
   operator = await harness.signInOperator();
   document = await openapiRoute.GET().json();
   ajv.addSchema({ $id: "https://mca-connect.test/openapi.json", components: document.components });
@@ -147,7 +147,7 @@ describe("API keys", () => {
     expect(made.reach).toBe(`tenant ${owner.tenantId}`);
     const row = await db.db.apiKey.findUniqueOrThrow({ where: { id: made.id } });
     expect(JSON.stringify(row)).not.toContain(made.key.slice(5));
-    const { sha256Hex } = await import("@/lib/crypto");
+    const { sha256Hex } = await import("@/lib/crypto/cipher");
     expect(row.tokenHash).toBe(sha256Hex(made.key));
     expect(row).toMatchObject({
       createdById: operator.id,
@@ -349,7 +349,7 @@ describe("API keys", () => {
 
   it("refuse a key made by someone who is not an operator (as the old rule allowed), recording why", async () => {
     const { owner, mine } = await world();
-    const { newApiKeyToken } = await import("@/lib/api-keys");
+    const { newApiKeyToken } = await import("@/lib/api/keys");
     const { revokeGrantsOfNonOperators, listApiKeys } = await import("@/lib/data/api-keys");
     // Two keys the owner made before operators were named: one used, one only found by the sweep.
     const made = [newApiKeyToken(), newApiKeyToken()];

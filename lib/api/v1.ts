@@ -7,7 +7,7 @@
  */
 import "server-only";
 
-import { authenticateApiKey } from "@/lib/api-keys";
+import { authenticateApiKey } from "@/lib/api/keys";
 import { recordApiKeyUse, type ApiKeyForAccess } from "@/lib/data/api-keys";
 import {
   getIntegrationForKey,

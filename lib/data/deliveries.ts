@@ -8,7 +8,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { LeaseLostError } from "@/lib/data/steps";
 import { type Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
-import { signalProgress } from "@/lib/progress-signal";
+import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { unknownIdMessages } from "@/lib/validations/ids";
 import type { Actor } from "@/lib/view-types";
 

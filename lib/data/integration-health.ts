@@ -9,8 +9,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 
 import { db } from "@/lib/db";
-import { integrationSecretContext } from "@/lib/secret-contexts";
-import { decryptSecret } from "@/lib/vault";
+import { integrationSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret } from "@/lib/crypto/vault";
 
 /** Statuses the health job watches: a pending one is still step 5's, a disconnected one is gone. */
 export const checkedStatuses = ["active", "failing"] as const;

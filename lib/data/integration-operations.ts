@@ -8,8 +8,8 @@ import "server-only";
 import { db } from "@/lib/db";
 import { asJson, LeaseLostError } from "@/lib/data/steps";
 import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
-import { integrationSecretContext, onboardingSecretContext } from "@/lib/secret-contexts";
-import { encryptSecret } from "@/lib/vault";
+import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
+import { encryptSecret } from "@/lib/crypto/vault";
 import type { Actor, IntegrationOperationView } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 

@@ -6,8 +6,8 @@ import { db } from "@/lib/db";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import { fencedTransactionWait, LeaseLostError } from "@/lib/data/steps";
 import { Prisma, type Onboarding } from "@/lib/generated/prisma/client";
-import { integrationSecretContext, onboardingSecretContext } from "@/lib/secret-contexts";
-import { decryptSecret, encryptSecret } from "@/lib/vault";
+import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 
 type Client = Prisma.TransactionClient;
 

@@ -6,7 +6,7 @@ import "server-only";
 
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { stepIds, type StepId } from "@/lib/onboarding/step-catalog";
+import { stepIds, type StepId } from "@/lib/onboardings/catalog";
 import type { Actor } from "@/lib/view-types";
 
 export class NotFoundError extends Error {

@@ -6,11 +6,11 @@
  */
 import "server-only";
 
-import type { Sealed } from "@/lib/crypto";
+import type { Sealed } from "@/lib/crypto/cipher";
 import { NotFoundError } from "@/lib/data/onboardings";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { Actor } from "@/lib/onboarding/types";
+import type { Actor } from "@/lib/onboardings/types";
 
 export class StepsBusyError extends Error {
   constructor() {

@@ -6,10 +6,10 @@
 import "server-only";
 
 import { NotFoundError } from "@/lib/data/onboardings";
-import { signalProgress } from "@/lib/progress-signal";
+import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { db } from "@/lib/db";
 import { Prisma, type Onboarding, type OnboardingStatus } from "@/lib/generated/prisma/client";
-import type { StepId } from "@/lib/onboarding/step-catalog";
+import type { StepId } from "@/lib/onboardings/catalog";
 import type { Actor } from "@/lib/view-types";
 
 export type StepRow = Prisma.OnboardingStepGetPayload<object>;

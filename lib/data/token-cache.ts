@@ -6,8 +6,8 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import { tokenCacheContext } from "@/lib/secret-contexts";
-import { decryptSecret, encryptSecret } from "@/lib/vault";
+import { tokenCacheContext } from "@/lib/crypto/contexts";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 
 /**
  * The account's cache, or null when there is none. `serialized` is null when the row cannot be read

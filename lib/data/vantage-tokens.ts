@@ -6,8 +6,8 @@ import "server-only";
 
 import { db } from "@/lib/db";
 import { asJson } from "@/lib/data/steps";
-import { vantageTokenContext } from "@/lib/secret-contexts";
-import { decryptSecret, encryptSecret } from "@/lib/vault";
+import { vantageTokenContext } from "@/lib/crypto/contexts";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 import type { VantageMe, VantageWorkspace } from "@/lib/vantage/client";
 import type { Actor } from "@/lib/view-types";
 

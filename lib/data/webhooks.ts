@@ -10,9 +10,9 @@ import { randomUUID } from "node:crypto";
 
 import { db } from "@/lib/db";
 import { isOperator, OperatorOnlyError } from "@/lib/data/operators";
-import { webhookSecretContext } from "@/lib/secret-contexts";
-import { encryptSecret } from "@/lib/vault";
-import type { Sealed } from "@/lib/crypto";
+import { webhookSecretContext } from "@/lib/crypto/contexts";
+import { encryptSecret } from "@/lib/crypto/vault";
+import type { Sealed } from "@/lib/crypto/cipher";
 import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 

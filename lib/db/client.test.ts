@@ -9,7 +9,7 @@ import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 
 import { createDbClient } from "./client";
 import { isUniqueViolation, uniqueViolation } from "./errors";
-import { ENGINES, openTestDb, type TestDb } from "./test-engines";
+import { ENGINES, openTestDb, type TestDb } from "@/test/support/test-engines";
 import { parseDatabaseUrl } from "./url";
 
 let seq = 0;

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { createDbClient } from "./client";
 
-const WRITER = path.join(__dirname, "crash-writer.ts");
+const WRITER = path.join(__dirname, "../../test/support/crash-writer.ts");
 const ROUNDS = 3;
 
 /** Runs the writer from `first`, kills it after some commits, returns the numbers it reported. */

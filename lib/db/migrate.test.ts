@@ -18,7 +18,7 @@ import {
 } from "./migrate";
 import { openPglite } from "./pglite";
 import { openSchemaEngine } from "./schema-engine";
-import { createPostgresDatabase, ENGINES, type EngineName } from "./test-engines";
+import { createPostgresDatabase, ENGINES, type EngineName } from "@/test/support/test-engines";
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 
 import { call, control } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
-import { startDriver, type Actor, type Driver } from "@/scripts/test-support/onboarding-driver";
+import { startDriver, type Actor, type Driver } from "@/test/support/onboarding-driver";
 
 const hour = 3_600_000;
 const sixHours = 6 * hour;

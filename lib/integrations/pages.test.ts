@@ -7,15 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { call, control } from "@/emulator/test/helpers";
-import { renderPage } from "@/scripts/test-support/render-page";
-import { resetScope, scope } from "@/scripts/test-support/request-scope";
-import { startDriver, type Driver } from "@/scripts/test-support/onboarding-driver";
+import { renderPage } from "@/test/support/render-page";
+import { resetScope, scope } from "@/test/support/request-scope";
+import { startDriver, type Driver } from "@/test/support/onboarding-driver";
 
-vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => {
-  const { scope, nextNavigation } = await import("@/scripts/test-support/request-scope");
+  const { scope, nextNavigation } = await import("@/test/support/request-scope");
   return {
     ...(await importOriginal<typeof import("@/lib/auth")>()),
     getCurrentUser: async () => scope.user,
@@ -144,7 +144,7 @@ describe("the integrations pages", () => {
     expect(before).toContain(`(Secret ID ${integration.secretKeyId})`);
     expect(before).toContain("365 days left");
 
-    await (await import("@/lib/lifecycle")).startDisconnect(admin, integration.id, "vantage");
+    await (await import("@/lib/integrations/manage")).startDisconnect(admin, integration.id, "vantage");
     const after = await html(await detail({ params: Promise.resolve({ id: integration.id }) }));
     expect(after).toContain("Disconnected");
     expect(after).toContain("none (removed from Azure by the disconnect)");

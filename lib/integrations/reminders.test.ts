@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { startDriver, type Driver } from "@/scripts/test-support/onboarding-driver";
+import { startDriver, type Driver } from "@/test/support/onboarding-driver";
 
 type Received = { to: string[]; from: string; subject: string; text: string; messageId: string };
 

@@ -8,7 +8,7 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import { daysLeft, reminderThresholds } from "@/lib/days-left";
+import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import {
   claimDueMail,

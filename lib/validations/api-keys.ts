@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { formId, formUnreadable, printable } from "@/lib/validations/onboarding";
+import { formId, formUnreadable, printable } from "@/lib/validations/onboardings";
 
 /** The form and the command spell scopes with a hyphen; the database with an underscore. */
 const scope = z

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { formId, formNumber, formUnreadable, printable } from "@/lib/validations/onboarding";
+import { formId, formNumber, formUnreadable, printable } from "@/lib/validations/onboardings";
 
 export const rotateSecretSchema = z.object(
   {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { hostileValue, zodDefaultMessage } from "@/scripts/test-support/hostile-input";
+import { hostileValue, zodDefaultMessage } from "@/test/support/hostile-input";
 import {
   checkBillingAccount,
   checkClientId,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { formId, formUnreadable, onboardingIdSchema, printable } from "@/lib/validations/onboarding";
+import { formId, formUnreadable, onboardingIdSchema, printable } from "@/lib/validations/onboardings";
 
 export const destinationChoices = ["vantage", "api", "by_hand"] as const;
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { tenantIdList } from "@/lib/validations/api-keys";
-import { formId, formUnreadable, printable } from "@/lib/validations/onboarding";
+import { formId, formUnreadable, printable } from "@/lib/validations/onboardings";
 
 /** Types an endpoint may subscribe to; kept in step with lib/data/integration-events.ts by a test. */
 export const subscribableEventTypes = [

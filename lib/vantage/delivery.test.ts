@@ -11,15 +11,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { registerPortal, sleep, startTestEmulator } from "@/emulator/test/helpers";
 import type { RunningEmulator } from "@/emulator/src/server";
 import { startVantageEmulator, type RunningVantageEmulator } from "@/emulator/vantage/src/server";
-import { connectedOnboarding, secretOf, signsIn, type Connected } from "@/lib/lifecycle/test-support";
-import { connectPortal, type Harness } from "@/scripts/test-support/portal-harness";
-import { resetScope, scope } from "@/scripts/test-support/request-scope";
+import { connectedOnboarding, secretOf, signsIn, type Connected } from "@/test/support/integrations";
+import { connectPortal, type Harness } from "@/test/support/portal-harness";
+import { resetScope, scope } from "@/test/support/request-scope";
 
-vi.mock("next/headers", async () => (await import("@/scripts/test-support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/scripts/test-support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/scripts/test-support/request-scope")).nextNavigation);
+vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
+vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
+vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => {
-  const { scope } = await import("@/scripts/test-support/request-scope");
+  const { scope } = await import("@/test/support/request-scope");
   return {
     ...(await importOriginal<typeof import("@/lib/auth")>()),
     getCurrentUser: async () => scope.user,
@@ -34,7 +34,7 @@ let vantage: RunningVantageEmulator;
 const portal = {} as { current: Harness };
 let delivery: typeof import("@/lib/vantage/delivery");
 let actions: typeof import("@/lib/actions/destinations");
-let lifecycle: typeof import("@/lib/lifecycle");
+let lifecycle: typeof import("@/lib/integrations/manage");
 let db: typeof import("@/lib/db");
 const report: string[] = [];
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
   };
   delivery = await import("@/lib/vantage/delivery");
   actions = await import("@/lib/actions/destinations");
-  lifecycle = await import("@/lib/lifecycle");
+  lifecycle = await import("@/lib/integrations/manage");
   db = await import("@/lib/db");
 }, 120_000);
 

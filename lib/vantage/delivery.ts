@@ -41,11 +41,11 @@ import { getEnv } from "@/lib/env";
 import { utcTime } from "@/lib/format";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
-import { integrationSecretContext } from "@/lib/secret-contexts";
+import { integrationSecretContext } from "@/lib/crypto/contexts";
 import { decideAdoption } from "@/lib/vantage/adoption";
 import { VantageClient, type VantageIntegration } from "@/lib/vantage/client";
 import { VantageError } from "@/lib/vantage/errors";
-import { decryptSecret } from "@/lib/vault";
+import { decryptSecret } from "@/lib/crypto/vault";
 import type { AuditInput } from "@/lib/view-types";
 
 const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;

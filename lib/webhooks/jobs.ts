@@ -1,5 +1,5 @@
 /**
- * The two background jobs of webhooks, run by every portal instance (lib/background-jobs.ts):
+ * The two background jobs of webhooks, run by every portal instance (lib/jobs/background.ts):
  * fan-out turns new outbox events into deliveries (idempotent: unique (eventId, endpointId)), and
  * delivery sends the due ones under a lease, retrying with exponential backoff and jitter.
  *
@@ -24,11 +24,11 @@ import {
   type AttemptResult,
   type ClaimedDelivery,
 } from "@/lib/data/webhooks";
-import { CryptoError } from "@/lib/crypto";
+import { CryptoError } from "@/lib/crypto/cipher";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { webhookSecretContext } from "@/lib/secret-contexts";
-import { decryptSecret } from "@/lib/vault";
+import { webhookSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret } from "@/lib/crypto/vault";
 import type { WebhookAddressPolicy } from "@/lib/webhooks/address-policy";
 import { buildWebhookPayload } from "@/lib/webhooks/payload";
 import { sendWebhook, type SendOutcome } from "@/lib/webhooks/send";

@@ -13,8 +13,8 @@ import addFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/lib/db/test-engines";
-import { startPortalHarness, type Harness } from "@/scripts/test-support/portal-harness";
+import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
+import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { computeSignature, verifyWebhook, WebhookVerificationError } from "@/lib/webhooks/verify";
 
 let currentUser: unknown = null;
@@ -123,8 +123,8 @@ async function receiver(answer: (n: number) => Answer = () => ({ status: 200 }))
 }
 
 async function integration(of: Actor, secret = `S3cr~${crypto.randomUUID()}`) {
-  const { encryptSecret } = await import("@/lib/vault");
-  const { integrationSecretContext } = await import("@/lib/secret-contexts");
+  const { encryptSecret } = await import("@/lib/crypto/vault");
+  const { integrationSecretContext } = await import("@/lib/crypto/contexts");
   const id = `int_${crypto.randomUUID()}`;
   const sealed = encryptSecret(secret, integrationSecretContext(id));
   await db.db.integration.create({

@@ -2,7 +2,7 @@
  * One person of the load benchmark, through the portal's HTTP interface as their browser would go:
  * the home page, the real sign-in (next-auth → the emulator's account picker and consent page → the
  * callback), "Start a new onboarding" and "Connect" as the pages' server actions, then the checklist's
- * poller (components/checklist/live-progress.tsx): the progress endpoint at the pace the page polls, the
+ * poller (components/onboardings/live-progress.tsx): the progress endpoint at the pace the page polls, the
  * advance route when a step is due, a server refresh when the fingerprint changes, until Connected.
  */
 import { formWith, inputs, VirtualBrowser, type Answer } from "./load-browser";

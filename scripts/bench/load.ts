@@ -215,7 +215,7 @@ async function emulatorPost<T>(emulator: string, route: string, body: unknown): 
 
 type AzureCall = { time: string; ms?: number; route: string; status: number };
 
-/** The first retry of a step's poll (lib/onboarding/retry.ts): the engine sleeps that long on purpose. */
+/** The first retry of a step's poll (lib/onboardings/retry.ts): the engine sleeps that long on purpose. */
 const plannedRetryMs = 250;
 
 /**

@@ -12,12 +12,12 @@ import { IntegrationStatus } from "@/components/integrations/integration-status"
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
 import { vantageDeliveriesOfIntegrations } from "@/lib/data/deliveries";
-import { daysLeft } from "@/lib/days-left";
+import { daysLeft } from "@/lib/integrations/expiry";
 import { getIntegrationLifecycleView } from "@/lib/data/integration-operations";
 import { getIntegrationForOwner, getIntegrationHistory } from "@/lib/data/integration-views";
 import { getEnv } from "@/lib/env";
 import { money, utcDate, utcDateTime } from "@/lib/format";
-import { graceChoices } from "@/lib/lifecycle";
+import { graceChoices } from "@/lib/integrations/manage";
 import { mailConfigured } from "@/lib/mail";
 import { isId } from "@/lib/validations/ids";
 

@@ -4,7 +4,7 @@ import { getCurrentUser } from "@/lib/auth";
 import { recordShareVisit } from "@/lib/data/share-links";
 import { getEnv } from "@/lib/env";
 import { consume, tooManyRequests } from "@/lib/rate-limit";
-import { exchangeShareToken } from "@/lib/share-access";
+import { exchangeShareToken } from "@/lib/share-links/access";
 
 export const dynamic = "force-dynamic";
 

@@ -6,7 +6,7 @@ import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
 import { listAuditForReceipt } from "@/lib/data/audit";
 import { getOnboarding } from "@/lib/data/onboardings";
-import { receiptRows, type ReceiptChange } from "@/lib/receipt";
+import { receiptRows, type ReceiptChange } from "@/lib/onboardings/receipt";
 import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Audit receipt" };

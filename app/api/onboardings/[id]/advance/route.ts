@@ -1,9 +1,9 @@
 import { failure, requireActor } from "@/lib/actions/safe-action";
 import { NotFoundError } from "@/lib/data/onboardings";
 import { getEnv } from "@/lib/env";
-import { advance } from "@/lib/onboarding/engine";
-import { progressSnapshot } from "@/lib/onboarding/progress";
-import { requireShareActor } from "@/lib/share-access";
+import { advance } from "@/lib/onboardings/engine";
+import { progressSnapshot } from "@/lib/onboardings/progress";
+import { requireShareActor } from "@/lib/share-links/access";
 import { isId } from "@/lib/validations/ids";
 
 export const dynamic = "force-dynamic";

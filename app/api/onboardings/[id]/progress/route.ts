@@ -1,6 +1,6 @@
 import { getCurrentUser } from "@/lib/auth";
-import { progressAfter, progressSnapshot } from "@/lib/onboarding/progress";
-import { resolveShareAccess } from "@/lib/share-access";
+import { progressAfter, progressSnapshot } from "@/lib/onboardings/progress";
+import { resolveShareAccess } from "@/lib/share-links/access";
 import { isId } from "@/lib/validations/ids";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ const headers = { "cache-control": "no-store" };
 
 /**
  * With `?after=<fingerprint>&due=<0|1>` (what the poller saw last), the answer waits until that changes,
- * a step becomes due, or a few seconds pass (lib/onboarding/progress.ts `progressAfter`). The time spent
+ * a step becomes due, or a few seconds pass (lib/onboardings/progress.ts `progressAfter`). The time spent
  * waiting is in Server-Timing, so a client can tell it from the server's work.
  */
 async function read(

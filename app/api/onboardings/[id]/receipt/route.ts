@@ -1,7 +1,7 @@
 import { getCurrentUser } from "@/lib/auth";
 import { listAuditForReceipt } from "@/lib/data/audit";
 import { getOnboarding } from "@/lib/data/onboardings";
-import { receiptCsv, receiptRows } from "@/lib/receipt";
+import { receiptCsv, receiptRows } from "@/lib/onboardings/receipt";
 import { isId } from "@/lib/validations/ids";
 
 export const dynamic = "force-dynamic";

@@ -1,0 +1,104 @@
+/**
+ * Shared by the lifecycle tests (rotation, disconnect, and the onboarding pages after them): a fresh
+ * tenant's onboarding connected through the portal's real engine against the emulator, and what Azure
+ * holds of it afterwards. Import only from a test file that called portalHarnessForFile(); the portal's
+ * modules are imported lazily, after the harness has set the environment.
+ */
+import { clientCredentials, control, sleep } from "@/emulator/test/helpers";
+import type { Harness } from "@/test/support/portal-harness";
+import { noDelays } from "@/test/support/use-portal-harness";
+
+export type Portal = { readonly current: Harness };
+
+/** The integration's secret value, decrypted as /api/v1 would. */
+export async function secretOf(row: { id: string; secretCiphertext: string; secretEncryptionKeyId: string }) {
+  const vault = await import("@/lib/crypto/vault");
+  const contexts = await import("@/lib/crypto/contexts");
+  return vault.decryptSecret(
+    { ciphertext: row.secretCiphertext, keyId: row.secretEncryptionKeyId },
+    contexts.integrationSecretContext(row.id),
+  );
+}
+
+/**
+ * A connected onboarding of a fresh tenant: its admin signed in, the five steps run to the end through
+ * the engine, its Integration active. `secret` is the Integration's secret value.
+ */
+export async function connectedOnboarding(portal: Portal) {
+  const engine = await import("@/lib/onboardings/engine");
+  const onboardings = await import("@/lib/data/onboardings");
+  const { db } = await import("@/lib/db");
+  const emu = control(portal.current.emu);
+  const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+  const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
+  const { id } = await onboardings.createOnboarding(actor, {
+    appDisplayName: "vantage",
+    secretExpiryMonths: 12,
+  });
+  await engine.queueSteps(actor, id, "remaining");
+  for (let round = 0; round < 20; round++) {
+    await engine.advance(actor, id, { budgetMs: 4_000 });
+    const next = engine.nextDueAt(await db.onboardingStep.findMany({ where: { onboardingId: id } }));
+    if (!next) break;
+    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
+  }
+  const integration = await db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
+  if (integration.status !== "active")
+    throw new Error(`the onboarding did not connect: integration ${integration.status}`);
+  const onboarding = await db.onboarding.findUniqueOrThrow({ where: { id } });
+  return {
+    emu,
+    tenant,
+    actor,
+    onboardingId: id,
+    onboarding,
+    integration,
+    secret: await secretOf(integration),
+  };
+}
+
+export type Connected = Awaited<ReturnType<typeof connectedOnboarding>>;
+
+type AzureState = {
+  applications: { id: string; passwordCredentials: { keyId: string }[] }[];
+  servicePrincipals: { id: string }[];
+  billingAccounts: { roleAssignments: { principalId: string }[] }[];
+  created: { passwordCredentials: number };
+};
+
+/** What of the onboarding's objects Azure holds, read from the emulator's state. */
+export async function inAzure(w: Connected) {
+  const state = (await w.emu.state(w.tenant.tenantId)) as AzureState;
+  const app = state.applications.find((a) => a.id === w.onboarding.applicationObjectId);
+  return {
+    application: Boolean(app),
+    /** The app's secrets' keyIds, sorted. */
+    keyIds: (app?.passwordCredentials ?? []).map((c) => c.keyId).sort(),
+    /** How many secrets the tenant's apps were ever given. */
+    made: state.created.passwordCredentials,
+    servicePrincipal: state.servicePrincipals.some((s) => s.id === w.onboarding.servicePrincipalId),
+    roleAssignments: state.billingAccounts
+      .flatMap((a) => a.roleAssignments)
+      .filter((r) => r.principalId === w.onboarding.servicePrincipalId).length,
+  };
+}
+
+/** "ok" when `secret` signs in as the onboarding's app, else Entra's error code (e.g. "7000215"). */
+export async function signsIn(portal: Portal, w: Connected, secret: string) {
+  const reply = await clientCredentials(
+    portal.current.emu,
+    w.tenant.tenantId,
+    w.integration.clientId,
+    secret,
+  );
+  return reply.status === 200 ? "ok" : String((reply.body as { error_codes?: number[] }).error_codes?.[0]);
+}
+
+/** An operation's runner died: its lease ran out with nobody to renew it. */
+export async function runnerDied(operationId: string) {
+  const { db } = await import("@/lib/db");
+  await db.integrationOperation.update({
+    where: { id: operationId },
+    data: { leaseOwner: "dead-instance:run", leaseExpiresAt: new Date(Date.now() - 1000) },
+  });
+}

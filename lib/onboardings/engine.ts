@@ -44,13 +44,7 @@ import { Prisma, type Onboarding } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { lifecycleRefusal } from "@/lib/onboardings/lifecycle-guard";
 import { StillWaiting } from "@/lib/onboardings/retry";
-import {
-  stepCatalog,
-  stepInfo,
-  unmetNeeds,
-  type EarlyField,
-  type StepId,
-} from "@/lib/onboardings/catalog";
+import { stepCatalog, stepInfo, unmetNeeds, type EarlyField, type StepId } from "@/lib/onboardings/catalog";
 import { stepModules } from "@/lib/onboardings/steps";
 import type { Actor, StepContext, StepError, StepOutcome } from "@/lib/onboardings/types";
 

@@ -17,7 +17,7 @@ async function main() {
   const r = report.reencrypted;
   console.log(`Current key: ${report.keyId}`);
   console.log(
-    `Re-encrypted: ${r.tokenCaches} token caches, ${r.onboardingSecrets} onboarding secrets, ${r.integrationSecrets} integration secrets, ${r.webhookSecrets} webhook signing secrets, ${r.rotationSecrets} secrets of rotations under way; ${report.alreadyCurrent} already current.`,
+    `Re-encrypted: ${r.tokenCaches} token caches, ${r.onboardingSecrets} onboarding secrets, ${r.integrationSecrets} integration secrets, ${r.webhookSecrets} webhook signing secrets, ${r.rotationSecrets} secrets of rotations under way, ${r.vantageTokens} Vantage API tokens; ${report.alreadyCurrent} already current.`,
   );
   if (report.droppedTokenCaches > 0)
     console.log(`Removed ${report.droppedTokenCaches} unreadable token caches (those people sign in again).`);

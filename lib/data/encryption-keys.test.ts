@@ -1,6 +1,6 @@
 /**
  * Key rotation: a token cache under a retired key no longer locks its account out (it is overwritten
- * at the next sign-in), `npm run keys:rotate` re-encrypts every secret under the new key, and the
+ * at the next sign-in), `npm run keys:rotate` re-encrypts every secret (Vantage API tokens too) under the new key, and the
  * Integration's secret is bound to its own row.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ let contexts: typeof import("@/lib/crypto/contexts");
 let vault: typeof import("@/lib/crypto/vault");
 let integrations: typeof import("@/lib/data/integrations");
 let onboardings: typeof import("@/lib/data/onboardings");
+let vantageTokens: typeof import("@/lib/data/vantage-tokens");
 
 beforeAll(async () => {
   db = await import("@/lib/db");
@@ -25,6 +26,7 @@ beforeAll(async () => {
   vault = await import("@/lib/crypto/vault");
   integrations = await import("@/lib/data/integrations");
   onboardings = await import("@/lib/data/onboardings");
+  vantageTokens = await import("@/lib/data/vantage-tokens");
 }, 120_000);
 
 const currentKey = () => process.env.ENCRYPTION_KEY!;
@@ -119,6 +121,13 @@ describe("encryption keys", () => {
       data: { newSecretCiphertext: newSecret.ciphertext, newSecretEncryptionKeyId: newSecret.keyId },
     });
 
+    // The Vantage API token the owner gave, which delivery reads after the old key is gone.
+    await vantageTokens.saveVantageToken(actor, "vntg_tkn_rotation0123456789", {
+      defaultWorkspaceToken: "wrkspc_1",
+      workspaces: [{ token: "wrkspc_1", name: "Management" }],
+      scopes: ["read", "write"],
+    });
+
     const next = crypto.generateEncryptionKey();
     const rotated = crypto.createEncryption({ key: next, oldKeys: [currentKey()] });
     const report = await rotation.rotateEncryptionKeys(rotated);
@@ -128,6 +137,7 @@ describe("encryption keys", () => {
     expect(report.reencrypted.integrationSecrets).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted.tokenCaches).toBeGreaterThanOrEqual(1);
     expect(report.reencrypted.rotationSecrets).toBe(1);
+    expect(report.reencrypted.vantageTokens).toBe(1);
 
     // Readable with the new key alone; a second run has nothing left to do.
     const onlyNew = crypto.createEncryption({ key: next });
@@ -163,7 +173,15 @@ describe("encryption keys", () => {
       integrationSecrets: 0,
       webhookSecrets: 0,
       rotationSecrets: 0,
+      vantageTokens: 0,
     });
+    const t = await db.db.vantageToken.findUniqueOrThrow({ where: { userId: actor.id } });
+    expect(
+      onlyNew.decrypt(
+        { ciphertext: t.tokenCiphertext, keyId: t.tokenEncryptionKeyId },
+        contexts.vantageTokenContext(actor.id),
+      ),
+    ).toBe("vntg_tkn_rotation0123456789");
     const e = await db.db.webhookEndpoint.findUniqueOrThrow({ where: { id: "whe_rotation" } });
     expect(
       onlyNew.decrypt(

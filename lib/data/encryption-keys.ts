@@ -1,6 +1,7 @@
 /**
  * Re-encrypts every ciphertext under the current key (`npm run keys:rotate`): token caches, onboarding
- * secrets, integration secrets and webhook signing secrets, each bound to its own row as before. Rows sealed by a key that is
+ * secrets, integration secrets, webhook signing secrets, rotations' new secrets and Vantage API tokens,
+ * each bound to its own row (or person) as before. Rows sealed by a key that is
  * no longer configured cannot be re-encrypted: token caches among them are deleted (their accounts sign
  * in again); secrets are reported, never deleted, so an operator can bring the old key back.
  */
@@ -13,6 +14,7 @@ import {
   onboardingSecretContext,
   rotationSecretContext,
   tokenCacheContext,
+  vantageTokenContext,
   webhookSecretContext,
 } from "@/lib/crypto/contexts";
 
@@ -25,11 +27,13 @@ export type RotationReport = {
     webhookSecrets: number;
     /** New secrets of rotations between their creation and hand-over. */
     rotationSecrets: number;
+    /** The Vantage API tokens people gave (one per person). */
+    vantageTokens: number;
   };
   alreadyCurrent: number;
   /** Token caches nobody can read any more, removed. */
   droppedTokenCaches: number;
-  /** Secrets sealed by an unknown key: "onboarding <id>" / "integration <id>" / "webhook endpoint <id>". */
+  /** Secrets sealed by an unknown key: "onboarding <id>", "integration <id>", "webhook endpoint <id>", ... */
   unreadable: string[];
 };
 
@@ -41,6 +45,98 @@ function reseal(encryption: Encryption, sealed: Sealed, context: string): Sealed
   }
 }
 
+/** A row's one ciphertext, read with its key id. */
+type SealedRow = { id: string; ciphertext: string; keyId: string };
+
+/** Every table holding one ciphertext per row: how to read it, its context, and the conditional save. */
+const sealedColumns: {
+  label: string;
+  counts: keyof RotationReport["reencrypted"];
+  context: (id: string) => string;
+  rows: () => Promise<SealedRow[]>;
+  save: (id: string, was: string, sealed: Sealed) => Promise<number>;
+}[] = [
+  {
+    label: "onboarding",
+    counts: "onboardingSecrets",
+    context: onboardingSecretContext,
+    rows: async () =>
+      (
+        await db.onboarding.findMany({
+          where: { secretCiphertext: { not: null } },
+          select: { id: true, secretCiphertext: true, secretEncryptionKeyId: true },
+        })
+      ).map((r) => ({ id: r.id, ciphertext: r.secretCiphertext!, keyId: r.secretEncryptionKeyId ?? "" })),
+    save: async (id, was, sealed) =>
+      (
+        await db.onboarding.updateMany({
+          where: { id, secretCiphertext: was },
+          data: { secretCiphertext: sealed.ciphertext, secretEncryptionKeyId: sealed.keyId },
+        })
+      ).count,
+  },
+  {
+    label: "integration",
+    counts: "integrationSecrets",
+    context: integrationSecretContext,
+    rows: async () =>
+      (
+        await db.integration.findMany({
+          select: { id: true, secretCiphertext: true, secretEncryptionKeyId: true },
+        })
+      ).map((r) => ({ id: r.id, ciphertext: r.secretCiphertext, keyId: r.secretEncryptionKeyId })),
+    save: async (id, was, sealed) =>
+      (
+        await db.integration.updateMany({
+          where: { id, secretCiphertext: was },
+          data: { secretCiphertext: sealed.ciphertext, secretEncryptionKeyId: sealed.keyId },
+        })
+      ).count,
+  },
+  {
+    label: "secret rotation",
+    counts: "rotationSecrets",
+    context: rotationSecretContext,
+    rows: async () =>
+      (
+        await db.integrationOperation.findMany({
+          where: { newSecretCiphertext: { not: null } },
+          select: { id: true, newSecretCiphertext: true, newSecretEncryptionKeyId: true },
+        })
+      ).map((r) => ({
+        id: r.id,
+        ciphertext: r.newSecretCiphertext!,
+        keyId: r.newSecretEncryptionKeyId ?? "",
+      })),
+    save: async (id, was, sealed) =>
+      (
+        await db.integrationOperation.updateMany({
+          where: { id, newSecretCiphertext: was },
+          data: { newSecretCiphertext: sealed.ciphertext, newSecretEncryptionKeyId: sealed.keyId },
+        })
+      ).count,
+  },
+  {
+    // Bound to its user, not to the row: the context is the user's id.
+    label: "Vantage token of user",
+    counts: "vantageTokens",
+    context: vantageTokenContext,
+    rows: async () =>
+      (
+        await db.vantageToken.findMany({
+          select: { userId: true, tokenCiphertext: true, tokenEncryptionKeyId: true },
+        })
+      ).map((r) => ({ id: r.userId, ciphertext: r.tokenCiphertext, keyId: r.tokenEncryptionKeyId })),
+    save: async (userId, was, sealed) =>
+      (
+        await db.vantageToken.updateMany({
+          where: { userId, tokenCiphertext: was },
+          data: { tokenCiphertext: sealed.ciphertext, tokenEncryptionKeyId: sealed.keyId },
+        })
+      ).count,
+  },
+];
+
 export async function rotateEncryptionKeys(encryption: Encryption): Promise<RotationReport> {
   const keyId = encryption.currentKeyId;
   const report: RotationReport = {
@@ -51,6 +147,7 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
       integrationSecrets: 0,
       webhookSecrets: 0,
       rotationSecrets: 0,
+      vantageTokens: 0,
     },
     alreadyCurrent: 0,
     droppedTokenCaches: 0,
@@ -80,51 +177,20 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
     report.reencrypted.tokenCaches += updated.count;
   }
 
-  for (const row of await db.onboarding.findMany({
-    where: { secretCiphertext: { not: null } },
-    select: { id: true, secretCiphertext: true, secretEncryptionKeyId: true },
-  })) {
-    if (row.secretEncryptionKeyId === keyId) {
-      report.alreadyCurrent++;
-      continue;
+  for (const column of sealedColumns) {
+    for (const row of await column.rows()) {
+      if (row.keyId === keyId) {
+        report.alreadyCurrent++;
+        continue;
+      }
+      const sealed = reseal(encryption, row, column.context(row.id));
+      if (!sealed) {
+        report.unreadable.push(`${column.label} ${row.id}`);
+        continue;
+      }
+      // Conditional on the ciphertext read: a concurrent write of a new value wins (it is sealed anew).
+      report.reencrypted[column.counts] += await column.save(row.id, row.ciphertext, sealed);
     }
-    const sealed = reseal(
-      encryption,
-      { ciphertext: row.secretCiphertext!, keyId: row.secretEncryptionKeyId ?? "" },
-      onboardingSecretContext(row.id),
-    );
-    if (!sealed) {
-      report.unreadable.push(`onboarding ${row.id}`);
-      continue;
-    }
-    const updated = await db.onboarding.updateMany({
-      where: { id: row.id, secretCiphertext: row.secretCiphertext },
-      data: { secretCiphertext: sealed.ciphertext, secretEncryptionKeyId: sealed.keyId },
-    });
-    report.reencrypted.onboardingSecrets += updated.count;
-  }
-
-  for (const row of await db.integration.findMany({
-    select: { id: true, secretCiphertext: true, secretEncryptionKeyId: true },
-  })) {
-    if (row.secretEncryptionKeyId === keyId) {
-      report.alreadyCurrent++;
-      continue;
-    }
-    const sealed = reseal(
-      encryption,
-      { ciphertext: row.secretCiphertext, keyId: row.secretEncryptionKeyId },
-      integrationSecretContext(row.id),
-    );
-    if (!sealed) {
-      report.unreadable.push(`integration ${row.id}`);
-      continue;
-    }
-    const updated = await db.integration.updateMany({
-      where: { id: row.id, secretCiphertext: row.secretCiphertext },
-      data: { secretCiphertext: sealed.ciphertext, secretEncryptionKeyId: sealed.keyId },
-    });
-    report.reencrypted.integrationSecrets += updated.count;
   }
 
   // A webhook endpoint's signing secret, and the previous one while it still signs after a rotation.
@@ -170,29 +236,6 @@ export async function rotateEncryptionKeys(encryption: Encryption): Promise<Rota
       },
     });
     report.reencrypted.webhookSecrets += updated.count;
-  }
-  for (const row of await db.integrationOperation.findMany({
-    where: { newSecretCiphertext: { not: null } },
-    select: { id: true, newSecretCiphertext: true, newSecretEncryptionKeyId: true },
-  })) {
-    if (row.newSecretEncryptionKeyId === keyId) {
-      report.alreadyCurrent++;
-      continue;
-    }
-    const sealed = reseal(
-      encryption,
-      { ciphertext: row.newSecretCiphertext!, keyId: row.newSecretEncryptionKeyId ?? "" },
-      rotationSecretContext(row.id),
-    );
-    if (!sealed) {
-      report.unreadable.push(`secret rotation ${row.id}`);
-      continue;
-    }
-    const updated = await db.integrationOperation.updateMany({
-      where: { id: row.id, newSecretCiphertext: row.newSecretCiphertext },
-      data: { newSecretCiphertext: sealed.ciphertext, newSecretEncryptionKeyId: sealed.keyId },
-    });
-    report.reencrypted.rotationSecrets += updated.count;
   }
   return report;
 }

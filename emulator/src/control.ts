@@ -6,7 +6,7 @@ import { settleOperations } from "./arm/billing";
 import { ClientError, grantConsent, registerClient } from "./clients";
 import { hashPassword } from "./entra/password-grant";
 import { audienceFor, splitKey } from "./entra/scopes";
-import { issueAppAccessToken, issueUserAccessToken } from "./entra/tokens";
+import { issueAppAccessToken, issueUserAccessToken } from "./entra/minting";
 import { FaultError, type Faults } from "./faults";
 import { isObject, readJson, send, type Ctx } from "./http";
 import { listIssued } from "./issued";

@@ -7,7 +7,7 @@ import { header, type Ctx } from "../http";
 import { safeEqual } from "../ids";
 import type { Application } from "../store";
 import { now, type World } from "../world";
-import type { ResolvedClient } from "./tokens";
+import type { ResolvedClient } from "./minting";
 
 interface ClientCredentials {
   clientId?: string;

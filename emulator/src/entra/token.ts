@@ -12,7 +12,7 @@ import { authenticateClient, credentials } from "./client-auth";
 import { tokenError } from "./errors";
 import { passwordGrant } from "./password-grant";
 import { audienceFor, localGraphIdentifiers, parseScopes } from "./scopes";
-import { issueAppAccessToken, readRefreshToken, resolveClient, type ResolvedClient } from "./tokens";
+import { issueAppAccessToken, readRefreshToken, resolveClient, type ResolvedClient } from "./minting";
 import { userTokenResponse } from "./user-token";
 
 function pkceMatches(method: string | undefined, challenge: string, verifier: string): boolean {

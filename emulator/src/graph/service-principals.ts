@@ -4,7 +4,7 @@ import { header, isObject, readJson, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { Application, ServicePrincipal, Tenant } from "../store";
 import { now, type World } from "../world";
-import { resolveClient } from "../entra/tokens";
+import { resolveClient } from "../entra/minting";
 import {
   contextUrl,
   graphDate,

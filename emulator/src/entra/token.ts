@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 
+import { windowOver } from "../delay-window";
 import { readForm, send, type Ctx } from "../http";
 import type { Tenant } from "../store";
 import { now, sweep, type World } from "../world";
@@ -320,7 +321,8 @@ function clientCredentials(
   if (client.kind === "graph") {
     const app = client.app;
     // Until the new app replicates to Entra's token service, it does not exist there.
-    if ((app.tenantId !== urlTenant.id && !client.multiTenant) || t < app.replicatedAt) return notFound();
+    if ((app.tenantId !== urlTenant.id && !client.multiTenant) || !windowOver(app, "replicatedAt", t))
+      return notFound();
   }
   const refusal = authenticateClient(world, client, opts.secret);
   if (refusal) return tokenError(world, ctx, refusal.error, refusal.code, refusal.description);
@@ -366,7 +368,7 @@ function clientCredentials(
         `The client application ${client.clientId} is missing service principal in the tenant ${urlTenant.id}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
         400,
       );
-    if (t < sp.replicatedAt) return notFound();
+    if (!windowOver(sp, "replicatedAt", t)) return notFound();
   } else if (grantedKeysForTenant(world, urlTenant.id, client.clientId) === 0) {
     return notFound();
   }

@@ -3,7 +3,7 @@
  * handoff to a billing account owner, a Global Administrator without a billing role, no billing role).
  */
 import { stableGuid } from "./ids";
-import type { ScenarioSpec } from "./scenario";
+import type { ScenarioSpec } from "./scenario-spec";
 
 export function contosoSpec(fixedIds: boolean): ScenarioSpec {
   return {

@@ -1,7 +1,7 @@
 /** Generated daily costs for seeded billing accounts: deterministic per account, six services. */
 import { createHash } from "node:crypto";
 
-import type { CostSpec } from "./scenario";
+import type { CostSpec } from "./scenario-spec";
 import type { CostRow } from "./store";
 
 /** A tiny deterministic generator, so a preset's costs are the same on every start. */

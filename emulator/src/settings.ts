@@ -106,6 +106,11 @@ export interface ErrorShapes {
 export interface TenantSettings {
   delayProfile: DelayProfile;
   delays: Delays;
+  /**
+   * Where each delay window starts: "creation" (at the write, as Azure replicates) or "first-request" (at
+   * the first request whose answer depends on it, so a test meets the delay however slow the machine is).
+   */
+  delaysFrom: "creation" | "first-request";
   lro: LroSettings;
   tokenLifetimeSeconds: number;
   graphPageSize: number;
@@ -168,6 +173,7 @@ export function defaultSettings(profile: DelayProfile): TenantSettings {
     delayProfile: profile,
     delays: { ...DELAY_PROFILES[profile] },
     lro: { ...LRO_DEFAULTS[profile] },
+    delaysFrom: "creation",
     tokenLifetimeSeconds: 3599,
     graphPageSize: 100,
     armPageSize: 100,
@@ -270,6 +276,8 @@ export function applySettings(current: TenantSettings, patch: TenantSettingsPatc
     throw new Error("graphReadAfterCreate must be 'not-found' or 'consistent'");
   if (!["forbidden", "bad-request"].includes(next.graphSpReplicationError))
     throw new Error("graphSpReplicationError must be 'forbidden' or 'bad-request'");
+  if (!["creation", "first-request"].includes(next.delaysFrom))
+    throw new Error("delaysFrom must be 'creation' or 'first-request'");
   if (!["empty-rows", "204"].includes(next.emptyCostResponse))
     throw new Error("emptyCostResponse must be 'empty-rows' or '204'");
   return next;

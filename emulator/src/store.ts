@@ -3,6 +3,7 @@
  * never need a global reset. Billing accounts are global (they belong to no tenant, only name a primary
  * billing tenant), as in Azure.
  */
+import type { DelayedEntity } from "./delay-window";
 import { defaultAppManagementPolicy, type AppManagementPolicy, type TenantSettings } from "./settings";
 
 export const DIRECTORY_ROLES = {
@@ -50,7 +51,7 @@ export interface User {
   passwordHash?: string | null;
 }
 
-export interface PasswordCredential {
+export interface PasswordCredential extends DelayedEntity {
   keyId: string;
   displayName: string | null;
   hint: string;
@@ -62,7 +63,7 @@ export interface PasswordCredential {
   activeAt: number;
 }
 
-export interface Application {
+export interface Application extends DelayedEntity {
   id: string;
   appId: string;
   tenantId: string;
@@ -79,7 +80,7 @@ export interface Application {
   props: Record<string, unknown>;
 }
 
-export interface ServicePrincipal {
+export interface ServicePrincipal extends DelayedEntity {
   id: string;
   appId: string;
   tenantId: string;
@@ -133,7 +134,7 @@ export interface CostRow {
   subscriptionId: string | null;
 }
 
-export interface BillingRoleAssignment {
+export interface BillingRoleAssignment extends DelayedEntity {
   name: string;
   billingAccountName: string;
   principalId: string;

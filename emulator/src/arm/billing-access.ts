@@ -3,8 +3,9 @@
  * refusals Microsoft.Billing answers, and the two access-check routes (checkAccess, billingPermissions).
  */
 import type { Caller } from "../auth";
+import { windowOver } from "../delay-window";
 import { isObject, type Ctx } from "../http";
-import type { BillingAccount, DirectoryRole } from "../store";
+import type { BillingAccount, BillingRoleAssignment, DirectoryRole } from "../store";
 import { now, type World } from "../world";
 import { API_VERSIONS, armError, armJson, armRoute, authorizationFailed, readArmBody } from "./common";
 import { CONTRIBUTOR, EA_ADMIN, OWNER, READER, definitionsFor, isEa } from "./billing-roles";
@@ -42,6 +43,12 @@ function holdsDirectoryRole(caller: Caller, account: BillingAccount, roles: Dire
   );
 }
 
+/** Whether the assignment's role has propagated to the service by t; a pending window starts here. */
+function honoured(a: BillingRoleAssignment, service: "billing" | "cost", t: number): boolean {
+  const billing = windowOver(a, "effectiveAt", t, ["costEffectiveAt"]);
+  return service === "cost" ? t >= (a.costEffectiveAt ?? a.effectiveAt) : billing;
+}
+
 /** The caller's access as Microsoft.Billing sees it, or (service "cost") as Cost Management does. */
 export function billingAccess(
   world: World,
@@ -53,11 +60,7 @@ export function billingAccess(
   const roles = new Set(
     world.store
       .assignmentsOf(account.name)
-      .filter(
-        (a) =>
-          a.principalId === caller.principalId &&
-          t >= (service === "cost" ? (a.costEffectiveAt ?? a.effectiveAt) : a.effectiveAt),
-      )
+      .filter((a) => a.principalId === caller.principalId && honoured(a, service, t))
       .map((a) => a.roleDefinitionName),
   );
   const globalAdmin = holdsDirectoryRole(caller, account, ["Global Administrator"]);

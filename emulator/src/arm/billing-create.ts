@@ -5,6 +5,7 @@
  * (Enterprise Agreement accounts only).
  */
 import type { Caller } from "../auth";
+import { openWindow, windowOver } from "../delay-window";
 import { isObject, send, type Ctx } from "../http";
 import { guid, isGuid } from "../ids";
 import type { BillingAccount, BillingRoleAssignment, PendingOperation } from "../store";
@@ -117,7 +118,7 @@ export function buildAssignment(
   const t = now(world);
   let principalType: BillingRoleAssignment["principalType"];
   if (user && user.tenantId === principalTenantId) principalType = "User";
-  else if (sp && sp.tenantId === principalTenantId && t >= sp.billingVisibleAt)
+  else if (sp && sp.tenantId === principalTenantId && windowOver(sp, "billingVisibleAt", t))
     principalType = "ServicePrincipal";
   else {
     armError(
@@ -128,7 +129,7 @@ export function buildAssignment(
     );
     return undefined;
   }
-  return {
+  const assignment: BillingRoleAssignment = {
     name: `${roleGuid}_${principalId}`,
     billingAccountName: account.name,
     principalId,
@@ -138,10 +139,19 @@ export function buildAssignment(
     createdOn: iso7(t),
     createdByPrincipalId: caller.principalId,
     createdByPrincipalTenantId: caller.tenant.id,
-    effectiveAt: t + settings.delays.billingRolePropagationMs,
-    costEffectiveAt: t + settings.delays.billingRolePropagationMs + settings.delays.costRolePropagationMs,
+    effectiveAt: 0,
+    costEffectiveAt: 0,
     userEmailAddress: user ? user.userPrincipalName : null,
   };
+  assignment.effectiveAt = openWindow(
+    assignment,
+    "effectiveAt",
+    settings,
+    t,
+    settings.delays.billingRolePropagationMs,
+  );
+  assignment.costEffectiveAt = assignment.effectiveAt + settings.delays.costRolePropagationMs;
+  return assignment;
 }
 
 const WRITE = "Microsoft.Billing/billingAccounts/billingRoleAssignments/write";

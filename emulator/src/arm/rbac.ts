@@ -1,5 +1,6 @@
 /** Microsoft.Authorization: Azure RBAC role assignments and built-in role definitions at any scope. */
 import type { Caller } from "../auth";
+import { windowOver } from "../delay-window";
 import { isObject, send, type Ctx } from "../http";
 import { isGuid } from "../ids";
 import type { RbacAssignment } from "../store";
@@ -238,7 +239,7 @@ function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
   const t = now(world);
   const visible =
     (user && user.tenantId === caller.tenant.id) ||
-    (sp && sp.tenantId === caller.tenant.id && t >= sp.replicatedAt);
+    (sp && sp.tenantId === caller.tenant.id && windowOver(sp, "replicatedAt", t));
   const exists = (user && user.tenantId === caller.tenant.id) || (sp && sp.tenantId === caller.tenant.id);
   // ARM skips the directory lookup when principalType is given, which is how callers ride out replication.
   if (!exists || (!visible && typeof props.principalType !== "string")) {

@@ -9,7 +9,7 @@ import { now, sweep, type AuthFlow, type World } from "../world";
 import { errorPage } from "./errors";
 import { signedOutPage } from "./pages";
 import { RESOURCES, isKnownPermission, parseScopes } from "./scopes";
-import { redirectUriAllowed, resolveClient } from "./tokens";
+import { redirectUriAllowed, resolveClient } from "./minting";
 import {
   FLOW_TTL_MS,
   SSO_COOKIE,

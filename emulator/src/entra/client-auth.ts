@@ -3,11 +3,12 @@
  * app created through Graph (value, activation, expiry) or a registered client, and public clients, which
  * must send none.
  */
+import { windowOver } from "../delay-window";
 import { header, type Ctx } from "../http";
 import { safeEqual } from "../ids";
 import type { Application } from "../store";
 import { now, type World } from "../world";
-import type { ResolvedClient } from "./tokens";
+import type { ResolvedClient } from "./minting";
 
 interface ClientCredentials {
   clientId?: string;
@@ -41,7 +42,7 @@ function checkGraphSecret(world: World, app: Application, secret: string): Refus
   if (!cred) return invalid;
   const t = now(world);
   // A fresh secret is unknown to Entra's token service until it replicates: the same answer as a wrong one.
-  if (t < cred.activeAt || t < Date.parse(cred.startDateTime)) return invalid;
+  if (!windowOver(cred, "activeAt", t) || t < Date.parse(cred.startDateTime)) return invalid;
   if (t > Date.parse(cred.endDateTime)) {
     return {
       error: "invalid_client",

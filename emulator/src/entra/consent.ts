@@ -17,7 +17,7 @@ import {
   redirectUriAllowed,
   requestedKeys,
   resolveClient,
-} from "./tokens";
+} from "./minting";
 import {
   FLOW_TTL_MS,
   appNotFoundText,

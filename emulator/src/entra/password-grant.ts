@@ -14,7 +14,7 @@ import { appNotFoundText } from "./flow";
 import { tokenError } from "./errors";
 import { parseScopes } from "./scopes";
 import { authenticateClient } from "./client-auth";
-import type { ResolvedClient } from "./tokens";
+import type { ResolvedClient } from "./minting";
 import { userTokenResponse } from "./user-token";
 
 /** Stored as scrypt$<salt>$<hash>, so neither the state file nor the control API holds the password. */

@@ -21,7 +21,7 @@ import {
   issueUserAccessToken,
   requestedKeys,
   type ResolvedClient,
-} from "./tokens";
+} from "./minting";
 
 function resourcesOf(scopes: ParsedScope[]): Map<ResourceId, ParsedScope[]> {
   const map = new Map<ResourceId, ParsedScope[]>();

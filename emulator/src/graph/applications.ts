@@ -1,5 +1,6 @@
 /** Graph v1.0 applications: create, upsert by uniqueName, get, list, update, delete (secrets: passwords.ts). */
 import type { Caller } from "../auth";
+import { openWindow, windowOver } from "../delay-window";
 import { header, isObject, readJson, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { Application, Tenant } from "../store";
@@ -85,7 +86,11 @@ export function findApp(world: World, tenantId: string, ref: AppRef): Applicatio
  */
 export function replicatedApp(world: World, tenant: Tenant, ref: AppRef): Application | undefined {
   const app = findApp(world, tenant.id, ref);
-  if (app && tenant.settings.graphReadAfterCreate === "not-found" && now(world) < app.replicatedAt)
+  if (
+    app &&
+    tenant.settings.graphReadAfterCreate === "not-found" &&
+    !windowOver(app, "replicatedAt", now(world))
+  )
     return undefined;
   return app;
 }
@@ -218,11 +223,18 @@ function createApp(
     signInAudience: tenant.settings.defaultSignInAudience,
     createdDateTime: graphDate(t).replace(/\.\d+Z$/, "Z"),
     createdAt: t,
-    replicatedAt: t + tenant.settings.delays.appReplicationMs,
+    replicatedAt: 0,
     ownerIds: [caller.principalId],
     passwordCredentials: [],
     props: {},
   };
+  app.replicatedAt = openWindow(
+    app,
+    "replicatedAt",
+    tenant.settings,
+    t,
+    tenant.settings.delays.appReplicationMs,
+  );
   applyProps(app, props);
   world.store.applications.set(app.id, app);
   world.store.countCreated(tenant.id, "applications");

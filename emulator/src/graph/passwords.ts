@@ -1,5 +1,6 @@
 /** Graph v1.0 application secrets: addPassword and removePassword, with the tenant's app management policy. */
 import type { Caller } from "../auth";
+import { openWindow } from "../delay-window";
 import { isObject, send, type Ctx } from "../http";
 import { clientSecretValue, guid } from "../ids";
 import { durationMs } from "../settings";
@@ -111,8 +112,10 @@ export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef)
     endDateTime: graphDate(end).replace(/\.\d+Z$/, "Z"),
     customKeyIdentifier: null,
     secretText,
-    activeAt: t + caller.tenant.settings.delays.secretActivationMs,
+    activeAt: 0,
   };
+  const { settings } = caller.tenant;
+  cred.activeAt = openWindow(cred, "activeAt", settings, t, settings.delays.secretActivationMs);
   app.passwordCredentials.push(cred);
   recordIssued(world, "clientSecret", caller.tenant.id, secretText);
   world.store.countCreated(caller.tenant.id, "passwordCredentials");

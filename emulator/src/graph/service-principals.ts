@@ -1,10 +1,11 @@
 /** Graph v1.0 servicePrincipals: create, upsert by appId, get, list by appId, delete. */
 import type { Caller } from "../auth";
+import { openWindow, windowOver } from "../delay-window";
 import { header, isObject, readJson, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { Application, ServicePrincipal, Tenant } from "../store";
 import { now, type World } from "../world";
-import { resolveClient } from "../entra/tokens";
+import { resolveClient } from "../entra/minting";
 import {
   contextUrl,
   graphDate,
@@ -171,8 +172,10 @@ function backingApp(
   const app = world.store.appByAppId(appId);
   if (app) {
     if (app.tenantId === tenant.id)
-      return t >= app.replicatedAt ? { app, displayName: app.displayName, owner: app.tenantId } : undefined;
-    return app.signInAudience !== "AzureADMyOrg" && t >= app.replicatedAt
+      return windowOver(app, "replicatedAt", t)
+        ? { app, displayName: app.displayName, owner: app.tenantId }
+        : undefined;
+    return app.signInAudience !== "AzureADMyOrg" && windowOver(app, "replicatedAt", t)
       ? { app, displayName: app.displayName, owner: app.tenantId }
       : undefined;
   }
@@ -199,10 +202,19 @@ function createSp(
     displayName,
     createdDateTime: graphDate(t).replace(/\.\d+Z$/, "Z"),
     createdAt: t,
-    replicatedAt: t + tenant.settings.delays.appReplicationMs,
-    billingVisibleAt: t + tenant.settings.delays.billingPrincipalReplicationMs,
+    replicatedAt: 0,
+    billingVisibleAt: 0,
     props: Object.fromEntries(Object.entries(props).filter(([k]) => k !== "appId")),
   };
+  const { settings } = tenant;
+  sp.replicatedAt = openWindow(sp, "replicatedAt", settings, t, settings.delays.appReplicationMs);
+  sp.billingVisibleAt = openWindow(
+    sp,
+    "billingVisibleAt",
+    settings,
+    t,
+    settings.delays.billingPrincipalReplicationMs,
+  );
   world.store.servicePrincipals.set(sp.id, sp);
   world.store.countCreated(tenant.id, "servicePrincipals");
   return sp;

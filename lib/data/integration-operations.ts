@@ -11,23 +11,23 @@ import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
 import type { Actor, IntegrationOperationView } from "@/lib/view-types";
-import { unknownIdMessages } from "@/lib/validations/ids";
+import { NotFoundError, UserFacingError } from "@/lib/errors";
 
 export type OperationRow = IntegrationOperation;
 export type OperationKind = IntegrationOperation["kind"];
 
 /** The integration does not exist, or the actor may not change it: one message, nothing told apart. */
-export class IntegrationNotFoundError extends Error {
+export class IntegrationNotFoundError extends NotFoundError {
   constructor() {
-    super(unknownIdMessages.integration);
+    super("integration");
     this.name = "IntegrationNotFoundError";
   }
 }
 
 /** A request the integration's state refuses (already disconnected, an operation running...). */
-export class IntegrationOperationError extends Error {
-  constructor(message: string) {
-    super(message);
+export class IntegrationOperationError extends UserFacingError {
+  constructor(message: string, field?: string) {
+    super(message, field);
     this.name = "IntegrationOperationError";
   }
 }

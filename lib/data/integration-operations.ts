@@ -6,6 +6,7 @@
 import "server-only";
 
 import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { asJson, LeaseLostError } from "@/lib/data/steps";
 import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
@@ -135,7 +136,7 @@ export async function startOperation(input: {
       });
       return { operation, started: true };
     } catch (error) {
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2002") throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
   }
   throw new IntegrationOperationError("Another change to this integration is starting. Try again.");

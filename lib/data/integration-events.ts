@@ -3,17 +3,9 @@ import "server-only";
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { IntegrationEventType } from "@/lib/integrations/events";
 
-/** What can happen to an integration; webhooks and mails are delivered from these records. */
-export const integrationEventTypes = [
-  "integration.connected",
-  "integration.secret_rotated",
-  "integration.verification_failing",
-  "integration.secret_expiring",
-  "integration.disconnected",
-] as const;
-
-export type IntegrationEventType = (typeof integrationEventTypes)[number];
+export { integrationEventTypes, type IntegrationEventType } from "@/lib/integrations/events";
 
 export interface IntegrationEventInput {
   tenantId: string;

@@ -4,12 +4,7 @@ import { revalidatePath } from "next/cache";
 
 import { formValues, withOperator, type ActionResult } from "@/lib/actions/safe-action";
 import { newApiKeyToken } from "@/lib/api/keys";
-import {
-  ApiKeyIntegrationsUnknownError,
-  ApiKeyNotFoundError,
-  createApiKey,
-  revokeApiKey,
-} from "@/lib/data/api-keys";
+import { createApiKey, revokeApiKey } from "@/lib/data/api-keys";
 import { createApiKeySchema, revokeApiKeySchema } from "@/lib/validations/api-keys";
 
 /** Shown once, right after creation: only the key's hash is stored, so it cannot be shown again. */
@@ -42,14 +37,7 @@ export async function createApiKeyAction(
     formValues(formData),
     async (actor, input): Promise<ActionResult<NewApiKey>> => {
       const { token, tokenHash, tokenPrefix } = newApiKeyToken();
-      let key;
-      try {
-        key = await createApiKey(actor, { ...input, tokenHash, tokenPrefix });
-      } catch (error) {
-        if (error instanceof ApiKeyIntegrationsUnknownError)
-          return { ok: false, message: error.message, fieldErrors: { integrationIds: [error.message] } };
-        throw error;
-      }
+      const key = await createApiKey(actor, { ...input, tokenHash, tokenPrefix });
       revalidatePath("/settings/api-keys");
       return {
         ok: true,
@@ -74,12 +62,7 @@ export async function revokeApiKeyAction(
     revokeApiKeySchema,
     formValues(formData),
     async (actor, { keyId }) => {
-      try {
-        await revokeApiKey(actor, keyId);
-      } catch (error) {
-        if (error instanceof ApiKeyNotFoundError) return { ok: false, message: error.message };
-        throw error;
-      }
+      await revokeApiKey(actor, keyId);
       revalidatePath("/settings/api-keys");
       return { ok: true, data: undefined, message: "Revoked." };
     },

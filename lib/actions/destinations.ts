@@ -3,14 +3,9 @@
 import { revalidatePath } from "next/cache";
 
 import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
-import { addDestinations, DeliveryError, retryDelivery } from "@/lib/data/deliveries";
+import { addDestinations, retryDelivery } from "@/lib/data/deliveries";
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
-import {
-  chooseVantageWorkspaces,
-  getVantageTokenView,
-  removeVantageToken,
-  VantageTokenError,
-} from "@/lib/data/vantage-tokens";
+import { chooseVantageWorkspaces, getVantageTokenView, removeVantageToken } from "@/lib/data/vantage-tokens";
 import { checkAndSaveVantageToken } from "@/lib/vantage/token-check";
 import {
   chooseDestinationsSchema,
@@ -29,17 +24,6 @@ function ticked(formData: unknown, name: string): string {
     .getAll(name)
     .filter((v): v is string => typeof v === "string")
     .join(",");
-}
-
-/** Refusals the data layer names become their message. */
-async function settle<T>(change: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  try {
-    return await change();
-  } catch (error) {
-    if (error instanceof DeliveryError || error instanceof VantageTokenError)
-      return { ok: false, message: error.message };
-    throw error;
-  }
 }
 
 /**
@@ -72,16 +56,15 @@ export async function chooseVantageWorkspacesAction(
   return withActor(
     chooseWorkspacesSchema,
     { workspaceTokens: ticked(formData, "workspaceToken") },
-    (actor, { workspaceTokens }) =>
-      settle(async () => {
-        await chooseVantageWorkspaces(actor, workspaceTokens);
-        revalidatePath(settingsPage);
-        return {
-          ok: true,
-          data: undefined,
-          message: "Saved. New Vantage integrations go in these workspaces.",
-        };
-      }),
+    async (actor, { workspaceTokens }) => {
+      await chooseVantageWorkspaces(actor, workspaceTokens);
+      revalidatePath(settingsPage);
+      return {
+        ok: true,
+        data: undefined,
+        message: "Saved. New Vantage integrations go in these workspaces.",
+      };
+    },
   );
 }
 
@@ -114,27 +97,22 @@ export async function chooseDestinationsAction(
   return withActor(
     chooseDestinationsSchema,
     { ...formValues(formData), destinations: ticked(formData, "destination") },
-    (actor, { onboardingId, destinations, vantageToken }) =>
-      settle(async () => {
-        await getOnboardingOrThrow(actor, onboardingId);
-        if (destinations.includes("vantage")) {
-          if (vantageToken) {
-            const checked = await checkAndSaveVantageToken(actor, vantageToken);
-            if (!checked.ok)
-              return {
-                ok: false,
-                message: checked.message,
-                fieldErrors: { vantageToken: [checked.message] },
-              };
-          } else if (!(await getVantageTokenView(actor))) {
-            const message = "Paste a Vantage API token with the Write scope to deliver to Vantage.";
-            return { ok: false, message, fieldErrors: { vantageToken: [message] } };
-          }
+    async (actor, { onboardingId, destinations, vantageToken }) => {
+      await getOnboardingOrThrow(actor, onboardingId);
+      if (destinations.includes("vantage")) {
+        if (vantageToken) {
+          const checked = await checkAndSaveVantageToken(actor, vantageToken);
+          if (!checked.ok)
+            return { ok: false, message: checked.message, fieldErrors: { vantageToken: [checked.message] } };
+        } else if (!(await getVantageTokenView(actor))) {
+          const message = "Paste a Vantage API token with the Write scope to deliver to Vantage.";
+          return { ok: false, message, fieldErrors: { vantageToken: [message] } };
         }
-        await addDestinations(actor, onboardingId, destinations);
-        revalidatePath(`/onboardings/${onboardingId}`);
-        return { ok: true, data: undefined, message: "Saved." };
-      }),
+      }
+      await addDestinations(actor, onboardingId, destinations);
+      revalidatePath(`/onboardings/${onboardingId}`);
+      return { ok: true, data: undefined, message: "Saved." };
+    },
   );
 }
 
@@ -143,11 +121,9 @@ export async function retryDestinationAction(
   _prev: ActionResult | null,
   formData: FormData,
 ): Promise<ActionResult> {
-  return withActor(destinationIdSchema, formValues(formData), (actor, { deliveryId }) =>
-    settle(async () => {
-      const { onboardingId } = await retryDelivery(actor, deliveryId);
-      revalidatePath(`/onboardings/${onboardingId}`);
-      return { ok: true, data: undefined, message: "Trying again." };
-    }),
-  );
+  return withActor(destinationIdSchema, formValues(formData), async (actor, { deliveryId }) => {
+    const { onboardingId } = await retryDelivery(actor, deliveryId);
+    revalidatePath(`/onboardings/${onboardingId}`);
+    return { ok: true, data: undefined, message: "Trying again." };
+  });
 }

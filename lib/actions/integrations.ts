@@ -8,7 +8,7 @@ import { utcTime } from "@/lib/format";
 import { checkIntegration } from "@/lib/integrations/health";
 import { consumeKey } from "@/lib/rate-limit";
 import { getIntegrationForManagingOrThrow } from "@/lib/data/integration-operations";
-import { ConfirmationMismatchError, startDisconnect, startRotation } from "@/lib/integrations/manage";
+import { startDisconnect, startRotation } from "@/lib/integrations/manage";
 import { checkIntegrationSchema, disconnectSchema, rotateSecretSchema } from "@/lib/validations/integrations";
 
 /**
@@ -108,13 +108,7 @@ export async function disconnectIntegrationAction(
 ): Promise<ActionResult> {
   return withActor(disconnectSchema, formValues(formData), async (actor, { integrationId, confirmation }) => {
     const integration = await getIntegrationForManagingOrThrow(actor, integrationId);
-    try {
-      await startDisconnect(actor, integrationId, confirmation, { budgetMs: actionBudgetMs });
-    } catch (error) {
-      if (error instanceof ConfirmationMismatchError)
-        return { ok: false, message: error.message, fieldErrors: { confirmation: [error.message] } };
-      throw error;
-    }
+    await startDisconnect(actor, integrationId, confirmation, { budgetMs: actionBudgetMs });
     revalidateIntegration(integrationId, integration.onboardingId);
     return { ok: true, data: undefined };
   });

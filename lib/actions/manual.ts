@@ -4,7 +4,6 @@ import { revalidatePath } from "next/cache";
 
 import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/actions/safe-action";
 import { getOnboardingForStepActor } from "@/lib/data/onboardings";
-import { StepsBusyError } from "@/lib/data/pasted-credentials";
 import { advance, queueSteps } from "@/lib/onboardings/engine";
 import { submitPasteBack } from "@/lib/onboardings/manual/paste-back";
 import type { PasteBackCheck } from "@/lib/validations/paste-back";
@@ -33,21 +32,16 @@ export async function pasteCredentialsAction(
     pasteBackFormSchema,
     formValues(formData),
     async (actor, data) => {
-      try {
-        const outcome = await submitPasteBack(actor, data.onboardingId, data, { budgetMs: actionBudgetMs });
-        extras = { notes: outcome.notes, cleaned: outcome.cleaned };
-        if (!outcome.ok) {
-          const fieldErrors = Object.fromEntries(
-            Object.entries(outcome.fieldErrors).map(([field, message]) => [field, [message]]),
-          );
-          return { ok: false, message: outcome.message, fieldErrors };
-        }
-        revalidate(data.onboardingId);
-        return { ok: true, data: { status: outcome.status }, message: outcome.message };
-      } catch (error) {
-        if (error instanceof StepsBusyError) return { ok: false, message: error.message };
-        throw error;
+      const outcome = await submitPasteBack(actor, data.onboardingId, data, { budgetMs: actionBudgetMs });
+      extras = { notes: outcome.notes, cleaned: outcome.cleaned };
+      if (!outcome.ok) {
+        const fieldErrors = Object.fromEntries(
+          Object.entries(outcome.fieldErrors).map(([field, message]) => [field, [message]]),
+        );
+        return { ok: false, message: outcome.message, fieldErrors };
       }
+      revalidate(data.onboardingId);
+      return { ok: true, data: { status: outcome.status }, message: outcome.message };
     },
   );
   return { ...result, ...extras };

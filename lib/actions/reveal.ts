@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 
-import { failure, formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
 import { revealClientSecret, RevealError } from "@/lib/data/secret-reveal";
 import { revealSecretSchema } from "@/lib/validations/reveal";
 
@@ -27,11 +27,8 @@ export async function revealSecretAction(
         revalidatePath(`/onboardings/${onboardingId}`);
         return { ok: true, data: { password } };
       } catch (error) {
-        if (error instanceof RevealError) {
-          signInAgain = error.signInAgain;
-          return { ok: false, message: error.message };
-        }
-        return failure(error);
+        if (error instanceof RevealError) signInAgain = error.signInAgain;
+        throw error;
       }
     },
   );

@@ -9,12 +9,10 @@ import type { z } from "zod";
 
 import { getCurrentUser } from "@/lib/auth";
 import { AzureCallError } from "@/lib/azure/errors";
-import { IntegrationNotFoundError, IntegrationOperationError } from "@/lib/data/integration-operations";
-import { NotFoundError } from "@/lib/data/onboardings";
-import { OperatorOnlyError, requireOperator } from "@/lib/data/operators";
+import { requireOperator } from "@/lib/data/operators";
+import { NotFoundError, UserFacingError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { EngineError } from "@/lib/onboardings/engine";
-import { requireShareActor, ShareAccessError } from "@/lib/share-links/access";
+import { requireShareActor } from "@/lib/share-links/access";
 import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
 
@@ -22,7 +20,7 @@ export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
   | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
 
-export class UnauthenticatedError extends Error {
+export class UnauthenticatedError extends UserFacingError {
   constructor() {
     super("Your session has ended. Sign in again.");
   }
@@ -34,22 +32,23 @@ export async function requireActor(): Promise<Actor> {
   return user;
 }
 
-export function failure(error: unknown): { ok: false; message: string } {
-  if (error instanceof UnauthenticatedError) return { ok: false, message: error.message };
-  if (error instanceof NotFoundError) return { ok: false, message: unknownIdMessages.onboarding };
-  if (error instanceof EngineError) return { ok: false, message: error.message };
-  if (error instanceof IntegrationNotFoundError || error instanceof IntegrationOperationError)
-    return { ok: false, message: error.message };
-  if (error instanceof ShareAccessError) return { ok: false, message: error.message };
-  if (error instanceof OperatorOnlyError) return { ok: false, message: error.message };
+/**
+ * What an action answers when `fn` threw: an expected failure's own words (with its field's error),
+ * Azure's explained refusal, or, for anything else, a generic sentence; only the latter is logged.
+ */
+export function failure(error: unknown): {
+  ok: false;
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+} {
+  if (error instanceof NotFoundError) return { ok: false, message: unknownIdMessages[error.kind] };
+  if (error instanceof UserFacingError)
+    return error.field
+      ? { ok: false, message: error.message, fieldErrors: { [error.field]: [error.message] } }
+      : { ok: false, message: error.message };
   if (error instanceof AzureCallError) return { ok: false, message: error.message };
-  log.error(
-    {
-      err:
-        error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : String(error),
-    },
-    "action failed",
-  );
+  // By its name only: a fault's message may quote what it was given (a query's values, a form's text).
+  log.error({ err: error instanceof Error ? { name: error.name } : typeof error }, "action failed");
   return { ok: false, message: "Something went wrong on our side. Nothing was lost; try again." };
 }
 

@@ -11,9 +11,6 @@ import {
   queueTestDelivery,
   redeliver,
   rotateWebhookSecret,
-  WebhookEndpointDisabledError,
-  WebhookEndpointNotFoundError,
-  WebhookNotAllowedError,
 } from "@/lib/data/webhooks";
 import { getEnv } from "@/lib/env";
 import {
@@ -31,23 +28,8 @@ const page = "/settings/webhooks";
 /** Shown once, when made or rotated: the receiver verifies signatures with it. */
 export type NewWebhookSecret = { id: string; url: string; secret: string };
 
-/**
- * Runs one change: a refusal the data layer names (not allowed, not found, disabled) becomes its
- * message; anything else is left to withActor's generic one. A success revalidates the page.
- */
-async function settle<T>(change: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  let result: ActionResult<T>;
-  try {
-    result = await change();
-  } catch (error) {
-    if (
-      error instanceof WebhookNotAllowedError ||
-      error instanceof WebhookEndpointNotFoundError ||
-      error instanceof WebhookEndpointDisabledError
-    )
-      return { ok: false, message: error.message };
-    throw error;
-  }
+/** A change's answer; a success revalidates the page. */
+function revalidated<T>(result: ActionResult<T>): ActionResult<T> {
   if (result.ok) revalidatePath(page);
   return result;
 }
@@ -61,7 +43,7 @@ function onEndpoint<T>(
     "manage webhooks",
     webhookEndpointSchema,
     formValues(formData),
-    (actor, { endpointId }) => settle(() => operation(actor, endpointId)),
+    async (actor, { endpointId }) => revalidated(await operation(actor, endpointId)),
   );
 }
 
@@ -88,23 +70,23 @@ export async function createWebhookEndpointAction(
     "manage webhooks",
     createWebhookEndpointSchema,
     endpointForm(formData),
-    (actor, input) =>
-      settle(async (): Promise<ActionResult<NewWebhookSecret>> => {
-        const checked = checkWebhookUrl(input.url, getEnv().webhooks);
-        if (!checked.ok)
-          return { ok: false, message: checked.message, fieldErrors: { url: [checked.message] } };
-        const secret = newWebhookSecret();
-        const endpoint = await createWebhookEndpoint(actor, {
-          url: checked.url,
-          eventTypes: input.eventTypes,
-          description: input.description,
-          secret,
-          ...(input.allTenants
-            ? { allTenants: true as const }
-            : { allTenants: false as const, tenantIds: input.tenantIds }),
-        });
-        return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
-      }),
+    async (actor, input): Promise<ActionResult<NewWebhookSecret>> => {
+      const checked = checkWebhookUrl(input.url, getEnv().webhooks);
+      if (!checked.ok)
+        return { ok: false, message: checked.message, fieldErrors: { url: [checked.message] } };
+      const secret = newWebhookSecret();
+      const endpoint = await createWebhookEndpoint(actor, {
+        url: checked.url,
+        eventTypes: input.eventTypes,
+        description: input.description,
+        secret,
+        ...(input.allTenants
+          ? { allTenants: true as const }
+          : { allTenants: false as const, tenantIds: input.tenantIds }),
+      });
+      revalidatePath(page);
+      return { ok: true, data: { id: endpoint.id, url: endpoint.url, secret } };
+    },
   );
 }
 
@@ -176,10 +158,10 @@ export async function redeliverWebhookAction(
     "manage webhooks",
     webhookDeliverySchema,
     formValues(formData),
-    (actor, { deliveryId }) =>
-      settle(async () => {
-        await redeliver(actor, deliveryId);
-        return done("Queued again.");
-      }),
+    async (actor, { deliveryId }) => {
+      await redeliver(actor, deliveryId);
+      revalidatePath(page);
+      return done("Queued again.");
+    },
   );
 }

@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Its schemas are JSON Schema
  * 2020-12; lib/api/v1.test.ts validates the API's real answers against them, so the two cannot drift.
  */
+import { integrationEvents, integrationEventTypes, testEvent } from "@/lib/integrations/events";
 
 const error = {
   type: "object",
@@ -102,14 +103,6 @@ const integrationList = {
     },
   },
 } as const;
-
-const integrationEventTypes = [
-  "integration.connected",
-  "integration.secret_rotated",
-  "integration.verification_failing",
-  "integration.secret_expiring",
-  "integration.disconnected",
-] as const;
 
 const integrationWebhookEvent = {
   type: "object",
@@ -279,32 +272,13 @@ export function openApiDocument(baseUrl: string) {
       },
     },
     webhooks: {
-      "integration.connected": webhook(
-        "integration.connected",
-        "IntegrationWebhookEvent",
-        "An integration works: the portal read costs with its credentials",
+      ...Object.fromEntries(
+        integrationEventTypes.map((type) => [
+          type,
+          webhook(type, "IntegrationWebhookEvent", integrationEvents[type].summary),
+        ]),
       ),
-      "integration.secret_rotated": webhook(
-        "integration.secret_rotated",
-        "IntegrationWebhookEvent",
-        "The client secret was replaced: read the new one through the API",
-      ),
-      "integration.verification_failing": webhook(
-        "integration.verification_failing",
-        "IntegrationWebhookEvent",
-        "A working integration stopped working (reason and code in data)",
-      ),
-      "integration.secret_expiring": webhook(
-        "integration.secret_expiring",
-        "IntegrationWebhookEvent",
-        "The client secret expires soon",
-      ),
-      "integration.disconnected": webhook(
-        "integration.disconnected",
-        "IntegrationWebhookEvent",
-        "The integration's Azure objects were removed",
-      ),
-      "webhook.test": webhook("webhook.test", "TestWebhookEvent", "A test event sent from the Webhooks page"),
+      [testEvent.type]: webhook(testEvent.type, "TestWebhookEvent", testEvent.summary),
     },
     components: {
       securitySchemes: {

@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { isNamedOperator, OperatorOnlyError, requireOperator } from "@/lib/data/operators";
 import type { ApiKeyReach, ApiKeyScope } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/view-types";
-import { unknownIdMessages } from "@/lib/validations/ids";
+import { NotFoundError, UserFacingError } from "@/lib/errors";
 
 export type { ApiKeyReach, ApiKeyScope };
 
@@ -14,17 +14,18 @@ export type KeyReach =
   | { reach: "tenants"; tenantIds: string[] }
   | { reach: "integrations"; integrationIds: string[] };
 
-export class ApiKeyNotFoundError extends Error {
+export class ApiKeyNotFoundError extends NotFoundError {
   constructor() {
-    super(unknownIdMessages.apiKey);
+    super("apiKey");
     this.name = "ApiKeyNotFoundError";
   }
 }
 
-export class ApiKeyIntegrationsUnknownError extends Error {
+export class ApiKeyIntegrationsUnknownError extends UserFacingError {
   constructor(ids: string[]) {
     super(
       `No integration with the id ${ids.join(", ")}. Copy ids from the integrations list (they start with int_).`,
+      "integrationIds",
     );
     this.name = "ApiKeyIntegrationsUnknownError";
   }

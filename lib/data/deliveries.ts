@@ -11,6 +11,7 @@ import { type Prisma, type Delivery, type DeliveryDestination } from "@/lib/gene
 import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { unknownIdMessages } from "@/lib/validations/ids";
 import type { Actor } from "@/lib/view-types";
+import { UserFacingError } from "@/lib/errors";
 
 export type DeliveryRow = Delivery;
 
@@ -18,7 +19,7 @@ export const destinationIds = ["vantage", "api", "by_hand"] as const satisfies r
 export type DestinationId = (typeof destinationIds)[number];
 
 /** A destination request the onboarding's state refuses; the message says what to do. */
-export class DeliveryError extends Error {
+export class DeliveryError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "DeliveryError";

@@ -1,18 +1,11 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { IntegrationEventType } from "@/lib/integrations/events";
 
-/** What can happen to an integration; webhooks and mails are delivered from these records. */
-export const integrationEventTypes = [
-  "integration.connected",
-  "integration.secret_rotated",
-  "integration.verification_failing",
-  "integration.secret_expiring",
-  "integration.disconnected",
-] as const;
-
-export type IntegrationEventType = (typeof integrationEventTypes)[number];
+export { integrationEventTypes, type IntegrationEventType } from "@/lib/integrations/events";
 
 export interface IntegrationEventInput {
   tenantId: string;
@@ -48,7 +41,7 @@ export async function recordIntegrationEvent(
     });
     return true;
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }

@@ -5,7 +5,7 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 
 /** Watched integrations whose secret expires between now and `until`, with their owner's address. */
 export function listIntegrationsExpiringBefore(now: Date, until: Date) {
@@ -83,7 +83,7 @@ export async function enqueueMail(mail: {
     });
     return true;
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }

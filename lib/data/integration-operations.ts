@@ -6,28 +6,29 @@
 import "server-only";
 
 import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { asJson, LeaseLostError } from "@/lib/data/steps";
 import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
 import type { Actor, IntegrationOperationView } from "@/lib/view-types";
-import { unknownIdMessages } from "@/lib/validations/ids";
+import { NotFoundError, UserFacingError } from "@/lib/errors";
 
 export type OperationRow = IntegrationOperation;
 export type OperationKind = IntegrationOperation["kind"];
 
 /** The integration does not exist, or the actor may not change it: one message, nothing told apart. */
-export class IntegrationNotFoundError extends Error {
+export class IntegrationNotFoundError extends NotFoundError {
   constructor() {
-    super(unknownIdMessages.integration);
+    super("integration");
     this.name = "IntegrationNotFoundError";
   }
 }
 
 /** A request the integration's state refuses (already disconnected, an operation running...). */
-export class IntegrationOperationError extends Error {
-  constructor(message: string) {
-    super(message);
+export class IntegrationOperationError extends UserFacingError {
+  constructor(message: string, field?: string) {
+    super(message, field);
     this.name = "IntegrationOperationError";
   }
 }
@@ -135,7 +136,7 @@ export async function startOperation(input: {
       });
       return { operation, started: true };
     } catch (error) {
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2002") throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
   }
   throw new IntegrationOperationError("Another change to this integration is starting. Try again.");

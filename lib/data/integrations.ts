@@ -3,9 +3,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import { fencedTransactionWait, LeaseLostError } from "@/lib/data/steps";
-import { Prisma, type Onboarding } from "@/lib/generated/prisma/client";
+import type { Prisma, Onboarding } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 
@@ -177,8 +178,7 @@ export async function saveProvedIntegrationFenced(
       return { integrationId: id, onboarding };
     }, fencedTransactionWait);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
-      throw new IntegrationTakenError();
+    if (isUniqueViolation(error)) throw new IntegrationTakenError();
     throw error;
   }
 }

@@ -8,11 +8,16 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { stepIds, type StepId } from "@/lib/onboardings/catalog";
 import type { Actor } from "@/lib/view-types";
+import { NotFoundError as UnknownIdError } from "@/lib/errors";
 
-export class NotFoundError extends Error {
+/**
+ * No onboarding (or share link of one) the actor may reach. People get the unknown onboarding's answer
+ * for both; the message, for logs and tests, names what was missing.
+ */
+export class NotFoundError extends UnknownIdError {
   constructor(what = "Onboarding") {
-    super(`${what} not found`);
-    this.name = "NotFoundError";
+    super("onboarding");
+    this.message = `${what} not found`;
   }
 }
 

@@ -8,8 +8,9 @@ import "server-only";
 
 import { db } from "@/lib/db";
 import { getEnv, type Operator } from "@/lib/env";
+import { UserFacingError } from "@/lib/errors";
 
-export class OperatorOnlyError extends Error {
+export class OperatorOnlyError extends UserFacingError {
   constructor(what = "do this") {
     super(
       `Only the portal's operators may ${what}. Operators are named by whoever runs this portal, in its configuration (OPERATORS); ask them.`,

@@ -11,8 +11,9 @@ import { NotFoundError } from "@/lib/data/onboardings";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/onboardings/types";
+import { UserFacingError } from "@/lib/errors";
 
-export class StepsBusyError extends Error {
+export class StepsBusyError extends UserFacingError {
   constructor() {
     super("Steps of this onboarding are running right now. Wait until they stop, then paste again.");
     this.name = "StepsBusyError";

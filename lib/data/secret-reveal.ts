@@ -11,6 +11,7 @@ import { NotFoundError } from "@/lib/data/onboardings";
 import { integrationSecretContext } from "@/lib/crypto/contexts";
 import type { Actor } from "@/lib/view-types";
 import { decryptSecret } from "@/lib/crypto/vault";
+import { UserFacingError } from "@/lib/errors";
 
 /** How recent the sign-in must be: long enough to come back from Entra and click, short for a desk. */
 export const freshSignInMs = 5 * 60_000;
@@ -18,7 +19,7 @@ export const freshSignInMs = 5 * 60_000;
 export const revealAuditAction = "Client secret revealed";
 
 /** A reveal refused for a reason the owner can fix; `signInAgain` when a fresh sign-in is what is missing. */
-export class RevealError extends Error {
+export class RevealError extends UserFacingError {
   constructor(
     message: string,
     readonly signInAgain = false,

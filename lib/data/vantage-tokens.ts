@@ -10,6 +10,7 @@ import { vantageTokenContext } from "@/lib/crypto/contexts";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 import type { VantageMe, VantageWorkspace } from "@/lib/vantage/client";
 import type { Actor } from "@/lib/view-types";
+import { UserFacingError } from "@/lib/errors";
 
 /** What a page shows of the token: never its value, only its first characters. */
 export type VantageTokenView = {
@@ -20,7 +21,7 @@ export type VantageTokenView = {
   checkedAt: Date;
 };
 
-export class VantageTokenError extends Error {
+export class VantageTokenError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "VantageTokenError";

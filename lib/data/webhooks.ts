@@ -14,7 +14,7 @@ import { webhookSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
 import type { Sealed } from "@/lib/crypto/cipher";
 import type { Actor } from "@/lib/view-types";
-import { unknownIdMessages } from "@/lib/validations/ids";
+import { NotFoundError, UserFacingError } from "@/lib/errors";
 
 export class WebhookNotAllowedError extends OperatorOnlyError {
   constructor() {
@@ -23,14 +23,14 @@ export class WebhookNotAllowedError extends OperatorOnlyError {
   }
 }
 
-export class WebhookEndpointNotFoundError extends Error {
-  constructor(what: string = unknownIdMessages.webhookEndpoint) {
-    super(what);
+export class WebhookEndpointNotFoundError extends NotFoundError {
+  constructor(kind: "webhookEndpoint" | "webhookDelivery" = "webhookEndpoint") {
+    super(kind);
     this.name = "WebhookEndpointNotFoundError";
   }
 }
 
-export class WebhookEndpointDisabledError extends Error {
+export class WebhookEndpointDisabledError extends UserFacingError {
   constructor() {
     super("This endpoint is disabled: nothing is sent to it. Enable it to receive events again.");
     this.name = "WebhookEndpointDisabledError";
@@ -205,7 +205,7 @@ export async function redeliver(actor: Actor, deliveryId: string, now = new Date
     where: { id: deliveryId },
     select: { id: true, endpoint: { select: { disabledAt: true } } },
   });
-  if (!delivery) throw new WebhookEndpointNotFoundError(unknownIdMessages.webhookDelivery);
+  if (!delivery) throw new WebhookEndpointNotFoundError("webhookDelivery");
   if (delivery.endpoint.disabledAt) throw new WebhookEndpointDisabledError();
   await db.webhookDelivery.updateMany({
     where: { id: delivery.id, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },

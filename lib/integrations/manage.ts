@@ -84,7 +84,12 @@ export function confirmationMatches(
   return accepted.some((s) => norm(s) === norm(typed));
 }
 
-export class ConfirmationMismatchError extends IntegrationOperationError {}
+export class ConfirmationMismatchError extends IntegrationOperationError {
+  constructor(message: string) {
+    super(message, "confirmation");
+    this.name = "ConfirmationMismatchError";
+  }
+}
 
 /** Starts (or continues) a disconnect, after the typed confirmation matched. */
 export async function startDisconnect(

@@ -47,6 +47,7 @@ import { StillWaiting } from "@/lib/onboardings/retry";
 import { stepCatalog, stepInfo, unmetNeeds, type EarlyField, type StepId } from "@/lib/onboardings/catalog";
 import { stepModules } from "@/lib/onboardings/steps";
 import type { Actor, StepContext, StepError, StepOutcome } from "@/lib/onboardings/types";
+import { UserFacingError } from "@/lib/errors";
 
 const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
 const leaseSlackMs = 30_000;
@@ -62,7 +63,7 @@ type StepTiming = Pick<StepRow, "stepId" | "status" | "nextAttemptAt" | "leaseEx
 /** Who acts, and through what: the owner, or a colleague's act share link (checked again here). */
 export type ActOptions = { shareLinkId?: string };
 
-export class EngineError extends Error {
+export class EngineError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "EngineError";

@@ -17,6 +17,7 @@ import { findShareLink, findShareLinkByTokenHash, type ShareLinkForAccess } from
 import { getEnv } from "@/lib/env";
 import type { AccessRole, Actor } from "@/lib/view-types";
 import { isId, unknownIdMessages } from "@/lib/validations/ids";
+import { UserFacingError } from "@/lib/errors";
 
 /** base64url of 32 random bytes. */
 const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
@@ -117,7 +118,7 @@ export async function resolveShareAccess(
   return { ok: true, link, role, user, actBlockedBy };
 }
 
-export class ShareAccessError extends Error {
+export class ShareAccessError extends UserFacingError {
   constructor(message: string) {
     super(message);
     this.name = "ShareAccessError";

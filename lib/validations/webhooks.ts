@@ -1,16 +1,11 @@
 import { z } from "zod";
 
+import { integrationEventTypes } from "@/lib/integrations/events";
 import { tenantIdList } from "@/lib/validations/api-keys";
 import { formId, formUnreadable, printable } from "@/lib/validations/onboardings";
 
-/** Types an endpoint may subscribe to; kept in step with lib/data/integration-events.ts by a test. */
-export const subscribableEventTypes = [
-  "integration.connected",
-  "integration.secret_rotated",
-  "integration.verification_failing",
-  "integration.secret_expiring",
-  "integration.disconnected",
-] as const;
+/** Types an endpoint may subscribe to: every event the outbox records. */
+export const subscribableEventTypes = integrationEventTypes;
 
 const urlMessage = "Enter the receiver's full URL, e.g. https://costs.example.com/webhooks/mca.";
 

@@ -3,9 +3,9 @@
  * from the outbox event and the integration's row; any field that could hold secret material is left
  * out even if an event recorded it by mistake.
  */
-import { integrationEventTypes } from "@/lib/data/integration-events";
+import { integrationEventTypes, testEvent } from "@/lib/integrations/events";
 
-export const webhookEventTypes = [...integrationEventTypes, "webhook.test"] as const;
+export const webhookEventTypes = [...integrationEventTypes, testEvent.type] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export type WebhookPayload = {

@@ -12,6 +12,7 @@ import { IntegrationStatus } from "@/components/integrations/integration-status"
 import { SiteHeader } from "@/components/layout/site-header";
 import { requireUser } from "@/lib/auth";
 import { vantageDeliveriesOfIntegrations } from "@/lib/data/deliveries";
+import { eventLabels } from "@/lib/integrations/events";
 import { daysLeft } from "@/lib/integrations/expiry";
 import { getIntegrationLifecycleView } from "@/lib/data/integration-operations";
 import { getIntegrationForOwner, getIntegrationHistory } from "@/lib/data/integration-views";
@@ -22,14 +23,6 @@ import { mailConfigured } from "@/lib/mail";
 import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Integration" };
-
-const eventLabels: Record<string, string> = {
-  "integration.connected": "Connected",
-  "integration.secret_rotated": "Secret rotated",
-  "integration.verification_failing": "Verification failing",
-  "integration.secret_expiring": "Secret expiring",
-  "integration.disconnected": "Disconnected",
-};
 
 type EventData = { reason?: string; cause?: string; threshold?: number; daysLeft?: number };
 

@@ -10,18 +10,10 @@ import { redeliverWebhookAction } from "@/lib/actions/webhooks";
 import { requireUser } from "@/lib/auth";
 import { listWebhookEndpoints, mayManageWebhooks, type WebhookEndpointListItem } from "@/lib/data/webhooks";
 import { utcDateTime } from "@/lib/format";
+import { eventLabels } from "@/lib/integrations/events";
 import { subscribableEventTypes } from "@/lib/validations/webhooks";
 
 export const metadata: Metadata = { title: "Webhooks" };
-
-const eventLabels: Record<string, string> = {
-  "integration.connected": "Connected",
-  "integration.secret_rotated": "Secret rotated",
-  "integration.verification_failing": "Verification failing",
-  "integration.secret_expiring": "Secret expiring",
-  "integration.disconnected": "Disconnected",
-  "webhook.test": "Test event",
-};
 
 const statusStyles: Record<string, string> = {
   pending: "bg-amber-100 text-amber-900",

@@ -1,7 +1,7 @@
 /**
  * Every expected failure, thrown inside an action, reaches the caller as its own words (and its form
  * field's error), however deep it was thrown and whichever action threw it: the wrapper maps them all,
- * with no catch per action. Anything else is a fault: the generic sentence, logged by its name only.
+ * with no catch per action. Anything else is a fault: the generic sentence, logged by its name and place only.
  * The data layer is stubbed, so no database or Azure is involved.
  */
 import { z } from "zod";
@@ -364,7 +364,7 @@ describe("the actions that caught their own errors", () => {
 describe("an unexpected error", () => {
   const detail = 'duplicate key value violates unique constraint "Delivery_pkey" (id)=(sk-live-123)';
 
-  it("gives the generic message and is logged by its name, without its message", async () => {
+  it("gives the generic message and is logged by its name and place, without its message", async () => {
     stub.error = new TypeError(detail);
     expect(await retryDestinationAction(null, form({ deliveryId: id }))).toEqual({
       ok: false,
@@ -372,6 +372,8 @@ describe("an unexpected error", () => {
     });
     expect(logged).toHaveBeenCalledTimes(1);
     expect(JSON.stringify(logged.mock.calls[0])).toContain("TypeError");
+    // Where it was thrown, so an operator can find it.
+    expect(JSON.stringify(logged.mock.calls[0])).toMatch(/at .*expected-errors\.test\.ts/);
     expect(JSON.stringify(logged.mock.calls[0])).not.toContain("sk-live-123");
   });
 

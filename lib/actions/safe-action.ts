@@ -47,8 +47,9 @@ export function failure(error: unknown): {
       ? { ok: false, message: error.message, fieldErrors: { [error.field]: [error.message] } }
       : { ok: false, message: error.message };
   if (error instanceof AzureCallError) return { ok: false, message: error.message };
-  // By its name only: a fault's message may quote what it was given (a query's values, a form's text).
-  log.error({ err: error instanceof Error ? { name: error.name } : typeof error }, "action failed");
+  // Not its message, which may quote what it was given (a query's values, a form's text): its name, its
+  // code (a database error's, e.g. P2002) and where it was thrown, which is enough to find it.
+  log.error({ err: error instanceof Error ? faultSummary(error) : typeof error }, "action failed");
   return { ok: false, message: "Something went wrong on our side. Nothing was lost; try again." };
 }
 
@@ -146,4 +147,17 @@ export async function withStepActor<
   } catch (error) {
     return failure(error);
   }
+}
+
+function faultSummary(error: Error) {
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    ...(typeof code === "string" && /^[\w.-]{1,40}$/.test(code) ? { code } : {}),
+    at: (error.stack ?? "")
+      .split("\n")
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 3)
+      .map((line) => line.trim()),
+  };
 }

@@ -500,7 +500,7 @@ async function createsOwnOnboarding(result: ActionResult, caller: Caller) {
 
 const actionCases: Record<string, ActionCase> = {
   createOnboardingAction: {
-    module: "onboarding",
+    module: "onboardings",
     fields: () => ({
       appDisplayName: "mine",
       secretExpiryMonths: "12",
@@ -516,7 +516,7 @@ const actionCases: Record<string, ActionCase> = {
     ),
   },
   createAndConnectAction: {
-    module: "onboarding",
+    module: "onboardings",
     fields: () => ({
       appDisplayName: "mine",
       secretExpiryMonths: "12",
@@ -544,22 +544,22 @@ const actionCases: Record<string, ActionCase> = {
     ),
   },
   updateSettingsAction: {
-    module: "onboarding",
+    module: "onboardings",
     fields: () => ({ onboardingId: w.victim.id, appDisplayName: "hijacked", secretExpiryMonths: "6" }),
     refused: ownerOnly,
   },
   connectAction: {
-    module: "onboarding",
+    module: "onboardings",
     fields: () => ({ onboardingId: w.victim.id }),
     refused: ownerOrActLink,
   },
   runStepAction: {
-    module: "onboarding",
+    module: "onboardings",
     fields: () => ({ onboardingId: w.victim.id, stepId: "client-secret" }),
     refused: ownerOrActLink,
   },
   chooseBillingAccountAction: {
-    module: "onboarding",
+    module: "onboardings",
     fields: () => ({
       onboardingId: w.victim.id,
       billingAccountName: w.tenant.billingAccounts.mca!.name,
@@ -568,17 +568,17 @@ const actionCases: Record<string, ActionCase> = {
     refused: ownerOrActLink,
   },
   createShareLinkAction: {
-    module: "share",
+    module: "share-links",
     fields: () => ({ onboardingId: w.victim.id, scope: "act", expiryDays: "30" }),
     refused: ownerOnly,
   },
   askBillingOwnerAction: {
-    module: "share",
+    module: "share-links",
     fields: () => ({ onboardingId: w.victim.id }),
     refused: ownerOnly,
   },
   revokeShareLinkAction: {
-    module: "share",
+    module: "share-links",
     fields: () => ({ onboardingId: w.victim.id, linkId: w.links.ownersLive.id }),
     refused: ownerOnly,
   },

@@ -232,6 +232,11 @@ type Case = {
   fault?: FaultKind;
   /** For a delay: the call that must have been refused while Azure caught up. */
   watch?: string;
+  /**
+   * For a delay: other requests whose refusal meets the same window when the run reaches them first
+   * (under load a create may time out and be retried, and the retry reads the new object back).
+   */
+  alsoMeets?: { method: string; path: string }[];
   delays?: Partial<typeof noDelays>;
   expect: "connected" | RegExp;
 };
@@ -374,6 +379,10 @@ async function runCase(kase: Case): Promise<Outcome> {
     else if (kase.fault === "timeout" || kase.fault === "drop") faultSeen = unlogged > 0;
     else faultSeen = logged.some((r) => r.status >= 400); // a fault's answer, or Azure catching up
   }
+  for (const other of kase.alsoMeets ?? []) {
+    const regex = new RegExp(other.path, "i");
+    faultSeen ||= state.requests.some((r) => r.method === other.method && regex.test(r.path) && r.status >= 400);
+  }
 
   const stopped = view.steps.find((s) => s.status === "needs_attention");
   const error = (stopped?.error ?? {}) as { message?: string; action?: string };
@@ -424,6 +433,7 @@ const delayCases: Case[] = [
     name: "app replication (2 s): create service principal",
     delays: { appReplicationMs: 2_000 },
     watch: "create-sp",
+    alsoMeets: [{ method: "GET", path: "/applications\\(uniqueName=" }],
     expect: "connected",
   },
   {

@@ -92,8 +92,19 @@ export async function withActor<S extends z.ZodType, T>(
   input: unknown,
   fn: (actor: Actor, data: z.infer<S>) => Promise<ActionResult<T>>,
 ): Promise<ActionResult<T>> {
+  return authenticated(schema, input, fn);
+}
+
+/** Signs in the caller, lets `admit` refuse them before the form is read, validates it, runs `fn`. */
+async function authenticated<S extends z.ZodType, T>(
+  schema: S,
+  input: unknown,
+  fn: (actor: Actor, data: z.infer<S>) => Promise<ActionResult<T>>,
+  admit?: (actor: Actor) => Promise<void>,
+): Promise<ActionResult<T>> {
   try {
     const actor = await requireActor();
+    await admit?.(actor);
     const parsed = schema.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
     return await fn(actor, parsed.data);
@@ -112,15 +123,7 @@ export async function withOperator<S extends z.ZodType, T>(
   input: unknown,
   fn: (actor: Actor, data: z.infer<S>) => Promise<ActionResult<T>>,
 ): Promise<ActionResult<T>> {
-  try {
-    const actor = await requireActor();
-    await requireOperator(actor, what);
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) return invalid(parsed.error);
-    return await fn(actor, parsed.data);
-  } catch (error) {
-    return failure(error);
-  }
+  return authenticated(schema, input, fn, (actor) => requireOperator(actor, what));
 }
 
 /**

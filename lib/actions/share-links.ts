@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 
 import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
+import type { Actor } from "@/lib/view-types";
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
 import { createShareLink, revokeShareLink } from "@/lib/data/share-links";
 import { newShareToken, shareUrl } from "@/lib/share-links/access";
@@ -21,6 +22,37 @@ function daysFromNow(days: number) {
   return new Date(Date.now() + days * 24 * 60 * 60 * 1000);
 }
 
+/**
+ * Makes the link, and the note to send along with it (written by `message` from the link's URL and
+ * expiry): the token's hash is stored, the URL is returned once.
+ */
+async function issueLink(
+  actor: Actor,
+  link: { onboardingId: string; scope: "view" | "act"; expiryDays: number; purpose?: "billing-owner" },
+  message: (sent: { senderName: string; url: string; expiresAt: Date }) => string,
+): Promise<ActionResult<NewShareLink>> {
+  const { token, tokenHash } = newShareToken();
+  const made = await createShareLink(actor, {
+    onboardingId: link.onboardingId,
+    tokenHash,
+    scope: link.scope,
+    expiresAt: daysFromNow(link.expiryDays),
+    purpose: link.purpose,
+  });
+  const url = shareUrl(token);
+  revalidatePath(`/onboardings/${link.onboardingId}`);
+  const senderName = actor.name ?? actor.email ?? "A colleague";
+  return {
+    ok: true,
+    data: {
+      url,
+      scope: made.scope,
+      expiresAt: made.expiresAt.toISOString(),
+      message: message({ senderName, url, expiresAt: made.expiresAt }),
+    },
+  };
+}
+
 /** The owner makes a link to hand the onboarding to a colleague. */
 export async function createShareLinkAction(
   _prev: ActionResult<NewShareLink> | null,
@@ -29,31 +61,10 @@ export async function createShareLinkAction(
   return withActor(
     createShareLinkSchema,
     formValues(formData),
-    async (actor, { onboardingId, scope, expiryDays }) => {
-      const { token, tokenHash } = newShareToken();
-      const link = await createShareLink(actor, {
-        onboardingId,
-        tokenHash,
-        scope,
-        expiresAt: daysFromNow(expiryDays),
-      });
-      const url = shareUrl(token);
-      revalidatePath(`/onboardings/${onboardingId}`);
-      return {
-        ok: true,
-        data: {
-          url,
-          scope: link.scope,
-          expiresAt: link.expiresAt.toISOString(),
-          message: shareMessage({
-            senderName: actor.name ?? actor.email ?? "A colleague",
-            url,
-            expiresAt: link.expiresAt,
-            canAct: link.scope === "act",
-          }),
-        },
-      };
-    },
+    (actor, { onboardingId, scope, expiryDays }) =>
+      issueLink(actor, { onboardingId, scope, expiryDays }, (sent) =>
+        shareMessage({ ...sent, canAct: scope === "act" }),
+      ),
   );
 }
 
@@ -64,31 +75,16 @@ export async function askBillingOwnerAction(
 ): Promise<ActionResult<NewShareLink>> {
   return withActor(askBillingOwnerSchema, formValues(formData), async (actor, { onboardingId }) => {
     const onboarding = await getOnboardingOrThrow(actor, onboardingId);
-    const { token, tokenHash } = newShareToken();
-    const link = await createShareLink(actor, {
-      onboardingId,
-      tokenHash,
-      scope: "act",
-      expiresAt: daysFromNow(shareLinkDefaultDays),
-      purpose: "billing-owner",
-    });
-    const url = shareUrl(token);
-    revalidatePath(`/onboardings/${onboardingId}`);
-    return {
-      ok: true,
-      data: {
-        url,
-        scope: "act",
-        expiresAt: link.expiresAt.toISOString(),
-        message: billingOwnerMessage({
-          senderName: actor.name ?? actor.email ?? "A colleague",
+    return issueLink(
+      actor,
+      { onboardingId, scope: "act", expiryDays: shareLinkDefaultDays, purpose: "billing-owner" },
+      (sent) =>
+        billingOwnerMessage({
+          ...sent,
           billingAccountName: onboarding.billingAccountDisplayName ?? onboarding.billingAccountName,
           appName: onboarding.appDisplayName,
-          url,
-          expiresAt: link.expiresAt,
         }),
-      },
-    };
+    );
   });
 }
 

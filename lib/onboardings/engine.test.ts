@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { control, sleep } from "@/emulator/test/helpers";
+import { control } from "@/emulator/test/helpers";
+import { runToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import type { RunningEmulator } from "@/emulator/src/server";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
@@ -62,20 +63,6 @@ async function seed(
 
 async function signInAs(tenant: SeedResult, userKey: string) {
   return harness.signIn(tenant.users[userKey]!.userPrincipalName);
-}
-
-type Actor = Awaited<ReturnType<typeof signInAs>>;
-
-/** Advances until nothing is due (sleeping until the next attempt), like the page's poller. */
-async function runToRest(actor: Actor, id: string, budgetMs = 4_000, limitMs = 60_000) {
-  const stop = Date.now() + limitMs;
-  for (;;) {
-    await m.engine.advance(actor, id, { budgetMs });
-    const steps = await m.db.db.onboardingStep.findMany({ where: { onboardingId: id } });
-    const next = m.engine.nextDueAt(steps);
-    if (!next || Date.now() > stop) return m.onboardings.getOnboardingOrThrow(actor, id);
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 2_000)) + 20);
-  }
 }
 
 async function state(tenantId: string) {
@@ -283,7 +270,7 @@ describe("automated onboarding", () => {
     expect((first.error as { message: string }).message).toMatch(/replicate/);
     expect(early.clientId).toBeTruthy(); // saved the moment it existed
 
-    const view = await runToRest(actor, id, 1_000);
+    const view = await runToRest(actor, id, { budgetMs: 1_000 });
     expect(view.status).toBe("completed");
     const s = await state(tenant.tenantId);
     expect(s.applications).toHaveLength(1);
@@ -298,7 +285,7 @@ describe("automated onboarding", () => {
       secretExpiryMonths: 12,
     });
     await m.engine.queueSteps(actor, id, "remaining");
-    const view = await runToRest(actor, id, 8_000);
+    const view = await runToRest(actor, id, { budgetMs: 8_000 });
     expect(view.status).toBe("completed");
 
     const { requests } = (await control(emu).get(`/tenants/${tenant.tenantId}/state`)).body as {

@@ -18,8 +18,9 @@ import path from "node:path";
 import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control, sleep } from "@/emulator/test/helpers";
+import { control } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
+import { driveToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
 import {
@@ -105,12 +106,7 @@ async function buildWorld() {
   const appDisplayName = `victim-app-${Date.now().toString(36)}`;
   const { id } = await onboardings.createOnboarding(owner, { appDisplayName, secretExpiryMonths: 12 });
   await engine.queueSteps(owner, id, "remaining");
-  for (let round = 0; round < 20; round++) {
-    await engine.advance(owner, id, { budgetMs: 4_000 });
-    const next = engine.nextDueAt(await db.db.onboardingStep.findMany({ where: { onboardingId: id } }));
-    if (!next) break;
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
-  }
+  await driveToRest(owner, id, { rounds: 20, limitMs: Infinity, pollMs: 1_000 });
   const victim = await onboardings.getOnboardingOrThrow(owner, id);
   expect(victim.status).toBe("completed");
   const integrationId = (await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } })).id;

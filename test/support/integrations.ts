@@ -4,7 +4,8 @@
  * holds of it afterwards. Import only from a test file that called portalHarnessForFile(); the portal's
  * modules are imported lazily, after the harness has set the environment.
  */
-import { clientCredentials, control, sleep } from "@/emulator/test/helpers";
+import { clientCredentials, control } from "@/emulator/test/helpers";
+import { driveToRest } from "@/test/support/drive";
 import type { Harness } from "@/test/support/portal-harness";
 import { noDelays } from "@/test/support/use-portal-harness";
 
@@ -36,12 +37,7 @@ export async function connectedOnboarding(portal: Portal) {
     secretExpiryMonths: 12,
   });
   await engine.queueSteps(actor, id, "remaining");
-  for (let round = 0; round < 20; round++) {
-    await engine.advance(actor, id, { budgetMs: 4_000 });
-    const next = engine.nextDueAt(await db.onboardingStep.findMany({ where: { onboardingId: id } }));
-    if (!next) break;
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
-  }
+  await driveToRest(actor, id, { rounds: 20, limitMs: Infinity, pollMs: 1_000 });
   const integration = await db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
   if (integration.status !== "active")
     throw new Error(`the onboarding did not connect: integration ${integration.status}`);

@@ -24,6 +24,7 @@ import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-e
 import { applyMigrations } from "@/lib/db/migrations";
 import { driveToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 const RUNNER = path.join(__dirname, "../../test/support/crash-runner.ts");
 
@@ -64,15 +65,11 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 function seed(): Promise<SeedResult> {
-  return control(emu).seed({ preset: "contoso", settings: { delays: noDelays, lro: { probability: 0 } } });
+  return control(emu).seed({
+    preset: "contoso",
+    settings: { delays: DELAY_PROFILES.none, lro: { probability: 0 } },
+  });
 }
 
 type TenantState = {

@@ -10,6 +10,7 @@ import { runToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import type { RunningEmulator } from "@/emulator/src/server";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
+import { DELAY_PROFILES, type Delays } from "@/emulator/src/settings";
 
 type Modules = {
   engine: typeof import("@/lib/onboardings/engine");
@@ -44,20 +45,13 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 async function seed(
   spec: ScenarioSpec = { preset: "contoso" },
-  delays: Partial<typeof noDelays> = noDelays,
+  delays: Partial<Delays> = DELAY_PROFILES.none,
 ): Promise<SeedResult> {
   return control(emu).seed({
     ...spec,
-    settings: { ...(spec.settings ?? {}), delays: { ...noDelays, ...delays } },
+    settings: { ...(spec.settings ?? {}), delays: { ...DELAY_PROFILES.none, ...delays } },
   });
 }
 

@@ -30,6 +30,7 @@ import {
   resetScope,
   scope,
 } from "@/test/support/request-scope";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
@@ -79,16 +80,9 @@ let harness: Harness;
 let db: typeof import("@/lib/db");
 let w: Awaited<ReturnType<typeof buildWorld>>;
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 async function buildWorld() {
   const emu = control(harness.emu);
-  const tenant: SeedResult = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+  const tenant: SeedResult = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
   const elsewhere: SeedResult = await emu.seed({ preset: "contoso" });
   const owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
   const megan = await harness.signIn(tenant.users.billingOwner!.userPrincipalName);

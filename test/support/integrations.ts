@@ -7,7 +7,7 @@
 import { clientCredentials, control } from "@/emulator/test/helpers";
 import { driveToRest } from "@/test/support/drive";
 import type { Harness } from "@/test/support/portal-harness";
-import { noDelays } from "@/test/support/use-portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 export type Portal = { readonly current: Harness };
 
@@ -30,7 +30,7 @@ export async function connectedOnboarding(portal: Portal) {
   const onboardings = await import("@/lib/data/onboardings");
   const { db } = await import("@/lib/db");
   const emu = control(portal.current.emu);
-  const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+  const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
   const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
   const { id } = await onboardings.createOnboarding(actor, {
     appDisplayName: "vantage",

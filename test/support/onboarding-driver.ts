@@ -6,7 +6,7 @@
  */
 import { control } from "@/emulator/test/helpers";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
-import type { TenantSettingsPatch } from "@/emulator/src/settings";
+import { DELAY_PROFILES, type TenantSettingsPatch } from "@/emulator/src/settings";
 import * as drive from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
@@ -23,14 +23,6 @@ export type Actor = Awaited<ReturnType<Harness["signIn"]>>;
 export type OnboardingView = Awaited<
   ReturnType<typeof import("@/lib/data/onboardings").getOnboardingOrThrow>
 >;
-
-export const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-  costRolePropagationMs: 0,
-};
 
 export type Driver = Awaited<ReturnType<typeof startDriver>>;
 
@@ -56,7 +48,7 @@ export async function startDriver() {
 
   /** Seeds a tenant; delays default to none, settings are merged in. */
   async function seed(spec: ScenarioSpec = { preset: "contoso" }, settings: TenantSettingsPatch = {}) {
-    const delays = { ...noDelays, ...(spec.settings?.delays ?? {}), ...(settings.delays ?? {}) };
+    const delays = { ...DELAY_PROFILES.none, ...(spec.settings?.delays ?? {}), ...(settings.delays ?? {}) };
     return control(emu).seed({ ...spec, settings: { ...(spec.settings ?? {}), ...settings, delays } });
   }
 

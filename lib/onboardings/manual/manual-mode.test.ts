@@ -10,6 +10,7 @@ import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
 import type { RunningEmulator } from "@/emulator/src/server";
 import { runToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 type Modules = {
   engine: typeof import("@/lib/onboardings/engine");
@@ -40,17 +41,11 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
 const readerRole = "50000000-aaaa-bbbb-cccc-100000000002";
 const createRoute = "arm POST /billingAccounts/{name}/createBillingRoleAssignment";
 
 function seed(spec: ScenarioSpec): Promise<SeedResult> {
-  return control(emu).seed({ ...spec, settings: { ...(spec.settings ?? {}), delays: noDelays } });
+  return control(emu).seed({ ...spec, settings: { ...(spec.settings ?? {}), delays: DELAY_PROFILES.none } });
 }
 
 /** A tenant where "dev" may register apps and read billing, and only "owner" may assign billing roles. */

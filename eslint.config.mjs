@@ -1,6 +1,36 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+/**
+ * Product code (app, components, lib without its tests, proxy.ts, instrumentation.ts) ships; test code,
+ * scripts and the emulator do not. These no-restricted-imports patterns keep product files from importing
+ * them, by alias or by a relative path. (The rule reads static imports and re-exports; a dynamic import()
+ * is not checked.)
+ */
+const outsideProduct = [
+  {
+    regex: "^(@/|(\\.\\./)+)test(/|$)",
+    message: "Product code must not import test code (test/): move what it needs into lib/.",
+  },
+  {
+    regex: "^(@/|(\\.\\./)+)scripts(/|$)",
+    message: "Product code must not import scripts/ (command-line tools): move what it needs into lib/.",
+  },
+  {
+    regex: "^(@/|(\\.\\./)+)emulator(/|$)",
+    message: "Product code must not import the Azure emulator: talk to it over HTTP as to Azure.",
+  },
+];
+
+/** The files that ship: everything they import is product code too. */
+const productFiles = [
+  "app/**/*.{ts,tsx}",
+  "components/**/*.{ts,tsx}",
+  "lib/**/*.{ts,tsx}",
+  "proxy.ts",
+  "instrumentation.ts",
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -37,6 +67,12 @@ const config = [
         { fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
       ],
     },
+  },
+  {
+    // Combine with other no-restricted-imports patterns here: a later block replaces this rule's options.
+    files: productFiles,
+    ignores: ["**/*.test.ts", "**/*.test.tsx"],
+    rules: { "no-restricted-imports": ["error", { patterns: [...outsideProduct] }] },
   },
 ];
 

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
+import { DELAY_PROFILES } from "../src/settings";
 import { control, registerPortal, sleep, startTestEmulator } from "../test/helpers";
 import { appCredential, delegatedCredential, msalClient, signInWithMsal } from "./msal-helpers";
 
@@ -100,12 +101,7 @@ beforeAll(async () => {
     preset: "contoso",
     settings: {
       armPageSize: 1,
-      delays: {
-        appReplicationMs: 0,
-        secretActivationMs: 0,
-        billingPrincipalReplicationMs: 0,
-        billingRolePropagationMs: 0,
-      },
+      delays: DELAY_PROFILES.none,
     },
   });
   mca = t.billingAccounts.mca!.name;

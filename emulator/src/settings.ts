@@ -3,7 +3,11 @@
  * behaviours Microsoft does not document (marked UNVERIFIED in azure-api.md), so tests can play either.
  */
 
-export type DelayProfile = "test" | "demo" | "real";
+/**
+ * none: every delay off (what most tests seed with; one that needs a delay sets its own); test: short
+ * delays for the emulator's own tests; demo: visible but quick; real: as observed in public reports.
+ */
+export type DelayProfile = "none" | "test" | "demo" | "real";
 
 export interface Delays {
   /** After POST /applications: until the app's service principal can be created and the app can sign in. */
@@ -22,6 +26,13 @@ export interface Delays {
 }
 
 export const DELAY_PROFILES: Record<DelayProfile, Delays> = {
+  none: {
+    appReplicationMs: 0,
+    secretActivationMs: 0,
+    billingPrincipalReplicationMs: 0,
+    billingRolePropagationMs: 0,
+    costRolePropagationMs: 0,
+  },
   test: {
     appReplicationMs: 1000,
     secretActivationMs: 1500,
@@ -61,6 +72,7 @@ export interface LroSettings {
 }
 
 export const LRO_DEFAULTS: Record<DelayProfile, LroSettings> = {
+  none: { probability: 0, polls: 1, retryAfterSeconds: 1, headers: "location" },
   test: { probability: 0, polls: 1, retryAfterSeconds: 1, headers: "location" },
   demo: { probability: 0.5, polls: 2, retryAfterSeconds: 2, headers: "location" },
   real: { probability: 0.5, polls: 3, retryAfterSeconds: 5, headers: "location" },

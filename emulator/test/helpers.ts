@@ -8,6 +8,7 @@ import path from "node:path";
 
 import type { SeedResult, ScenarioSpec } from "../src/scenario";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/server";
+import { DELAY_PROFILES } from "../src/settings";
 
 /** Must be the folder whose CA is in NODE_EXTRA_CA_CERTS (see emulator/README.md). */
 export const TEST_DATA_DIR = path.resolve(process.env.EMULATOR_TEST_DATA_DIR ?? ".data/emulator-test");
@@ -349,15 +350,11 @@ export async function seedFast(
   emu: RunningEmulator,
   spec: ScenarioSpec = { preset: "contoso" },
 ): Promise<SeedResult> {
-  const delays = {
-    appReplicationMs: 0,
-    secretActivationMs: 0,
-    billingPrincipalReplicationMs: 0,
-    billingRolePropagationMs: 0,
-    costRolePropagationMs: 0,
-  };
   return control(emu).seed({
     ...spec,
-    settings: { ...(spec.settings ?? {}), delays: { ...delays, ...(spec.settings?.delays ?? {}) } },
+    settings: {
+      ...(spec.settings ?? {}),
+      delays: { ...DELAY_PROFILES.none, ...(spec.settings?.delays ?? {}) },
+    },
   });
 }

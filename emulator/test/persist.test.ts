@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { parseState, snapshotState, STATE_VERSION } from "../src/persist";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/server";
+import { DELAY_PROFILES } from "../src/settings";
 import { Store } from "../src/store";
 import type { World } from "../src/world";
 import {
@@ -26,13 +27,6 @@ import {
 const V = "api-version=2024-04-01";
 const READER = "50000000-aaaa-bbbb-cccc-100000000002";
 const ARM_SCOPE = "https://management.azure.com/user_impersonation offline_access";
-const NO_DELAYS = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-  costRolePropagationMs: 0,
-};
 
 const dirs: string[] = [];
 const running: RunningEmulator[] = [];
@@ -79,7 +73,7 @@ describe("persistence (--persist)", () => {
     expect(first.state).toEqual({ file: path.join(dir, "state.json"), restored: false });
     const tenantId = first.seeded!.tenantId;
     const mca = first.seeded!.billingAccounts.mca!.name;
-    await control(first).settings(tenantId, { delays: NO_DELAYS });
+    await control(first).settings(tenantId, { delays: DELAY_PROFILES.none });
     const portal = await registerPortal(first);
     const adele = first.seeded!.users.admin!.userPrincipalName;
     const tokens = await userGraphTokens(first, portal, tenantId, adele, "org");
@@ -122,7 +116,7 @@ describe("persistence (--persist)", () => {
     expect(after.servicePrincipals).toEqual(before.servicePrincipals);
     expect(after.consents).toEqual(before.consents);
     expect(after.created).toEqual(before.created);
-    expect(after.tenant.settings.delays).toEqual(NO_DELAYS);
+    expect(after.tenant.settings.delays).toEqual(DELAY_PROFILES.none);
     const account = after.billingAccounts.find((a: any) => a.name === mca);
     expect(account.roleAssignments).toEqual(
       before.billingAccounts.find((a: any) => a.name === mca).roleAssignments,

@@ -8,11 +8,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control } from "@/emulator/test/helpers";
 import { hostileText, wrongType, zodDefaultMessage } from "@/test/support/hostile-input";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { RedirectSignal, resetScope, scope } from "@/test/support/request-scope";
 import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
+import { seedOwnerWorld, type OwnerWorld } from "@/test/support/world";
 
 vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
@@ -31,16 +31,7 @@ let owner: Awaited<ReturnType<Harness["signIn"]>>;
 /** One of the portal's operators: the API key and webhook forms are theirs (anyone else is refused first). */
 let operator: Awaited<ReturnType<Harness["signIn"]>>;
 /** The owner's onboardings and link, so that some probes get past "not yours". */
-let mine: {
-  automated: string;
-  manual: string;
-  link: string;
-  billingAccount: string;
-  endpoint: string;
-  delivery: string;
-  tenantId: string;
-  integration: string;
-};
+let mine: OwnerWorld["ids"];
 
 const stepIds = ["app-registration", "client-secret", "billing-account", "role-assignment", "verify"];
 
@@ -182,61 +173,11 @@ beforeAll(async () => {
   harness = await startPortalHarness({ env: { VANTAGE_API_URL: "http://127.0.0.1:9/v2" } });
   db = await import("@/lib/db");
   actions = await exportedActions();
-  const tenant = await control(harness.emu).seed({ preset: "contoso" });
-  owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
-  const onboardings = await import("@/lib/data/onboardings");
-  const links = await import("@/lib/data/share-links");
-  const access = await import("@/lib/share-links/access");
-  const automated = await onboardings.createOnboarding(owner, {
-    appDisplayName: "vantage",
-    secretExpiryMonths: 12,
-  });
-  const manual = await onboardings.createOnboarding(owner, {
-    appDisplayName: "vantage",
-    secretExpiryMonths: 12,
-    mode: "manual",
-  });
-  const link = await links.createShareLink(owner, {
-    onboardingId: automated.id,
-    tokenHash: access.newShareToken().tokenHash,
-    scope: "act",
-    expiresAt: new Date(Date.now() + 86_400_000),
-  });
-  // An integration of the tenant (to scope a key with) and the operator's endpoint.
-  operator = await harness.signInOperator();
-  const integration = `int_${crypto.randomUUID()}`;
-  await db.db.integration.create({
-    data: {
-      id: integration,
-      ownerId: owner.id,
-      tenantId: owner.tenantId,
-      clientId: crypto.randomUUID(),
-      secretCiphertext: "x",
-      secretEncryptionKeyId: "x",
-      secretHint: "abc",
-      billingAccountName: tenant.billingAccounts.mca!.name,
-      status: "active",
-    },
-  });
-  const webhooks = await import("@/lib/data/webhooks");
-  const endpoint = await webhooks.createWebhookEndpoint(operator, {
-    url: "https://hooks.example.com/mca",
-    eventTypes: ["integration.connected"],
-    description: null,
-    secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-    allTenants: true,
-  });
-  const delivery = await webhooks.queueTestDelivery(operator, endpoint.id, () => "{}");
-  mine = {
-    endpoint: endpoint.id,
-    delivery: delivery.id,
-    automated: automated.id,
-    manual: manual.id,
-    link: link.id,
-    billingAccount: tenant.billingAccounts.mca!.name,
-    tenantId: tenant.tenantId,
-    integration,
-  };
+  // The owner's onboardings, act link and integration (to scope a key with), and the operator's endpoint.
+  const world = await seedOwnerWorld(harness, { integrationStatus: "active" });
+  owner = world.owner;
+  operator = world.operator;
+  mine = world.ids;
 }, 120_000);
 
 afterAll(async () => {

@@ -6,7 +6,9 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { noDelays, portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
+
 import { resetScope, scope } from "@/test/support/request-scope";
 
 vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
@@ -48,7 +50,7 @@ function form(fields: Record<string, string>): FormData {
 describe("a colleague acting through a share link", () => {
   it("picks the billing account step 3 listed for them and checks step 4 again, never creating anything", async () => {
     const emu = control(portal.current.emu);
-    const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
     const lee = await portal.current.signIn(tenant.users.noBilling!.userPrincipalName);
     const megan = await portal.current.signIn(tenant.users.billingOwner!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(lee, {

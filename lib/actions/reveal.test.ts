@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control, sleep } from "@/emulator/test/helpers";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
-import { noDelays } from "@/test/support/use-portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 import { resetScope, scope } from "@/test/support/request-scope";
 
 const logFile = vi.hoisted(() => {
@@ -59,7 +59,7 @@ const notYours = "This onboarding does not exist or is not yours.";
 describe("revealing the client secret on the copy panel", () => {
   it("is the owner's alone, after a fresh sign-in, and each reveal is in the audit receipt", async () => {
     const emu = control(portal.current.emu);
-    const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
     const elsewhere = await emu.seed({ preset: "contoso" });
     const owner = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const megan = await portal.current.signIn(tenant.users.billingOwner!.userPrincipalName);

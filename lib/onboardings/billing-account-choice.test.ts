@@ -5,7 +5,9 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { noDelays, portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
+
 import { chooseBillingAccountSchema } from "@/lib/validations/onboardings";
 
 let currentUser: unknown = null;
@@ -40,7 +42,7 @@ describe("billing account choice", () => {
   it("accepts only an account step 3 listed as usable", async () => {
     const tenant = await control(portal.current.emu).seed({
       preset: "contoso",
-      settings: { delays: noDelays },
+      settings: { delays: DELAY_PROFILES.none },
     });
     const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     currentUser = actor;
@@ -71,7 +73,7 @@ describe("billing account choice", () => {
 
   it("assigns the role on the account step 3 checked, not on one saved behind its back", async () => {
     const emu = control(portal.current.emu);
-    const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
     const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",

@@ -22,7 +22,9 @@ import type { SeedResult } from "@/emulator/src/scenario";
 import { createDbClient } from "@/lib/db/client";
 import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 import { applyMigrations } from "@/lib/db/migrations";
+import { driveToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 const RUNNER = path.join(__dirname, "../../test/support/crash-runner.ts");
 
@@ -63,15 +65,11 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 function seed(): Promise<SeedResult> {
-  return control(emu).seed({ preset: "contoso", settings: { delays: noDelays, lro: { probability: 0 } } });
+  return control(emu).seed({
+    preset: "contoso",
+    settings: { delays: DELAY_PROFILES.none, lro: { probability: 0 } },
+  });
 }
 
 type TenantState = {
@@ -350,17 +348,9 @@ describe("two tabs and a colleague at once: one runner per step", () => {
     });
     await engine.queueSteps(owner, id, "remaining");
 
-    const poll = async (actor: typeof owner, shareLinkId?: string) => {
-      for (;;) {
-        await engine.advance(actor, id, { budgetMs: 3_000, shareLinkId });
-        const next = engine.nextDueAt(
-          await appDb.db.onboardingStep.findMany({ where: { onboardingId: id } }),
-        );
-        if (!next) return;
-        // Like the page's poller: it looks again within 1.5 s, also while another runner holds a step.
-        await sleep(Math.min(Math.max(0, next.getTime() - Date.now()), 1_500) + 20);
-      }
-    };
+    // Like the page's poller: it looks again within 1.5 s, also while another runner holds a step.
+    const poll = (actor: typeof owner, shareLinkId?: string) =>
+      driveToRest(actor, id, { budgetMs: 3_000, limitMs: Infinity, pollMs: 1_500, shareLinkId });
     // Two tabs of the owner polling, and the colleague (a Billing account owner) running step 4.
     await Promise.all([
       poll(owner),

@@ -5,10 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { control, sleep } from "@/emulator/test/helpers";
+import { control } from "@/emulator/test/helpers";
+import { runToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import type { RunningEmulator } from "@/emulator/src/server";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
+import { DELAY_PROFILES, type Delays } from "@/emulator/src/settings";
 
 type Modules = {
   engine: typeof import("@/lib/onboardings/engine");
@@ -43,39 +45,18 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 async function seed(
   spec: ScenarioSpec = { preset: "contoso" },
-  delays: Partial<typeof noDelays> = noDelays,
+  delays: Partial<Delays> = DELAY_PROFILES.none,
 ): Promise<SeedResult> {
   return control(emu).seed({
     ...spec,
-    settings: { ...(spec.settings ?? {}), delays: { ...noDelays, ...delays } },
+    settings: { ...(spec.settings ?? {}), delays: { ...DELAY_PROFILES.none, ...delays } },
   });
 }
 
 async function signInAs(tenant: SeedResult, userKey: string) {
   return harness.signIn(tenant.users[userKey]!.userPrincipalName);
-}
-
-type Actor = Awaited<ReturnType<typeof signInAs>>;
-
-/** Advances until nothing is due (sleeping until the next attempt), like the page's poller. */
-async function runToRest(actor: Actor, id: string, budgetMs = 4_000, limitMs = 60_000) {
-  const stop = Date.now() + limitMs;
-  for (;;) {
-    await m.engine.advance(actor, id, { budgetMs });
-    const steps = await m.db.db.onboardingStep.findMany({ where: { onboardingId: id } });
-    const next = m.engine.nextDueAt(steps);
-    if (!next || Date.now() > stop) return m.onboardings.getOnboardingOrThrow(actor, id);
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 2_000)) + 20);
-  }
 }
 
 async function state(tenantId: string) {
@@ -283,7 +264,7 @@ describe("automated onboarding", () => {
     expect((first.error as { message: string }).message).toMatch(/replicate/);
     expect(early.clientId).toBeTruthy(); // saved the moment it existed
 
-    const view = await runToRest(actor, id, 1_000);
+    const view = await runToRest(actor, id, { budgetMs: 1_000 });
     expect(view.status).toBe("completed");
     const s = await state(tenant.tenantId);
     expect(s.applications).toHaveLength(1);
@@ -298,7 +279,7 @@ describe("automated onboarding", () => {
       secretExpiryMonths: 12,
     });
     await m.engine.queueSteps(actor, id, "remaining");
-    const view = await runToRest(actor, id, 8_000);
+    const view = await runToRest(actor, id, { budgetMs: 8_000 });
     expect(view.status).toBe("completed");
 
     const { requests } = (await control(emu).get(`/tenants/${tenant.tenantId}/state`)).body as {

@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
 import { connectedOnboarding, inAzure, secretOf } from "@/test/support/integrations";
-import { noDelays, portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => undefined }) }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
@@ -58,7 +59,7 @@ async function requeue(onboardingId: string, stepId: string) {
 describe("an Integration exists only once it was proved", () => {
   it("made-up values pasted by hand: no Integration while the check waits or after it failed", async () => {
     const emu = control(portal.current.emu);
-    const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
     const lee = await portal.current.signIn(tenant.users.noBilling!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(lee, {
       appDisplayName: "made-up",
@@ -123,7 +124,7 @@ describe("an ended act link stops the steps it queued", () => {
   for (const ending of ["revoked", "expired"] as const) {
     it(`${ending}: the step waits for the owner, nothing is done in Azure as the colleague, the owner runs it`, async () => {
       const emu = control(portal.current.emu);
-      const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+      const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
       const owner = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
       const colleague = await portal.current.signIn(tenant.users.billingOwner!.userPrincipalName);
       const { id } = await onboardings.createOnboarding(owner, {

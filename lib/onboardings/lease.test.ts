@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { control, sleep } from "@/emulator/test/helpers";
-import { noDelays, portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 const portal = portalHarnessForFile();
 let engine: typeof import("@/lib/onboardings/engine");
@@ -22,7 +23,7 @@ beforeAll(async () => {
 describe("lease fencing", () => {
   it("drops a slow runner's secret when another runner took its lease over", async () => {
     const emu = control(portal.current.emu);
-    const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
     const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",

@@ -18,10 +18,11 @@ import path from "node:path";
 import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control, sleep } from "@/emulator/test/helpers";
+import { control } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
+import { seedConnectedOwner } from "@/test/support/world";
 import {
   installCommonJsNextHeaders,
   NotFoundSignal,
@@ -78,18 +79,14 @@ let harness: Harness;
 let db: typeof import("@/lib/db");
 let w: Awaited<ReturnType<typeof buildWorld>>;
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 async function buildWorld() {
+  // The victim: the owner's onboarding, connected for real, so it has every id, name and hint to leak.
+  const connected = await seedConnectedOwner(harness, {
+    appDisplayName: `victim-app-${Date.now().toString(36)}`,
+  });
+  const { tenant, owner, onboardingId: id } = connected;
   const emu = control(harness.emu);
-  const tenant: SeedResult = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
   const elsewhere: SeedResult = await emu.seed({ preset: "contoso" });
-  const owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
   const megan = await harness.signIn(tenant.users.billingOwner!.userPrincipalName);
   const stranger = await harness.signIn(elsewhere.users.admin!.userPrincipalName);
   const lee = await harness.signIn(tenant.users.noBilling!.userPrincipalName);
@@ -97,31 +94,17 @@ async function buildWorld() {
   const alex = await harness.signIn(tenant.users.appAdmin!.userPrincipalName);
   const operator = await harness.signInOperator();
   const onboardings = await import("@/lib/data/onboardings");
-  const engine = await import("@/lib/onboardings/engine");
   const links = await import("@/lib/data/share-links");
   const access = await import("@/lib/share-links/access");
 
-  // The victim: the owner's onboarding, connected for real, so it has every id, name and hint to leak.
-  const appDisplayName = `victim-app-${Date.now().toString(36)}`;
-  const { id } = await onboardings.createOnboarding(owner, { appDisplayName, secretExpiryMonths: 12 });
-  await engine.queueSteps(owner, id, "remaining");
-  for (let round = 0; round < 20; round++) {
-    await engine.advance(owner, id, { budgetMs: 4_000 });
-    const next = engine.nextDueAt(await db.db.onboardingStep.findMany({ where: { onboardingId: id } }));
-    if (!next) break;
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
-  }
   const victim = await onboardings.getOnboardingOrThrow(owner, id);
   expect(victim.status).toBe("completed");
-  const integrationId = (await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } })).id;
+  const integrationId = connected.integration.id;
   const other = await onboardings.createOnboarding(owner, { appDisplayName: "other", secretExpiryMonths: 6 });
   const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
-  const { decryptSecret, encryptSecret } = await import("@/lib/crypto/vault");
+  const { encryptSecret } = await import("@/lib/crypto/vault");
   const { integrationSecretContext } = await import("@/lib/crypto/contexts");
-  const clientSecret = decryptSecret(
-    { ciphertext: integration.secretCiphertext, keyId: integration.secretEncryptionKeyId },
-    integrationSecretContext(integration.id),
-  );
+  const clientSecret = connected.secret;
 
   // The owner's Vantage token (hers alone) and the victim's delivery to Vantage.
   const vantageToken = "vntg_victims_own_token_0123456789abcdef";

@@ -31,6 +31,7 @@ import {
   type Source,
 } from "@/test/support/secret-scan";
 import type { ActionResult } from "@/test/support/server-actions";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 const logFile = vi.hoisted(() => {
   const file = `${process.env.TMPDIR ?? "/tmp"}/mca-leak-log-${process.pid}-${Date.now()}.jsonl`;
@@ -54,13 +55,6 @@ vi.mock("pino", async (importOriginal) => {
 });
 
 const base = "http://localhost:3000";
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 type Actor = Awaited<ReturnType<Harness["signIn"]>>;
 
 let harness: Harness;
@@ -240,7 +234,10 @@ describe(`secrets never leak (${TEST_POSTGRES_URL ? "PostgreSQL" : "PGlite; set 
   let echoedToken = "";
 
   it("manual mode: another app's secret is refused, the right one connects", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await control(harness.emu).seed({
+      preset: "contoso",
+      settings: { delays: DELAY_PROFILES.none },
+    });
     const adele = await harness.signIn(tenant.users.admin!.userPrincipalName);
     const created = await act(adele, actions.createOnboardingAction, {
       appDisplayName: "vantage",
@@ -273,7 +270,10 @@ describe(`secrets never leak (${TEST_POSTGRES_URL ? "PostgreSQL" : "PGlite; set 
   }, 120_000);
 
   it("automated: an Azure error echoing a token and a secret, a redo of step 2, connected", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await control(harness.emu).seed({
+      preset: "contoso",
+      settings: { delays: DELAY_PROFILES.none },
+    });
     const adele = await harness.signIn(tenant.users.admin!.userPrincipalName);
     // Error bodies can echo what was sent: the portal must clean them before logging or showing them.
     await control(harness.emu).post("/faults", {
@@ -311,7 +311,10 @@ describe(`secrets never leak (${TEST_POSTGRES_URL ? "PostgreSQL" : "PGlite; set 
   }, 120_000);
 
   it("handoff: refused at step 4, the billing account owner finishes through an act link", async () => {
-    const tenant = await control(harness.emu).seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await control(harness.emu).seed({
+      preset: "contoso",
+      settings: { delays: DELAY_PROFILES.none },
+    });
     const alex = await harness.signIn(tenant.users.appAdmin!.userPrincipalName);
     const created = await act(alex, actions.createOnboardingAction, {
       appDisplayName: "vantage",

@@ -19,6 +19,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 
 import type { StepId } from "@/lib/onboardings/catalog";
+import { driveToRest } from "@/test/support/drive";
 import { connectPortal } from "@/test/support/portal-harness";
 
 type Command =
@@ -58,14 +59,8 @@ async function main() {
   };
 
   /** Advances as the page's poller does (it looks every 1.5 s at most), until no step is due. */
-  async function runToRest(actor: Awaited<ReturnType<typeof actorById>>, id: string, shareLinkId?: string) {
-    for (;;) {
-      await engine.advance(actor, id, { budgetMs: 3_000, shareLinkId });
-      const next = engine.nextDueAt(await db.onboardingStep.findMany({ where: { onboardingId: id } }));
-      if (!next) break;
-      const wait = Math.min(Math.max(0, next.getTime() - Date.now()), 1_500);
-      await new Promise((resolve) => setTimeout(resolve, wait + 20));
-    }
+  async function settle(actor: Awaited<ReturnType<typeof actorById>>, id: string, shareLinkId?: string) {
+    await driveToRest(actor, id, { budgetMs: 3_000, limitMs: Infinity, pollMs: 1_500, shareLinkId });
     // Another process may have finished the last step and not yet set the status from it.
     await engine.refreshStatus(id);
     const row = await db.onboarding.findUniqueOrThrow({
@@ -92,11 +87,11 @@ async function main() {
       });
       say("started", { onboardingId: id, actorId: actor.id });
       await engine.queueSteps(actor, id, "remaining");
-      await runToRest(actor, id);
+      await settle(actor, id);
       break;
     }
     case "resume":
-      await runToRest(await actorById(command.actorId), command.onboardingId);
+      await settle(await actorById(command.actorId), command.onboardingId);
       break;
     case "setup": {
       const owner = await portal.signIn(command.owner);
@@ -127,7 +122,7 @@ async function main() {
         await engine.queueSteps(actor, command.onboardingId, command.queue, {
           shareLinkId: command.shareLinkId,
         });
-      await runToRest(actor, command.onboardingId, command.shareLinkId);
+      await settle(actor, command.onboardingId, command.shareLinkId);
       break;
     }
   }

@@ -4,57 +4,22 @@
  * holds of it afterwards. Import only from a test file that called portalHarnessForFile(); the portal's
  * modules are imported lazily, after the harness has set the environment.
  */
-import { clientCredentials, control, sleep } from "@/emulator/test/helpers";
+import { clientCredentials } from "@/emulator/test/helpers";
 import type { Harness } from "@/test/support/portal-harness";
-import { noDelays } from "@/test/support/use-portal-harness";
+import { seedConnectedOwner } from "@/test/support/world";
 
 export type Portal = { readonly current: Harness };
 
 /** The integration's secret value, decrypted as /api/v1 would. */
-export async function secretOf(row: { id: string; secretCiphertext: string; secretEncryptionKeyId: string }) {
-  const vault = await import("@/lib/crypto/vault");
-  const contexts = await import("@/lib/crypto/contexts");
-  return vault.decryptSecret(
-    { ciphertext: row.secretCiphertext, keyId: row.secretEncryptionKeyId },
-    contexts.integrationSecretContext(row.id),
-  );
-}
+export { secretOf } from "@/test/support/world";
 
 /**
- * A connected onboarding of a fresh tenant: its admin signed in, the five steps run to the end through
- * the engine, its Integration active. `secret` is the Integration's secret value.
+ * A connected onboarding of a fresh tenant: its admin signed in (`actor`), the five steps run to the end
+ * through the engine, its Integration active. `secret` is the Integration's secret value.
  */
 export async function connectedOnboarding(portal: Portal) {
-  const engine = await import("@/lib/onboardings/engine");
-  const onboardings = await import("@/lib/data/onboardings");
-  const { db } = await import("@/lib/db");
-  const emu = control(portal.current.emu);
-  const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
-  const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
-  const { id } = await onboardings.createOnboarding(actor, {
-    appDisplayName: "vantage",
-    secretExpiryMonths: 12,
-  });
-  await engine.queueSteps(actor, id, "remaining");
-  for (let round = 0; round < 20; round++) {
-    await engine.advance(actor, id, { budgetMs: 4_000 });
-    const next = engine.nextDueAt(await db.onboardingStep.findMany({ where: { onboardingId: id } }));
-    if (!next) break;
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
-  }
-  const integration = await db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
-  if (integration.status !== "active")
-    throw new Error(`the onboarding did not connect: integration ${integration.status}`);
-  const onboarding = await db.onboarding.findUniqueOrThrow({ where: { id } });
-  return {
-    emu,
-    tenant,
-    actor,
-    onboardingId: id,
-    onboarding,
-    integration,
-    secret: await secretOf(integration),
-  };
+  const world = await seedConnectedOwner(portal.current);
+  return { ...world, actor: world.owner };
 }
 
 export type Connected = Awaited<ReturnType<typeof connectedOnboarding>>;

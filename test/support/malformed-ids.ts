@@ -10,11 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { control } from "@/emulator/test/helpers";
 import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { RedirectSignal, resetScope, scope } from "@/test/support/request-scope";
 import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
+import { seedOwnerWorld } from "@/test/support/world";
 
 const unexpected = "Something went wrong on our side. Nothing was lost; try again.";
 
@@ -162,68 +162,15 @@ export function describeMalformedIds(engine: "pglite" | "postgres") {
       harness = await startPortalHarness({ env });
       db = await import("@/lib/db");
       actions = await exportedActions();
-      const tenant = await control(harness.emu).seed({ preset: "contoso" });
-      owner = await harness.signIn(tenant.users.admin!.userPrincipalName);
       // API keys and webhooks are the operators' alone: anyone else is refused before their ids are read.
-      operator = await harness.signInOperator();
-      const onboardings = await import("@/lib/data/onboardings");
-      const links = await import("@/lib/data/share-links");
-      const access = await import("@/lib/share-links/access");
-      const webhooks = await import("@/lib/data/webhooks");
-      const automated = await onboardings.createOnboarding(owner, {
-        appDisplayName: "vantage",
-        secretExpiryMonths: 12,
+      // The integration is disconnected: nothing an action does with it reaches Azure.
+      const world = await seedOwnerWorld(harness, {
+        integrationStatus: "disconnected",
+        vantageDelivery: true,
       });
-      const manual = await onboardings.createOnboarding(owner, {
-        appDisplayName: "vantage",
-        secretExpiryMonths: 12,
-        mode: "manual",
-      });
-      const link = await links.createShareLink(owner, {
-        onboardingId: automated.id,
-        tokenHash: access.newShareToken().tokenHash,
-        scope: "act",
-        expiresAt: new Date(Date.now() + 86_400_000),
-      });
-      // Disconnected: nothing an action does with it reaches Azure.
-      const integration = `int_${crypto.randomUUID()}`;
-      await db.db.integration.create({
-        data: {
-          id: integration,
-          ownerId: owner.id,
-          tenantId: owner.tenantId,
-          clientId: crypto.randomUUID(),
-          secretCiphertext: "x",
-          secretEncryptionKeyId: "x",
-          secretHint: "abc",
-          billingAccountName: tenant.billingAccounts.mca!.name,
-          status: "disconnected",
-        },
-      });
-      const endpoint = await webhooks.createWebhookEndpoint(operator, {
-        url: "https://hooks.example.com/mca",
-        eventTypes: ["integration.connected"],
-        description: null,
-        secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        allTenants: true,
-      });
-      const delivery = await webhooks.queueTestDelivery(operator, endpoint.id, () => "{}");
-      const destination = await db.db.delivery.create({
-        data: { onboardingId: automated.id, destination: "vantage" },
-      });
-      cases = forms(
-        {
-          automated: automated.id,
-          manual: manual.id,
-          link: link.id,
-          billingAccount: tenant.billingAccounts.mca!.name,
-          endpoint: endpoint.id,
-          delivery: delivery.id,
-          integration,
-          destination: destination.id,
-        },
-        owner.tenantId,
-      );
+      owner = world.owner;
+      operator = world.operator;
+      cases = forms({ ...world.ids, destination: world.ids.destination! }, owner.tenantId);
     }, 120_000);
 
     afterAll(async () => {

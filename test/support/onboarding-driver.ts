@@ -4,9 +4,10 @@
  * advance until nothing is due, and read the emulator's state to assert exactly-once. Shared by the
  * integration tests that are not the engine's own (engine.test.ts keeps its helpers inline).
  */
-import { control, sleep } from "@/emulator/test/helpers";
+import { control } from "@/emulator/test/helpers";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
-import type { TenantSettingsPatch } from "@/emulator/src/settings";
+import { DELAY_PROFILES, type TenantSettingsPatch } from "@/emulator/src/settings";
+import * as drive from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
 type Modules = {
@@ -22,14 +23,6 @@ export type Actor = Awaited<ReturnType<Harness["signIn"]>>;
 export type OnboardingView = Awaited<
   ReturnType<typeof import("@/lib/data/onboardings").getOnboardingOrThrow>
 >;
-
-export const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-  costRolePropagationMs: 0,
-};
 
 export type Driver = Awaited<ReturnType<typeof startDriver>>;
 
@@ -55,7 +48,7 @@ export async function startDriver() {
 
   /** Seeds a tenant; delays default to none, settings are merged in. */
   async function seed(spec: ScenarioSpec = { preset: "contoso" }, settings: TenantSettingsPatch = {}) {
-    const delays = { ...noDelays, ...(spec.settings?.delays ?? {}), ...(settings.delays ?? {}) };
+    const delays = { ...DELAY_PROFILES.none, ...(spec.settings?.delays ?? {}), ...(settings.delays ?? {}) };
     return control(emu).seed({ ...spec, settings: { ...(spec.settings ?? {}), ...settings, delays } });
   }
 
@@ -69,15 +62,8 @@ export async function startDriver() {
   }
 
   /** Advances until nothing is due (sleeping until the next attempt), like the page's poller. */
-  async function runToRest(actor: Actor, id: string, budgetMs = 4_000, limitMs = 90_000) {
-    const stop = Date.now() + limitMs;
-    for (;;) {
-      await m.engine.advance(actor, id, { budgetMs });
-      const steps = await m.db.db.onboardingStep.findMany({ where: { onboardingId: id } });
-      const next = m.engine.nextDueAt(steps);
-      if (!next || Date.now() > stop) return m.onboardings.getOnboardingOrThrow(actor, id);
-      await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 2_000)) + 20);
-    }
+  function runToRest(actor: Actor, id: string, budgetMs = 4_000, limitMs = 90_000) {
+    return drive.runToRest(actor, id, { budgetMs, limitMs });
   }
 
   /** Queues every remaining step and runs them to rest. */

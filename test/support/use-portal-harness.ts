@@ -6,14 +6,6 @@ import { afterAll, beforeAll } from "vitest";
 
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
-/** Replication and activation delays off: a test that needs them sets its own. */
-export const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
-
 /** The harness of this file, available from the first `beforeAll` registered after this call. */
 export function portalHarnessForFile(): { readonly current: Harness } {
   const ref = {} as { current: Harness };

@@ -5,10 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { arm, control, graph, sleep } from "@/emulator/test/helpers";
+import { arm, control, graph } from "@/emulator/test/helpers";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
 import type { RunningEmulator } from "@/emulator/src/server";
+import { runToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 type Modules = {
   engine: typeof import("@/lib/onboardings/engine");
@@ -39,17 +41,11 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const noDelays = {
-  appReplicationMs: 0,
-  secretActivationMs: 0,
-  billingPrincipalReplicationMs: 0,
-  billingRolePropagationMs: 0,
-};
 const readerRole = "50000000-aaaa-bbbb-cccc-100000000002";
 const createRoute = "arm POST /billingAccounts/{name}/createBillingRoleAssignment";
 
 function seed(spec: ScenarioSpec): Promise<SeedResult> {
-  return control(emu).seed({ ...spec, settings: { ...(spec.settings ?? {}), delays: noDelays } });
+  return control(emu).seed({ ...spec, settings: { ...(spec.settings ?? {}), delays: DELAY_PROFILES.none } });
 }
 
 /** A tenant where "dev" may register apps and read billing, and only "owner" may assign billing roles. */
@@ -76,18 +72,8 @@ function fabrikam(extra: Partial<ScenarioSpec> = {}) {
   });
 }
 
-type Actor = Awaited<ReturnType<Harness["signIn"]>>;
-
-async function runToRest(actor: Actor, id: string, limitMs = 60_000) {
-  const stop = Date.now() + limitMs;
-  for (;;) {
-    await m.engine.advance(actor, id, { budgetMs: 3_000 });
-    const steps = await m.db.db.onboardingStep.findMany({ where: { onboardingId: id } });
-    const next = m.engine.nextDueAt(steps);
-    if (!next || Date.now() > stop) return m.onboardings.getOnboardingOrThrow(actor, id);
-    await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 2_000)) + 20);
-  }
-}
+/** The page's poller, advancing with a 3 s budget. */
+const poller = { budgetMs: 3_000 };
 
 function stepOf(view: Awaited<ReturnType<typeof runToRest>>, id: string) {
   return view.steps.find((s) => s.stepId === id)!;
@@ -166,7 +152,7 @@ describe("mixed mode: steps 1-3 automated, step 4 by hand", () => {
       secretExpiryMonths: 12,
     });
     await m.engine.queueSteps(actor, id, "remaining");
-    const before = await runToRest(actor, id);
+    const before = await runToRest(actor, id, poller);
     // dev is no billing account owner: step 4 stops and asks for one; step 5 stays queued behind it.
     expect(stepOf(before, "role-assignment").status).toBe("needs_attention");
     expect((stepOf(before, "role-assignment").error as { resolution: string }).resolution).toBe(
@@ -178,7 +164,7 @@ describe("mixed mode: steps 1-3 automated, step 4 by hand", () => {
     const posted = (await state(tenant.tenantId)).requestCounts[createRoute];
 
     await m.engine.queueSteps(actor, id, "role-assignment", { checkOnly: true });
-    const after = await runToRest(actor, id);
+    const after = await runToRest(actor, id, poller);
     const step4 = stepOf(after, "role-assignment");
     expect(step4.status).toBe("done");
     expect(step4.outputs).toMatchObject({ byHand: true, adopted: true, role: "Billing account reader" });
@@ -206,7 +192,7 @@ describe("mixed mode: steps 1-3 automated, step 4 by hand", () => {
     });
     await m.engine.queueSteps(actor, id, "app-registration");
     await m.engine.queueSteps(actor, id, "billing-account");
-    await runToRest(actor, id);
+    await runToRest(actor, id, poller);
     const posted = (await state(tenant.tenantId)).requestCounts[createRoute] ?? 0;
 
     await m.engine.queueSteps(actor, id, "role-assignment", { checkOnly: true });
@@ -217,7 +203,7 @@ describe("mixed mode: steps 1-3 automated, step 4 by hand", () => {
     expect((waiting.error as { message: string }).message).toMatch(/Looking for the Billing account reader/);
 
     await age(id, "role-assignment", 3 * 60_000);
-    view = await runToRest(actor, id);
+    view = await runToRest(actor, id, poller);
     const step4 = stepOf(view, "role-assignment");
     expect(step4.status).toBe("needs_attention");
     const error = step4.error as { message: string; action: string; resolution: string };
@@ -228,7 +214,7 @@ describe("mixed mode: steps 1-3 automated, step 4 by hand", () => {
 
     // "Try again" without check-only is an ordinary run again: it may assign (dev cannot, so it says who can).
     await m.engine.queueSteps(actor, id, "role-assignment");
-    view = await runToRest(actor, id);
+    view = await runToRest(actor, id, poller);
     expect((stepOf(view, "role-assignment").error as { resolution: string }).resolution).toBe(
       "needs-billing-owner",
     );
@@ -267,7 +253,7 @@ describe("manual mode: paste-back", () => {
     expect(outcome.notes.clientId).toEqual(["We removed quotes from what you pasted."]);
     expect(outcome.notes.billingAccountId?.join(" ")).toMatch(/billing profile or invoice section/);
 
-    const view = await runToRest(actor, id);
+    const view = await runToRest(actor, id, poller);
     expect(view.status).toBe("completed");
     for (const stepId of ["app-registration", "client-secret", "billing-account", "role-assignment"]) {
       expect(stepOf(view, stepId).status).toBe("done");
@@ -387,7 +373,7 @@ describe("manual mode: paste-back", () => {
         expect(stepOf(view, "verify").status).toBe("waiting");
         await age(id, "verify", 10 * 60_000);
       }
-      view = await runToRest(actor, id);
+      view = await runToRest(actor, id, poller);
       const verify = stepOf(view, "verify");
       expect(verify.status).toBe("needs_attention");
       return verify.error as { message: string; action: string; resolution: string; code?: string };
@@ -421,6 +407,6 @@ describe("manual mode: paste-back", () => {
     expect(await m.pasteBack.submitPasteBack(actor, id, good, { budgetMs: 8_000 })).toMatchObject({
       ok: true,
     });
-    expect((await runToRest(actor, id)).status).toBe("completed");
+    expect((await runToRest(actor, id, poller)).status).toBe("completed");
   });
 });

@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { control, sleep } from "@/emulator/test/helpers";
-import { noDelays, portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { portalHarnessForFile } from "@/test/support/use-portal-harness";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 const portal = portalHarnessForFile();
 let engine: typeof import("@/lib/onboardings/engine");
@@ -25,7 +26,7 @@ beforeAll(async () => {
 describe("step 5 and the secret", () => {
   it("never stores a secret that Azure echoed back in an error", async () => {
     const emu = control(portal.current.emu);
-    const tenant = await emu.seed({ preset: "contoso", settings: { delays: noDelays } });
+    const tenant = await emu.seed({ preset: "contoso", settings: { delays: DELAY_PROFILES.none } });
     const actor = await portal.current.signIn(tenant.users.admin!.userPrincipalName);
     const { id } = await onboardings.createOnboarding(actor, {
       appDisplayName: "vantage",

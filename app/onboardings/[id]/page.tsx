@@ -13,6 +13,8 @@ import { DisconnectedBanner } from "@/components/integrations/disconnected-banne
 import { RotateSecretPanel } from "@/components/integrations/rotate-secret-panel";
 import { SiteHeader } from "@/components/layout/site-header";
 import { SharePanel } from "@/components/share-links/share-panel";
+import { PageShell } from "@/components/ui/page-shell";
+import { SectionCard } from "@/components/ui/section-card";
 import { requireUser } from "@/lib/auth";
 import { warmDelegatedTokens } from "@/lib/azure/token-broker";
 import { listAudit } from "@/lib/data/audit";
@@ -54,40 +56,41 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
   return (
     <>
       <SiteHeader user={user} />
-      <main className="mx-auto max-w-5xl px-4 py-10">
-        <div className="flex flex-wrap items-start justify-between gap-4">
-          <div>
-            <h1 className="text-brand-900 text-3xl font-bold">Connect your billing account</h1>
-            <p className="mt-2 text-slate-700">
-              {onboarding.mode === "manual"
-                ? "Five steps, done by hand in Azure and pasted back here."
-                : "Five steps, done for you with your Microsoft sign-in."}{" "}
-              {onboarding.disconnected
-                ? "Disconnected."
-                : remaining === 0
-                  ? "All done."
-                  : `${5 - remaining} of 5 done.`}{" "}
-              {onboarding.disconnected ? null : (
-                <>
-                  <Link href={`/onboardings/${onboarding.id}/manual`} className="text-brand-700 underline">
-                    {onboarding.mode === "manual" ? "Instructions and paste-back" : "Or do it by hand"}
-                  </Link>{" "}
-                  ·{" "}
-                </>
-              )}
-              <Link href={`/onboardings/${onboarding.id}/receipt`} className="text-brand-700 underline">
-                Audit receipt
-              </Link>
-            </p>
-          </div>
-          {remaining > 0 && !onboarding.disconnected ? (
+      <PageShell
+        title="Connect your billing account"
+        description={
+          <>
+            {onboarding.mode === "manual"
+              ? "Five steps, done by hand in Azure and pasted back here."
+              : "Five steps, done for you with your Microsoft sign-in."}{" "}
+            {onboarding.disconnected
+              ? "Disconnected."
+              : remaining === 0
+                ? "All done."
+                : `${5 - remaining} of 5 done.`}{" "}
+            {onboarding.disconnected ? null : (
+              <>
+                <Link href={`/onboardings/${onboarding.id}/manual`} className="text-brand-700 underline">
+                  {onboarding.mode === "manual" ? "Instructions and paste-back" : "Or do it by hand"}
+                </Link>{" "}
+                ·{" "}
+              </>
+            )}
+            <Link href={`/onboardings/${onboarding.id}/receipt`} className="text-brand-700 underline">
+              Audit receipt
+            </Link>
+          </>
+        }
+        actions={
+          remaining > 0 && !onboarding.disconnected ? (
             <ConnectForm
               onboardingId={onboarding.id}
               busy={progress.active}
               label={started ? "Connect (run remaining steps)" : "Connect"}
             />
-          ) : null}
-        </div>
+          ) : null
+        }
+      >
         <div className="mt-3">
           <LiveProgress
             onboardingId={onboarding.id}
@@ -107,14 +110,14 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
         {!onboarding.disconnected &&
         (!onboarding.clientId ||
           onboarding.steps.find((s) => s.stepId === "client-secret")?.status !== "done") ? (
-          <section aria-label="Settings" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
+          <SectionCard label="Settings" className="mt-6">
             <SettingsForm
               onboardingId={onboarding.id}
               appDisplayName={onboarding.appDisplayName}
               secretExpiryMonths={onboarding.secretExpiryMonths}
               appLocked={Boolean(onboarding.clientId)}
             />
-          </section>
+          </SectionCard>
         ) : null}
 
         <section aria-labelledby="checklist-heading" className="mt-8">
@@ -138,16 +141,13 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
         </section>
 
         {!onboarding.disconnected && notChosen.length > 0 ? (
-          <section
-            aria-label="Destinations"
-            className="mt-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-          >
+          <SectionCard label="Destinations" className="mt-6">
             <ChooseDestinationsForm
               onboardingId={onboarding.id}
               offered={notChosen}
               tokenHint={vantageToken?.hint ?? null}
             />
-          </section>
+          </SectionCard>
         ) : null}
 
         {integration &&
@@ -173,7 +173,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
         ) : null}
 
         <AuditLog events={audit} />
-      </main>
+      </PageShell>
     </>
   );
 }

@@ -3,7 +3,9 @@ import type { Metadata } from "next";
 import { VantageTokenForm } from "@/components/destinations/vantage-token-form";
 import { WorkspacesForm } from "@/components/destinations/workspaces-form";
 import { SiteHeader } from "@/components/layout/site-header";
+import { PageShell } from "@/components/ui/page-shell";
 import { RowActionForm } from "@/components/ui/row-action-form";
+import { SectionCard } from "@/components/ui/section-card";
 import { removeVantageTokenAction } from "@/lib/actions/destinations";
 import { requireUser } from "@/lib/auth";
 import { getVantageTokenView } from "@/lib/data/vantage-tokens";
@@ -18,23 +20,19 @@ export default async function VantageSettingsPage() {
   return (
     <>
       <SiteHeader user={user} />
-      <main className="mx-auto max-w-5xl px-4 py-10">
-        <h1 className="text-brand-900 text-3xl font-bold">Vantage</h1>
-        <p className="mt-2 max-w-3xl text-slate-700">
-          With Vantage as a destination, MCA Connect does the seed&apos;s last step for you: it adds the Azure
-          integration in Vantage through Vantage&apos;s API with your token, and shows Vantage&apos;s status
-          on the checklist. Vantage&apos;s API cannot change an integration&apos;s secret: after a rotation
-          MCA Connect adds a new integration with the new secret and deletes the old one once the new one
-          imports.
-        </p>
-
-        <section
-          aria-labelledby="token-heading"
-          className="mt-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-        >
-          <h2 id="token-heading" className="text-brand-900 text-xl font-semibold">
-            API token
-          </h2>
+      <PageShell
+        title="Vantage"
+        description={
+          <>
+            With Vantage as a destination, MCA Connect does the seed&apos;s last step for you: it adds the
+            Azure integration in Vantage through Vantage&apos;s API with your token, and shows Vantage&apos;s
+            status on the checklist. Vantage&apos;s API cannot change an integration&apos;s secret: after a
+            rotation MCA Connect adds a new integration with the new secret and deletes the old one once the
+            new one imports.
+          </>
+        }
+      >
+        <SectionCard title="API token" headingId="token-heading" className="mt-6">
           {token ? (
             <dl className="mt-3 grid grid-cols-[10rem_1fr] gap-2 text-sm">
               <dt className="text-slate-600">Token</dt>
@@ -69,22 +67,16 @@ export default async function VantageSettingsPage() {
               </RowActionForm>
             </div>
           ) : null}
-        </section>
+        </SectionCard>
 
         {token && token.workspaces.length > 0 ? (
-          <section
-            aria-labelledby="workspaces-heading"
-            className="mt-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
-          >
-            <h2 id="workspaces-heading" className="text-brand-900 text-xl font-semibold">
-              Workspaces
-            </h2>
+          <SectionCard title="Workspaces" headingId="workspaces-heading" className="mt-6">
             <div className="mt-3">
               <WorkspacesForm workspaces={token.workspaces} chosen={token.workspaceTokens} />
             </div>
-          </section>
+          </SectionCard>
         ) : null}
-      </main>
+      </PageShell>
     </>
   );
 }

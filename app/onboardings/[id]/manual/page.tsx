@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { CheckAgainForm } from "@/components/steps/check-again-form";
@@ -13,6 +12,8 @@ import { PasteBackForm } from "@/components/manual/paste-back-form";
 import { PortalInstructions, type KnownValues } from "@/components/manual/portal-instructions";
 import { ScrollToHash } from "@/components/manual/scroll-to-hash";
 import { VerificationStatus } from "@/components/manual/verification-status";
+import { PageShell } from "@/components/ui/page-shell";
+import { SectionCard } from "@/components/ui/section-card";
 import { requireUser } from "@/lib/auth";
 import { getOnboarding } from "@/lib/data/onboardings";
 import { cliLinesForStep, cliScript, type ManualValues } from "@/lib/onboardings/manual/cli";
@@ -48,16 +49,17 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
   return (
     <>
       <SiteHeader user={user} />
-      <main className="mx-auto max-w-5xl px-4 py-10">
-        <Link href={`/onboardings/${id}`} className="text-brand-700 text-sm underline">
-          Back to the checklist
-        </Link>
-        <h1 className="text-brand-900 mt-3 text-3xl font-bold">Connect by hand</h1>
-        <p className="mt-2 max-w-3xl text-slate-700">
-          Do the steps yourself in the Azure portal, or run the Azure CLI script, then paste the four values
-          back in step 5. MCA Connect needs no rights in your tenant for this: it checks the values by signing
-          in as the new app. Every value we already know is filled in below.
-        </p>
+      <PageShell
+        title="Connect by hand"
+        back={{ href: `/onboardings/${id}`, label: "Back to the checklist" }}
+        description={
+          <>
+            Do the steps yourself in the Azure portal, or run the Azure CLI script, then paste the four values
+            back in step 5. MCA Connect needs no rights in your tenant for this: it checks the values by
+            signing in as the new app. Every value we already know is filled in below.
+          </>
+        }
+      >
         <ScrollToHash />
         {verify && verify.status !== "not_started" ? (
           <p className="mt-4 text-sm">
@@ -78,13 +80,7 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
           />
         </div>
 
-        <section
-          aria-labelledby="values-heading"
-          className="mt-6 rounded-lg border border-slate-200 bg-white p-5"
-        >
-          <h2 id="values-heading" className="text-brand-900 text-xl font-semibold">
-            Values for this onboarding
-          </h2>
+        <SectionCard title="Values for this onboarding" headingId="values-heading" className="mt-6">
           <dl className="mt-2 divide-y divide-slate-100">
             <KnownValue label="Directory (tenant) ID" value={manual.tenantId} unknown="Your tenant's ID" />
             <KnownValue label="App name" value={manual.appDisplayName} unknown="vantage" />
@@ -109,21 +105,15 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
               unknown="Not known yet: found in step 3"
             />
           </dl>
-        </section>
+        </SectionCard>
 
-        <section
-          aria-labelledby="cli-heading"
-          className="mt-6 rounded-lg border border-slate-200 bg-white p-5"
-        >
-          <h2 id="cli-heading" className="text-brand-900 text-xl font-semibold">
-            Or use the Azure CLI
-          </h2>
+        <SectionCard title="Or use the Azure CLI" headingId="cli-heading" className="mt-6">
           <p className="mt-1 text-sm text-slate-700">
             The whole onboarding as one script for a shell signed in with <code>az login</code>. It ends by
             printing the four values to paste back. Each step below also shows its own lines.
           </p>
           <CodeBlock code={cliScript(manual)} label="Copy the whole script" />
-        </section>
+        </SectionCard>
 
         <ol className="mt-8 space-y-6">
           {stepCatalog.map((info) => {
@@ -198,7 +188,7 @@ export default async function ManualPage({ params }: { params: Promise<{ id: str
             );
           })}
         </ol>
-      </main>
+      </PageShell>
     </>
   );
 }

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { SiteHeader } from "@/components/layout/site-header";
+import { Cell, DataTable } from "@/components/ui/data-table";
+import { DetailItem, DetailList } from "@/components/ui/detail-list";
+import { PageShell } from "@/components/ui/page-shell";
 import { requireUser } from "@/lib/auth";
 import { listAuditForReceipt } from "@/lib/data/audit";
 import { getOnboarding } from "@/lib/data/onboardings";
+import { utcDateTime } from "@/lib/format";
 import { receiptRows, type ReceiptChange } from "@/lib/onboardings/receipt";
 import { isId } from "@/lib/validations/ids";
 
@@ -16,6 +19,10 @@ const changeLabels: Record<ReceiptChange, string> = {
   removed: "Removed",
   revealed: "Secret revealed",
 };
+
+const columns = ["When", "Change", "Object", "Who", "Outcome", "Azure request id"].map((label) => ({
+  label,
+}));
 
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -34,26 +41,24 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
   return (
     <>
       <SiteHeader user={user} />
-      <main className="mx-auto max-w-5xl px-4 py-10">
-        <p className="text-sm">
-          <Link href={`/onboardings/${onboarding.id}`} className="text-brand-700 underline">
-            Back to the checklist
-          </Link>
-        </p>
-        <h1 className="text-brand-900 mt-2 text-3xl font-bold">Audit receipt</h1>
-        <p className="mt-2 max-w-3xl text-slate-700">
-          Every object this onboarding created or removed in Azure, each time its client secret was revealed
-          on the copy panel, who did it, when, and Azure&apos;s request id for each call (Microsoft support
-          can trace a call by it).
-        </p>
-        <dl className="mt-6 grid grid-cols-1 gap-x-6 gap-y-2 rounded-lg border border-slate-200 bg-white p-5 text-sm sm:grid-cols-[max-content_1fr]">
+      <PageShell
+        title="Audit receipt"
+        back={{ href: `/onboardings/${onboarding.id}`, label: "Back to the checklist" }}
+        description={
+          <>
+            Every object this onboarding created or removed in Azure, each time its client secret was revealed
+            on the copy panel, who did it, when, and Azure&apos;s request id for each call (Microsoft support
+            can trace a call by it).
+          </>
+        }
+      >
+        <DetailList className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
           {facts.map(([label, value]) => (
-            <div key={label} className="contents">
-              <dt className="font-medium text-slate-800">{label}</dt>
-              <dd className="font-mono text-xs break-all text-slate-700">{value ?? "—"}</dd>
-            </div>
+            <DetailItem key={label} label={label}>
+              <span className="font-mono text-xs">{value ?? "—"}</span>
+            </DetailItem>
           ))}
-        </dl>
+        </DetailList>
         <p className="mt-6 flex flex-wrap gap-4 text-sm">
           <a
             href={`/api/onboardings/${onboarding.id}/receipt?format=csv`}
@@ -77,43 +82,28 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           {rows.length === 0 ? (
             <p className="mt-2 text-sm text-slate-600">Nothing yet.</p>
           ) : (
-            <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-              <table className="min-w-full text-left text-sm">
-                <thead className="bg-slate-50 text-slate-700">
-                  <tr>
-                    {["When (UTC)", "Change", "Object", "Who", "Outcome", "Azure request id"].map((h) => (
-                      <th key={h} scope="col" className="px-3 py-2 font-medium">
-                        {h}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {rows.map((row, i) => (
-                    <tr key={i}>
-                      <td className="px-3 py-2 whitespace-nowrap">{row.at.replace("T", " ").slice(0, 19)}</td>
-                      <td className="px-3 py-2">{changeLabels[row.change]}</td>
-                      <td className="px-3 py-2">
-                        {row.action}
-                        {row.object ? (
-                          <span className="block font-mono text-xs text-slate-600">{row.object}</span>
-                        ) : null}
-                      </td>
-                      <td className="px-3 py-2">{row.actor}</td>
-                      <td
-                        className={`px-3 py-2 ${row.outcome === "success" ? "text-emerald-800" : "text-red-800"}`}
-                      >
-                        {row.outcome === "success" ? "Succeeded" : "Failed"}
-                      </td>
-                      <td className="px-3 py-2 font-mono text-xs">{row.azureRequestId ?? "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={columns} className="mt-3">
+              {rows.map((row, i) => (
+                <tr key={i}>
+                  <Cell className="whitespace-nowrap">{utcDateTime(row.at, { seconds: true })}</Cell>
+                  <Cell>{changeLabels[row.change]}</Cell>
+                  <Cell>
+                    {row.action}
+                    {row.object ? (
+                      <span className="block font-mono text-xs text-slate-600">{row.object}</span>
+                    ) : null}
+                  </Cell>
+                  <Cell>{row.actor}</Cell>
+                  <Cell className={row.outcome === "success" ? "text-emerald-800" : "text-red-800"}>
+                    {row.outcome === "success" ? "Succeeded" : "Failed"}
+                  </Cell>
+                  <Cell className="font-mono text-xs">{row.azureRequestId ?? "—"}</Cell>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
-      </main>
+      </PageShell>
     </>
   );
 }

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
-import { SiteHeader } from "@/components/layout/site-header";
 import { CreateWebhookForm } from "@/components/webhooks/create-webhook-form";
 import { PageShell } from "@/components/ui/page-shell";
 import { SectionCard } from "@/components/ui/section-card";
@@ -28,7 +27,6 @@ export default async function WebhooksPage() {
   );
   return (
     <>
-      <SiteHeader user={user} />
       <RefreshWhilePending active={pendingSoon} />
       <PageShell
         title="Webhooks"

@@ -703,7 +703,7 @@ const actionCases: Record<string, ActionCase> = {
   },
   rotateSecretAction: {
     module: "integrations",
-    fields: () => ({ integrationId: w.integration.id, graceMinutes: "1440" }),
+    fields: () => ({ integrationId: w.integration.id, graceSeconds: "86400" }),
     refused: integrationOwnerOnly,
   },
   disconnectIntegrationAction: {

@@ -159,7 +159,7 @@ export default async function IntegrationPage({ params }: { params: Promise<{ id
             <RotateSecretPanel
               integration={lifecycle}
               graceChoices={graceChoices()}
-              defaultGraceMinutes={getEnv().rotationGraceMinutes}
+              defaultGraceSeconds={getEnv().rotationGraceSeconds}
               headingLevel={2}
             />
           )}

@@ -156,7 +156,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
             <RotateSecretPanel
               integration={integration}
               graceChoices={graceChoices()}
-              defaultGraceMinutes={getEnv().rotationGraceMinutes}
+              defaultGraceSeconds={getEnv().rotationGraceSeconds}
             />
           )}
           <DisconnectPanel integration={integration} />

@@ -139,6 +139,19 @@ describe("parseEnv", () => {
     );
   });
 
+  it("keeps a rotated secret's predecessor a day by default; ROTATION_GRACE_SECONDS, else the older minutes, says otherwise", () => {
+    expect(parseEnv(production).rotationGraceSeconds).toBe(86_400);
+    expect(parseEnv({ ...production, ROTATION_GRACE_SECONDS: "15" }).rotationGraceSeconds).toBe(15);
+    expect(parseEnv({ ...production, ROTATION_GRACE_MINUTES: "90" }).rotationGraceSeconds).toBe(5400);
+    expect(
+      parseEnv({ ...production, ROTATION_GRACE_SECONDS: "15", ROTATION_GRACE_MINUTES: "90" })
+        .rotationGraceSeconds,
+    ).toBe(15);
+    expect(() => parseEnv({ ...production, ROTATION_GRACE_SECONDS: "1.5" })).toThrow(
+      /ROTATION_GRACE_SECONDS/,
+    );
+  });
+
   it("trusts no proxy unless TRUSTED_PROXY_HOPS says how many", () => {
     expect(parseEnv(production).trustedProxyHops).toBe(0);
     expect(parseEnv({ ...production, TRUSTED_PROXY_HOPS: "2" }).trustedProxyHops).toBe(2);

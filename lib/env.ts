@@ -169,6 +169,8 @@ const schema = z.object({
       }),
   ),
   MAIL_FROM: optional(z.string().trim().min(3).regex(/@/, { message: "must hold an email address" })),
+  ROTATION_GRACE_SECONDS: optional(z.coerce.number().int().min(0).max(2_592_000)),
+  // The older setting, in minutes: read when ROTATION_GRACE_SECONDS is not set.
   ROTATION_GRACE_MINUTES: optional(z.coerce.number().int().min(0).max(43_200)),
   OPERATORS: optional(z.string()),
   TRUSTED_PROXY_HOPS: optional(
@@ -211,9 +213,9 @@ export type Env = {
   mail: { smtpUrl: string; from: string } | null;
   /**
    * After a secret rotation, how long the old secret keeps working beside the new one before it is
-   * removed (default 24 h), so the cost platform's imports never stop.
+   * removed, in seconds (default 24 h), so the cost platform's imports never stop.
    */
-  rotationGraceMinutes: number;
+  rotationGraceSeconds: number;
   /**
    * The deployment's operators, who alone wire the portal to the cost platform (API keys, webhooks, the
    * list of every tenant's integrations): (tenant id, object id) pairs, compared with the verified
@@ -365,7 +367,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     },
     healthCheckIntervalMs: (v.HEALTH_CHECK_INTERVAL_MINUTES ?? 360) * 60_000,
     mail: v.SMTP_URL && v.MAIL_FROM ? { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM } : null,
-    rotationGraceMinutes: v.ROTATION_GRACE_MINUTES ?? 24 * 60,
+    rotationGraceSeconds:
+      v.ROTATION_GRACE_SECONDS ??
+      (v.ROTATION_GRACE_MINUTES === undefined ? 24 * 3600 : v.ROTATION_GRACE_MINUTES * 60),
     operators: parseOperators(v.OPERATORS),
     trustedProxyHops: v.TRUSTED_PROXY_HOPS ?? 0,
     vantageRequestTimeoutMs: v.VANTAGE_REQUEST_TIMEOUT_MS ?? 15_000,

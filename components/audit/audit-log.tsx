@@ -1,3 +1,4 @@
+import { Cell, DataTable } from "@/components/ui/data-table";
 import { utcDateTime } from "@/lib/format";
 
 type AuditRow = {
@@ -10,6 +11,8 @@ type AuditRow = {
   at: Date;
 };
 
+const columns = ["When", "Who", "What", "Outcome", "Azure request id"].map((label) => ({ label }));
+
 export function AuditLog({ events }: { events: AuditRow[] }) {
   return (
     <section aria-labelledby="audit-heading" className="mt-10">
@@ -19,49 +22,22 @@ export function AuditLog({ events }: { events: AuditRow[] }) {
       {events.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">Nothing yet.</p>
       ) : (
-        <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-left text-sm">
-            <thead className="bg-slate-50 text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  When
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Who
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  What
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Outcome
-                </th>
-                <th scope="col" className="px-3 py-2 font-medium">
-                  Azure request id
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <td className="px-3 py-2 whitespace-nowrap">{utcDateTime(e.at, { seconds: true })}</td>
-                  <td className="px-3 py-2">{e.actorName}</td>
-                  <td className="px-3 py-2">
-                    {e.action}
-                    {e.target ? (
-                      <span className="block font-mono text-xs text-slate-600">{e.target}</span>
-                    ) : null}
-                  </td>
-                  <td
-                    className={`px-3 py-2 ${e.outcome === "success" ? "text-emerald-800" : "text-red-800"}`}
-                  >
-                    {e.outcome === "success" ? "Succeeded" : "Failed"}
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs">{e.azureRequestId ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={columns} className="mt-3">
+          {events.map((e) => (
+            <tr key={e.id}>
+              <Cell className="whitespace-nowrap">{utcDateTime(e.at, { seconds: true })}</Cell>
+              <Cell>{e.actorName}</Cell>
+              <Cell>
+                {e.action}
+                {e.target ? <span className="block font-mono text-xs text-slate-600">{e.target}</span> : null}
+              </Cell>
+              <Cell className={e.outcome === "success" ? "text-emerald-800" : "text-red-800"}>
+                {e.outcome === "success" ? "Succeeded" : "Failed"}
+              </Cell>
+              <Cell className="font-mono text-xs">{e.azureRequestId ?? "—"}</Cell>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -11,12 +11,13 @@ import { rotateSecretAction } from "@/lib/actions/integrations";
 export function RotateSecretDialog({
   integrationId,
   graceChoices,
-  defaultGraceMinutes,
+  defaultGraceSeconds,
   retry = false,
 }: {
   integrationId: string;
+  /** In seconds. */
   graceChoices: number[];
-  defaultGraceMinutes: number;
+  defaultGraceSeconds: number;
   /** An open rotation stopped (needs attention, or waits for a sign-in): the button continues it. */
   retry?: boolean;
 }) {
@@ -61,14 +62,14 @@ export function RotateSecretDialog({
               </label>
               <select
                 id={`grace-${integrationId}`}
-                name="graceMinutes"
-                defaultValue={String(defaultGraceMinutes)}
+                name="graceSeconds"
+                defaultValue={String(defaultGraceSeconds)}
                 className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
               >
-                {graceChoices.map((minutes) => (
-                  <option key={minutes} value={minutes}>
-                    {graceLabel(minutes)}
-                    {minutes === defaultGraceMinutes ? " (default)" : ""}
+                {graceChoices.map((seconds) => (
+                  <option key={seconds} value={seconds}>
+                    {graceLabel(seconds)}
+                    {seconds === defaultGraceSeconds ? " (default)" : ""}
                   </option>
                 ))}
               </select>

@@ -65,13 +65,13 @@ function rotationStatus(rotation: OperationView): { text: string; tone: string }
 export function RotateSecretPanel({
   integration,
   graceChoices,
-  defaultGraceMinutes,
+  defaultGraceSeconds,
   headingLevel = 3,
 }: {
   integration: IntegrationOperationView;
-  /** Grace periods the operator allows, in minutes (lib/integrations graceChoices()). */
+  /** Grace periods the operator allows, in seconds (lib/integrations graceChoices()). */
   graceChoices: number[];
-  defaultGraceMinutes: number;
+  defaultGraceSeconds: number;
   /** 2 where the panel stands beside the page's own h2 sections (the integration's page). */
   headingLevel?: 2 | 3;
 }) {
@@ -101,7 +101,7 @@ export function RotateSecretPanel({
                 Current secret <span className="font-mono">{integration.secretHint}…</span>
                 {integration.secretExpiresAt ? `, expires ${utcDateTime(integration.secretExpiresAt)}` : null}
                 . Rotating adds a new one, verifies it and hands it over; the old one keeps working for the
-                grace period ({graceLabel(defaultGraceMinutes)} by default), so cost imports never stop.
+                grace period ({graceLabel(defaultGraceSeconds)} by default), so cost imports never stop.
               </>
             )}
           </p>
@@ -111,7 +111,7 @@ export function RotateSecretPanel({
           <RotateSecretDialog
             integrationId={integration.integrationId}
             graceChoices={graceChoices}
-            defaultGraceMinutes={defaultGraceMinutes}
+            defaultGraceSeconds={defaultGraceSeconds}
             retry={Boolean(open)}
           />
         ) : null}

@@ -19,12 +19,12 @@ test("from Connected: rotate the secret with overlap, the cost platform reads co
   const before = await readIntegration(key, integrationId);
   const oldSecret = before.clientSecret!;
 
-  // Rotate, with the operator's grace period (1 minute in this run).
+  // Rotate, with the operator's grace period (15 seconds in this run: playwright.config.ts).
   await page.goto(onboardingUrl);
   const connection = page.getByRole("region", { name: "Connection" });
   await connection.getByRole("button", { name: "Rotate secret" }).click();
   const dialog = page.getByRole("dialog", { name: "Rotate the client secret" });
-  await expect(dialog.getByLabel("Grace period (old secret keeps working)")).toHaveValue("1");
+  await expect(dialog.getByLabel("Grace period (old secret keeps working)")).toHaveValue("15");
   await page.screenshot({ path: "test-results/rotate-dialog.png" });
   await dialog.getByRole("button", { name: "Rotate now" }).click();
   const timeline = connection.getByRole("list", { name: "Rotation timeline" });
@@ -53,7 +53,7 @@ test("from Connected: rotate the secret with overlap, the cost platform reads co
       { timeout: 1_000 },
     );
   }).toPass({ timeout: 150_000, intervals: [5_000] });
-  console.log(`Rotation timeline (e2e, grace 1 minute):\n${await timeline.innerText()}`);
+  console.log(`Rotation timeline (e2e, grace 15 seconds):\n${await timeline.innerText()}`);
   const app = (await tenantState(tenant.tenantId)).applications.find((a) => a.appId === during.clientId)!;
   expect(app.passwordCredentials.map((c) => c.keyId)).toEqual([during.secretKeyId]);
   expect(await readCosts(during, oldSecret)).toBe("invalid_client");

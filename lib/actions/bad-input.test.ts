@@ -118,7 +118,7 @@ const forms: Record<string, () => Fields> = {
   redeliverWebhookAction: () => ({ deliveryId: field(mine.delivery) }),
   checkIntegrationAction: () => ({ integrationId: field() }),
   // Integration ids are never right here (the owner's onboardings are not connected): no probe reaches Azure.
-  rotateSecretAction: () => ({ integrationId: field(), graceMinutes: field("1440", "60") }),
+  rotateSecretAction: () => ({ integrationId: field(), graceSeconds: field("86400", "3600") }),
   disconnectIntegrationAction: () => ({ integrationId: field(), confirmation: field("vantage") }),
 };
 

@@ -89,9 +89,9 @@ export async function rotateSecretAction(
   return withActor(
     rotateSecretSchema,
     formValues(formData),
-    async (actor, { integrationId, graceMinutes }) => {
+    async (actor, { integrationId, graceSeconds }) => {
       const integration = await getIntegrationForManagingOrThrow(actor, integrationId);
-      await startRotation(actor, integrationId, { graceMinutes, budgetMs: actionBudgetMs });
+      await startRotation(actor, integrationId, { graceSeconds, budgetMs: actionBudgetMs });
       revalidateIntegration(integrationId, integration.onboardingId);
       return { ok: true, data: undefined, message: "Rotation started: see its progress below." };
     },

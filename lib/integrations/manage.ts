@@ -17,24 +17,27 @@ import { runDueOperations, runOperation } from "@/lib/integrations/operations";
 import type { BackgroundJob } from "@/lib/jobs/background";
 import type { Actor } from "@/lib/view-types";
 
-const minuteMs = 60_000;
+const daySeconds = 86_400;
 
-/** The grace periods a person may choose in the rotate dialog: the operator's default, or longer. */
+/**
+ * The grace periods a person may choose in the rotate dialog, in seconds: the operator's default, or
+ * longer.
+ */
 export function graceChoices(): number[] {
-  const standard = getEnv().rotationGraceMinutes;
-  return [...new Set([standard, 24 * 60, 3 * 24 * 60, 7 * 24 * 60])]
+  const standard = getEnv().rotationGraceSeconds;
+  return [...new Set([standard, daySeconds, 3 * daySeconds, 7 * daySeconds])]
     .filter((m) => m >= standard)
     .sort((a, b) => a - b);
 }
 
 /**
- * Starts (or joins) a rotation of the integration's secret. `graceMinutes` must be one of
+ * Starts (or joins) a rotation of the integration's secret. `graceSeconds` must be one of
  * graceChoices(); the operator's default when absent.
  */
 export async function startRotation(
   actor: Actor,
   integrationId: string,
-  options: { graceMinutes?: number; budgetMs?: number } = {},
+  options: { graceSeconds?: number; budgetMs?: number } = {},
 ) {
   const integration = await getIntegrationForManagingOrThrow(actor, integrationId);
   if (integration.status === "disconnected")
@@ -48,8 +51,8 @@ export async function startRotation(
     throw new IntegrationOperationError(
       "Step 2 is being redone on this integration's onboarding (or step 1 or 5 is running), with a new secret of its own. Rotate after those steps have finished.",
     );
-  const graceMinutes = options.graceMinutes ?? getEnv().rotationGraceMinutes;
-  if (!graceChoices().includes(graceMinutes))
+  const graceSeconds = options.graceSeconds ?? getEnv().rotationGraceSeconds;
+  if (!graceChoices().includes(graceSeconds))
     throw new IntegrationOperationError("Choose one of the grace periods offered.");
   const { operation } = await startOperation({
     integrationId,
@@ -59,7 +62,7 @@ export async function startRotation(
     phase: "add",
     actorId: actor.id,
     retiringKeyId: integration.secretKeyId,
-    graceMs: graceMinutes * minuteMs,
+    graceMs: graceSeconds * 1000,
   });
   await retryOperation(operation.id, actor.id);
   await runOperation(operation.id, { budgetMs: options.budgetMs ?? 6_000 });

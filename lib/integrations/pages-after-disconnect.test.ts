@@ -33,8 +33,8 @@ let list: Page;
 
 beforeAll(async () => {
   lifecycle = await import("@/lib/integrations/manage");
-  checklist = (await import("@/app/onboardings/[id]/page")).default as unknown as Page;
-  list = (await import("@/app/onboardings/page")).default as unknown as Page;
+  checklist = (await import("@/app/(portal)/onboardings/[id]/page")).default as unknown as Page;
+  list = (await import("@/app/(portal)/onboardings/page")).default as unknown as Page;
 }, 120_000);
 
 function form(fields: Record<string, string>) {

@@ -85,7 +85,7 @@ describe("the integrations pages", () => {
       headers: { authorization: `Bearer ${token}` },
     });
     await (await import("@/lib/integrations/health")).checkIntegration(integration.id, { force: true });
-    const detail = (await import("@/app/integrations/[id]/page")).default as unknown as Page;
+    const detail = (await import("@/app/(portal)/integrations/[id]/page")).default as unknown as Page;
     const page = await html(await detail({ params: Promise.resolve({ id: integration.id }) }));
     expect(page).toContain("Failing");
     expect(page).toContain("Role removed");
@@ -103,8 +103,8 @@ describe("the integrations pages", () => {
     const onboardingId = await d.start(admin);
     await d.connect(admin, onboardingId);
     const integration = await d.m.db.db.integration.findUniqueOrThrow({ where: { onboardingId } });
-    const list = (await import("@/app/integrations/page")).default as unknown as Page;
-    const detail = (await import("@/app/integrations/[id]/page")).default as unknown as Page;
+    const list = (await import("@/app/(portal)/integrations/page")).default as unknown as Page;
+    const detail = (await import("@/app/(portal)/integrations/[id]/page")).default as unknown as Page;
     resetScope();
     scope.user = admin;
     const render = async () => [
@@ -137,7 +137,7 @@ describe("the integrations pages", () => {
     const onboardingId = await d.start(admin);
     await d.connect(admin, onboardingId);
     const integration = await d.m.db.db.integration.findUniqueOrThrow({ where: { onboardingId } });
-    const detail = (await import("@/app/integrations/[id]/page")).default as unknown as Page;
+    const detail = (await import("@/app/(portal)/integrations/[id]/page")).default as unknown as Page;
     resetScope();
     scope.user = admin;
     const before = await html(await detail({ params: Promise.resolve({ id: integration.id }) }));

@@ -5,8 +5,8 @@ import { formId, formNumber, formUnreadable, printable } from "@/lib/validations
 export const rotateSecretSchema = z.object(
   {
     integrationId: formId("integration"),
-    /** One of the grace periods the dialog offers; the operator's default when absent. */
-    graceMinutes: z.preprocess(
+    /** One of the grace periods the dialog offers, in seconds; the operator's default when absent. */
+    graceSeconds: z.preprocess(
       (value) => (value === "" ? undefined : value),
       formNumber("Choose one of the grace periods offered.")
         .pipe(
@@ -14,7 +14,7 @@ export const rotateSecretSchema = z.object(
             .number()
             .int("Choose one of the grace periods offered.")
             .min(0, "Choose one of the grace periods offered.")
-            .max(43_200, "Choose one of the grace periods offered."),
+            .max(2_592_000, "Choose one of the grace periods offered."),
         )
         .optional(),
     ),

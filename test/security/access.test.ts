@@ -686,7 +686,7 @@ const actionCases: Record<string, ActionCase> = {
   },
   rotateSecretAction: {
     module: "integrations",
-    fields: () => ({ integrationId: w.integration.id, graceMinutes: "1440" }),
+    fields: () => ({ integrationId: w.integration.id, graceSeconds: "86400" }),
     refused: integrationOwnerOnly,
   },
   disconnectIntegrationAction: {
@@ -1048,6 +1048,15 @@ const routeCases: Record<string, RouteCase> = {
 
 const httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
+/**
+ * The URL path of a folder under app/ (relative to it): route groups, "(name)" folders, are left out of
+ * the URL, as Next leaves them out.
+ */
+function urlOfFolder(folder: string): string {
+  const segments = folder.split(path.sep).filter((s) => s !== "" && !/^\(.+\)$/.test(s));
+  return `/${segments.join("/")}`;
+}
+
 /** Every route handler under app/, as "METHOD /path". */
 async function exportedRoutes(): Promise<Record<string, RouteHandler>> {
   const found: Record<string, RouteHandler> = {};
@@ -1057,10 +1066,10 @@ async function exportedRoutes(): Promise<Record<string, RouteHandler>> {
       return entry.isDirectory() ? walk(full) : entry.name === "route.ts" ? [full] : [];
     });
   for (const file of walk(path.join(root, "app"))) {
-    const route = path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/");
+    const route = urlOfFolder(path.relative(path.join(root, "app"), path.dirname(file)));
     const mod = (await import(file)) as Record<string, unknown>;
     for (const method of httpMethods)
-      if (typeof mod[method] === "function") found[`${method} /${route}`] = mod[method] as RouteHandler;
+      if (typeof mod[method] === "function") found[`${method} ${route}`] = mod[method] as RouteHandler;
   }
   return found;
 }
@@ -1275,8 +1284,8 @@ async function exportedPages(): Promise<Record<string, Page>> {
       return entry.isDirectory() ? walk(full) : entry.name === "page.tsx" ? [full] : [];
     });
   for (const file of walk(path.join(root, "app"))) {
-    const route = path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/");
-    found[`/${route}`.replace(/\/$/, "") || "/"] = ((await import(file)) as { default: Page }).default;
+    const route = urlOfFolder(path.relative(path.join(root, "app"), path.dirname(file)));
+    found[route] = ((await import(file)) as { default: Page }).default;
   }
   return found;
 }

@@ -114,7 +114,7 @@ function forms(
     retryDestinationAction: { form: { deliveryId: mine.destination }, ids: ["deliveryId"] },
     revealSecretAction: { form: { onboardingId: mine.automated }, ids: ["onboardingId"] },
     rotateSecretAction: {
-      form: { integrationId: mine.integration, graceMinutes: "60" },
+      form: { integrationId: mine.integration, graceSeconds: "3600" },
       ids: ["integrationId"],
     },
     disconnectIntegrationAction: {

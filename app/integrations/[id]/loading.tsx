@@ -1,9 +1,0 @@
-export default function Loading() {
-  return (
-    <main className="mx-auto max-w-5xl px-4 py-10" aria-busy="true" aria-label="Loading the integration">
-      <div className="h-9 w-96 animate-pulse rounded bg-slate-200" />
-      <div className="mt-8 h-40 animate-pulse rounded-lg border border-slate-200 bg-white" />
-      <div className="mt-6 h-56 animate-pulse rounded-lg border border-slate-200 bg-white" />
-    </main>
-  );
-}

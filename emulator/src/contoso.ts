@@ -57,6 +57,24 @@ export function contosoSpec(fixedIds: boolean): ScenarioSpec {
         roles: [],
         jobTitle: "Cost Platform Operator",
       },
+      // The Enterprise Administrator of the EA enrollment (may give the app EnrollmentReader), with no
+      // directory role: preflight names him for the EA role step.
+      {
+        key: "eaAdmin",
+        displayName: "Isaiah Langer",
+        userPrincipalName: "isaiah",
+        roles: [],
+        jobTitle: "Enterprise Agreement Administrator",
+      },
+      // Owner of the Contoso management group, so of both subscriptions under it (may assign Azure RBAC
+      // roles there), with no directory or billing role.
+      {
+        key: "subscriptionOwner",
+        displayName: "Diego Siciliani",
+        userPrincipalName: "diego",
+        roles: [],
+        jobTitle: "Platform Engineering Lead",
+      },
     ],
     // Regular users may not register apps, so Megan (billing owner) cannot do the app steps herself.
     authorizationPolicy: { allowedToCreateApps: false },
@@ -81,8 +99,23 @@ export function contosoSpec(fixedIds: boolean): ScenarioSpec {
         name: fixedIds ? "74960543" : undefined,
         displayName: "Contoso Enterprise Enrollment",
         agreementType: "EnterpriseAgreement",
-        roleAssignments: [{ user: "admin", role: "EnrollmentReader" }],
-        costs: false,
+        roleAssignments: [
+          { user: "admin", role: "EnrollmentReader" },
+          { user: "eaAdmin", role: "EnterpriseAdministrator" },
+        ],
+        costs: { currency: "USD", days: 62, dailyAverage: 148.6, subscription: "development" },
+        departments: [
+          { name: fixedIds ? "1100" : undefined, departmentName: "Engineering", costCenter: "CC-100" },
+          { name: fixedIds ? "1200" : undefined, departmentName: "Finance", costCenter: "CC-200" },
+        ],
+        enrollmentAccounts: [
+          {
+            name: fixedIds ? "210451" : undefined,
+            accountName: "isaiah@contoso.onmicrosoft.com",
+            costCenter: "CC-100",
+            department: "Engineering",
+          },
+        ],
       },
     ],
     subscriptions: [
@@ -91,6 +124,20 @@ export function contosoSpec(fixedIds: boolean): ScenarioSpec {
         id: fixedIds ? stableGuid("emulator/contoso/subscription") : undefined,
         displayName: "Contoso Production",
         roleAssignments: [{ user: "admin", role: "Owner" }],
+      },
+      {
+        key: "development",
+        id: fixedIds ? stableGuid("emulator/contoso/subscription-development") : undefined,
+        displayName: "Contoso Development",
+      },
+    ],
+    // Both subscriptions sit under one management group, whose Owner (Diego) may assign roles at it.
+    managementGroups: [
+      {
+        name: "contoso",
+        displayName: "Contoso",
+        subscriptions: ["production", "development"],
+        roleAssignments: [{ user: "subscriptionOwner", role: "Owner" }],
       },
     ],
   };

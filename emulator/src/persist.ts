@@ -106,6 +106,8 @@ export function parseState(text: string): RestoredState {
   // Every field of a fresh store must come back with the same kind (Map, array, number, ...).
   for (const [k, fresh] of Object.entries(store)) {
     if (TRANSIENT_FIELDS.has(k)) continue;
+    // A field added since the file was written (management groups) starts empty, as settings take defaults.
+    if (saved[k] === undefined) continue;
     if (kind(saved[k]) !== kind(fresh))
       throw new Error(`store.${k} is ${kind(saved[k])}, expected ${kind(fresh)}`);
     target[k] = saved[k];

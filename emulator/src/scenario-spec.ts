@@ -27,6 +27,8 @@ export interface CostSpec {
   days?: number;
   /** Average daily total in the currency; 0 generates no rows. */
   dailyAverage?: number;
+  /** The key (or id) of this scenario's subscription that generated rows name; default the first. */
+  subscription?: string;
   /** Explicit rows instead of generated ones. */
   rows?: Partial<CostRow>[];
 }
@@ -43,6 +45,15 @@ export interface BillingAccountSpec {
   primaryBillingTenantId?: string;
   roleAssignments?: RoleRef[];
   costs?: CostSpec | false;
+  /** Enterprise Agreement only: the enrollment's departments and enrollment accounts. */
+  departments?: { name?: string; departmentName: string; costCenter?: string }[];
+  enrollmentAccounts?: {
+    name?: string;
+    accountName: string;
+    costCenter?: string;
+    /** The name of one of this enrollment's departments. */
+    department?: string;
+  }[];
 }
 
 export interface SubscriptionSpec {
@@ -59,6 +70,18 @@ export interface ConsentSpec {
   scopes?: string[];
   /** Tenant-wide (default) or for one user (key, id or UPN). */
   user?: string;
+}
+
+export interface ManagementGroupSpec {
+  /** The group's name (its id in ARM paths); default generated. */
+  name?: string;
+  displayName: string;
+  /** The parent group's name; default the tenant root group. */
+  parent?: string;
+  /** Subscription keys (or ids) of this scenario placed directly under the group. */
+  subscriptions?: string[];
+  /** Azure RBAC roles at the group's scope (inherited by everything under it). */
+  roleAssignments?: RoleRef[];
 }
 
 export interface ScenarioSpec {
@@ -78,6 +101,8 @@ export interface ScenarioSpec {
   appManagementPolicy?: Partial<AppManagementPolicy>;
   billingAccounts?: BillingAccountSpec[];
   subscriptions?: SubscriptionSpec[];
+  /** Management groups under the tenant root group (named by the tenant id, always created). */
+  managementGroups?: ManagementGroupSpec[];
   /** Shorthand for settings.delayProfile. */
   delayProfile?: DelayProfile;
   settings?: TenantSettingsPatch;
@@ -103,6 +128,7 @@ export interface SeedResult {
     { name: string; id: string; displayName: string; agreementType: string; primaryBillingTenantId: string }
   >;
   subscriptions: Record<string, { subscriptionId: string; displayName: string }>;
+  managementGroups: Record<string, { name: string; id: string; displayName: string }>;
 }
 
 export class ScenarioError extends Error {}

@@ -14,6 +14,7 @@ import {
   seedTenant,
   seedUsers,
 } from "./seed-steps";
+import { seedManagementGroups } from "./seed-management-groups";
 import { applySettings } from "./settings";
 import type { World } from "./world";
 
@@ -22,6 +23,7 @@ export type {
   BillingAccountSpec,
   ConsentSpec,
   CostSpec,
+  ManagementGroupSpec,
   RoleRef,
   ScenarioSpec,
   SeededUser,
@@ -39,6 +41,7 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
   seedUsers(seeding);
   seedPasswords(seeding);
   seedSubscriptions(seeding);
+  seedManagementGroups(seeding);
   seedBillingAccounts(seeding);
   seedConsents(seeding);
   return seeding.result;
@@ -69,7 +72,15 @@ export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | unde
     usersInOrder: [],
     billingAccounts: {},
     subscriptions: {},
+    managementGroups: {},
   };
+  for (const g of store.managementGroups.values())
+    if (g.tenantId === tenant.id && g.parent !== null)
+      result.managementGroups[g.name] = {
+        name: g.name,
+        id: `/providers/Microsoft.Management/managementGroups/${g.name}`,
+        displayName: g.displayName,
+      };
   for (const u of store.usersOf(tenant.id)) {
     const seeded = {
       id: u.id,
@@ -94,7 +105,15 @@ export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | unde
     const account = b.name ? store.billingAccounts.get(b.name) : undefined;
     if (!account) return;
     if (b.costs !== false && !b.costs?.rows)
-      account.costs = generateCosts(account.name, b.costs ?? {}, subscriptionIds[0] ?? null);
+      account.costs = generateCosts(
+        account.name,
+        b.costs ?? {},
+        (b.costs && b.costs.subscription
+          ? result.subscriptions[b.costs.subscription]?.subscriptionId
+          : undefined) ??
+          subscriptionIds[0] ??
+          null,
+      );
     result.billingAccounts[b.key ?? `account${index + 1}`] = {
       name: account.name,
       id: `/providers/Microsoft.Billing/billingAccounts/${account.name}`,

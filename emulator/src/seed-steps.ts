@@ -9,9 +9,9 @@ import { generateCosts } from "./costs";
 import { hashPassword } from "./entra/password-grant";
 import { permissionToKey } from "./entra/scopes";
 import { guid, isGuid, randomString, stableGuid } from "./ids";
-import { ScenarioError, type ScenarioSpec, type SeedResult } from "./scenario-spec";
+import { ScenarioError, type BillingAccountSpec, type ScenarioSpec, type SeedResult } from "./scenario-spec";
 import { applySettings, defaultAppManagementPolicy, defaultSettings } from "./settings";
-import { DIRECTORY_ROLES, type BillingAccount, type User } from "./store";
+import { DIRECTORY_ROLES, type BillingAccount, type Enrollment, type User } from "./store";
 import type { World } from "./world";
 
 /** What the steps after the tenant's share: where they write, and how a spec names a user. */
@@ -116,6 +116,7 @@ export function seedTenant(world: World, spec: ScenarioSpec, namedTenantId: bool
       usersInOrder: [],
       billingAccounts: {},
       subscriptions: {},
+      managementGroups: {},
     },
     byRef: new Map(),
     subscriptionIds: [],
@@ -233,8 +234,9 @@ export function seedBillingAccounts(c: SeedContext): void {
       accountSubType: b.accountSubType ?? defaults.accountSubType,
       primaryBillingTenantId: (b.primaryBillingTenantId ?? c.tenantId).toLowerCase(),
       createdAt: created,
-      costs: b.costs === false ? [] : generateCosts(name, b.costs ?? {}, c.subscriptionIds[0] ?? null),
+      costs: b.costs === false ? [] : generateCosts(name, b.costs ?? {}, costSubscription(c, b.costs)),
       currency: b.costs ? (b.costs.currency ?? "USD") : "USD",
+      ...(isEa(agreementType) ? { enrollment: enrollmentOf(c, name, b) } : {}),
     };
     store.billingAccounts.set(name, account);
     c.result.billingAccounts[key] = {
@@ -268,6 +270,44 @@ export function seedBillingAccounts(c: SeedContext): void {
       });
     }
   });
+}
+
+function costSubscription(c: SeedContext, costs: BillingAccountSpec["costs"]): string | null {
+  const ref = costs ? costs.subscription : undefined;
+  if (!ref) return c.subscriptionIds[0] ?? null;
+  const id = c.result.subscriptions[ref]?.subscriptionId ?? ref.toLowerCase();
+  if (!c.subscriptionIds.includes(id)) throw new ScenarioError(`Unknown subscription '${ref}' in costs`);
+  return id;
+}
+
+function enrollmentOf(c: SeedContext, name: string, b: BillingAccountSpec): Enrollment {
+  const start = "2024-07-01T00:00:00Z";
+  const end = "2027-06-30T23:59:59Z";
+  const id = (what: string, i: number) =>
+    c.fixed ? String(stableGuid(`emulator/${name}/${what}/${i}`)).slice(0, 8) : guid().slice(0, 8);
+  const departments = (b.departments ?? []).map((d, i) => ({
+    name: d.name ?? id("department", i),
+    departmentName: d.departmentName,
+    costCenter: d.costCenter ?? "",
+    status: "Active",
+  }));
+  const enrollmentAccounts = (b.enrollmentAccounts ?? []).map((e, i) => {
+    const department = e.department
+      ? departments.find((d) => d.name === e.department || d.departmentName === e.department)
+      : undefined;
+    if (e.department && !department)
+      throw new ScenarioError(`Unknown department '${e.department}' in enrollment account ${e.accountName}`);
+    return {
+      name: e.name ?? id("account", i),
+      accountName: e.accountName,
+      costCenter: e.costCenter ?? "",
+      status: "Active",
+      startDate: start,
+      endDate: end,
+      department: department?.name ?? null,
+    };
+  });
+  return { startDate: start, endDate: end, departments, enrollmentAccounts };
 }
 
 export function seedConsents(c: SeedContext): void {

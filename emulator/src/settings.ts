@@ -178,6 +178,21 @@ export interface TenantSettings {
    * reports) or "bad-request" (400 "The appId ... does not reference a valid application object").
    */
   graphSpReplicationError: "forbidden" | "bad-request";
+  /**
+   * An EA billingRoleAssignments PUT at 2024-04-01 with the parameters flat (as the spec's example shows)
+   * instead of inside "properties" (the schema, and Azure's JS sample): "refused" or "accepted" (UNVERIFIED).
+   */
+  eaFlatAssignmentBody: "refused" | "accepted";
+  /**
+   * A role assignment PUT naming a service principal still replicating, with principalType set: "accepted"
+   * (Microsoft's documented fix) or "principal-not-found" (400 PrincipalNotFound anyway, as public reports
+   * show happening).
+   */
+  rbacReplicationWithPrincipalType: "accepted" | "principal-not-found";
+  /** A Cost Management query at a subscription by a holder of Reader only (UNVERIFIED). */
+  readerCostQuery: "refused" | "allowed";
+  /** principalDisplayName in resolveBillingRoleAssignments (in the schema, not in the example; UNVERIFIED). */
+  billingPrincipalDisplayNames: "absent" | "present";
 }
 
 export function defaultSettings(profile: DelayProfile): TenantSettings {
@@ -210,6 +225,10 @@ export function defaultSettings(profile: DelayProfile): TenantSettings {
     },
     graphReadAfterCreate: "not-found",
     graphSpReplicationError: "forbidden",
+    eaFlatAssignmentBody: "refused",
+    rbacReplicationWithPrincipalType: "accepted",
+    readerCostQuery: "refused",
+    billingPrincipalDisplayNames: "absent",
   };
 }
 
@@ -292,6 +311,15 @@ export function applySettings(current: TenantSettings, patch: TenantSettingsPatc
     throw new Error("delaysFrom must be 'creation' or 'first-request'");
   if (!["empty-rows", "204"].includes(next.emptyCostResponse))
     throw new Error("emptyCostResponse must be 'empty-rows' or '204'");
+  const choices: [keyof TenantSettings, string[]][] = [
+    ["eaFlatAssignmentBody", ["refused", "accepted"]],
+    ["rbacReplicationWithPrincipalType", ["accepted", "principal-not-found"]],
+    ["readerCostQuery", ["refused", "allowed"]],
+    ["billingPrincipalDisplayNames", ["absent", "present"]],
+  ];
+  for (const [key, allowed] of choices)
+    if (!allowed.includes(next[key] as string))
+      throw new Error(`${key} must be one of ${allowed.map((a) => `'${a}'`).join(", ")}`);
   return next;
 }
 

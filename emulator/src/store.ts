@@ -122,6 +122,24 @@ export interface BillingAccount {
   createdAt: string;
   costs: CostRow[];
   currency: string;
+  /** Enterprise Agreement enrollments only: the enrollment's departments and enrollment accounts. */
+  enrollment?: Enrollment;
+}
+
+export interface Enrollment {
+  startDate: string;
+  endDate: string;
+  departments: { name: string; departmentName: string; costCenter: string; status: string }[];
+  enrollmentAccounts: {
+    name: string;
+    accountName: string;
+    costCenter: string;
+    status: string;
+    startDate: string;
+    endDate: string;
+    /** The department it belongs to (its name), if any. */
+    department: string | null;
+  }[];
 }
 
 export interface CostRow {
@@ -176,6 +194,22 @@ export interface Subscription {
   state: string;
 }
 
+/** A management group: a node of the tenant's hierarchy under its root group (whose name is the tenant id). */
+export interface ManagementGroup {
+  name: string;
+  tenantId: string;
+  displayName: string;
+  /** The parent group's name; null for the tenant root group. */
+  parent: string | null;
+  /** Subscriptions placed directly under it. */
+  subscriptionIds: string[];
+}
+
+/** The store key of a management group: names are unique within a tenant (a directory), not across. */
+export function mgKey(tenantId: string, name: string): string {
+  return `${tenantId}/${name.toLowerCase()}`;
+}
+
 export interface RbacAssignment {
   name: string;
   scope: string;
@@ -212,6 +246,8 @@ export class Store {
   operations = new Map<string, PendingOperation>();
   subscriptions = new Map<string, Subscription>();
   rbac: RbacAssignment[] = [];
+  /** By mgKey(tenant id, name). */
+  managementGroups = new Map<string, ManagementGroup>();
   requestLog = new Map<string, RequestRecord[]>();
   /** Objects ever created per tenant (deleted ones included): the basis of exactly-once assertions. */
   created = new Map<string, Record<string, number>>();
@@ -330,6 +366,8 @@ export class Store {
     }
     for (const [id, s] of this.subscriptions) if (s.tenantId === tenantId) this.subscriptions.delete(id);
     this.rbac = this.rbac.filter((r) => r.tenantId !== tenantId);
+    for (const [name, g] of this.managementGroups)
+      if (g.tenantId === tenantId) this.managementGroups.delete(name);
     this.requestLog.delete(tenantId);
     this.created.delete(tenantId);
   }

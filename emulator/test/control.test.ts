@@ -38,6 +38,8 @@ describe("control API", () => {
       "noBilling",
       "globalAdmin",
       "operator",
+      "eaAdmin",
+      "subscriptionOwner",
     ]);
     expect(a.users.admin!.roles).toEqual(["Global Administrator"]);
     expect(a.billingAccounts.mca!.name).toMatch(/^[0-9a-f-]{36}:[0-9a-f-]{36}_\d{4}-\d{2}-\d{2}$/);

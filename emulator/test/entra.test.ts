@@ -140,6 +140,8 @@ describe("sign-in pages and authorization code with PKCE", () => {
       "Lee Gu",
       "Patti Fernandez",
       "Nestor Wilke",
+      "Isaiah Langer",
+      "Diego Siciliani",
     ]);
     expect(r.text).toContain("<h1>Pick an account</h1>");
   });

@@ -1,10 +1,14 @@
-/** Azure Resource Manager under /arm: subscriptions, tenants, Microsoft.Billing, Cost Management, RBAC. */
+/**
+ * Azure Resource Manager under /arm: subscriptions, tenants, management groups, Microsoft.Billing, Cost
+ * Management, RBAC.
+ */
 import type { Caller } from "../auth";
 import type { Ctx } from "../http";
 import type { World } from "../world";
 import { handleBilling } from "./billing";
 import { API_VERSIONS, armAuthenticate, armError, armHeaders, armJson, armPage, armRoute } from "./common";
 import { costQuery } from "./cost";
+import { handleManagementGroups } from "./management-groups";
 import { handleRbac, hasRbacRead, normaliseScope } from "./rbac";
 
 function subscriptionJson(world: World, id: string): Record<string, unknown> | undefined {
@@ -121,6 +125,14 @@ export function handleArm(world: World, ctx: Ctx): void {
     if (handleBilling(world, ctx, caller, segments.slice(3))) return;
     return notFound(ctx, segments);
   }
+  if (
+    lower[0] === "providers" &&
+    lower[1] === "microsoft.management" &&
+    lower[2] === "managementgroups" &&
+    segments.length <= 4 &&
+    handleManagementGroups(world, ctx, caller, segments.slice(3))
+  )
+    return;
   if (lower[0] === "tenants" && segments.length === 1 && m === "GET") return tenants(ctx, caller);
   if (lower[0] === "subscriptions" && m === "GET" && segments.length <= 2)
     return subscriptions(world, ctx, caller, segments[1]);

@@ -17,6 +17,7 @@ import {
   roleDefinitionId,
 } from "./billing-access";
 import { definitionsFor } from "./billing-roles";
+import { enrollmentExpansion } from "./ea";
 
 export const MODERN = "2024-04-01";
 
@@ -30,6 +31,7 @@ export function billingAccountJson(
   account: BillingAccount,
   version: string,
   hasReadAccess = true,
+  expansion: Record<string, unknown> = {},
 ): Record<string, unknown> {
   if (isModern(version)) {
     return {
@@ -43,6 +45,7 @@ export function billingAccountJson(
         displayName: account.displayName,
         hasReadAccess,
         primaryBillingTenantId: account.primaryBillingTenantId,
+        ...expansion,
       },
       type: "Microsoft.Billing/billingAccounts",
       systemData: { createdAt: account.createdAt, lastModifiedAt: account.createdAt },
@@ -58,6 +61,7 @@ export function billingAccountJson(
       agreementType: account.agreementType,
       displayName: account.displayName,
       hasReadAccess,
+      ...expansion,
     },
     type: "Microsoft.Billing/billingAccounts",
   };
@@ -73,7 +77,14 @@ export function listAccounts(world: World, ctx: Ctx, caller: Caller): void {
   for (const account of world.store.billingAccounts.values()) {
     const access = billingAccess(world, account, caller);
     if (hasDirectRole(access) || (includeAll && listedForAdmin(account, caller)))
-      items.push(billingAccountJson(account, version, canRead(access)));
+      items.push(
+        billingAccountJson(
+          account,
+          version,
+          canRead(access),
+          canRead(access) ? enrollmentExpansion(ctx, account) : {},
+        ),
+      );
   }
   armJson(ctx, 200, armPage(world, ctx, items, caller.tenant.settings.armPageSize));
 }
@@ -82,7 +93,12 @@ export function getAccount(world: World, ctx: Ctx, caller: Caller, name: string)
   const version = armRoute(ctx, "GET /billingAccounts/{name}", API_VERSIONS.billing, ACCOUNTS);
   if (!version) return;
   const found = readableAccount(world, ctx, caller, name);
-  if (found) armJson(ctx, 200, billingAccountJson(found.account, version));
+  if (found)
+    armJson(
+      ctx,
+      200,
+      billingAccountJson(found.account, version, true, enrollmentExpansion(ctx, found.account)),
+    );
 }
 
 function roleDefinitionJson(

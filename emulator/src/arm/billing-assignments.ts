@@ -9,12 +9,21 @@ import type { World } from "../world";
 import { API_VERSIONS, armError, armJson, armPage, armRoute } from "./common";
 import { accountId, canManageRoles, forbidden, readableAccount, roleDefinitionId } from "./billing-access";
 import { isModern, MODERN } from "./billing-accounts";
+import { isEa } from "./billing-roles";
 
 export const ASSIGNMENTS = { namespace: "Microsoft.Billing", type: "billingAccounts/billingRoleAssignments" };
 const READ = "Microsoft.Billing/billingAccounts/billingRoleAssignments/read";
 const DELETE = "Microsoft.Billing/billingAccounts/billingRoleAssignments/delete";
 
-export function assignmentJson(a: BillingRoleAssignment, version: string): Record<string, unknown> {
+/**
+ * An assignment's JSON at the api-version asked: 2024-04-01 as Microsoft's examples (an EA enrollment's
+ * with principalTenantId and no principalType, as the EA create example), older versions as 2020-05-01.
+ */
+export function assignmentJson(
+  a: BillingRoleAssignment,
+  version: string,
+  ea = false,
+): Record<string, unknown> {
   const base = {
     id: `${accountId(a.billingAccountName)}/billingRoleAssignments/${a.name}`,
     name: a.name,
@@ -28,9 +37,10 @@ export function assignmentJson(a: BillingRoleAssignment, version: string): Recor
         createdByPrincipalTenantId: a.createdByPrincipalTenantId,
         createdByPrincipalId: a.createdByPrincipalId,
         principalId: a.principalId,
+        ...(ea ? { principalTenantId: a.principalTenantId } : {}),
         roleDefinitionId: roleDefinitionId(a.billingAccountName, a.roleDefinitionName),
         scope: accountId(a.billingAccountName),
-        principalType: a.principalType,
+        ...(ea ? {} : { principalType: a.principalType }),
       },
     };
   }
@@ -61,7 +71,8 @@ export function listAssignments(world: World, ctx: Ctx, caller: Caller, name: st
   if (!version) return;
   const found = readableAccount(world, ctx, caller, name, READ);
   if (!found) return;
-  const items = world.store.assignmentsOf(name).map((a) => assignmentJson(a, version));
+  const ea = isEa(found.account.agreementType);
+  const items = world.store.assignmentsOf(name).map((a) => assignmentJson(a, version, ea));
   armJson(ctx, 200, armPage(world, ctx, items, caller.tenant.settings.armPageSize));
 }
 
@@ -84,7 +95,7 @@ export function getAssignment(
   const a = world.store.assignmentsOf(name).find((x) => x.name === assignmentName.toLowerCase());
   if (!a)
     return armError(ctx, 404, "NotFound", `The billing role assignment '${assignmentName}' was not found.`);
-  armJson(ctx, 200, assignmentJson(a, version));
+  armJson(ctx, 200, assignmentJson(a, version, isEa(found.account.agreementType)));
 }
 
 export function deleteAssignment(
@@ -109,6 +120,7 @@ export function deleteAssignment(
   const index = list.findIndex((x) => x.name === assignmentName.toLowerCase());
   if (index < 0) return send(ctx, 204, "");
   const [removed] = list.splice(index, 1);
-  if (version < MODERN && removed) return armJson(ctx, 200, assignmentJson(removed, version));
+  if (version < MODERN && removed)
+    return armJson(ctx, 200, assignmentJson(removed, version, isEa(found.account.agreementType)));
   send(ctx, 200, "");
 }

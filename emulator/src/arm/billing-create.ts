@@ -1,8 +1,8 @@
 /**
  * Creating billing role assignments: createBillingRoleAssignment (Microsoft Customer and Partner
  * Agreement accounts) with its body per api-version, the principal's visibility to Microsoft.Billing and
- * the long-running answer (200, or 202 + Location polled at operationResults); and PUT of an assignment
- * (Enterprise Agreement accounts only).
+ * the long-running answer (200, or 202 + Location polled at operationResults). The PUT of an assignment
+ * (Enterprise Agreement accounts only) is in ea.ts.
  */
 import type { Caller } from "../auth";
 import { openWindow, windowOver } from "../delay-window";
@@ -18,9 +18,8 @@ import {
   billingAccess,
   canRead,
   forbidden,
-  readableAccount,
 } from "./billing-access";
-import { ASSIGNMENTS, assignmentJson } from "./billing-assignments";
+import { assignmentJson } from "./billing-assignments";
 import { definitionsFor, isEa } from "./billing-roles";
 
 export type AssignmentInput = {
@@ -154,7 +153,6 @@ export function buildAssignment(
   return assignment;
 }
 
-const WRITE = "Microsoft.Billing/billingAccounts/billingRoleAssignments/write";
 const NOT_MCA =
   "The operation is supported only for billing accounts with agreement type Microsoft Partner Agreement or Microsoft Customer Agreement.";
 
@@ -344,50 +342,4 @@ export function operationStatus(world: World, ctx: Ctx, caller: Caller, name: st
     },
     running ? { "Retry-After": String(op.retryAfterSeconds) } : {},
   );
-}
-
-export function putAssignment(
-  world: World,
-  ctx: Ctx,
-  caller: Caller,
-  name: string,
-  assignmentName: string,
-): void {
-  const version = armRoute(
-    ctx,
-    "PUT /billingAccounts/{name}/billingRoleAssignments/{id}",
-    API_VERSIONS.billing,
-    ASSIGNMENTS,
-  );
-  if (!version) return;
-  const found = readableAccount(world, ctx, caller, name, WRITE);
-  if (!found) return;
-  const { account, access } = found;
-  if (!isEa(account.agreementType)) {
-    const message =
-      "The operation is supported only for billing accounts with agreement type Enterprise Agreement. Use createBillingRoleAssignment for Microsoft Customer Agreement and Microsoft Partner Agreement billing accounts.";
-    // A PUT on an MCA account at the preview api-version was observed answering 422.
-    return version === "2019-10-01-preview"
-      ? armError(ctx, 422, "UnprocessableEntity", message)
-      : armError(ctx, 400, "BadRequest", message);
-  }
-  if (!canManageRoles(account, access)) return forbidden(world, ctx, caller, WRITE, accountId(name));
-  const parsed = readArmBody(ctx);
-  if (!parsed.ok) return;
-  const props =
-    isObject(parsed.value) && isObject(parsed.value.properties)
-      ? (parsed.value.properties as AssignmentInput)
-      : undefined;
-  if (!props) return armError(ctx, 400, "InvalidRequest", "The request body must contain 'properties'.");
-  const assignment = buildAssignment(world, ctx, caller, account, props);
-  if (!assignment) return;
-  assignment.name = assignmentName.toLowerCase();
-  const list = world.store.assignmentsOf(name);
-  const index = list.findIndex((a) => a.name === assignment.name);
-  if (index >= 0) list[index] = assignment;
-  else {
-    list.push(assignment);
-    world.store.countCreated(account.primaryBillingTenantId, "billingRoleAssignments");
-  }
-  armJson(ctx, 200, assignmentJson(assignment, version));
 }

@@ -149,33 +149,50 @@ export const CONTRIBUTOR = "50000000-aaaa-bbbb-cccc-100000000001";
 export const READER = "50000000-aaaa-bbbb-cccc-100000000002";
 export const PURCHASER = "50000000-aaaa-bbbb-cccc-100000000003";
 
-/** Enterprise Agreement roles (assignable with PUT on EA accounts only). */
+/**
+ * Enterprise Agreement roles at enrollment (billing account) scope, by the ids Microsoft documents
+ * (assign-roles-azure-service-principals, "Roles across Microsoft services"). Department roles
+ * (Department Admin, DepartmentReader) live at department scope and SubscriptionCreator at enrollment
+ * account scope, so they are not listed here. EA permissions are named actions, as the 2019-10-01-preview
+ * billingPermissions example shows; which one marks "may assign roles" is UNVERIFIED (here: the
+ * billingRoleAssignments write action, held by Enterprise Administrators only).
+ */
+const EA_READ_ACTIONS = [
+  "Microsoft.Billing/billingAccounts/read",
+  "Microsoft.Billing/billingAccounts/departments/read",
+  "Microsoft.Billing/billingAccounts/enrollmentAccounts/read",
+  "Microsoft.Billing/billingAccounts/billingRoleAssignments/read",
+  "Microsoft.Billing/billingAccounts/billingRoleDefinitions/read",
+  "Microsoft.CostManagement/query/read",
+];
 export const EA_ROLE_DEFINITIONS: BillingRoleDefinition[] = [
   {
     name: "9f1983cb-2574-400c-87e9-34cf8e2280db",
     roleName: "EnrollmentAdministrator",
     description: "Enterprise administrator of the enrollment.",
-    actions: [],
+    actions: [
+      ...EA_READ_ACTIONS,
+      "Microsoft.Billing/billingAccounts/write",
+      "Microsoft.Billing/billingAccounts/departments/write",
+      "Microsoft.Billing/billingAccounts/enrollmentAccounts/write",
+      "Microsoft.Billing/billingAccounts/billingRoleAssignments/write",
+      "Microsoft.Billing/billingAccounts/billingRoleAssignments/delete",
+    ],
   },
   {
     name: "24f8edb6-1668-4659-b5e2-40bb5f3a7d7e",
     roleName: "EnrollmentReader",
-    description: "Read-only access to the enrollment.",
-    actions: [],
+    description: "Enterprise administrator (read only): read access to the enrollment and its charges.",
+    actions: EA_READ_ACTIONS,
   },
   {
-    name: "db609904-a47f-4794-9be8-9bd86fbffd8a",
-    roleName: "DepartmentReader",
-    description: "Read-only access to departments.",
-    actions: [],
-  },
-  {
-    name: "a0bcee42-bf30-4d1b-926a-48d21664ef71",
-    roleName: "SubscriptionCreator",
-    description: "Can create subscriptions.",
-    actions: [],
+    name: "da6647fb-7651-49ee-be91-c43c4877f0c4",
+    roleName: "EA purchaser",
+    description: "Can purchase reservations and savings plans for the enrollment.",
+    actions: [...EA_READ_ACTIONS, "Microsoft.Billing/billingAccounts/purchase/action"],
   },
 ];
+export const EA_READER = "24f8edb6-1668-4659-b5e2-40bb5f3a7d7e";
 export const EA_ADMIN = "9f1983cb-2574-400c-87e9-34cf8e2280db";
 
 export const ROLE_ALIASES: Record<string, string> = {
@@ -189,7 +206,9 @@ export const ROLE_ALIASES: Record<string, string> = {
   "basic purchaser": PURCHASER,
   enrollmentadministrator: EA_ADMIN,
   "enterprise administrator": EA_ADMIN,
-  enrollmentreader: "24f8edb6-1668-4659-b5e2-40bb5f3a7d7e",
+  enterpriseadministrator: EA_ADMIN,
+  enrollmentreader: EA_READER,
+  "ea purchaser": "da6647fb-7651-49ee-be91-c43c4877f0c4",
 };
 
 export function isEa(agreementType: string): boolean {

@@ -1,6 +1,7 @@
 /**
  * Microsoft.Billing routes under /arm/providers/Microsoft.Billing/billingAccounts: accounts and role
- * definitions (billing-accounts.ts), role assignments (billing-assignments.ts, billing-create.ts),
+ * definitions (billing-accounts.ts), role assignments (billing-assignments.ts, billing-create.ts; the EA
+ * PUT and an enrollment's departments and enrollment accounts in ea.ts),
  * operation results, checkAccess and billingPermissions (billing-access.ts).
  */
 import type { Caller } from "../auth";
@@ -10,13 +11,8 @@ import { billingPermissions, checkAccess } from "./billing-access";
 import { getAccount, listAccounts, roleDefinitions } from "./billing-accounts";
 import { deleteAssignment, getAssignment, listAssignments } from "./billing-assignments";
 import { applyErrorShape } from "./common";
-import {
-  createAssignment,
-  operationResult,
-  operationStatus,
-  putAssignment,
-  settleOperations,
-} from "./billing-create";
+import { createAssignment, operationResult, operationStatus, settleOperations } from "./billing-create";
+import { enrollmentChildren, putAssignment } from "./ea";
 
 export { settleOperations };
 
@@ -47,6 +43,17 @@ export function handleBilling(world: World, ctx: Ctx, caller: Caller, rest: stri
   if (s === undefined) {
     if (m !== "GET") return false;
     getAccount(world, ctx, caller, accountName);
+    return true;
+  }
+  if ((s === "departments" || s === "enrollmentaccounts") && m === "GET") {
+    enrollmentChildren(
+      world,
+      ctx,
+      caller,
+      accountName,
+      s === "departments" ? "departments" : "enrollmentAccounts",
+      subId,
+    );
     return true;
   }
   if (s === "billingroledefinitions" && m === "GET") {

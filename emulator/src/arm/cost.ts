@@ -17,7 +17,7 @@ import {
   readArmBody,
   applyErrorShape,
 } from "./common";
-import { hasRbacRead } from "./rbac";
+import { rbacRolesAt, rolesGrant } from "./rbac-scopes";
 
 const DIMENSIONS: Record<string, (r: CostRow) => string> = {
   resourcegroup: (r) => r.resourceGroup,
@@ -271,7 +271,11 @@ export function costQuery(
     if (!sub || sub.tenantId !== caller.tenant.id)
       return armError(ctx, 404, "SubscriptionNotFound", `The subscription '${scope.id}' could not be found.`);
     if (throttled(world, ctx, caller, settingsTenant, scopePath.toLowerCase())) return;
-    if (!hasRbacRead(world, caller, `/subscriptions/${sub.subscriptionId}`)) {
+    // The query needs a Cost Management read (Cost Management Reader, Billing Reader, Owner, Contributor);
+    // whether Reader's */read covers it is UNVERIFIED (readerCostQuery).
+    const ignore = settingsTenant.settings.readerCostQuery === "allowed" ? [] : ["*/read"];
+    const roles = rbacRolesAt(world, caller, `/subscriptions/${sub.subscriptionId}`);
+    if (!rolesGrant(roles, "Microsoft.CostManagement/query/read", ignore)) {
       return authorizationFailed(ctx, caller, "Microsoft.CostManagement/query/action", `/${scopePath}`);
     }
     rows = [...world.store.billingAccounts.values()].flatMap((a) =>

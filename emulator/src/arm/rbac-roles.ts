@@ -41,6 +41,24 @@ export const BUILT_IN_ROLES: BuiltInRole[] = [
     actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
   },
   {
+    guid: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+    roleName: "Role Based Access Control Administrator",
+    description:
+      "Manage access to Azure resources by assigning roles using Azure RBAC. This role does not allow you to manage access using other ways, such as Azure Policy.",
+    actions: [
+      "Microsoft.Authorization/roleAssignments/write",
+      "Microsoft.Authorization/roleAssignments/delete",
+      "*/read",
+      "Microsoft.Support/*",
+    ],
+  },
+  {
+    guid: "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
+    roleName: "Monitoring Reader",
+    description: "Can read all monitoring data.",
+    actions: ["*/read", "Microsoft.OperationalInsights/workspaces/search/action", "Microsoft.Support/*"],
+  },
+  {
     guid: "72fafb9e-0641-4937-9268-a91bfd8191a3",
     roleName: "Cost Management Reader",
     description: "Can view cost data and configuration (e.g. budgets, exports)",
@@ -77,9 +95,6 @@ export const BUILT_IN_ROLES: BuiltInRole[] = [
     ],
   },
 ];
-
-/** Roles that may write role assignments (Owner, User Access Administrator). */
-export const WRITERS = ["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"];
 
 export function builtInRole(nameOrGuid: string): BuiltInRole | undefined {
   const v = nameOrGuid.toLowerCase();

@@ -14,37 +14,22 @@ import {
   authorizationFailed,
   readArmBody,
 } from "./common";
-import { BUILT_IN_ROLES, builtInRole, WRITERS, type BuiltInRole } from "./rbac-roles";
+import { permissionsAt } from "./rbac-permissions";
+import { BUILT_IN_ROLES, builtInRole, type BuiltInRole } from "./rbac-roles";
+import {
+  covers,
+  hasRbacRead,
+  managementGroupOf,
+  mayAt,
+  normaliseScope,
+  scopeExists,
+  subscriptionOf,
+} from "./rbac-scopes";
 
-export { builtInRole };
+export { builtInRole, hasRbacRead, normaliseScope };
 
-export function normaliseScope(scope: string): string {
-  const s = `/${scope.replace(/^\/+|\/+$/g, "").replace(/\/{2,}/g, "/")}`;
-  return s === "/" ? "/" : s;
-}
-
-function covers(outer: string, inner: string): boolean {
-  const o = outer.toLowerCase();
-  const i = inner.toLowerCase();
-  return o === "/" || i === o || i.startsWith(`${o}/`);
-}
-
-function subscriptionOf(scope: string): string | undefined {
-  return /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1]?.toLowerCase();
-}
-
-/** Role guids the caller holds at the scope or above it. */
-export function rbacRolesAt(world: World, caller: Caller, scope: string): Set<string> {
-  return new Set(
-    world.store.rbac
-      .filter((a) => a.principalId === caller.principalId && covers(a.scope, scope))
-      .map((a) => a.roleDefinitionGuid),
-  );
-}
-
-export function hasRbacRead(world: World, caller: Caller, scope: string): boolean {
-  return rbacRolesAt(world, caller, scope).size > 0;
-}
+const WRITE = "Microsoft.Authorization/roleAssignments/write";
+const DELETE = "Microsoft.Authorization/roleAssignments/delete";
 
 function roleDefinitionIdAt(scope: string, guid: string): string {
   const sub = subscriptionOf(scope);
@@ -96,18 +81,24 @@ function definitionJson(scope: string, r: BuiltInRole): Record<string, unknown> 
   };
 }
 
-function scopeExists(world: World, caller: Caller, scope: string): boolean {
-  if (scope === "/") return true;
-  const sub = subscriptionOf(scope);
-  if (!sub) return false;
-  const s = world.store.subscriptions.get(sub);
-  return !!s && s.tenantId === caller.tenant.id;
+type Covers = (outer: string, inner: string) => boolean;
+type FilterFn = (a: RbacAssignment, scope: string, covers: Covers) => boolean;
+
+/** The 404 for a scope the caller's tenant does not have. */
+function scopeNotFound(ctx: Ctx, scope: string): void {
+  const mg = managementGroupOf(scope);
+  if (mg)
+    return armError(ctx, 404, "ManagementGroupNotFound", `The management group '${mg}' could not be found.`);
+  armError(
+    ctx,
+    404,
+    "SubscriptionNotFound",
+    `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
+  );
 }
 
-type FilterFn = (a: RbacAssignment, scope: string) => boolean;
-
 function parseAssignmentFilter(filter: string | null): FilterFn | string {
-  if (!filter) return (a, scope) => covers(a.scope, scope) || covers(scope, a.scope);
+  if (!filter) return (a, scope, covers) => covers(a.scope, scope) || covers(scope, a.scope);
   const clauses = filter.split(/\s+and\s+/i).map((c) => c.trim());
   const fns: FilterFn[] = [];
   let atScope = false;
@@ -123,9 +114,9 @@ function parseAssignmentFilter(filter: string | null): FilterFn | string {
     } else
       return `The filter '${filter}' is not supported. Supported filters are either 'atScope()' or 'principalId eq '{value}'' or 'assignedTo('{value}')'.`;
   }
-  return (a, scope) =>
+  return (a, scope, covers) =>
     (atScope ? covers(a.scope, scope) : covers(a.scope, scope) || covers(scope, a.scope)) &&
-    fns.every((f) => f(a, scope));
+    fns.every((f) => f(a, scope, covers));
 }
 
 function listAssignments(world: World, ctx: Ctx, caller: Caller, scope: string): void {
@@ -139,20 +130,17 @@ function listAssignments(world: World, ctx: Ctx, caller: Caller, scope: string):
     },
   );
   if (!version) return;
-  if (!scopeExists(world, caller, scope))
-    return armError(
-      ctx,
-      404,
-      "SubscriptionNotFound",
-      `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
-    );
+  if (!scopeExists(world, caller, scope)) return scopeNotFound(ctx, scope);
   if (!hasRbacRead(world, caller, scope)) {
     return authorizationFailed(ctx, caller, "Microsoft.Authorization/roleAssignments/read", scope);
   }
   const filter = parseAssignmentFilter(ctx.url.searchParams.get("$filter"));
   if (typeof filter === "string") return armError(ctx, 400, "UnsupportedQuery", filter);
   const items = world.store.rbac
-    .filter((a) => a.tenantId === caller.tenant.id && filter(a, scope))
+    .filter(
+      (a) =>
+        a.tenantId === caller.tenant.id && filter(a, scope, (o, i) => covers(world, caller.tenant.id, o, i)),
+    )
     .map(assignmentJson);
   armJson(ctx, 200, armPage(world, ctx, items, caller.tenant.settings.armPageSize));
 }
@@ -172,7 +160,10 @@ function getAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
     return authorizationFailed(ctx, caller, "Microsoft.Authorization/roleAssignments/read", scope);
   }
   const a = world.store.rbac.find(
-    (x) => x.name === name.toLowerCase() && x.scope.toLowerCase() === scope.toLowerCase(),
+    (x) =>
+      x.name === name.toLowerCase() &&
+      x.tenantId === caller.tenant.id &&
+      x.scope.toLowerCase() === scope.toLowerCase(),
   );
   if (!a) return armError(ctx, 404, "RoleAssignmentNotFound", `The role assignment '${name}' is not found.`);
   armJson(ctx, 200, assignmentJson(a));
@@ -196,19 +187,12 @@ function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
       "InvalidRoleAssignmentId",
       `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`,
     );
-  if (!scopeExists(world, caller, scope))
-    return armError(
-      ctx,
-      404,
-      "SubscriptionNotFound",
-      `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
-    );
-  const roles = rbacRolesAt(world, caller, scope);
-  if (!WRITERS.some((w) => roles.has(w))) {
+  if (!scopeExists(world, caller, scope)) return scopeNotFound(ctx, scope);
+  if (!mayAt(world, caller, scope, WRITE)) {
     return authorizationFailed(
       ctx,
       caller,
-      "Microsoft.Authorization/roleAssignments/write",
+      WRITE,
       `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     );
   }
@@ -241,8 +225,12 @@ function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
     (user && user.tenantId === caller.tenant.id) ||
     (sp && sp.tenantId === caller.tenant.id && windowOver(sp, "replicatedAt", t));
   const exists = (user && user.tenantId === caller.tenant.id) || (sp && sp.tenantId === caller.tenant.id);
-  // ARM skips the directory lookup when principalType is given, which is how callers ride out replication.
-  if (!exists || (!visible && typeof props.principalType !== "string")) {
+  // ARM skips the directory lookup when principalType is given, which is how callers ride out replication;
+  // public reports show PrincipalNotFound even then (rbacReplicationWithPrincipalType).
+  const typed =
+    typeof props.principalType === "string" &&
+    caller.tenant.settings.rbacReplicationWithPrincipalType === "accepted";
+  if (!exists || (!visible && !typed)) {
     return armError(
       ctx,
       400,
@@ -250,7 +238,10 @@ function putAssignment(world: World, ctx: Ctx, caller: Caller, scope: string, na
       `Principal ${principalId.replace(/-/g, "")} does not exist in the directory ${caller.tenant.id}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
     );
   }
-  const existingByName = world.store.rbac.find((a) => a.name === name.toLowerCase());
+  // Names are unique within a tenant here, so tests side by side may reuse a deterministic name.
+  const existingByName = world.store.rbac.find(
+    (a) => a.name === name.toLowerCase() && a.tenantId === caller.tenant.id,
+  );
   const same = world.store.rbac.find(
     (a) =>
       a.principalId === principalId &&
@@ -298,17 +289,19 @@ function deleteAssignment(world: World, ctx: Ctx, caller: Caller, scope: string,
     },
   );
   if (!version) return;
-  const roles = rbacRolesAt(world, caller, scope);
-  if (!WRITERS.some((w) => roles.has(w))) {
+  if (!mayAt(world, caller, scope, DELETE)) {
     return authorizationFailed(
       ctx,
       caller,
-      "Microsoft.Authorization/roleAssignments/delete",
+      DELETE,
       `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
     );
   }
   const index = world.store.rbac.findIndex(
-    (x) => x.name === name.toLowerCase() && x.scope.toLowerCase() === scope.toLowerCase(),
+    (x) =>
+      x.name === name.toLowerCase() &&
+      x.tenantId === caller.tenant.id &&
+      x.scope.toLowerCase() === scope.toLowerCase(),
   );
   if (index < 0) return send(ctx, 204, "");
   const [removed] = world.store.rbac.splice(index, 1);
@@ -325,13 +318,7 @@ function roleDefinitions(world: World, ctx: Ctx, caller: Caller, scope: string, 
     { namespace: "Microsoft.Authorization", type: "roleDefinitions" },
   );
   if (!version) return;
-  if (!scopeExists(world, caller, scope))
-    return armError(
-      ctx,
-      404,
-      "SubscriptionNotFound",
-      `The subscription '${subscriptionOf(scope) ?? scope}' could not be found.`,
-    );
+  if (!scopeExists(world, caller, scope)) return scopeNotFound(ctx, scope);
   if (id) {
     const role = builtInRole(id);
     if (!role || !isGuid(id))
@@ -367,6 +354,10 @@ export function handleRbac(world: World, ctx: Ctx, caller: Caller, scope: string
     else if (name && m === "PUT") putAssignment(world, ctx, caller, scope, name);
     else if (name && m === "DELETE") deleteAssignment(world, ctx, caller, scope, name);
     else return false;
+    return true;
+  }
+  if (k === "permissions" && !name && m === "GET") {
+    permissionsAt(world, ctx, caller, scope);
     return true;
   }
   if (k === "roledefinitions" && m === "GET") {

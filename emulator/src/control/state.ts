@@ -95,6 +95,7 @@ export function tenantState(world: World, tenant: Tenant): Record<string, unknow
     })),
     subscriptions: [...store.subscriptions.values()].filter((s) => s.tenantId === tenant.id),
     rbacRoleAssignments: store.rbac.filter((r) => r.tenantId === tenant.id),
+    managementGroups: [...store.managementGroups.values()].filter((g) => g.tenantId === tenant.id),
     consents: [...store.consents.values()]
       .filter((g) => g.tenantId === tenant.id)
       .map((g) => ({

@@ -16,6 +16,7 @@ import { GraphClient } from "@/lib/azure/graph";
 import { delegatedCredential } from "@/lib/azure/token-broker";
 import { recordAudit } from "@/lib/data/audit";
 import {
+  enterOperationPhase,
   finishOperationRun,
   listDueOperations,
   loadManagedIntegration,
@@ -23,10 +24,10 @@ import {
   saveOperationFenced,
   takeOperationLease,
   type OperationRow,
+  type OperationRunEnd,
 } from "@/lib/data/integration-operations";
-import { LeaseLostError, asJson } from "@/lib/data/steps";
+import { LeaseLostError } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { disconnectPhases } from "@/lib/integrations/disconnect";
 import { rotationPhases } from "@/lib/integrations/rotation";
 import type { OperationContext, PhaseHandler, PhaseResult } from "@/lib/integrations/operation-types";
@@ -78,8 +79,8 @@ async function runLeased(start: OperationRow, leaseToken: string, deadline: numb
   const actor = start.actorId ? await getUserById(start.actorId) : null;
   if (!actor) {
     await finishOperationRun(start.id, leaseToken, {
-      status: "needs_attention",
-      error: asJson({ message: "The person who started this is no longer known. Start it again." }),
+      status: "no_runner",
+      problem: { message: "The person who started this is no longer known. Start it again." },
     });
     return;
   }
@@ -122,8 +123,7 @@ async function runLeased(start: OperationRow, leaseToken: string, deadline: numb
     const phase = ctx.operation.phase;
     const handler = phases[ctx.operation.kind][phase];
     if (phase === "done" || !handler) {
-      if (!(await finishOperationRun(start.id, leaseToken, { status: "done", phase: "done" })))
-        throw new LeaseLostError();
+      if (!(await finishOperationRun(start.id, leaseToken, { status: "done" }))) throw new LeaseLostError();
       return;
     }
     let result: PhaseResult;
@@ -134,29 +134,25 @@ async function runLeased(start: OperationRow, leaseToken: string, deadline: numb
       result = resultFromError(error, ctx.operation.attempts, actor);
     }
     if ("next" in result) {
-      await ctx.save({ phase: result.next, error: Prisma.DbNull, nextAttemptAt: new Date(), attempts: 0 });
+      ctx.operation = await enterOperationPhase(start.id, leaseToken, result.next);
       continue;
     }
-    const now = Date.now();
-    const data: Prisma.IntegrationOperationUpdateManyMutationInput =
+    const end: OperationRunEnd =
       "wait" in result
         ? {
-            status: result.awaitingSignIn ? "awaiting_sign_in" : "running",
-            error: asJson({ message: scrub(result.wait), waiting: true }),
-            nextAttemptAt: new Date(now + result.retryInMs),
+            status: "waiting",
+            message: scrub(result.wait),
+            retryInMs: result.retryInMs,
+            awaitingSignIn: result.awaitingSignIn,
           }
         : {
             status: "needs_attention",
-            error: asJson({
-              ...result.attention,
-              message: scrub(result.attention.message),
-            }),
-            nextAttemptAt: null,
+            problem: { ...result.attention, message: scrub(result.attention.message) },
           };
-    if (!(await finishOperationRun(start.id, leaseToken, data))) throw new LeaseLostError();
+    if (!(await finishOperationRun(start.id, leaseToken, end))) throw new LeaseLostError();
     return;
   }
-  await finishOperationRun(start.id, leaseToken, { nextAttemptAt: new Date() });
+  await finishOperationRun(start.id, leaseToken, { status: "continue" });
 }
 
 function resultFromError(

@@ -20,7 +20,6 @@ import { delegatedCredential } from "@/lib/azure/token-broker";
 import { recordAudit } from "@/lib/data/audit";
 import { integrationLifecycleOfOnboarding } from "@/lib/data/integration-operations";
 import {
-  asJson,
   findOnboardingForActing,
   finishLeasedStep,
   hurryStep,
@@ -34,13 +33,13 @@ import {
   saveOnboardingFieldsFenced,
   standingOfStepRunner,
   takeLease,
+  type OnboardingRecord,
   type StandingLost,
   type StepRow,
   type StepRunner,
 } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
 import { utcDateTime } from "@/lib/format";
-import { Prisma, type Onboarding } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { lifecycleRefusal } from "@/lib/onboardings/lifecycle-guard";
 import { StillWaiting } from "@/lib/onboardings/retry";
@@ -416,7 +415,10 @@ function standingMessage(lost: StandingLost, actor: Actor): string {
  * Why a step that holds its lease must not run now: its onboarding was disconnected (or is being
  * disconnected), so it is cancelled; or its person lost the right to act, so it waits for the owner.
  */
-async function whyStepMayNotRun(onboarding: Onboarding, runner: StepActor): Promise<StepOutcome | null> {
+async function whyStepMayNotRun(
+  onboarding: OnboardingRecord,
+  runner: StepActor,
+): Promise<StepOutcome | null> {
   const lifecycle = await integrationLifecycleOfOnboarding(onboarding.id);
   if (lifecycle?.disconnected || lifecycle?.open?.kind === "disconnect")
     return {
@@ -485,50 +487,9 @@ function withAction(error: StepError): StepError {
   return { ...error, action: actions[error.kind] };
 }
 
-async function finishStep(
-  onboardingId: string,
-  stepId: StepId,
-  leaseToken: string,
-  result: StepOutcome,
-): Promise<boolean> {
-  const now = new Date();
-  const outcome = scrubbed(result);
-  const data: Prisma.OnboardingStepUpdateManyMutationInput =
-    outcome.status === "cancelled"
-      ? {
-          status: "cancelled",
-          error: asJson({ kind: "input", message: outcome.message, cancelled: true }),
-          nextAttemptAt: null,
-          finishedAt: now,
-        }
-      : outcome.status === "done"
-        ? {
-            status: "done",
-            outputs: asJson(outcome.outputs),
-            error: Prisma.DbNull,
-            nextAttemptAt: null,
-            finishedAt: now,
-          }
-        : outcome.status === "waiting"
-          ? {
-              status: "waiting",
-              error: asJson({
-                kind: outcome.awaitingSignIn ? "sign-in" : "consistency",
-                message: outcome.message,
-                waiting: true,
-                ...(outcome.awaitingSignIn ? { awaitingSignIn: true } : {}),
-              }),
-              nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
-              ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
-            }
-          : {
-              status: "needs_attention",
-              error: asJson(outcome.error),
-              nextAttemptAt: null,
-              finishedAt: now,
-              ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
-            };
-  return finishLeasedStep(onboardingId, stepId, leaseToken, data);
+/** Records the run's outcome (scrubbed) and releases the lease; false when the lease was taken over. */
+function finishStep(onboardingId: string, stepId: StepId, leaseToken: string, result: StepOutcome) {
+  return finishLeasedStep(onboardingId, stepId, leaseToken, scrubbed(result));
 }
 
 /**

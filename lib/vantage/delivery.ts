@@ -32,14 +32,15 @@ import {
   takeDeliveryLease,
   tokensKnownToDeliveries,
   wakeDeliveries,
+  type DeliveryFields,
   type DeliveryRow,
+  type DeliveryRunEnd,
 } from "@/lib/data/deliveries";
 import { LeaseLostError } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
 import { vantageTokenOfUser } from "@/lib/data/vantage-tokens";
 import { getEnv } from "@/lib/env";
 import { utcTime } from "@/lib/format";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { integrationSecretContext } from "@/lib/crypto/contexts";
 import { decideAdoption } from "@/lib/vantage/adoption";
@@ -74,8 +75,8 @@ type Ctx = {
   row: DeliveryRow;
   readonly leaseToken: string;
   readonly timeoutMs: number;
-  save(fields: Prisma.DeliveryUpdateManyMutationInput): Promise<void>;
-  mark(event: string): Prisma.InputJsonValue;
+  save(fields: DeliveryFields): Promise<void>;
+  mark(event: string): Record<string, string>;
   audit(event: AuditInput): Promise<void>;
 };
 
@@ -142,7 +143,7 @@ async function create(
     const made = decision.adopt;
     await ctx.save({
       ...fields(made),
-      knownIntegrationTokens: { push: made.token },
+      knownIntegrationToken: made.token,
       createStartedAt: null,
       followSince: new Date(),
       timeline: ctx.mark(slot === "current" ? "created" : "replacementCreated"),
@@ -200,7 +201,7 @@ async function create(
   }
   await ctx.save({
     ...fields(made),
-    knownIntegrationTokens: { push: made.token },
+    knownIntegrationToken: made.token,
     createStartedAt: null,
     followSince: new Date(),
     timeline: ctx.mark(slot === "current" ? "created" : "replacementCreated"),
@@ -272,7 +273,7 @@ async function removeAll(ctx: Ctx, work: Work): Promise<StepResult> {
       ...("adopt" in decision
         ? {
             retiringIntegrationToken: decision.adopt.token,
-            knownIntegrationTokens: { push: decision.adopt.token },
+            knownIntegrationToken: decision.adopt.token,
           }
         : {}),
     });
@@ -499,7 +500,7 @@ async function runLeased(start: DeliveryRow, leaseToken: string, deadline: numbe
       // "error" and "deleted" are when it last happened (a retry compares with it); the others, the first time.
       if (event === "error" || event === "deleted" || !timeline[event])
         timeline[event] = new Date().toISOString();
-      return timeline as Prisma.InputJsonValue;
+      return timeline;
     },
     audit: async (event) => {
       if (actor) await recordAudit(start.onboardingId, actor, event);
@@ -515,31 +516,23 @@ async function runLeased(start: DeliveryRow, leaseToken: string, deadline: numbe
       result = resultFromError(error, ctx.row.attempts);
     }
     if ("again" in result) continue;
-    const now = Date.now();
-    let data: Prisma.DeliveryUpdateManyMutationInput;
-    if ("idle" in result)
-      data = { status: result.idle, error: Prisma.DbNull, nextAttemptAt: null, attempts: 0 };
-    else if ("wait" in result)
-      data = {
-        status: result.status ?? "running",
-        error: result.wait
-          ? ({ message: result.wait, waiting: true } as Prisma.InputJsonValue)
-          : Prisma.DbNull,
-        nextAttemptAt: new Date(now + Math.max(0, result.inMs)),
-        attempts: result.retry ? { increment: 1 } : 0,
-      };
-    else
-      data = {
-        status: "needs_attention",
-        error: { ...result.attention } as Prisma.InputJsonValue,
-        nextAttemptAt: null,
-      };
-    if (!(await finishDeliveryRun(start.id, leaseToken, data))) throw new LeaseLostError();
+    const end: DeliveryRunEnd =
+      "idle" in result
+        ? { kind: "idle", status: result.idle }
+        : "wait" in result
+          ? {
+              kind: "wait",
+              status: result.status ?? "running",
+              message: result.wait,
+              retryInMs: result.inMs,
+              countsAttempt: Boolean(result.retry),
+            }
+          : { kind: "attention", problem: result.attention };
+    if (!(await finishDeliveryRun(start.id, leaseToken, end))) throw new LeaseLostError();
     return;
   }
   // Out of budget with more to do: due again at once.
-  if (!(await finishDeliveryRun(start.id, leaseToken, { nextAttemptAt: new Date() })))
-    throw new LeaseLostError();
+  if (!(await finishDeliveryRun(start.id, leaseToken, { kind: "continue" }))) throw new LeaseLostError();
 }
 
 /** A transient failure waits (Retry-After, else a growing backoff); anything else needs a person. */

@@ -19,8 +19,6 @@
  */
 import "server-only";
 
-import { randomUUID } from "node:crypto";
-
 import { recordAudit } from "@/lib/data/audit";
 import {
   finishDeliveryRun,
@@ -41,6 +39,7 @@ import { getUserById } from "@/lib/data/users";
 import { vantageTokenOfUser } from "@/lib/data/vantage-tokens";
 import { getEnv } from "@/lib/env";
 import { utcTime } from "@/lib/format";
+import { defaultLeaseSlackMs, runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
 import { integrationSecretContext } from "@/lib/crypto/contexts";
 import { decideAdoption } from "@/lib/vantage/adoption";
@@ -49,9 +48,6 @@ import { VantageError } from "@/lib/vantage/errors";
 import { decryptSecret } from "@/lib/crypto/vault";
 import type { AuditInput } from "@/lib/view-types";
 
-const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-const leaseSlackMs = 30_000;
-const leaseRenewEveryMs = 10_000;
 /** An imported integration is looked at again this often (its status beside Azure's). */
 export const recheckEveryMs = 60 * 60_000;
 const maxPollMs = 5 * 60_000;
@@ -457,32 +453,15 @@ export async function runDelivery(deliveryId: string, options: { budgetMs?: numb
   const budgetMs = options.budgetMs ?? 8_000;
   const timeoutMs = getEnv().vantageRequestTimeoutMs;
   const deadline = Date.now() + budgetMs;
-  const leaseToken = `${instanceId}:${randomUUID()}`;
-  const held = await takeDeliveryLease(
-    deliveryId,
-    leaseToken,
-    new Date(deadline + 2 * timeoutMs + leaseSlackMs),
-  );
-  if (!held) return false;
-  let leaseLost = false;
-  const renewal = setInterval(() => {
-    renewDeliveryLease(deliveryId, leaseToken, new Date(Date.now() + 2 * timeoutMs + leaseSlackMs))
-      .then((ok) => {
-        if (!ok) leaseLost = true;
-      })
-      .catch(() => {});
-  }, leaseRenewEveryMs);
-  renewal.unref();
-  try {
-    await runLeased(held, leaseToken, deadline, timeoutMs);
-  } catch (error) {
-    if (!(error instanceof LeaseLostError)) throw error;
-    leaseLost = true;
-  } finally {
-    clearInterval(renewal);
-  }
-  if (leaseLost) log.warn({ deliveryId }, "delivery lease was taken over; this run's results were dropped");
-  return true;
+  return runUnderLease({
+    deadline,
+    // A Vantage call may take its timeout twice over (a retry) past the deadline.
+    slackMs: 2 * timeoutMs + defaultLeaseSlackMs,
+    take: (token, expiresAt) => takeDeliveryLease(deliveryId, token, expiresAt),
+    renew: (token, expiresAt) => renewDeliveryLease(deliveryId, token, expiresAt),
+    run: (held, token) => runLeased(held, token, deadline, timeoutMs),
+    onLost: () => log.warn({ deliveryId }, "delivery lease was taken over; this run's results were dropped"),
+  });
 }
 
 async function runLeased(start: DeliveryRow, leaseToken: string, deadline: number, timeoutMs: number) {

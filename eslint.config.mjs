@@ -31,6 +31,46 @@ const productFiles = [
   "instrumentation.ts",
 ];
 
+/**
+ * lib/data is the only door to the database: the db client (lib/db.ts, lib/db/*) and the generated
+ * Prisma types are imported there, in lib/db itself, and in tests and scripts; everything else calls a
+ * lib/data function that takes and returns domain values. Kept as a named list so that another
+ * no-restricted-imports block can combine it (below, with outsideProduct): ESLint's later block for a
+ * rule replaces an earlier one's options.
+ */
+const databaseDoor = [
+  {
+    group: ["@/lib/db", "@/lib/db/**", "**/lib/db", "**/lib/db/**", "./db", "./db/**", "../db", "../db/**"],
+    message: "The database client belongs to lib/data: use a lib/data function instead.",
+  },
+  {
+    group: [
+      "@/lib/generated/**",
+      "**/lib/generated/**",
+      "**/generated/prisma/**",
+      "@prisma/client",
+      "@prisma/client/**",
+    ],
+    message: "Prisma's types belong to lib/data: use a lib/data function (and its domain types) instead.",
+  },
+];
+
+/** Where the database may be imported directly: the data layer, the client itself, tests and tools. */
+const databaseDoorAllowed = [
+  "lib/data/**",
+  "lib/db.ts",
+  "lib/db/**",
+  "lib/generated/**",
+  "**/*.test.ts",
+  "**/*.test.tsx",
+  "test/**",
+  "e2e/**",
+  "scripts/**",
+  "emulator/**",
+  "prisma/**",
+  "prisma.config.ts",
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -69,10 +109,17 @@ const config = [
     },
   },
   {
-    // Combine with other no-restricted-imports patterns here: a later block replaces this rule's options.
+    // Product files may import neither test code, scripts nor the emulator.
     files: productFiles,
     ignores: ["**/*.test.ts", "**/*.test.tsx"],
-    rules: { "no-restricted-imports": ["error", { patterns: [...outsideProduct] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: outsideProduct }] },
+  },
+  {
+    // ...and, outside the data layer, not the database either. This block replaces the one above for
+    // these files (a later block replaces a rule's options), so it carries both lists.
+    files: productFiles,
+    ignores: databaseDoorAllowed,
+    rules: { "no-restricted-imports": ["error", { patterns: [...outsideProduct, ...databaseDoor] }] },
   },
 ];
 

@@ -5,10 +5,8 @@
  */
 import "server-only";
 
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
-
 import { clientAddressOf } from "@/lib/client-address";
-import { db } from "@/lib/db";
+import { consumeRateLimit, type RateLimitVerdict } from "@/lib/data/rate-limits";
 
 type Door = "share-link" | "sign-in-callback" | "api" | "integration-check";
 
@@ -23,21 +21,8 @@ export const limits: Record<Door, { points: number; durationSec: number }> = {
   "integration-check": { points: 3, durationSec: 5 * 60 },
 };
 
-const limiters = new Map<Door, RateLimiterPrisma>();
-
-function limiter(door: Door): RateLimiterPrisma {
-  let found = limiters.get(door);
-  if (!found) {
-    found = new RateLimiterPrisma({
-      storeClient: db,
-      tableName: "rateLimit",
-      keyPrefix: door,
-      points: limits[door].points,
-      duration: limits[door].durationSec,
-    });
-    limiters.set(door, found);
-  }
-  return found;
+function counter(door: Door) {
+  return { name: door, ...limits[door] };
 }
 
 /**
@@ -49,33 +34,13 @@ export function clientKey(headers: Headers): string {
 }
 
 /** Counts one request; `retryAfterSec` when the client is over its limit. */
-export async function consume(
-  door: Door,
-  headers: Headers,
-): Promise<{ ok: true } | { ok: false; retryAfterSec: number }> {
-  try {
-    await limiter(door).consume(clientKey(headers));
-    return { ok: true };
-  } catch (result) {
-    if (result instanceof RateLimiterRes)
-      return { ok: false, retryAfterSec: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
-    throw result;
-  }
+export async function consume(door: Door, headers: Headers): Promise<RateLimitVerdict> {
+  return consumeRateLimit(counter(door), clientKey(headers));
 }
 
 /** Counts one use of `door` by `key` (a person and a thing, not a network); `retryAfterSec` when over. */
-export async function consumeKey(
-  door: Door,
-  key: string,
-): Promise<{ ok: true } | { ok: false; retryAfterSec: number }> {
-  try {
-    await limiter(door).consume(key);
-    return { ok: true };
-  } catch (result) {
-    if (result instanceof RateLimiterRes)
-      return { ok: false, retryAfterSec: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
-    throw result;
-  }
+export async function consumeKey(door: Door, key: string): Promise<RateLimitVerdict> {
+  return consumeRateLimit(counter(door), key);
 }
 
 /** The answer to a client over its limit: says how long to wait, in words and in Retry-After. */

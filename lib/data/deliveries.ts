@@ -6,8 +6,8 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import { LeaseLostError } from "@/lib/data/steps";
-import { type Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
+import { asJson, LeaseLostError } from "@/lib/data/steps";
+import { Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
 import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { unknownIdMessages } from "@/lib/validations/ids";
 import type { Actor } from "@/lib/view-types";
@@ -231,18 +231,50 @@ export async function renewDeliveryLease(id: string, leaseOwner: string, leaseEx
   return count > 0;
 }
 
-type DeliveryUpdate = Prisma.DeliveryUpdateManyMutationInput;
+/** What a run saves on its delivery while it holds the lease: Vantage's tokens and words, its times. */
+export type DeliveryFields = Partial<
+  Pick<
+    DeliveryRow,
+    | "vantageIntegrationToken"
+    | "vantageStatus"
+    | "vantageMessage"
+    | "vantageSecretTag"
+    | "nextIntegrationToken"
+    | "nextStatus"
+    | "nextSecretTag"
+    | "retiringIntegrationToken"
+    | "createStartedAt"
+    | "workspacesSetOn"
+    | "followSince"
+  >
+> & {
+  /** A Vantage integration this delivery made or adopted, added to the ones it knows. */
+  knownIntegrationToken?: string;
+  /** When Vantage first (or last) said each thing (ISO times by event). */
+  timeline?: Record<string, string>;
+};
+
+function deliveryFieldsData(fields: DeliveryFields): Prisma.DeliveryUpdateManyMutationInput {
+  const { knownIntegrationToken, timeline, ...rest } = fields;
+  return {
+    ...rest,
+    ...(knownIntegrationToken !== undefined
+      ? { knownIntegrationTokens: { push: knownIntegrationToken } }
+      : {}),
+    ...(timeline ? { timeline: asJson(timeline) } : {}),
+  };
+}
 
 /** Saves while the runner holds the lease; LeaseLostError when it was taken over. */
 export async function saveDeliveryFenced(
   id: string,
   leaseOwner: string,
-  data: DeliveryUpdate,
+  fields: DeliveryFields,
 ): Promise<DeliveryRow> {
   const row = await db.$transaction(async (tx) => {
     const held = await tx.delivery.updateMany({
       where: { id, leaseOwner },
-      data: { ...data, version: { increment: 1 } },
+      data: { ...deliveryFieldsData(fields), version: { increment: 1 } },
     });
     if (held.count === 0) throw new LeaseLostError();
     return tx.delivery.findUniqueOrThrow({ where: { id } });
@@ -251,11 +283,51 @@ export async function saveDeliveryFenced(
   return row;
 }
 
+/**
+ * How a run of a delivery ended: at rest ("waiting" for credentials, or "removed"); to look again in
+ * `retryInMs` (`message`: why, when it is not Vantage's status; `countsAttempt`: after a failure worth
+ * retrying, which the backoff counts); needing a person; or out of budget, due again at once.
+ */
+export type DeliveryRunEnd =
+  | { kind: "idle"; status: "waiting" | "removed" }
+  | {
+      kind: "wait";
+      status: "running" | "delivered";
+      message: string | null;
+      retryInMs: number;
+      countsAttempt: boolean;
+    }
+  | { kind: "attention"; problem: { message: string; action?: string; kind?: string } }
+  | { kind: "continue" };
+
+function runEndData(end: DeliveryRunEnd, now: Date): Prisma.DeliveryUpdateManyMutationInput {
+  switch (end.kind) {
+    case "idle":
+      return { status: end.status, error: Prisma.DbNull, nextAttemptAt: null, attempts: 0 };
+    case "wait":
+      return {
+        status: end.status,
+        error: end.message ? asJson({ message: end.message, waiting: true }) : Prisma.DbNull,
+        nextAttemptAt: new Date(now.getTime() + Math.max(0, end.retryInMs)),
+        attempts: end.countsAttempt ? { increment: 1 } : 0,
+      };
+    case "attention":
+      return { status: "needs_attention", error: asJson({ ...end.problem }), nextAttemptAt: null };
+    case "continue":
+      return { nextAttemptAt: now };
+  }
+}
+
 /** Ends a run: lets go of the lease with the run's result; false when the lease was taken over. */
-export async function finishDeliveryRun(id: string, leaseOwner: string, data: DeliveryUpdate) {
+export async function finishDeliveryRun(id: string, leaseOwner: string, end: DeliveryRunEnd) {
   const { count } = await db.delivery.updateMany({
     where: { id, leaseOwner },
-    data: { ...data, leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } },
+    data: {
+      ...runEndData(end, new Date()),
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      version: { increment: 1 },
+    },
   });
   const row = await db.delivery.findUnique({ where: { id }, select: { onboardingId: true } });
   if (row) signalProgress(row.onboardingId);

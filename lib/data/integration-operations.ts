@@ -11,6 +11,7 @@ import { asJson, LeaseLostError } from "@/lib/data/steps";
 import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
+import type { VerificationRecord } from "@/lib/data/integrations";
 import type { Actor, IntegrationOperationView } from "@/lib/view-types";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
 
@@ -200,13 +201,36 @@ export async function renewOperationLease(id: string, leaseOwner: string, leaseE
   return result.count > 0;
 }
 
-type OperationUpdate = Prisma.IntegrationOperationUpdateManyMutationInput;
+/** What a run saves on its operation while it holds the lease: the new secret, times, the check. */
+export type OperationFields = Partial<
+  Pick<
+    OperationRow,
+    | "newKeyId"
+    | "newSecretCiphertext"
+    | "newSecretEncryptionKeyId"
+    | "newSecretHint"
+    | "newSecretExpiresAt"
+    | "removeAfter"
+  >
+> & {
+  /** When each phase finished (ISO times by event). */
+  timeline?: Record<string, string>;
+  verification?: VerificationRecord;
+};
 
-/** Saves while the runner holds the lease; LeaseLostError when it was taken over. */
-export async function saveOperationFenced(
+function operationFieldsData(fields: OperationFields): Prisma.IntegrationOperationUpdateManyMutationInput {
+  const { timeline, verification, ...rest } = fields;
+  return {
+    ...rest,
+    ...(timeline ? { timeline: asJson(timeline) } : {}),
+    ...(verification ? { verification: asJson(verification) } : {}),
+  };
+}
+
+async function updateOperationFenced(
   id: string,
   leaseOwner: string,
-  data: OperationUpdate,
+  data: Prisma.IntegrationOperationUpdateManyMutationInput,
 ): Promise<OperationRow> {
   return db.$transaction(async (tx) => {
     const held = await tx.integrationOperation.updateMany({
@@ -218,20 +242,74 @@ export async function saveOperationFenced(
   });
 }
 
+/** Saves while the runner holds the lease; LeaseLostError when it was taken over. */
+export function saveOperationFenced(
+  id: string,
+  leaseOwner: string,
+  fields: OperationFields,
+): Promise<OperationRow> {
+  return updateOperationFenced(id, leaseOwner, operationFieldsData(fields));
+}
+
+/**
+ * Moves the operation on to its next phase, due at once with a fresh count of attempts, while the
+ * runner holds the lease; LeaseLostError when it was taken over.
+ */
+export function enterOperationPhase(id: string, leaseOwner: string, phase: string): Promise<OperationRow> {
+  return updateOperationFenced(id, leaseOwner, {
+    phase,
+    error: Prisma.DbNull,
+    nextAttemptAt: new Date(),
+    attempts: 0,
+  });
+}
+
+/** A person's view of what went wrong with an operation (messages already scrubbed). */
+export type OperationProblem = { message: string; action?: string; resolution?: string; code?: string };
+
+/**
+ * How a run of an operation ended: done; waiting (for Azure, the grace period or a sign-in) until a
+ * moment; needing a person; stopped before it began (its person is unknown), which needs a person too;
+ * or out of rounds, due again at once.
+ */
+export type OperationRunEnd =
+  | { status: "done" }
+  | { status: "waiting"; message: string; retryInMs: number; awaitingSignIn?: boolean }
+  | { status: "needs_attention"; problem: OperationProblem }
+  | { status: "no_runner"; problem: OperationProblem }
+  | { status: "continue" };
+
+function runEndData(end: OperationRunEnd, now: Date): Prisma.IntegrationOperationUpdateManyMutationInput {
+  switch (end.status) {
+    case "done":
+      return { status: "done", phase: "done", openKey: null, finishedAt: now, newSecretCiphertext: null };
+    case "waiting":
+      return {
+        status: end.awaitingSignIn ? "awaiting_sign_in" : "running",
+        error: asJson({ message: end.message, waiting: true }),
+        nextAttemptAt: new Date(now.getTime() + end.retryInMs),
+      };
+    case "needs_attention":
+      return { status: "needs_attention", error: asJson(end.problem), nextAttemptAt: null };
+    case "no_runner":
+      return { status: "needs_attention", error: asJson(end.problem) };
+    case "continue":
+      return { nextAttemptAt: now };
+  }
+}
+
 /** Ends a run: releases the lease with the run's result; false when the lease was taken over. */
 export async function finishOperationRun(
   id: string,
   leaseOwner: string,
-  data: OperationUpdate,
+  end: OperationRunEnd,
 ): Promise<boolean> {
-  const done = data.status === "done";
   const result = await db.integrationOperation.updateMany({
     where: { id, leaseOwner },
     data: {
-      ...data,
+      ...runEndData(end, new Date()),
       leaseOwner: null,
       leaseExpiresAt: null,
-      ...(done ? { openKey: null, finishedAt: new Date(), newSecretCiphertext: null } : {}),
       version: { increment: 1 },
     },
   });
@@ -246,13 +324,13 @@ export async function deliverRotatedSecretFenced(
   operation: Pick<OperationRow, "id" | "integrationId" | "onboardingId">,
   leaseOwner: string,
   secret: { value: string; keyId: string; hint: string; expiresAt: Date | null },
-  opData: OperationUpdate,
+  fields: OperationFields,
 ): Promise<OperationRow> {
   const forIntegration = encryptSecret(secret.value, integrationSecretContext(operation.integrationId));
   return db.$transaction(async (tx) => {
     const held = await tx.integrationOperation.updateMany({
       where: { id: operation.id, leaseOwner },
-      data: { ...opData, version: { increment: 1 } },
+      data: { ...operationFieldsData(fields), version: { increment: 1 } },
     });
     if (held.count === 0) throw new LeaseLostError();
     await tx.integration.update({
@@ -291,13 +369,13 @@ export async function deliverRotatedSecretFenced(
 export async function markIntegrationDisconnectedFenced(
   operation: Pick<OperationRow, "id" | "integrationId" | "onboardingId">,
   leaseOwner: string,
-  opData: OperationUpdate,
+  fields: OperationFields,
 ): Promise<void> {
   const emptied = encryptSecret("", integrationSecretContext(operation.integrationId));
   await db.$transaction(async (tx) => {
     const held = await tx.integrationOperation.updateMany({
       where: { id: operation.id, leaseOwner },
-      data: { ...opData, version: { increment: 1 } },
+      data: { ...operationFieldsData(fields), version: { increment: 1 } },
     });
     if (held.count === 0) throw new LeaseLostError();
     await tx.integration.update({

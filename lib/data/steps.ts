@@ -14,6 +14,30 @@ import type { Actor } from "@/lib/view-types";
 
 export type StepRow = Prisma.OnboardingStepGetPayload<object>;
 
+/** An onboarding as stored: what a step reads and, through a fenced save, writes. */
+export type OnboardingRecord = Onboarding;
+
+/** The onboarding fields a step's runner may save (Azure ids, the sealed secret, the status). */
+export type OnboardingFields = Partial<
+  Pick<
+    Onboarding,
+    | "applicationObjectId"
+    | "clientId"
+    | "servicePrincipalId"
+    | "secretKeyId"
+    | "secretCiphertext"
+    | "secretEncryptionKeyId"
+    | "secretHint"
+    | "secretExpiresAt"
+    | "retiringSecretKeyId"
+    | "billingAccountName"
+    | "billingAccountDisplayName"
+    | "roleAssignmentId"
+    | "roleAssignmentName"
+    | "status"
+  >
+>;
+
 export function asJson(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value ?? {})) as Prisma.InputJsonValue;
 }
@@ -220,7 +244,7 @@ export async function saveOnboardingFieldsFenced(
   onboardingId: string,
   stepId: StepId,
   leaseOwner: string,
-  fields: Prisma.OnboardingUpdateInput,
+  fields: OnboardingFields,
 ): Promise<Onboarding> {
   const saved = await db.$transaction(async (tx) => {
     const held = await tx.onboardingStep.updateMany({
@@ -258,13 +282,70 @@ export async function clearRetiringSecretFenced(
   }, fencedTransactionWait);
 }
 
-/** Records a step's result, if the runner still holds its lease. */
+/**
+ * How a run of a step ended, as the engine decided (messages already scrubbed): done with its
+ * outputs, waiting for a moment (or for a sign-in), needing a person, or cancelled for good.
+ */
+export type StepFinish =
+  | { status: "done"; outputs: Record<string, unknown> }
+  | {
+      status: "waiting";
+      message: string;
+      retryInMs: number;
+      outputs?: Record<string, unknown>;
+      awaitingSignIn?: boolean;
+    }
+  | { status: "needs_attention"; error: { kind: string; message: string }; outputs?: Record<string, unknown> }
+  | { status: "cancelled"; message: string };
+
+function finishedStepFields(outcome: StepFinish, now: Date): Prisma.OnboardingStepUpdateManyMutationInput {
+  switch (outcome.status) {
+    case "cancelled":
+      return {
+        status: "cancelled",
+        error: asJson({ kind: "input", message: outcome.message, cancelled: true }),
+        nextAttemptAt: null,
+        finishedAt: now,
+      };
+    case "done":
+      return {
+        status: "done",
+        outputs: asJson(outcome.outputs),
+        error: Prisma.DbNull,
+        nextAttemptAt: null,
+        finishedAt: now,
+      };
+    case "waiting":
+      return {
+        status: "waiting",
+        error: asJson({
+          kind: outcome.awaitingSignIn ? "sign-in" : "consistency",
+          message: outcome.message,
+          waiting: true,
+          ...(outcome.awaitingSignIn ? { awaitingSignIn: true } : {}),
+        }),
+        nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
+        ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
+      };
+    case "needs_attention":
+      return {
+        status: "needs_attention",
+        error: asJson(outcome.error),
+        nextAttemptAt: null,
+        finishedAt: now,
+        ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
+      };
+  }
+}
+
+/** Records how a step's run ended and releases its lease, if the runner still holds it. */
 export async function finishLeasedStep(
   onboardingId: string,
   stepId: StepId,
   leaseOwner: string,
-  data: Prisma.OnboardingStepUpdateManyMutationInput,
+  outcome: StepFinish,
 ): Promise<boolean> {
+  const data = finishedStepFields(outcome, new Date());
   const result = await db.onboardingStep.updateMany({
     where: { onboardingId, stepId, leaseOwner },
     data: { ...data, leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } },

@@ -1,7 +1,6 @@
 import type { ArmClient } from "@/lib/azure/arm";
 import type { GraphClient } from "@/lib/azure/graph";
-import type { ManagedIntegration, OperationRow } from "@/lib/data/integration-operations";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { ManagedIntegration, OperationFields, OperationRow } from "@/lib/data/integration-operations";
 import type { Actor, AuditInput } from "@/lib/view-types";
 
 export type OperationContext = {
@@ -16,7 +15,7 @@ export type OperationContext = {
   graph(): GraphClient;
   arm(): ArmClient;
   /** Saves while this run holds the lease (LeaseLostError otherwise). */
-  save(fields: Prisma.IntegrationOperationUpdateManyMutationInput): Promise<void>;
+  save(fields: OperationFields): Promise<void>;
   /** Records a phase's finishing time in the timeline. */
   mark(event: string, at?: Date): Promise<void>;
   audit(event: AuditInput): Promise<void>;

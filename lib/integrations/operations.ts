@@ -7,15 +7,11 @@
  */
 import "server-only";
 
-import { randomUUID } from "node:crypto";
-
-import { ArmClient } from "@/lib/azure/arm";
-import { azureEndpoints } from "@/lib/azure/endpoints";
-import { AzureCallError, scrub, toSafeError } from "@/lib/azure/errors";
-import { GraphClient } from "@/lib/azure/graph";
-import { delegatedCredential } from "@/lib/azure/token-broker";
+import { delegatedClients } from "@/lib/azure/delegated-clients";
+import { scrub } from "@/lib/azure/errors";
 import { recordAudit } from "@/lib/data/audit";
 import {
+  enterOperationPhase,
   finishOperationRun,
   listDueOperations,
   loadManagedIntegration,
@@ -23,21 +19,16 @@ import {
   saveOperationFenced,
   takeOperationLease,
   type OperationRow,
+  type OperationRunEnd,
 } from "@/lib/data/integration-operations";
-import { LeaseLostError, asJson } from "@/lib/data/steps";
+import { LeaseLostError } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { disconnectPhases } from "@/lib/integrations/disconnect";
 import { rotationPhases } from "@/lib/integrations/rotation";
 import type { OperationContext, PhaseHandler, PhaseResult } from "@/lib/integrations/operation-types";
+import { classifyFailure } from "@/lib/jobs/failure-outcome";
+import { runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
-import { StillWaiting } from "@/lib/onboardings/retry";
-
-const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-const leaseSlackMs = 30_000;
-const leaseRenewEveryMs = 10_000;
-const signInRetryMs = 60_000;
-const maxTransientAttempts = 8;
 
 const phases: Record<OperationRow["kind"], Record<string, PhaseHandler>> = {
   rotate_secret: rotationPhases,
@@ -50,61 +41,35 @@ const phases: Record<OperationRow["kind"], Record<string, PhaseHandler>> = {
  */
 export async function runOperation(operationId: string, options: { budgetMs?: number } = {}) {
   const deadline = Date.now() + (options.budgetMs ?? 8_000);
-  const leaseToken = `${instanceId}:${randomUUID()}`;
-  const held = await takeOperationLease(operationId, leaseToken, new Date(deadline + leaseSlackMs));
-  if (!held) return false;
-  let leaseLost = false;
-  const renewal = setInterval(() => {
-    renewOperationLease(operationId, leaseToken, new Date(Date.now() + leaseSlackMs))
-      .then((ok) => {
-        if (!ok) leaseLost = true;
-      })
-      .catch(() => {});
-  }, leaseRenewEveryMs);
-  renewal.unref();
-  try {
-    await runLeased(held, leaseToken, deadline);
-  } catch (error) {
-    if (!(error instanceof LeaseLostError)) throw error;
-    leaseLost = true;
-  } finally {
-    clearInterval(renewal);
-  }
-  if (leaseLost) log.warn({ operationId }, "operation lease was taken over; this run's results were dropped");
-  return true;
+  return runUnderLease({
+    deadline,
+    take: (token, expiresAt) => takeOperationLease(operationId, token, expiresAt),
+    renew: (token, expiresAt) => renewOperationLease(operationId, token, expiresAt),
+    run: (held, token) => runLeased(held, token, deadline),
+    onLost: () =>
+      log.warn({ operationId }, "operation lease was taken over; this run's results were dropped"),
+  });
 }
 
 async function runLeased(start: OperationRow, leaseToken: string, deadline: number) {
   const actor = start.actorId ? await getUserById(start.actorId) : null;
   if (!actor) {
     await finishOperationRun(start.id, leaseToken, {
-      status: "needs_attention",
-      error: asJson({ message: "The person who started this is no longer known. Start it again." }),
+      status: "no_runner",
+      problem: { message: "The person who started this is no longer known. Start it again." },
     });
     return;
   }
   const integration = await loadManagedIntegration(start.integrationId);
-  const endpoints = azureEndpoints();
-  let graph: GraphClient | undefined;
-  let arm: ArmClient | undefined;
+  const azure = delegatedClients(actor, integration.tenantId, deadline);
   const ctx: OperationContext = {
     operation: start,
     integration,
     actor,
     deadline,
     leaseToken,
-    graph: () =>
-      (graph ??= new GraphClient(
-        delegatedCredential(actor.homeAccountId, integration.tenantId, "graph"),
-        endpoints,
-        { deadline },
-      )),
-    arm: () =>
-      (arm ??= new ArmClient(
-        delegatedCredential(actor.homeAccountId, integration.tenantId, "arm"),
-        endpoints,
-        { deadline },
-      )),
+    graph: azure.graph,
+    arm: azure.arm,
     save: async (fields) => {
       ctx.operation = await saveOperationFenced(start.id, leaseToken, fields);
     },
@@ -122,8 +87,7 @@ async function runLeased(start: OperationRow, leaseToken: string, deadline: numb
     const phase = ctx.operation.phase;
     const handler = phases[ctx.operation.kind][phase];
     if (phase === "done" || !handler) {
-      if (!(await finishOperationRun(start.id, leaseToken, { status: "done", phase: "done" })))
-        throw new LeaseLostError();
+      if (!(await finishOperationRun(start.id, leaseToken, { status: "done" }))) throw new LeaseLostError();
       return;
     }
     let result: PhaseResult;
@@ -134,61 +98,47 @@ async function runLeased(start: OperationRow, leaseToken: string, deadline: numb
       result = resultFromError(error, ctx.operation.attempts, actor);
     }
     if ("next" in result) {
-      await ctx.save({ phase: result.next, error: Prisma.DbNull, nextAttemptAt: new Date(), attempts: 0 });
+      ctx.operation = await enterOperationPhase(start.id, leaseToken, result.next);
       continue;
     }
-    const now = Date.now();
-    const data: Prisma.IntegrationOperationUpdateManyMutationInput =
+    const end: OperationRunEnd =
       "wait" in result
         ? {
-            status: result.awaitingSignIn ? "awaiting_sign_in" : "running",
-            error: asJson({ message: scrub(result.wait), waiting: true }),
-            nextAttemptAt: new Date(now + result.retryInMs),
+            status: "waiting",
+            message: scrub(result.wait),
+            retryInMs: result.retryInMs,
+            awaitingSignIn: result.awaitingSignIn,
           }
         : {
             status: "needs_attention",
-            error: asJson({
-              ...result.attention,
-              message: scrub(result.attention.message),
-            }),
-            nextAttemptAt: null,
+            problem: { ...result.attention, message: scrub(result.attention.message) },
           };
-    if (!(await finishOperationRun(start.id, leaseToken, data))) throw new LeaseLostError();
+    if (!(await finishOperationRun(start.id, leaseToken, end))) throw new LeaseLostError();
     return;
   }
-  await finishOperationRun(start.id, leaseToken, { nextAttemptAt: new Date() });
+  await finishOperationRun(start.id, leaseToken, { status: "continue" });
 }
 
+/** A failed phase's result: an operation waits for a lapsed sign-in for as long as it takes. */
 function resultFromError(
   error: unknown,
   attempts: number,
   actor: { name: string | null; email: string | null },
 ): PhaseResult {
-  if (error instanceof StillWaiting) return { wait: error.reason, retryInMs: error.retryInMs };
-  const safe = error instanceof AzureCallError ? error.toJSON() : toSafeError(error);
-  if (!(error instanceof AzureCallError))
-    log.error({ err: safe }, "integration operation failed unexpectedly");
-  if (safe.kind === "sign-in")
+  const outcome = classifyFailure(error, {
+    attempts,
+    signInWait: `Waiting for ${actor.name ?? actor.email ?? "the person who started this"} to sign in again: their Microsoft sign-in has expired. Nothing is lost; it continues after they sign in.`,
+    actionFor: () => "Try again; if it keeps failing, check the audit log for Azure's request id.",
+    unexpectedLog: "integration operation failed unexpectedly",
+  });
+  if (outcome.status === "waiting")
     return {
-      wait: `Waiting for ${actor.name ?? actor.email ?? "the person who started this"} to sign in again: their Microsoft sign-in has expired. Nothing is lost; it continues after they sign in.`,
-      retryInMs: signInRetryMs,
-      awaitingSignIn: true,
+      wait: outcome.message,
+      retryInMs: outcome.retryInMs,
+      ...(outcome.awaitingSignIn ? { awaitingSignIn: true } : {}),
     };
-  if (safe.kind === "transient" && attempts < maxTransientAttempts)
-    return {
-      wait:
-        safe.status === 429
-          ? "Azure asked us to slow down; trying again when it said to."
-          : "Azure had a temporary problem; trying again shortly.",
-      retryInMs: Math.max(Math.min(2000 * 2 ** attempts, 30_000), safe.retryAfterMs ?? 0),
-    };
-  return {
-    attention: {
-      message: safe.message,
-      code: safe.code,
-      action: "Try again; if it keeps failing, check the audit log for Azure's request id.",
-    },
-  };
+  const { message, code, action } = outcome.error;
+  return { attention: { message, code, action } };
 }
 
 /** The background job's round: every due operation, each under its own lease. */

@@ -10,17 +10,11 @@
  */
 import "server-only";
 
-import { randomUUID } from "node:crypto";
-
-import { ArmClient } from "@/lib/azure/arm";
-import { azureEndpoints } from "@/lib/azure/endpoints";
-import { AzureCallError, scrub, toSafeError } from "@/lib/azure/errors";
-import { GraphClient } from "@/lib/azure/graph";
-import { delegatedCredential } from "@/lib/azure/token-broker";
+import { delegatedClients } from "@/lib/azure/delegated-clients";
+import { scrub } from "@/lib/azure/errors";
 import { recordAudit } from "@/lib/data/audit";
 import { integrationLifecycleOfOnboarding } from "@/lib/data/integration-operations";
 import {
-  asJson,
   findOnboardingForActing,
   finishLeasedStep,
   hurryStep,
@@ -34,28 +28,24 @@ import {
   saveOnboardingFieldsFenced,
   standingOfStepRunner,
   takeLease,
+  type OnboardingRecord,
   type StandingLost,
   type StepRow,
   type StepRunner,
 } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
 import { utcDateTime } from "@/lib/format";
-import { Prisma, type Onboarding } from "@/lib/generated/prisma/client";
+import { classifyFailure } from "@/lib/jobs/failure-outcome";
+import { runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
 import { lifecycleRefusal } from "@/lib/onboardings/lifecycle-guard";
-import { StillWaiting } from "@/lib/onboardings/retry";
 import { stepCatalog, stepInfo, unmetNeeds, type EarlyField, type StepId } from "@/lib/onboardings/catalog";
 import { stepModules } from "@/lib/onboardings/steps";
-import type { Actor, StepContext, StepError, StepOutcome } from "@/lib/onboardings/types";
+import type { Actor, StepContext, StepOutcome } from "@/lib/onboardings/types";
 import { UserFacingError } from "@/lib/errors";
 
-const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-const leaseSlackMs = 30_000;
-/** A live runner renews its lease this often, each time to now + leaseSlackMs. */
-const leaseRenewEveryMs = 10_000;
+/** A step waits this long for the person it runs as to sign in again, then needs attention. */
 const signInPatienceMs = 24 * 60 * 60_000;
-const signInRetryMs = 60_000;
-const maxTransientAttempts = 8;
 
 /** What scheduling needs to know of a step. */
 type StepTiming = Pick<StepRow, "stepId" | "status" | "nextAttemptAt" | "leaseExpiresAt">;
@@ -290,27 +280,14 @@ async function runStep(
 ): Promise<void> {
   const stepId = step.stepId as StepId;
   const now = new Date();
-  const leaseToken = `${instanceId}:${randomUUID()}`;
-  if (!(await takeLease(step, leaseToken, new Date(deadline + leaseSlackMs)))) return; // Someone else has it.
-  let leaseLost = false;
-  const renewal = setInterval(() => {
-    renewLease(onboardingId, stepId, leaseToken, new Date(Date.now() + leaseSlackMs))
-      .then((held) => {
-        if (!held) leaseLost = true;
-      })
-      .catch(() => {});
-  }, leaseRenewEveryMs);
-  renewal.unref();
-  try {
-    await runLeased(runner, onboardingId, step, deadline, leaseToken, now, onEarlyResult);
-  } catch (error) {
-    if (!(error instanceof LeaseLostError)) throw error;
-    leaseLost = true;
-  } finally {
-    clearInterval(renewal);
-  }
-  if (leaseLost)
-    log.warn({ onboardingId, stepId }, "step lease was taken over; this run's results were dropped");
+  await runUnderLease({
+    deadline,
+    take: async (token, expiresAt) => ((await takeLease(step, token, expiresAt)) ? step : null),
+    renew: (token, expiresAt) => renewLease(onboardingId, stepId, token, expiresAt),
+    run: (held, token) => runLeased(runner, onboardingId, held, deadline, token, now, onEarlyResult),
+    onLost: () =>
+      log.warn({ onboardingId, stepId }, "step lease was taken over; this run's results were dropped"),
+  });
 }
 
 async function runLeased(
@@ -344,9 +321,7 @@ async function runLeased(
     if (!(await finishStep(onboardingId, stepId, leaseToken, stopped))) throw new LeaseLostError();
     return;
   }
-  const endpoints = azureEndpoints();
-  let graph: GraphClient | undefined;
-  let arm: ArmClient | undefined;
+  const azure = delegatedClients(actor, onboarding.tenantId, deadline);
   const flags = (step.outputs ?? {}) as { redoRequested?: boolean; checkOnly?: boolean };
   const redo = Boolean(flags.redoRequested);
   const ctx: StepContext = {
@@ -363,18 +338,8 @@ async function runLeased(
     deadline,
     firstAttemptAt: step.startedAt ?? now,
     leaseToken,
-    graph: () =>
-      (graph ??= new GraphClient(
-        delegatedCredential(actor.homeAccountId, onboarding.tenantId, "graph"),
-        endpoints,
-        { deadline },
-      )),
-    arm: () =>
-      (arm ??= new ArmClient(
-        delegatedCredential(actor.homeAccountId, onboarding.tenantId, "arm"),
-        endpoints,
-        { deadline },
-      )),
+    graph: azure.graph,
+    arm: azure.arm,
     outputsOf: async (id) =>
       ((await listSteps(onboardingId)).find((s) => s.stepId === id)?.outputs ?? {}) as Record<
         string,
@@ -416,7 +381,10 @@ function standingMessage(lost: StandingLost, actor: Actor): string {
  * Why a step that holds its lease must not run now: its onboarding was disconnected (or is being
  * disconnected), so it is cancelled; or its person lost the right to act, so it waits for the owner.
  */
-async function whyStepMayNotRun(onboarding: Onboarding, runner: StepActor): Promise<StepOutcome | null> {
+async function whyStepMayNotRun(
+  onboarding: OnboardingRecord,
+  runner: StepActor,
+): Promise<StepOutcome | null> {
   const lifecycle = await integrationLifecycleOfOnboarding(onboarding.id);
   if (lifecycle?.disconnected || lifecycle?.open?.kind === "disconnect")
     return {
@@ -439,96 +407,35 @@ async function whyStepMayNotRun(onboarding: Onboarding, runner: StepActor): Prom
   };
 }
 
+/** What a person can do about a step that failed, by the failure's kind. */
+const actionsByKind: Record<string, string> = {
+  "sign-in": "Sign in again, then run the step again.",
+  permission:
+    "Your account lacks the rights for this step: ask an administrator, or share the onboarding with someone who has them.",
+  consistency: "Azure is still catching up; run the step again in a minute.",
+  transient: "Azure had a temporary problem; run the step again.",
+  input: "Check the values above and run the step again.",
+  policy: "A tenant policy refused this; ask an administrator, or change the setting and run the step again.",
+  fatal: "Run the step again; if it keeps failing, check the audit log below for Azure's request id.",
+};
+
+/**
+ * A failed run's outcome. The runner acts with the delegated sign-in of whoever queued the step; when
+ * it has lapsed the step waits for that person (a day at most) instead of failing.
+ */
 function outcomeFromError(error: unknown, attempts: number, actor: Actor, waitingSince: Date): StepOutcome {
-  if (error instanceof StillWaiting) {
-    return { status: "waiting", message: error.reason, retryInMs: error.retryInMs };
-  }
-  const safe = error instanceof AzureCallError ? error.toJSON() : toSafeError(error);
-  if (!(error instanceof AzureCallError)) log.error({ err: safe }, "step failed unexpectedly");
-  // The runner acts with the delegated sign-in of whoever queued the step; when it has lapsed the step
-  // waits for that person (a day at most) instead of failing: signing in again lets it continue.
-  if (safe.kind === "sign-in" && Date.now() - waitingSince.getTime() < signInPatienceMs) {
-    return {
-      status: "waiting",
-      message: `Waiting for ${actor.name ?? actor.email ?? "the person who started this step"} to sign in again to continue: their Microsoft sign-in has expired or lacks a permission this step needs.`,
-      retryInMs: signInRetryMs,
-      awaitingSignIn: true,
-    };
-  }
-  if (safe.kind === "transient" && attempts < maxTransientAttempts) {
-    return {
-      status: "waiting",
-      message:
-        safe.status === 429
-          ? "Azure asked us to slow down; trying again when it said to."
-          : "Azure had a temporary problem; trying again shortly.",
-      // Never sooner than Azure asked (throttling).
-      retryInMs: Math.max(Math.min(2000 * 2 ** attempts, 30_000), safe.retryAfterMs ?? 0),
-    };
-  }
-  return { status: "needs_attention", error: withAction(safe) };
+  return classifyFailure(error, {
+    attempts,
+    signInWait: `Waiting for ${actor.name ?? actor.email ?? "the person who started this step"} to sign in again to continue: their Microsoft sign-in has expired or lacks a permission this step needs.`,
+    signInPatience: { since: waitingSince, ms: signInPatienceMs },
+    actionFor: (safe) => actionsByKind[safe.kind],
+    unexpectedLog: "step failed unexpectedly",
+  });
 }
 
-function withAction(error: StepError): StepError {
-  if (error.action) return error;
-  const actions: Record<string, string> = {
-    "sign-in": "Sign in again, then run the step again.",
-    permission:
-      "Your account lacks the rights for this step: ask an administrator, or share the onboarding with someone who has them.",
-    consistency: "Azure is still catching up; run the step again in a minute.",
-    transient: "Azure had a temporary problem; run the step again.",
-    input: "Check the values above and run the step again.",
-    policy:
-      "A tenant policy refused this; ask an administrator, or change the setting and run the step again.",
-    fatal: "Run the step again; if it keeps failing, check the audit log below for Azure's request id.",
-  };
-  return { ...error, action: actions[error.kind] };
-}
-
-async function finishStep(
-  onboardingId: string,
-  stepId: StepId,
-  leaseToken: string,
-  result: StepOutcome,
-): Promise<boolean> {
-  const now = new Date();
-  const outcome = scrubbed(result);
-  const data: Prisma.OnboardingStepUpdateManyMutationInput =
-    outcome.status === "cancelled"
-      ? {
-          status: "cancelled",
-          error: asJson({ kind: "input", message: outcome.message, cancelled: true }),
-          nextAttemptAt: null,
-          finishedAt: now,
-        }
-      : outcome.status === "done"
-        ? {
-            status: "done",
-            outputs: asJson(outcome.outputs),
-            error: Prisma.DbNull,
-            nextAttemptAt: null,
-            finishedAt: now,
-          }
-        : outcome.status === "waiting"
-          ? {
-              status: "waiting",
-              error: asJson({
-                kind: outcome.awaitingSignIn ? "sign-in" : "consistency",
-                message: outcome.message,
-                waiting: true,
-                ...(outcome.awaitingSignIn ? { awaitingSignIn: true } : {}),
-              }),
-              nextAttemptAt: new Date(now.getTime() + outcome.retryInMs),
-              ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
-            }
-          : {
-              status: "needs_attention",
-              error: asJson(outcome.error),
-              nextAttemptAt: null,
-              finishedAt: now,
-              ...(outcome.outputs ? { outputs: asJson(outcome.outputs) } : {}),
-            };
-  return finishLeasedStep(onboardingId, stepId, leaseToken, data);
+/** Records the run's outcome (scrubbed) and releases the lease; false when the lease was taken over. */
+function finishStep(onboardingId: string, stepId: StepId, leaseToken: string, result: StepOutcome) {
+  return finishLeasedStep(onboardingId, stepId, leaseToken, scrubbed(result));
 }
 
 /**

@@ -1,36 +1,17 @@
 import type { ArmClient } from "@/lib/azure/arm";
 import type { SafeError } from "@/lib/azure/errors";
 import type { GraphClient } from "@/lib/azure/graph";
-import type { Onboarding } from "@/lib/generated/prisma/client";
+import type { OnboardingFields, OnboardingRecord } from "@/lib/data/steps";
 import type { StepId } from "@/lib/onboardings/catalog";
 
 export type { Actor, AuditInput } from "@/lib/view-types";
+export type { OnboardingFields } from "@/lib/data/steps";
 import type { Actor, AuditInput } from "@/lib/view-types";
-
-export type OnboardingFields = Partial<
-  Pick<
-    Onboarding,
-    | "applicationObjectId"
-    | "clientId"
-    | "servicePrincipalId"
-    | "secretKeyId"
-    | "secretCiphertext"
-    | "secretEncryptionKeyId"
-    | "secretHint"
-    | "secretExpiresAt"
-    | "retiringSecretKeyId"
-    | "billingAccountName"
-    | "billingAccountDisplayName"
-    | "roleAssignmentId"
-    | "roleAssignmentName"
-    | "status"
-  >
->;
 
 export type StepContext = {
   readonly stepId: StepId;
   /** The onboarding as it is now; save() keeps it current. */
-  onboarding: Onboarding;
+  onboarding: OnboardingRecord;
   readonly actor: Actor;
   /** Set when a person asked to redo a step that was done. */
   readonly redo: boolean;

@@ -19,8 +19,6 @@
  */
 import "server-only";
 
-import { randomUUID } from "node:crypto";
-
 import { recordAudit } from "@/lib/data/audit";
 import {
   finishDeliveryRun,
@@ -32,14 +30,16 @@ import {
   takeDeliveryLease,
   tokensKnownToDeliveries,
   wakeDeliveries,
+  type DeliveryFields,
   type DeliveryRow,
+  type DeliveryRunEnd,
 } from "@/lib/data/deliveries";
 import { LeaseLostError } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
 import { vantageTokenOfUser } from "@/lib/data/vantage-tokens";
 import { getEnv } from "@/lib/env";
 import { utcTime } from "@/lib/format";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { defaultLeaseSlackMs, runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
 import { integrationSecretContext } from "@/lib/crypto/contexts";
 import { decideAdoption } from "@/lib/vantage/adoption";
@@ -48,9 +48,6 @@ import { VantageError } from "@/lib/vantage/errors";
 import { decryptSecret } from "@/lib/crypto/vault";
 import type { AuditInput } from "@/lib/view-types";
 
-const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-const leaseSlackMs = 30_000;
-const leaseRenewEveryMs = 10_000;
 /** An imported integration is looked at again this often (its status beside Azure's). */
 export const recheckEveryMs = 60 * 60_000;
 const maxPollMs = 5 * 60_000;
@@ -74,8 +71,8 @@ type Ctx = {
   row: DeliveryRow;
   readonly leaseToken: string;
   readonly timeoutMs: number;
-  save(fields: Prisma.DeliveryUpdateManyMutationInput): Promise<void>;
-  mark(event: string): Prisma.InputJsonValue;
+  save(fields: DeliveryFields): Promise<void>;
+  mark(event: string): Record<string, string>;
   audit(event: AuditInput): Promise<void>;
 };
 
@@ -142,7 +139,7 @@ async function create(
     const made = decision.adopt;
     await ctx.save({
       ...fields(made),
-      knownIntegrationTokens: { push: made.token },
+      knownIntegrationToken: made.token,
       createStartedAt: null,
       followSince: new Date(),
       timeline: ctx.mark(slot === "current" ? "created" : "replacementCreated"),
@@ -200,7 +197,7 @@ async function create(
   }
   await ctx.save({
     ...fields(made),
-    knownIntegrationTokens: { push: made.token },
+    knownIntegrationToken: made.token,
     createStartedAt: null,
     followSince: new Date(),
     timeline: ctx.mark(slot === "current" ? "created" : "replacementCreated"),
@@ -272,7 +269,7 @@ async function removeAll(ctx: Ctx, work: Work): Promise<StepResult> {
       ...("adopt" in decision
         ? {
             retiringIntegrationToken: decision.adopt.token,
-            knownIntegrationTokens: { push: decision.adopt.token },
+            knownIntegrationToken: decision.adopt.token,
           }
         : {}),
     });
@@ -456,32 +453,15 @@ export async function runDelivery(deliveryId: string, options: { budgetMs?: numb
   const budgetMs = options.budgetMs ?? 8_000;
   const timeoutMs = getEnv().vantageRequestTimeoutMs;
   const deadline = Date.now() + budgetMs;
-  const leaseToken = `${instanceId}:${randomUUID()}`;
-  const held = await takeDeliveryLease(
-    deliveryId,
-    leaseToken,
-    new Date(deadline + 2 * timeoutMs + leaseSlackMs),
-  );
-  if (!held) return false;
-  let leaseLost = false;
-  const renewal = setInterval(() => {
-    renewDeliveryLease(deliveryId, leaseToken, new Date(Date.now() + 2 * timeoutMs + leaseSlackMs))
-      .then((ok) => {
-        if (!ok) leaseLost = true;
-      })
-      .catch(() => {});
-  }, leaseRenewEveryMs);
-  renewal.unref();
-  try {
-    await runLeased(held, leaseToken, deadline, timeoutMs);
-  } catch (error) {
-    if (!(error instanceof LeaseLostError)) throw error;
-    leaseLost = true;
-  } finally {
-    clearInterval(renewal);
-  }
-  if (leaseLost) log.warn({ deliveryId }, "delivery lease was taken over; this run's results were dropped");
-  return true;
+  return runUnderLease({
+    deadline,
+    // A Vantage call may take its timeout twice over (a retry) past the deadline.
+    slackMs: 2 * timeoutMs + defaultLeaseSlackMs,
+    take: (token, expiresAt) => takeDeliveryLease(deliveryId, token, expiresAt),
+    renew: (token, expiresAt) => renewDeliveryLease(deliveryId, token, expiresAt),
+    run: (held, token) => runLeased(held, token, deadline, timeoutMs),
+    onLost: () => log.warn({ deliveryId }, "delivery lease was taken over; this run's results were dropped"),
+  });
 }
 
 async function runLeased(start: DeliveryRow, leaseToken: string, deadline: number, timeoutMs: number) {
@@ -499,7 +479,7 @@ async function runLeased(start: DeliveryRow, leaseToken: string, deadline: numbe
       // "error" and "deleted" are when it last happened (a retry compares with it); the others, the first time.
       if (event === "error" || event === "deleted" || !timeline[event])
         timeline[event] = new Date().toISOString();
-      return timeline as Prisma.InputJsonValue;
+      return timeline;
     },
     audit: async (event) => {
       if (actor) await recordAudit(start.onboardingId, actor, event);
@@ -515,31 +495,23 @@ async function runLeased(start: DeliveryRow, leaseToken: string, deadline: numbe
       result = resultFromError(error, ctx.row.attempts);
     }
     if ("again" in result) continue;
-    const now = Date.now();
-    let data: Prisma.DeliveryUpdateManyMutationInput;
-    if ("idle" in result)
-      data = { status: result.idle, error: Prisma.DbNull, nextAttemptAt: null, attempts: 0 };
-    else if ("wait" in result)
-      data = {
-        status: result.status ?? "running",
-        error: result.wait
-          ? ({ message: result.wait, waiting: true } as Prisma.InputJsonValue)
-          : Prisma.DbNull,
-        nextAttemptAt: new Date(now + Math.max(0, result.inMs)),
-        attempts: result.retry ? { increment: 1 } : 0,
-      };
-    else
-      data = {
-        status: "needs_attention",
-        error: { ...result.attention } as Prisma.InputJsonValue,
-        nextAttemptAt: null,
-      };
-    if (!(await finishDeliveryRun(start.id, leaseToken, data))) throw new LeaseLostError();
+    const end: DeliveryRunEnd =
+      "idle" in result
+        ? { kind: "idle", status: result.idle }
+        : "wait" in result
+          ? {
+              kind: "wait",
+              status: result.status ?? "running",
+              message: result.wait,
+              retryInMs: result.inMs,
+              countsAttempt: Boolean(result.retry),
+            }
+          : { kind: "attention", problem: result.attention };
+    if (!(await finishDeliveryRun(start.id, leaseToken, end))) throw new LeaseLostError();
     return;
   }
   // Out of budget with more to do: due again at once.
-  if (!(await finishDeliveryRun(start.id, leaseToken, { nextAttemptAt: new Date() })))
-    throw new LeaseLostError();
+  if (!(await finishDeliveryRun(start.id, leaseToken, { kind: "continue" }))) throw new LeaseLostError();
 }
 
 /** A transient failure waits (Retry-After, else a growing backoff); anything else needs a person. */

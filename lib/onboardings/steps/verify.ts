@@ -31,7 +31,7 @@ import {
 } from "@/lib/data/integrations";
 import { clearRetiringSecretFenced } from "@/lib/data/steps";
 import { utcTime } from "@/lib/format";
-import type { Onboarding } from "@/lib/generated/prisma/client";
+import type { OnboardingRecord } from "@/lib/data/steps";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboardings/retry";
 import type { StepId } from "@/lib/onboardings/catalog";
 import { secretContext } from "@/lib/onboardings/steps/client-secret";
@@ -41,7 +41,9 @@ import { decryptSecret } from "@/lib/crypto/vault";
 // How long refusals are read as "not propagated yet" before they count as real failures.
 const propagationPatienceMs = 15 * 60_000;
 /** Pasted in manual mode: we hold the secret's value but never saw Azure create it. */
-export function credentialsWerePasted(o: Pick<Onboarding, "secretCiphertext" | "secretKeyId">): boolean {
+export function credentialsWerePasted(
+  o: Pick<OnboardingRecord, "secretCiphertext" | "secretKeyId">,
+): boolean {
   return Boolean(o.secretCiphertext) && !o.secretKeyId;
 }
 

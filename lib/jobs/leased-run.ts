@@ -1,0 +1,71 @@
+/**
+ * The exactly-once core of every job that works on one row at a time (a step, an integration operation,
+ * a delivery): a run takes the row's lease, renews it while it lives, and saves only while it holds it.
+ * A lease that outlived its holder (a killed server) is taken over once it expires, and then nothing
+ * the old holder does afterwards lands: each fenced save throws LeaseLostError, which ends the run.
+ */
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import { LeaseLostError } from "@/lib/data/steps";
+
+/** This process, in every lease token it hands out: the log tells which instance held a lease. */
+const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+
+/** A fresh lease token for one run: this instance's id and a random part. */
+export function newLeaseToken(): string {
+  return `${instanceId}:${randomUUID()}`;
+}
+
+/** A live run renews its lease this often, each time to now + its slack. */
+export const leaseRenewEveryMs = 10_000;
+/** How far a lease reaches beyond the run's deadline (and beyond each renewal): a slow save still lands. */
+export const defaultLeaseSlackMs = 30_000;
+
+export type LeasedRun<T> = {
+  /** Epoch ms after which the run stops starting work; the lease reaches `slackMs` beyond it. */
+  deadline: number;
+  slackMs?: number;
+  /** Takes the lease for `token` until `expiresAt`: what the run works on, or null when it is not ours. */
+  take(token: string, expiresAt: Date): Promise<T | null>;
+  /** Extends the lease `token` still holds; false when it was taken over. */
+  renew(token: string, expiresAt: Date): Promise<boolean>;
+  /** The work, every save fenced by `token` (LeaseLostError once it is lost). */
+  run(held: T, token: string): Promise<void>;
+  /** Called once the run is over, when the lease was taken over meanwhile (its results were dropped). */
+  onLost(): void;
+};
+
+/**
+ * Runs `job.run` under a freshly taken lease, renewing it every 10 s. Returns false when the lease was
+ * not taken (someone else holds it, or the row is not due), true when this call ran. A LeaseLostError
+ * ends the run quietly (it is reported through onLost); any other failure is thrown after the renewal
+ * stops.
+ */
+export async function runUnderLease<T>(job: LeasedRun<T>): Promise<boolean> {
+  const slackMs = job.slackMs ?? defaultLeaseSlackMs;
+  const token = newLeaseToken();
+  const held = await job.take(token, new Date(job.deadline + slackMs));
+  if (held === null) return false;
+  let leaseLost = false;
+  const renewal = setInterval(() => {
+    job
+      .renew(token, new Date(Date.now() + slackMs))
+      .then((stillHeld) => {
+        if (!stillHeld) leaseLost = true;
+      })
+      .catch(() => {});
+  }, leaseRenewEveryMs);
+  renewal.unref();
+  try {
+    await job.run(held, token);
+  } catch (error) {
+    if (!(error instanceof LeaseLostError)) throw error;
+    leaseLost = true;
+  } finally {
+    clearInterval(renewal);
+  }
+  if (leaseLost) job.onLost();
+  return true;
+}

@@ -5,7 +5,7 @@
  */
 import { contosoSpec } from "./contoso";
 import { generateCosts } from "./costs";
-import { ScenarioError, type RoleRef, type ScenarioSpec, type SeedResult } from "./scenario-spec";
+import { ScenarioError, type ScenarioSpec, type SeedResult } from "./scenario-spec";
 import {
   seedBillingAccounts,
   seedConsents,
@@ -34,7 +34,7 @@ export type {
 
 export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
   const spec: ScenarioSpec =
-    input.preset === "contoso" ? withPreset(contosoSpec(!!input.fixedIds), input) : input;
+    input.preset === "contoso" ? { ...contosoSpec(!!input.fixedIds), ...withoutPreset(input) } : input;
   if (input.preset && input.preset !== "contoso")
     throw new ScenarioError(`Unknown preset '${String(input.preset)}'`);
   const seeding = seedTenant(world, spec, !!input.tenantId);
@@ -56,7 +56,7 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
  */
 export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | undefined {
   const spec: ScenarioSpec =
-    input.preset === "contoso" ? withPreset(contosoSpec(!!input.fixedIds), input) : input;
+    input.preset === "contoso" ? { ...contosoSpec(!!input.fixedIds), ...withoutPreset(input) } : input;
   const store = world.store;
   const tenant = spec.tenantId ? store.tenants.get(spec.tenantId.toLowerCase()) : undefined;
   if (!tenant) return undefined;
@@ -123,33 +123,6 @@ export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | unde
     };
   });
   return result;
-}
-
-/**
- * The preset with the spec's own parts in place of the preset's. Where the spec brings its own users (or
- * subscriptions), the parts it keeps from the preset drop the role assignments (or group members) that
- * named the preset's, so a test that seeds its own admin still gets the preset's other scopes.
- */
-function withPreset(preset: ScenarioSpec, input: ScenarioSpec): ScenarioSpec {
-  const own = withoutPreset(input);
-  const spec = { ...preset, ...own };
-  const users = new Set(
-    (spec.users ?? []).flatMap((u) => [u.key, u.id, u.userPrincipalName].filter(Boolean)),
-  );
-  const known = (r: RoleRef) => users.has(r.user);
-  const keep = <T extends { roleAssignments?: RoleRef[] }>(items: T[] | undefined): T[] | undefined =>
-    own.users && items
-      ? items.map((i) => ({ ...i, roleAssignments: i.roleAssignments?.filter(known) }))
-      : items;
-  if (!own.billingAccounts) spec.billingAccounts = keep(spec.billingAccounts);
-  if (!own.subscriptions) spec.subscriptions = keep(spec.subscriptions);
-  if (!own.managementGroups) {
-    const subscriptions = new Set((spec.subscriptions ?? []).flatMap((s) => [s.key, s.id].filter(Boolean)));
-    spec.managementGroups = keep(spec.managementGroups)?.map((g) =>
-      own.subscriptions ? { ...g, subscriptions: g.subscriptions?.filter((s) => subscriptions.has(s)) } : g,
-    );
-  }
-  return spec;
 }
 
 function withoutPreset(input: ScenarioSpec): ScenarioSpec {

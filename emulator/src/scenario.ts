@@ -5,7 +5,7 @@
  */
 import { contosoSpec } from "./contoso";
 import { generateCosts } from "./costs";
-import { ScenarioError, type ScenarioSpec, type SeedResult } from "./scenario-spec";
+import { ScenarioError, type RoleRef, type ScenarioSpec, type SeedResult } from "./scenario-spec";
 import {
   seedBillingAccounts,
   seedConsents,
@@ -33,8 +33,7 @@ export type {
 } from "./scenario-spec";
 
 export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
-  const spec: ScenarioSpec =
-    input.preset === "contoso" ? { ...contosoSpec(!!input.fixedIds), ...withoutPreset(input) } : input;
+  const spec: ScenarioSpec = input.preset === "contoso" ? withPreset(input) : input;
   if (input.preset && input.preset !== "contoso")
     throw new ScenarioError(`Unknown preset '${String(input.preset)}'`);
   const seeding = seedTenant(world, spec, !!input.tenantId);
@@ -55,8 +54,7 @@ export function seedScenario(world: World, input: ScenarioSpec): SeedResult {
  * different delay profile (--delays) resets the tenant's delays. Undefined when there is nothing to resume.
  */
 export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | undefined {
-  const spec: ScenarioSpec =
-    input.preset === "contoso" ? { ...contosoSpec(!!input.fixedIds), ...withoutPreset(input) } : input;
+  const spec: ScenarioSpec = input.preset === "contoso" ? withPreset(input) : input;
   const store = world.store;
   const tenant = spec.tenantId ? store.tenants.get(spec.tenantId.toLowerCase()) : undefined;
   if (!tenant) return undefined;
@@ -123,6 +121,27 @@ export function resumeSeed(world: World, input: ScenarioSpec): SeedResult | unde
     };
   });
   return result;
+}
+
+/**
+ * The contoso preset with the input's overrides. When the input replaces the users, the role assignments
+ * of the preset's own billing accounts, subscriptions and management groups that name a preset user the
+ * input dropped are left out (so a spec that overrides only users and billing accounts still seeds);
+ * role assignments the input itself lists are never filtered, so a typo there still fails.
+ */
+function withPreset(input: ScenarioSpec): ScenarioSpec {
+  const preset = contosoSpec(!!input.fixedIds);
+  const spec: ScenarioSpec = { ...preset, ...withoutPreset(input) };
+  if (!input.users) return spec;
+  const known = new Set(
+    spec.users!.flatMap((u) => [u.key, u.id, u.userPrincipalName].filter((x): x is string => !!x)),
+  );
+  const keep = <T extends { roleAssignments?: RoleRef[] }>(items: T[] | undefined): T[] | undefined =>
+    items?.map((i) => ({ ...i, roleAssignments: i.roleAssignments?.filter((r) => known.has(r.user)) }));
+  if (!input.billingAccounts) spec.billingAccounts = keep(preset.billingAccounts);
+  if (!input.subscriptions) spec.subscriptions = keep(preset.subscriptions);
+  if (!input.managementGroups) spec.managementGroups = keep(preset.managementGroups);
+  return spec;
 }
 
 function withoutPreset(input: ScenarioSpec): ScenarioSpec {

@@ -25,6 +25,24 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 describe("control API", () => {
+  it("seeds the contoso preset with its users replaced, leaving out its roles for the dropped users", async () => {
+    const c = control(emu);
+    const t = await c.seed({
+      preset: "contoso",
+      users: [{ key: "admin", displayName: "Quiet Admin", roles: ["Global Administrator"] }],
+    });
+    const state = await c.state(t.tenantId);
+    expect(state.users.map((u: any) => u.displayName)).toEqual(["Quiet Admin"]);
+    expect(state.rbacRoleAssignments.map((r: any) => r.principalId)).toEqual([t.users.admin!.id]);
+    // A role assignment the spec itself names still has to name a known user.
+    const bad = await c.post("/scenarios", {
+      preset: "contoso",
+      users: [{ key: "admin", displayName: "Quiet Admin" }],
+      subscriptions: [{ displayName: "S", roleAssignments: [{ user: "nobody", role: "Owner" }] }],
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it("seeds the contoso preset with all generated ids, many times side by side", async () => {
     const c = control(emu);
     const a = await c.seed({ preset: "contoso" });

@@ -2,7 +2,8 @@
  * Microsoft.Billing routes under /arm/providers/Microsoft.Billing/billingAccounts: accounts and role
  * definitions (billing-accounts.ts), role assignments (billing-assignments.ts, billing-create.ts; the EA
  * PUT and an enrollment's departments and enrollment accounts in ea.ts),
- * operation results, checkAccess and billingPermissions (billing-access.ts).
+ * operation results, checkAccess and billingPermissions (billing-access.ts), resolveBillingRoleAssignments
+ * (billing-resolve.ts).
  */
 import type { Caller } from "../auth";
 import type { Ctx } from "../http";
@@ -10,6 +11,7 @@ import type { World } from "../world";
 import { billingPermissions, checkAccess } from "./billing-access";
 import { getAccount, listAccounts, roleDefinitions } from "./billing-accounts";
 import { deleteAssignment, getAssignment, listAssignments } from "./billing-assignments";
+import { resolveAssignments } from "./billing-resolve";
 import { applyErrorShape } from "./common";
 import { createAssignment, operationResult, operationStatus, settleOperations } from "./billing-create";
 import { enrollmentChildren, putAssignment } from "./ea";
@@ -78,6 +80,10 @@ export function handleBilling(world: World, ctx: Ctx, caller: Caller, rest: stri
   }
   if (s === "operationstatus" && subId !== undefined && m === "GET") {
     operationStatus(world, ctx, caller, accountName, subId);
+    return true;
+  }
+  if (s === "resolvebillingroleassignments" && subId === undefined && m === "POST") {
+    resolveAssignments(world, ctx, caller, accountName);
     return true;
   }
   if (s === "checkaccess" && m === "POST") {

@@ -120,7 +120,7 @@ function readPutBody(world: World, ctx: Ctx, account: BillingAccount, version: s
   if (!parsed.ok) return undefined;
   const body = parsed.value;
   if (isObject(body) && isObject(body.properties)) return body.properties as AssignmentInput;
-  const settings = (world.store.tenants.get(account.primaryBillingTenantId) ?? undefined)?.settings;
+  const settings = world.store.tenants.get(account.primaryBillingTenantId)?.settings;
   if (
     isObject(body) &&
     version === "2024-04-01" &&

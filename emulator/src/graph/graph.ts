@@ -1,7 +1,7 @@
 /** Microsoft Graph under /graph: /graph/v1.0/... plus the OIDC userinfo endpoint Entra's discovery names. */
 import type { Caller } from "../auth";
 import { send, type Ctx } from "../http";
-import { DIRECTORY_ROLES, type User } from "../store";
+import type { User } from "../store";
 import type { World } from "../world";
 import {
   createApplication,
@@ -19,6 +19,7 @@ import {
   graphJson,
   requirePermission,
 } from "./common";
+import { defaultAppManagementPolicy, memberOf } from "./directory";
 import { alternateKey, listOptions, pickSelect } from "./odata";
 import { addPassword, removePassword } from "./passwords";
 import {
@@ -93,41 +94,6 @@ function me(world: World, ctx: Ctx, caller: Caller): void {
     "@odata.context": contextUrl(world, select ? `users(${select.join(",")})/$entity` : "users/$entity"),
     ...(select ? pickSelect(full, select) : userJson(caller.user)),
   });
-}
-
-function memberOf(world: World, ctx: Ctx, caller: Caller): void {
-  ctx.route = "GET /me/memberOf";
-  if (caller.kind !== "user")
-    return graphError(
-      ctx,
-      400,
-      "BadRequest",
-      "/me request is only valid with delegated authentication flow.",
-    );
-  if (
-    !requirePermission(
-      ctx,
-      caller,
-      [
-        "Directory.Read.All",
-        "Directory.ReadWrite.All",
-        "Directory.AccessAsUser.All",
-        "RoleManagement.Read.Directory",
-        "User.Read.All",
-      ],
-      [],
-    )
-  )
-    return;
-  const value = caller.user.roles.map((r) => ({
-    "@odata.type": "#microsoft.graph.directoryRole",
-    id: DIRECTORY_ROLES[r],
-    deletedDateTime: null,
-    description: r,
-    displayName: r,
-    roleTemplateId: DIRECTORY_ROLES[r],
-  }));
-  graphJson(ctx, 200, { "@odata.context": contextUrl(world, "directoryObjects"), value });
 }
 
 function organization(world: World, ctx: Ctx, caller: Caller): void {
@@ -304,8 +270,11 @@ export function handleGraph(world: World, ctx: Ctx): void {
   const path = rest.join("/");
   if (path === "organization" && m === "GET") return organization(world, ctx, caller);
   if (path === "me" && m === "GET") return me(world, ctx, caller);
-  if (/^me\/memberOf(\/microsoft\.graph\.directoryRole)?$/.test(path) && m === "GET")
-    return memberOf(world, ctx, caller);
+  const member = /^me\/(memberOf|transitiveMemberOf)(\/microsoft\.graph\.directoryRole)?$/.exec(path);
+  if (member && m === "GET")
+    return memberOf(world, ctx, caller, member[1] === "transitiveMemberOf", !!member[2]);
+  if (path === "policies/defaultAppManagementPolicy" && m === "GET")
+    return defaultAppManagementPolicy(world, ctx, caller);
   if (path === "policies/authorizationPolicy" && m === "GET") return authorizationPolicy(world, ctx, caller);
   if (path === "applications") {
     if (m === "GET") return listApplications(world, ctx, caller);

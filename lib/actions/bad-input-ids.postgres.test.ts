@@ -6,9 +6,6 @@ import { vi } from "vitest";
 
 import { describeMalformedIds } from "@/test/support/malformed-ids";
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/auth")>()),
   getCurrentUser: async () => (await import("@/test/support/request-scope")).scope.user,

@@ -14,9 +14,6 @@ import { RedirectSignal, resetScope, scope } from "@/test/support/request-scope"
 import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
 import { seedOwnerWorld, type OwnerWorld } from "@/test/support/world";
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/auth")>()),
   getCurrentUser: async () => (await import("@/test/support/request-scope")).scope.user,

@@ -11,9 +11,6 @@ import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 import { resetScope, scope } from "@/test/support/request-scope";
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => {
   const { scope } = await import("@/test/support/request-scope");
   return {

@@ -15,9 +15,6 @@ const stub = vi.hoisted(() => ({
   },
 }));
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", () => ({
   getCurrentUser: async () => (await import("@/test/support/request-scope")).scope.user,
 }));

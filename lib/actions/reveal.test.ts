@@ -9,7 +9,8 @@ import fs from "node:fs";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control, sleep } from "@/emulator/test/helpers";
+import { control } from "@/emulator/test/helpers";
+import { driveToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { DELAY_PROFILES } from "@/emulator/src/settings";
 import { resetScope, scope } from "@/test/support/request-scope";
@@ -20,9 +21,6 @@ const logFile = vi.hoisted(() => {
   return file;
 });
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/auth")>()),
   getCurrentUser: async () => (await import("@/test/support/request-scope")).scope.user,
@@ -73,12 +71,7 @@ describe("revealing the client secret on the copy panel", () => {
       secretExpiryMonths: 12,
     });
     await engine.queueSteps(owner, id, "remaining");
-    for (let round = 0; round < 20; round++) {
-      await engine.advance(owner, id, { budgetMs: 4_000 });
-      const next = engine.nextDueAt(await db.db.onboardingStep.findMany({ where: { onboardingId: id } }));
-      if (!next) break;
-      await sleep(Math.max(0, Math.min(next.getTime() - Date.now(), 1_000)) + 20);
-    }
+    await driveToRest(owner, id, { rounds: 20, limitMs: Infinity, pollMs: 1_000 });
     expect((await onboardings.getOnboardingOrThrow(owner, id)).status).toBe("completed");
     const integration = await db.db.integration.findUniqueOrThrow({ where: { onboardingId: id } });
     const { decryptSecret } = await import("@/lib/crypto/vault");

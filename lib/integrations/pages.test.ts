@@ -11,9 +11,6 @@ import { renderPage } from "@/test/support/render-page";
 import { resetScope, scope } from "@/test/support/request-scope";
 import { startDriver, type Driver } from "@/test/support/onboarding-driver";
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => {
   const { scope, nextNavigation } = await import("@/test/support/request-scope");
   return {

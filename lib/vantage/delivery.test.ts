@@ -15,9 +15,6 @@ import { connectedOnboarding, secretOf, signsIn, type Connected } from "@/test/s
 import { connectPortal, type Harness } from "@/test/support/portal-harness";
 import { resetScope, scope } from "@/test/support/request-scope";
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => {
   const { scope } = await import("@/test/support/request-scope");
   return {

@@ -31,9 +31,6 @@ import {
   scope,
 } from "@/test/support/request-scope";
 
-vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
-vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
-vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
 vi.mock("@/lib/auth", async (importOriginal) => {
   const { scope, nextNavigation } = await import("@/test/support/request-scope");
   return {

@@ -1,11 +1,9 @@
 /**
  * A stand-in for Next's request scope, for tests that call server actions and route handlers directly:
  * the browser's cookie jar, the request headers, the signed-in user `getCurrentUser` answers with, and
- * what `revalidatePath` and `redirect` were asked to do. Tests point `vi.mock` at the exports here:
- *
- *   vi.mock("next/headers", async () => (await import("@/test/support/request-scope")).nextHeaders);
- *   vi.mock("next/cache", async () => (await import("@/test/support/request-scope")).nextCache);
- *   vi.mock("next/navigation", async () => (await import("@/test/support/request-scope")).nextNavigation);
+ * what `revalidatePath` and `redirect` were asked to do. test/support/setup.ts points `vi.mock` at the
+ * exports here for the test files of the "request-scope" project (vitest.config.ts); another test file
+ * may point its own `vi.mock("next/headers", ...)` at them too.
  *
  * next-auth loads `next/headers` with a CommonJS require, which `vi.mock` does not reach:
  * `installCommonJsNextHeaders()` puts the same stand-in into Node's require cache.

@@ -7,6 +7,8 @@
  */
 import "server-only";
 
+import { randomUUID } from "node:crypto";
+
 import {
   costQuerySpacingMs,
   entraDescription,
@@ -26,7 +28,6 @@ import {
   releaseIntegrationCheck,
   scheduleUnscheduled,
 } from "@/lib/data/integration-health";
-import { newLeaseOwner } from "@/lib/data/lease";
 import { recordVerification } from "@/lib/data/integrations";
 import { getEnv } from "@/lib/env";
 import { utcDate } from "@/lib/format";
@@ -119,7 +120,7 @@ export async function checkIntegration(
     intervalMs = getEnv().healthCheckIntervalMs,
   }: { force?: boolean; intervalMs?: number } = {},
 ): Promise<CheckOutcome> {
-  const owner = newLeaseOwner();
+  const owner = randomUUID();
   const started = new Date();
   if (!(await claimIntegrationCheck(id, owner, started, leaseMs, { force }))) return { outcome: "busy" };
   let next = new Date(started.getTime() + intervalMs);

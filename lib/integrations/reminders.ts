@@ -6,8 +6,9 @@
  */
 import "server-only";
 
+import { randomUUID } from "node:crypto";
+
 import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
-import { newLeaseOwner } from "@/lib/data/lease";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import {
   claimDueMail,
@@ -147,7 +148,7 @@ export async function queueReminderMails(now: Date): Promise<number> {
 /** Sends the mails due, one at a time under a lease; a failure is retried later with backoff. */
 export async function deliverMails(now: Date): Promise<{ sent: number; failed: number }> {
   if (!mailConfigured()) return { sent: 0, failed: 0 };
-  const owner = newLeaseOwner();
+  const owner = randomUUID();
   let sent = 0;
   let failed = 0;
   for (let n = 0; n < mailsPerRound; n++) {

@@ -13,6 +13,9 @@
  */
 import "server-only";
 
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+
 import {
   claimDueDeliveries,
   createDeliveries,
@@ -21,7 +24,6 @@ import {
   type AttemptResult,
   type ClaimedDelivery,
 } from "@/lib/data/webhooks";
-import { newLeaseOwner } from "@/lib/data/lease";
 import { CryptoError } from "@/lib/crypto/cipher";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -44,6 +46,8 @@ const BATCH = 10;
 export function backoffMs(attempt: number): number {
   return Math.min(FIRST_RETRY_MS * 4 ** (attempt - 1), MAX_RETRY_MS);
 }
+
+const instance = `${hostname()}:${process.pid}`;
 
 /** Turns new outbox events into pending deliveries. Returns how many this call inserted. */
 export async function fanOutWebhookEvents(now = new Date()): Promise<number> {
@@ -171,7 +175,7 @@ export async function deliverDueWebhooks(
 ): Promise<AttemptResult[]> {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const policy = options.policy ?? getEnv().webhooks;
-  const owner = newLeaseOwner();
+  const owner = `${instance}:${randomUUID()}`;
   const claimed = await claimDueDeliveries(now, owner, {
     limit: options.limit ?? BATCH,
     // Long enough for the request's timeout and the write after it.

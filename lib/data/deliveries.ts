@@ -6,7 +6,8 @@
 import "server-only";
 
 import { db } from "@/lib/db";
-import { asJson, LeaseLostError } from "@/lib/data/steps";
+import { LeaseLostError, leaseColumns, leaseReleased } from "@/lib/data/lease";
+import { asJson } from "@/lib/data/steps";
 import { Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
 import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { unknownIdMessages } from "@/lib/validations/ids";
@@ -324,8 +325,7 @@ export async function finishDeliveryRun(id: string, leaseOwner: string, end: Del
     where: { id, leaseOwner },
     data: {
       ...runEndData(end, new Date()),
-      leaseOwner: null,
-      leaseExpiresAt: null,
+      ...leaseReleased(leaseColumns),
       version: { increment: 1 },
     },
   });

@@ -9,6 +9,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 
 import { db } from "@/lib/db";
+import { checkLeaseColumns, leaseFor, leaseFree, leaseReleased } from "@/lib/data/lease";
 import { integrationSecretContext } from "@/lib/crypto/contexts";
 import { decryptSecret } from "@/lib/crypto/vault";
 
@@ -50,7 +51,7 @@ export async function listDueIntegrationIds(now: Date, take: number): Promise<st
     where: {
       status: { in: [...checkedStatuses] },
       nextCheckAt: { lte: now },
-      OR: [{ checkLeaseUntil: null }, { checkLeaseUntil: { lt: now } }],
+      ...leaseFree(checkLeaseColumns.until, now),
     },
     orderBy: { nextCheckAt: "asc" },
     select: { id: true },
@@ -75,9 +76,9 @@ export async function claimIntegrationCheck(
       id,
       status: { in: [...checkedStatuses] },
       ...(force ? {} : { nextCheckAt: { lte: now } }),
-      OR: [{ checkLeaseUntil: null }, { checkLeaseUntil: { lt: now } }],
+      ...leaseFree(checkLeaseColumns.until, now),
     },
-    data: { checkLeaseOwner: owner, checkLeaseUntil: new Date(now.getTime() + leaseMs) },
+    data: leaseFor(checkLeaseColumns, owner, new Date(now.getTime() + leaseMs)),
   });
   return claimed.count === 1;
 }
@@ -86,7 +87,7 @@ export async function claimIntegrationCheck(
 export async function releaseIntegrationCheck(id: string, owner: string, nextCheckAt: Date): Promise<void> {
   await db.integration.updateMany({
     where: { id, checkLeaseOwner: owner },
-    data: { nextCheckAt, checkLeaseOwner: null, checkLeaseUntil: null },
+    data: { nextCheckAt, ...leaseReleased(checkLeaseColumns) },
   });
 }
 

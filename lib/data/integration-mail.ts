@@ -5,6 +5,7 @@
 import "server-only";
 
 import { db } from "@/lib/db";
+import { leaseFor, leaseFree, leaseReleased, mailLeaseColumns } from "@/lib/data/lease";
 import { isUniqueViolation } from "@/lib/db/errors";
 
 /** Watched integrations whose secret expires between now and `until`, with their owner's address. */
@@ -95,7 +96,7 @@ export async function claimDueMail(now: Date, owner: string, leaseMs: number) {
       where: {
         status: "pending",
         nextAttemptAt: { lte: now },
-        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+        ...leaseFree(mailLeaseColumns.until, now),
       },
       orderBy: { nextAttemptAt: "asc" },
       select: { id: true, leaseUntil: true, attempts: true },
@@ -110,7 +111,7 @@ export async function claimDueMail(now: Date, owner: string, leaseMs: number) {
         leaseUntil: candidate.leaseUntil,
         attempts: candidate.attempts,
       },
-      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
+      data: leaseFor(mailLeaseColumns, owner, new Date(now.getTime() + leaseMs)),
     });
     if (claimed.count === 1)
       return db.integrationMail.findUniqueOrThrow({
@@ -124,7 +125,7 @@ export async function claimDueMail(now: Date, owner: string, leaseMs: number) {
 export async function markMailSent(id: string, owner: string, now: Date): Promise<void> {
   await db.integrationMail.updateMany({
     where: { id, leaseOwner: owner },
-    data: { status: "sent", sentAt: now, attempts: { increment: 1 }, leaseOwner: null, leaseUntil: null },
+    data: { status: "sent", sentAt: now, attempts: { increment: 1 }, ...leaseReleased(mailLeaseColumns) },
   });
 }
 
@@ -142,8 +143,7 @@ export async function markMailFailed(
       attempts: { increment: 1 },
       lastError: error,
       ...(retryAt ? { nextAttemptAt: retryAt } : {}),
-      leaseOwner: null,
-      leaseUntil: null,
+      ...leaseReleased(mailLeaseColumns),
     },
   });
 }

@@ -7,7 +7,8 @@ import "server-only";
 
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { asJson, LeaseLostError } from "@/lib/data/steps";
+import { LeaseLostError, leaseColumns, leaseReleased } from "@/lib/data/lease";
+import { asJson } from "@/lib/data/steps";
 import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
@@ -111,8 +112,7 @@ export async function startOperation(input: {
           phase: "superseded",
           finishedAt: now,
           newSecretCiphertext: null,
-          leaseOwner: null,
-          leaseExpiresAt: null,
+          ...leaseReleased(leaseColumns),
           nextAttemptAt: null,
           error: asJson({ message: "Stopped by a disconnect of this integration." }),
           version: { increment: 1 },
@@ -308,8 +308,7 @@ export async function finishOperationRun(
     where: { id, leaseOwner },
     data: {
       ...runEndData(end, new Date()),
-      leaseOwner: null,
-      leaseExpiresAt: null,
+      ...leaseReleased(leaseColumns),
       version: { increment: 1 },
     },
   });

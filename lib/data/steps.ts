@@ -5,6 +5,7 @@
  */
 import "server-only";
 
+import { LeaseLostError, leaseColumns, leaseReleased } from "@/lib/data/lease";
 import { NotFoundError } from "@/lib/data/onboardings";
 import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { db } from "@/lib/db";
@@ -107,8 +108,7 @@ export async function cancelOpenSteps(onboardingId: string, message: string): Pr
       status: "cancelled",
       error: asJson({ kind: "input", message, cancelled: true }),
       nextAttemptAt: null,
-      leaseOwner: null,
-      leaseExpiresAt: null,
+      ...leaseReleased(leaseColumns),
       finishedAt: now,
       version: { increment: 1 },
     },
@@ -205,14 +205,6 @@ export async function takeLease(
   });
   if (result.count) signalProgress(step.onboardingId);
   return result.count > 0;
-}
-
-/** Thrown when a runner's lease was taken over: whatever it was about to save belongs to nobody. */
-export class LeaseLostError extends Error {
-  constructor() {
-    super("The step's lease was taken over by another runner");
-    this.name = "LeaseLostError";
-  }
 }
 
 /** Extends a lease the runner still holds; false when it was taken over. */
@@ -348,7 +340,7 @@ export async function finishLeasedStep(
   const data = finishedStepFields(outcome, new Date());
   const result = await db.onboardingStep.updateMany({
     where: { onboardingId, stepId, leaseOwner },
-    data: { ...data, leaseOwner: null, leaseExpiresAt: null, version: { increment: 1 } },
+    data: { ...data, ...leaseReleased(leaseColumns), version: { increment: 1 } },
   });
   if (result.count) signalProgress(onboardingId);
   return result.count > 0;

@@ -9,6 +9,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { db } from "@/lib/db";
+import { leaseColumns, leaseFor, leaseFree, leaseReleased } from "@/lib/data/lease";
 import { isOperator, OperatorOnlyError } from "@/lib/data/operators";
 import { webhookSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
@@ -208,7 +209,7 @@ export async function redeliver(actor: Actor, deliveryId: string, now = new Date
   if (!delivery) throw new WebhookEndpointNotFoundError("webhookDelivery");
   if (delivery.endpoint.disabledAt) throw new WebhookEndpointDisabledError();
   await db.webhookDelivery.updateMany({
-    where: { id: delivery.id, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
+    where: { id: delivery.id, ...leaseFree(leaseColumns.until, now) },
     data: { status: "pending", attempts: 0, nextAttemptAt: now, deliveredAt: null },
   });
 }
@@ -309,7 +310,7 @@ export async function claimDueDeliveries(
   owner: string,
   { limit, leaseMs }: { limit: number; leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
-  const free = { OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] };
+  const free = leaseFree(leaseColumns.until, now);
   const due = {
     status: "pending" as const,
     nextAttemptAt: { lte: now },
@@ -326,7 +327,7 @@ export async function claimDueDeliveries(
   for (const { id } of candidates) {
     const { count } = await db.webhookDelivery.updateMany({
       where: { id, status: "pending", nextAttemptAt: { lte: now }, ...free },
-      data: { leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+      data: leaseFor(leaseColumns, owner, new Date(now.getTime() + leaseMs)),
     });
     if (count === 0) continue;
     const row = await db.webhookDelivery.findUnique({
@@ -396,8 +397,7 @@ export async function recordAttempt(deliveryId: string, owner: string, result: A
       lastError: result.error,
       lastDurationMs: result.durationMs,
       deliveredAt: result.status === "succeeded" ? result.at : null,
-      leaseOwner: null,
-      leaseExpiresAt: null,
+      ...leaseReleased(leaseColumns),
     },
   });
   return count === 1;

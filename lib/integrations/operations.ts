@@ -21,7 +21,7 @@ import {
   type OperationRow,
   type OperationRunEnd,
 } from "@/lib/data/integration-operations";
-import { LeaseLostError } from "@/lib/data/steps";
+import { LeaseLostError } from "@/lib/data/lease";
 import { getUserById } from "@/lib/data/users";
 import { disconnectPhases } from "@/lib/integrations/disconnect";
 import { rotationPhases } from "@/lib/integrations/rotation";

@@ -19,7 +19,7 @@ import { appCredential } from "@/lib/azure/token-broker";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import { deliverRotatedSecretFenced } from "@/lib/data/integration-operations";
 import { recordVerification, type VerificationRecord } from "@/lib/data/integrations";
-import { LeaseLostError } from "@/lib/data/steps";
+import { LeaseLostError } from "@/lib/data/lease";
 import { utcDateTime } from "@/lib/format";
 import type { OperationContext, PhaseHandler, PhaseResult } from "@/lib/integrations/operation-types";
 import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboardings/retry";

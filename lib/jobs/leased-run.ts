@@ -6,17 +6,7 @@
  */
 import "server-only";
 
-import { randomUUID } from "node:crypto";
-
-import { LeaseLostError } from "@/lib/data/steps";
-
-/** This process, in every lease token it hands out: the log tells which instance held a lease. */
-const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-
-/** A fresh lease token for one run: this instance's id and a random part. */
-export function newLeaseToken(): string {
-  return `${instanceId}:${randomUUID()}`;
-}
+import { LeaseLostError, newLeaseOwner } from "@/lib/data/lease";
 
 /** A live run renews its lease this often, each time to now + its slack. */
 export const leaseRenewEveryMs = 10_000;
@@ -45,7 +35,7 @@ export type LeasedRun<T> = {
  */
 export async function runUnderLease<T>(job: LeasedRun<T>): Promise<boolean> {
   const slackMs = job.slackMs ?? defaultLeaseSlackMs;
-  const token = newLeaseToken();
+  const token = newLeaseOwner();
   const held = await job.take(token, new Date(job.deadline + slackMs));
   if (held === null) return false;
   let leaseLost = false;

@@ -13,6 +13,7 @@ import "server-only";
 import { delegatedClients } from "@/lib/azure/delegated-clients";
 import { scrub } from "@/lib/azure/errors";
 import { recordAudit } from "@/lib/data/audit";
+import { LeaseLostError } from "@/lib/data/lease";
 import { integrationLifecycleOfOnboarding } from "@/lib/data/integration-operations";
 import {
   findOnboardingForActing,
@@ -21,7 +22,6 @@ import {
   listSteps,
   loadEarlyFields,
   loadOnboarding,
-  LeaseLostError,
   queueStep,
   refreshOnboardingStatus,
   renewLease,

@@ -34,7 +34,7 @@ import {
   type DeliveryRow,
   type DeliveryRunEnd,
 } from "@/lib/data/deliveries";
-import { LeaseLostError } from "@/lib/data/steps";
+import { LeaseLostError } from "@/lib/data/lease";
 import { getUserById } from "@/lib/data/users";
 import { vantageTokenOfUser } from "@/lib/data/vantage-tokens";
 import { getEnv } from "@/lib/env";

@@ -6,7 +6,7 @@
 import { AzureCallError } from "@/lib/azure/errors";
 import type { GraphApplication } from "@/lib/azure/graph";
 import { findIntegrationForOnboarding } from "@/lib/data/integrations";
-import { LeaseLostError } from "@/lib/data/steps";
+import { LeaseLostError } from "@/lib/data/lease";
 import { lifecycleRefusal } from "@/lib/onboardings/lifecycle-guard";
 import { mayStillReplicate, whileAzureCatchesUp } from "@/lib/onboardings/retry";
 import { secretDescription } from "@/lib/onboardings/catalog";

@@ -8,6 +8,7 @@
 import "server-only";
 
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 
 /** Thrown when a runner's lease was taken over: whatever it was about to save belongs to nobody. */
 export class LeaseLostError extends Error {
@@ -18,7 +19,7 @@ export class LeaseLostError extends Error {
 }
 
 /** This process, in every lease owner it names: a row's owner tells which instance held it. */
-const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+const instanceId = `${hostname()}:${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /** A fresh lease owner for one run (or one round of a job): this instance's id and a random part. */
 export function newLeaseOwner(): string {

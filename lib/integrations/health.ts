@@ -7,7 +7,7 @@
  */
 import "server-only";
 
-import { randomUUID } from "node:crypto";
+import { newLeaseOwner } from "@/lib/data/lease";
 
 import {
   costQuerySpacingMs,
@@ -120,7 +120,7 @@ export async function checkIntegration(
     intervalMs = getEnv().healthCheckIntervalMs,
   }: { force?: boolean; intervalMs?: number } = {},
 ): Promise<CheckOutcome> {
-  const owner = randomUUID();
+  const owner = newLeaseOwner();
   const started = new Date();
   if (!(await claimIntegrationCheck(id, owner, started, leaseMs, { force }))) return { outcome: "busy" };
   let next = new Date(started.getTime() + intervalMs);

@@ -6,7 +6,7 @@
  */
 import "server-only";
 
-import { randomUUID } from "node:crypto";
+import { newLeaseOwner } from "@/lib/data/lease";
 
 import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
@@ -148,7 +148,7 @@ export async function queueReminderMails(now: Date): Promise<number> {
 /** Sends the mails due, one at a time under a lease; a failure is retried later with backoff. */
 export async function deliverMails(now: Date): Promise<{ sent: number; failed: number }> {
   if (!mailConfigured()) return { sent: 0, failed: 0 };
-  const owner = randomUUID();
+  const owner = newLeaseOwner();
   let sent = 0;
   let failed = 0;
   for (let n = 0; n < mailsPerRound; n++) {

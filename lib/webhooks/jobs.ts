@@ -13,8 +13,7 @@
  */
 import "server-only";
 
-import { hostname } from "node:os";
-import { randomUUID } from "node:crypto";
+import { newLeaseOwner } from "@/lib/data/lease";
 
 import {
   claimDueDeliveries,
@@ -46,8 +45,6 @@ const BATCH = 10;
 export function backoffMs(attempt: number): number {
   return Math.min(FIRST_RETRY_MS * 4 ** (attempt - 1), MAX_RETRY_MS);
 }
-
-const instance = `${hostname()}:${process.pid}`;
 
 /** Turns new outbox events into pending deliveries. Returns how many this call inserted. */
 export async function fanOutWebhookEvents(now = new Date()): Promise<number> {
@@ -175,7 +172,7 @@ export async function deliverDueWebhooks(
 ): Promise<AttemptResult[]> {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const policy = options.policy ?? getEnv().webhooks;
-  const owner = `${instance}:${randomUUID()}`;
+  const owner = newLeaseOwner();
   const claimed = await claimDueDeliveries(now, owner, {
     limit: options.limit ?? BATCH,
     // Long enough for the request's timeout and the write after it.

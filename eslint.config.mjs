@@ -106,6 +106,17 @@ const config = [
         "error",
         { fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
       ],
+      // Imports in three groups (Node and packages, then @/ paths, then relative), each alphabetical.
+      "import/order": [
+        "error",
+        {
+          groups: ["builtin", "external", "internal", ["parent", "sibling", "index"]],
+          pathGroups: [{ pattern: "@/**", group: "internal" }],
+          pathGroupsExcludedImportTypes: ["builtin"],
+          "newlines-between": "always",
+          alphabetize: { order: "asc", caseInsensitive: true },
+        },
+      ],
     },
   },
   {

@@ -1,4 +1,5 @@
 import path from "node:path";
+
 import { configDefaults, defineConfig } from "vitest/config";
 
 const allTests = ["lib/**/*.test.ts", "test/**/*.test.ts", "emulator/**/*.test.ts", "scripts/**/*.test.ts"];

@@ -7,9 +7,9 @@
  */
 import "server-only";
 
+import { redirect } from "next/navigation";
 import { getServerSession, type NextAuthOptions } from "next-auth";
 import AzureADProvider from "next-auth/providers/azure-ad";
-import { redirect } from "next/navigation";
 import { Issuer, TokenSet } from "openid-client";
 
 import { authorityFor, forgetAccount, redeemAuthorizationCode, signInScopes } from "@/lib/azure/token-broker";

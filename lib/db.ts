@@ -5,8 +5,8 @@
 import "server-only";
 
 import { createDbClient, type DbClient } from "./db/client";
-import type { PrismaClient } from "./generated/prisma/client";
 import { getEnv } from "./env";
+import type { PrismaClient } from "./generated/prisma/client";
 
 function databaseUrl(): string {
   return getEnv().databaseUrl;

@@ -1,6 +1,6 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import fs from "node:fs";
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

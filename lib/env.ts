@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
 import { z } from "zod";
 
 import { isCidr, isLoopbackHost } from "@/lib/webhooks/address-policy";

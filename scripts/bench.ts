@@ -28,9 +28,9 @@ import { gzipSync } from "node:zlib";
 
 import { chromium, type Page } from "@playwright/test";
 
+import { control } from "@/emulator/test/helpers";
 import { benchLoad, type Db, type LoadFigure } from "@/scripts/bench/load";
 import { loadNotes, renderLoadTable } from "@/scripts/bench/load-report";
-import { control } from "@/emulator/test/helpers";
 import { benchLighthouse, renderLighthouse, type LighthouseFigure } from "@/scripts/bench-lighthouse";
 import { startPortalHarness } from "@/test/support/portal-harness";
 

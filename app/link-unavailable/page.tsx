@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+
 import { LinkUnavailable, unavailableReasons } from "@/components/share-links/link-unavailable";
 
 export const metadata: Metadata = { title: "Link not available" };

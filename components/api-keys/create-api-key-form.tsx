@@ -6,8 +6,8 @@ import { ReachFields } from "@/components/api-keys/reach-fields";
 import { ShownOnce } from "@/components/ui/shown-once";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { createApiKeyAction, type NewApiKey } from "@/lib/actions/api-keys";
+import type { ActionResult } from "@/lib/actions/safe-action";
 
 export function CreateApiKeyForm() {
   const [state, action] = useActionState<ActionResult<NewApiKey> | null, FormData>(createApiKeyAction, null);

@@ -3,8 +3,8 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { disconnectIntegrationAction } from "@/lib/actions/integrations";
+import type { ActionResult } from "@/lib/actions/safe-action";
 
 /** The "Disconnect" button and its dialog, which asks to type the app's (or billing account's) name. */
 export function DisconnectDialog({

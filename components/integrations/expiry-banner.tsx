@@ -1,5 +1,5 @@
-import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
 import { utcDate } from "@/lib/format";
+import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
 
 /**
  * Warns from the first reminder (30 days) on that the client secret expires, and what to do: rotate

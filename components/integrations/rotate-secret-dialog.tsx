@@ -4,8 +4,8 @@ import { useActionState, useEffect, useRef } from "react";
 
 import { graceLabel } from "@/components/integrations/operation-time";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { rotateSecretAction } from "@/lib/actions/integrations";
+import type { ActionResult } from "@/lib/actions/safe-action";
 
 /** The "Rotate secret" button and its dialog: choose the grace period, then rotate. */
 export function RotateSecretDialog({

@@ -1,6 +1,6 @@
 import { CopyButton } from "@/components/ui/copy-button";
-import type { ManualValueKey, PathPart, PortalPath } from "@/lib/onboardings/manual/portal-path";
 import type { StepInfo } from "@/lib/onboardings/catalog";
+import type { ManualValueKey, PathPart, PortalPath } from "@/lib/onboardings/manual/portal-path";
 
 export type KnownValues = Record<ManualValueKey, string | null>;
 

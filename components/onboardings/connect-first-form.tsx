@@ -5,8 +5,8 @@ import { useActionState } from "react";
 import { DestinationFields } from "@/components/destinations/destination-fields";
 import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { createAndConnectAction } from "@/lib/actions/onboardings";
+import type { ActionResult } from "@/lib/actions/safe-action";
 import { defaultSecretExpiryMonths } from "@/lib/onboardings/secret-expiry";
 
 /**

@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { connectAction } from "@/lib/actions/onboardings";
+import type { ActionResult } from "@/lib/actions/safe-action";
 
 /** Runs every remaining step; while steps are under way it shows that instead of inviting a second click. */
 export function ConnectForm({

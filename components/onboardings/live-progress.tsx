@@ -10,8 +10,8 @@ import {
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 
-import type { ProgressSnapshot } from "@/lib/view-types";
 import { queryKeys } from "@/lib/query-keys";
+import type { ProgressSnapshot } from "@/lib/view-types";
 
 async function getJson(url: string, init?: RequestInit): Promise<ProgressSnapshot> {
   const res = await fetch(url, { ...init, cache: "no-store", headers: { accept: "application/json" } });

@@ -4,8 +4,8 @@ import { useActionState } from "react";
 
 import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { updateSettingsAction } from "@/lib/actions/onboardings";
+import type { ActionResult } from "@/lib/actions/safe-action";
 
 export function SettingsForm({
   onboardingId,

@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { chooseBillingAccountAction } from "@/lib/actions/onboardings";
+import type { ActionResult } from "@/lib/actions/safe-action";
 
 export type Choice = {
   name: string;

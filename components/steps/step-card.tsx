@@ -1,19 +1,19 @@
 import Link from "next/link";
 
+import { CopyPanel } from "@/components/destinations/copy-panel";
+import { DeliveryStatus } from "@/components/destinations/delivery-status";
+import { PortalInstructions } from "@/components/manual/portal-instructions";
+import { AskBillingOwner } from "@/components/share-links/ask-billing-owner";
 import { BillingAccountPicker, type Choice } from "@/components/steps/billing-account-picker";
 import { CheckAgainForm } from "@/components/steps/check-again-form";
 import { StatusBadge } from "@/components/steps/status-badge";
 import { StepActionForm } from "@/components/steps/step-action-form";
 import { afterDisconnect, displayState } from "@/components/steps/step-state";
-import { CopyPanel } from "@/components/destinations/copy-panel";
-import { DeliveryStatus } from "@/components/destinations/delivery-status";
-import { PortalInstructions } from "@/components/manual/portal-instructions";
-import { AskBillingOwner } from "@/components/share-links/ask-billing-owner";
 import type { DeliveryView } from "@/lib/data/deliveries";
 import type { OnboardingView, StepView } from "@/lib/data/onboardings";
 import { money, utcDate } from "@/lib/format";
-import { knownValuesOf, portalPaths } from "@/lib/onboardings/manual/portal-path";
 import { stepInfo, unmetNeeds, type StepInfo } from "@/lib/onboardings/catalog";
+import { knownValuesOf, portalPaths } from "@/lib/onboardings/manual/portal-path";
 import type { AccessRole } from "@/lib/view-types";
 
 /** Who is looking: the owner, a colleague who may act through a share link, or a viewer. */

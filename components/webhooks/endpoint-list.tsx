@@ -1,5 +1,5 @@
-import { EndpointActionForm } from "@/components/webhooks/endpoint-action-form";
 import { DeliveriesTable } from "@/components/webhooks/deliveries-table";
+import { EndpointActionForm } from "@/components/webhooks/endpoint-action-form";
 import type { WebhookEndpointListItem } from "@/lib/data/webhooks";
 import { utcDateTime } from "@/lib/format";
 import { eventLabels } from "@/lib/integrations/events";

@@ -1,9 +1,8 @@
 import { readFile } from "node:fs/promises";
 
-import { expect, test } from "../fixtures/test";
-
 import { connectedDemo } from "../fixtures/connected-demo";
 import { api, createApiKey, operatorPage, readCosts, type Integration } from "../fixtures/cost-platform";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 150_000 });
 

@@ -1,7 +1,6 @@
-import { expect, test } from "../fixtures/test";
-
 import { connectedDemo } from "../fixtures/connected-demo";
 import { emulatorClock } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 150_000 });
 

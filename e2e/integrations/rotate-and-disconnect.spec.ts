@@ -1,8 +1,7 @@
-import { expect, test } from "../fixtures/test";
-
 import { connectedDemo } from "../fixtures/connected-demo";
 import { createApiKey, operatorPage, readCosts, readIntegration } from "../fixtures/cost-platform";
 import { emulatorClock, tenantState } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 240_000 });
 

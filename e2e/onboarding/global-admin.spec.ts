@@ -1,6 +1,5 @@
-import { expect, test } from "../fixtures/test";
-
 import { seedTenant, signInThroughEmulator, startOnboarding, tenantState } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 120_000 });
 

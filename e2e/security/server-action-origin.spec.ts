@@ -1,7 +1,6 @@
-import { expect, test } from "../fixtures/test";
-
 import { portalUrl } from "../../playwright.config";
 import { seedTenant, signInThroughEmulator, startOnboarding } from "../fixtures/emulator";
+import { expect, test } from "../fixtures/test";
 
 // Server actions are POST endpoints that carry the session cookie: Next refuses one whose Origin is
 // not the portal's host, so another site cannot make a signed-in person's browser run a step.

@@ -1,10 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { expect, shownOnce, test } from "../fixtures/test";
-
-import { operatorPage } from "../fixtures/cost-platform";
 import { verifyWebhook } from "../../lib/webhooks/verify";
+import { operatorPage } from "../fixtures/cost-platform";
+import { expect, shownOnce, test } from "../fixtures/test";
 
 test.describe.configure({ timeout: 150_000 });
 

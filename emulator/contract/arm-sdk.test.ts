@@ -5,6 +5,7 @@
  */
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { BillingManagementClient } from "@azure/arm-billing";
+import type { TokenCredential } from "@azure/core-auth";
 import { ServiceClient } from "@azure/core-client";
 import {
   bearerTokenAuthenticationPolicy,
@@ -12,15 +13,14 @@ import {
   createPipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import type { TokenCredential } from "@azure/core-auth";
 import type { AccountInfo, ConfidentialClientApplication } from "@azure/msal-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { appCredential, delegatedCredential, msalClient, signInWithMsal } from "./msal-helpers";
 import type { SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
 import { DELAY_PROFILES } from "../src/settings";
 import { control, registerPortal, sleep, startTestEmulator } from "../test/helpers";
-import { appCredential, delegatedCredential, msalClient, signInWithMsal } from "./msal-helpers";
 
 const ARM_DEFAULT = ["https://management.azure.com/.default"];
 const READER = "50000000-aaaa-bbbb-cccc-100000000002";

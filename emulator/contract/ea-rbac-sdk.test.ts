@@ -12,10 +12,10 @@ import type { TokenCredential } from "@azure/core-auth";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { appCredential, msalClient } from "./msal-helpers";
 import type { SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
 import { control, graph, seedFast, startTestEmulator } from "../test/helpers";
-import { appCredential, msalClient } from "./msal-helpers";
 
 const ARM_DEFAULT = ["https://management.azure.com/.default"];
 const ENROLLMENT_READER = "24f8edb6-1668-4659-b5e2-40bb5f3a7d7e";

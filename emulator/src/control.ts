@@ -5,16 +5,16 @@
  * control/tokens.ts.
  */
 import { ClientError, grantConsent, registerClient } from "./clients";
+import { bad, body, tenantOr404, type ControlContext } from "./control/common";
+import { tenantState } from "./control/state";
+import { handleTenantRoute } from "./control/tenants";
+import { mintToken } from "./control/tokens";
 import { FaultError } from "./faults";
 import { send, type Ctx } from "./http";
 import { listIssued } from "./issued";
 import { seedTenantBatch } from "./load-tenants";
 import { ScenarioError, seedScenario, type ScenarioSpec } from "./scenario";
 import { now } from "./world";
-import { bad, body, tenantOr404, type ControlContext } from "./control/common";
-import { tenantState } from "./control/state";
-import { handleTenantRoute } from "./control/tenants";
-import { mintToken } from "./control/tokens";
 
 export type { ControlContext };
 export { tenantState };

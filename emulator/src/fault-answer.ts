@@ -4,8 +4,8 @@
  */
 import type { ServerResponse } from "node:http";
 
-import { costThrottleHeaders } from "./arm/cost";
 import { armError, armHeaders } from "./arm/common";
+import { costThrottleHeaders } from "./arm/cost";
 import { tokenError } from "./entra/errors";
 import { defaultCode, defaultMessage, type Fault } from "./faults";
 import { graphError, graphHeaders } from "./graph/common";

@@ -1,6 +1,6 @@
 /** The human-readable page at "/": what this server is and where things are. */
-import { escapeHtml } from "./http";
 import { page } from "./entra/pages";
+import { escapeHtml } from "./http";
 import type { World } from "./world";
 
 export function indexPage(world: World, caPath: string, control: boolean): string {

@@ -6,6 +6,7 @@
 import { contosoSpec } from "./contoso";
 import { generateCosts } from "./costs";
 import { ScenarioError, type RoleRef, type ScenarioSpec, type SeedResult } from "./scenario-spec";
+import { seedManagementGroups } from "./seed-management-groups";
 import {
   seedBillingAccounts,
   seedConsents,
@@ -14,7 +15,6 @@ import {
   seedTenant,
   seedUsers,
 } from "./seed-steps";
-import { seedManagementGroups } from "./seed-management-groups";
 import { applySettings } from "./settings";
 import type { World } from "./world";
 

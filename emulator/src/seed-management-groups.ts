@@ -4,9 +4,9 @@
  */
 import { builtInRole } from "./arm/rbac-roles";
 import { guid, stableGuid } from "./ids";
-import { mgKey } from "./store";
 import { ScenarioError } from "./scenario-spec";
 import { userRef, type SeedContext } from "./seed-steps";
+import { mgKey } from "./store";
 
 export function seedManagementGroups(c: SeedContext): void {
   const store = c.world.store;

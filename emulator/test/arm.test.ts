@@ -1,8 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are checked by assertions, not by types. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { ScenarioSpec, SeedResult } from "../src/scenario";
-import type { RunningEmulator } from "../src/server";
 import {
   arm,
   call,
@@ -16,6 +14,8 @@ import {
   startTestEmulator,
   userGraphTokens,
 } from "./helpers";
+import type { ScenarioSpec, SeedResult } from "../src/scenario";
+import type { RunningEmulator } from "../src/server";
 
 let emu: RunningEmulator;
 let portal: { clientId: string; clientSecret: string };

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { arm, call, control, graph, seedFast, startTestEmulator } from "./helpers";
 import type { SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
-import { arm, call, control, graph, seedFast, startTestEmulator } from "./helpers";
 
 let emu: RunningEmulator;
 

@@ -4,8 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { SeedResult } from "../src/scenario";
-import type { RunningEmulator } from "../src/server";
 import {
   call,
   decodeJwt,
@@ -19,6 +17,8 @@ import {
   seedFast,
   startTestEmulator,
 } from "./helpers";
+import type { SeedResult } from "../src/scenario";
+import type { RunningEmulator } from "../src/server";
 
 let emu: RunningEmulator;
 let contoso: SeedResult;

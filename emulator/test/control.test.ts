@@ -5,7 +5,6 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { RunningEmulator } from "../src/server";
 import {
   call,
   control,
@@ -16,6 +15,7 @@ import {
   TEST_DATA_DIR,
   userGraphTokens,
 } from "./helpers";
+import type { RunningEmulator } from "../src/server";
 
 let emu: RunningEmulator;
 

@@ -7,9 +7,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are checked by assertions, not by types. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { arm, clientCredentials, control, graph, seedFast, sleep, startTestEmulator } from "./helpers";
 import type { ScenarioSpec, SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
-import { arm, clientCredentials, control, graph, seedFast, sleep, startTestEmulator } from "./helpers";
 
 let emu: RunningEmulator;
 beforeAll(async () => {

@@ -2,8 +2,6 @@ import { createPublicKey, verify } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { SeedResult } from "../src/scenario";
-import type { RunningEmulator } from "../src/server";
 import {
   call,
   clientCredentials,
@@ -24,6 +22,8 @@ import {
   startTestEmulator,
   userGraphTokens,
 } from "./helpers";
+import type { SeedResult } from "../src/scenario";
+import type { RunningEmulator } from "../src/server";
 
 let emu: RunningEmulator;
 let contoso: SeedResult;

@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are checked by assertions, not by types. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { arm, call, control, graph, seedFast, startTestEmulator } from "./helpers";
 import type { SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
-import { arm, call, control, graph, seedFast, startTestEmulator } from "./helpers";
 
 let emu: RunningEmulator;
 let t: SeedResult;

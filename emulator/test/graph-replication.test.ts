@@ -8,9 +8,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are checked by assertions, not by types. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { control, graph, seedFast, sleep, startTestEmulator } from "./helpers";
 import type { ScenarioSpec, SeedResult } from "../src/scenario";
 import type { RunningEmulator } from "../src/server";
-import { control, graph, seedFast, sleep, startTestEmulator } from "./helpers";
 
 let emu: RunningEmulator;
 

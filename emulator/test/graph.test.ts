@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { SeedResult } from "../src/scenario";
-import type { RunningEmulator } from "../src/server";
 import {
   call,
   control,
@@ -12,6 +10,8 @@ import {
   startTestEmulator,
   userGraphTokens,
 } from "./helpers";
+import type { SeedResult } from "../src/scenario";
+import type { RunningEmulator } from "../src/server";
 
 let emu: RunningEmulator;
 let portal: { clientId: string; clientSecret: string };

@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are checked by assertions, not by types. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { RunningEmulator } from "../src/server";
 import { call, control, startTestEmulator } from "./helpers";
+import type { RunningEmulator } from "../src/server";
 
 let emu: RunningEmulator;
 

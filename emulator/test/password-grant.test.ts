@@ -6,9 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AZURE_CLI } from "../src/entra/first-party";
-import type { SeedResult } from "../src/scenario";
-import type { RunningEmulator } from "../src/server";
 import {
   call,
   control,
@@ -19,6 +16,9 @@ import {
   seedFast,
   startTestEmulator,
 } from "./helpers";
+import { AZURE_CLI } from "../src/entra/first-party";
+import type { SeedResult } from "../src/scenario";
+import type { RunningEmulator } from "../src/server";
 
 const PASSWORD = "Correct horse 1!";
 const CLI = AZURE_CLI.clientId;

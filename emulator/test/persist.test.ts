@@ -6,11 +6,6 @@ import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { parseState, snapshotState, STATE_VERSION } from "../src/persist";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/server";
-import { DELAY_PROFILES } from "../src/settings";
-import { Store } from "../src/store";
-import type { World } from "../src/world";
 import {
   arm,
   call,
@@ -23,6 +18,11 @@ import {
   TEST_DATA_DIR,
   userGraphTokens,
 } from "./helpers";
+import { parseState, snapshotState, STATE_VERSION } from "../src/persist";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/server";
+import { DELAY_PROFILES } from "../src/settings";
+import { Store } from "../src/store";
+import type { World } from "../src/world";
 
 const V = "api-version=2024-04-01";
 const READER = "50000000-aaaa-bbbb-cccc-100000000002";

@@ -6,8 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { SeedResult } from "../src/scenario";
-import type { RunningEmulator } from "../src/server";
 import {
   call,
   control,
@@ -24,6 +22,8 @@ import {
   userButtonValue,
   type Reply,
 } from "./helpers";
+import type { SeedResult } from "../src/scenario";
+import type { RunningEmulator } from "../src/server";
 
 let emu: RunningEmulator;
 let portal: { clientId: string; clientSecret: string };

@@ -11,9 +11,9 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { RunningEmulator } from "../src/server";
 import { arm, control, graph, seedFast, startTestEmulator } from "./helpers";
 import { shapeDiff, shapeSubsetDiff } from "./shape-diff";
+import type { RunningEmulator } from "../src/server";
 
 const FIXTURES = path.join(
   path.dirname(new URL(import.meta.url).pathname),

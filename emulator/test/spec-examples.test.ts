@@ -8,8 +8,6 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { SeedResult } from "../src/scenario";
-import type { RunningEmulator } from "../src/server";
 import {
   arm,
   control,
@@ -21,6 +19,8 @@ import {
   userGraphTokens,
 } from "./helpers";
 import { shapeDiff } from "./shape-diff";
+import type { SeedResult } from "../src/scenario";
+import type { RunningEmulator } from "../src/server";
 
 const FIXTURES = path.join(
   path.dirname(new URL(import.meta.url).pathname),

@@ -5,11 +5,10 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control } from "@/emulator/test/helpers";
-import { portalHarnessForFile } from "@/test/support/use-portal-harness";
 import { DELAY_PROFILES } from "@/emulator/src/settings";
-
+import { control } from "@/emulator/test/helpers";
 import { resetScope, scope } from "@/test/support/request-scope";
+import { portalHarnessForFile } from "@/test/support/use-portal-harness";
 
 vi.mock("@/lib/auth", async (importOriginal) => {
   const { scope } = await import("@/test/support/request-scope");

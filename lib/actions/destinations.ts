@@ -6,7 +6,6 @@ import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-act
 import { addDestinations, retryDelivery } from "@/lib/data/deliveries";
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
 import { chooseVantageWorkspaces, getVantageTokenView, removeVantageToken } from "@/lib/data/vantage-tokens";
-import { checkAndSaveVantageToken } from "@/lib/vantage/token-check";
 import {
   chooseDestinationsSchema,
   chooseWorkspacesSchema,
@@ -14,6 +13,7 @@ import {
   emptyFormSchema,
   saveVantageTokenSchema,
 } from "@/lib/validations/vantage";
+import { checkAndSaveVantageToken } from "@/lib/vantage/token-check";
 
 const settingsPage = "/settings/vantage";
 

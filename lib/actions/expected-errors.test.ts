@@ -4,8 +4,8 @@
  * with no catch per action. Anything else is a fault: the generic sentence, logged by its name and place only.
  * The data layer is stubbed, so no database or Azure is involved.
  */
-import { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 
 const stub = vi.hoisted(() => ({
   /** What the stubbed data call throws next. */

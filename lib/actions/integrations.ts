@@ -3,12 +3,12 @@
 import { revalidatePath } from "next/cache";
 
 import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
+import { getIntegrationForManagingOrThrow } from "@/lib/data/integration-operations";
 import { getIntegrationForOwnerOrThrow } from "@/lib/data/integration-views";
 import { utcTime } from "@/lib/format";
 import { checkIntegration } from "@/lib/integrations/health";
-import { consumeKey } from "@/lib/rate-limit";
-import { getIntegrationForManagingOrThrow } from "@/lib/data/integration-operations";
 import { startDisconnect, startRotation } from "@/lib/integrations/manage";
+import { consumeKey } from "@/lib/rate-limit";
 import { checkIntegrationSchema, disconnectSchema, rotateSecretSchema } from "@/lib/validations/integrations";
 
 /**

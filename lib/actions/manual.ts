@@ -6,8 +6,8 @@ import { formValues, withActor, withStepActor, type ActionResult } from "@/lib/a
 import { getOnboardingForStepActor } from "@/lib/data/onboardings";
 import { advance, queueSteps } from "@/lib/onboardings/engine";
 import { submitPasteBack } from "@/lib/onboardings/manual/paste-back";
-import type { PasteBackCheck } from "@/lib/validations/paste-back";
 import { stepRequestSchema } from "@/lib/validations/onboardings";
+import type { PasteBackCheck } from "@/lib/validations/paste-back";
 import { pasteBackFormSchema } from "@/lib/validations/paste-back-form";
 
 // How long an action may spend running steps before it answers; the page's poller continues after.

@@ -15,7 +15,6 @@ import {
 } from "@/lib/data/onboardings";
 import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 import { log } from "@/lib/log";
-import type { Actor } from "@/lib/view-types";
 import { advance, queueSteps } from "@/lib/onboardings/engine";
 import {
   chooseBillingAccountSchema,
@@ -25,6 +24,7 @@ import {
 } from "@/lib/validations/onboardings";
 import { firstDestinationsSchema } from "@/lib/validations/vantage";
 import { checkAndSaveVantageToken } from "@/lib/vantage/token-check";
+import type { Actor } from "@/lib/view-types";
 
 // How long an action may spend running steps before it answers; the page's poller continues after.
 const actionBudgetMs = 6_000;

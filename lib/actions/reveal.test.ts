@@ -9,10 +9,10 @@ import fs from "node:fs";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 import { control } from "@/emulator/test/helpers";
 import { driveToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
-import { DELAY_PROFILES } from "@/emulator/src/settings";
 import { resetScope, scope } from "@/test/support/request-scope";
 
 const logFile = vi.hoisted(() => {

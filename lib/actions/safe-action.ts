@@ -13,8 +13,8 @@ import { requireOperator } from "@/lib/data/operators";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { requireShareActor } from "@/lib/share-links/access";
-import type { Actor } from "@/lib/view-types";
 import { unknownIdMessages } from "@/lib/validations/ids";
+import type { Actor } from "@/lib/view-types";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }

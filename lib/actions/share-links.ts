@@ -3,7 +3,6 @@
 import { revalidatePath } from "next/cache";
 
 import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-action";
-import type { Actor } from "@/lib/view-types";
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
 import { createShareLink, revokeShareLink } from "@/lib/data/share-links";
 import { newShareToken, shareUrl } from "@/lib/share-links/access";
@@ -14,6 +13,7 @@ import {
   revokeShareLinkSchema,
   shareLinkDefaultDays,
 } from "@/lib/validations/share-links";
+import type { Actor } from "@/lib/view-types";
 
 /** Shown once, right after creation: only the token's hash is stored, so the URL cannot be shown again. */
 export type NewShareLink = { url: string; scope: "view" | "act"; expiresAt: string; message: string };

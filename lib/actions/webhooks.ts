@@ -18,10 +18,10 @@ import {
   webhookDeliverySchema,
   webhookEndpointSchema,
 } from "@/lib/validations/webhooks";
+import type { Actor } from "@/lib/view-types";
 import { checkWebhookUrl } from "@/lib/webhooks/address-policy";
 import { buildWebhookPayload } from "@/lib/webhooks/payload";
 import { newWebhookSecret } from "@/lib/webhooks/signing";
-import type { Actor } from "@/lib/view-types";
 
 const page = "/settings/webhooks";
 

@@ -8,9 +8,9 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import type { SeedResult } from "@/emulator/src/scenario";
 import { control } from "@/emulator/test/helpers";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
-import type { SeedResult } from "@/emulator/src/scenario";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
 let currentUser: unknown = null;

@@ -6,8 +6,8 @@
  */
 import { BillingManagementClient } from "@azure/arm-billing";
 
-import { AzureCallError, errorFromResponse } from "@/lib/azure/errors";
 import type { AzureEndpoints } from "@/lib/azure/endpoints";
+import { AzureCallError, errorFromResponse } from "@/lib/azure/errors";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules, throttleWaitMs, type ClientOptions } from "@/lib/azure/pipeline";
 import { asAzureCallError, hardenPipeline, type RefreshableCredential } from "@/lib/azure/resilience";

@@ -4,11 +4,11 @@
  */
 import { ServiceClient } from "@azure/core-client";
 
+import type { AzureEndpoints } from "@/lib/azure/endpoints";
 import { AzureCallError } from "@/lib/azure/errors";
 import { sendJson } from "@/lib/azure/http";
 import { applyRetryRules, type ClientOptions } from "@/lib/azure/pipeline";
 import { hardenPipeline, type RefreshableCredential } from "@/lib/azure/resilience";
-import type { AzureEndpoints } from "@/lib/azure/endpoints";
 
 export type GraphApplication = {
   id: string;

@@ -7,7 +7,6 @@
  * - a request that got no answer becomes a classified AzureCallError instead of a bare library error.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 import {
   bearerTokenAuthenticationPolicy,
   bearerTokenAuthenticationPolicyName,
@@ -16,6 +15,7 @@ import {
   type Pipeline,
   type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 
 import { AzureCallError, errorFromRestError, type AzureService } from "@/lib/azure/errors";
 import { getEnv } from "@/lib/env";

@@ -1,9 +1,9 @@
 /** Looking a tenant up by domain, against the Azure emulator's OpenID discovery (as Entra answers it). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { control, startTestEmulator } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
 import type { RunningEmulator } from "@/emulator/src/server";
+import { control, startTestEmulator } from "@/emulator/test/helpers";
 import { TenantLookupError, tenantIdForDomain } from "@/lib/azure/tenant-discovery";
 
 let emu: RunningEmulator;

@@ -1,10 +1,10 @@
 import "server-only";
 
-import { db } from "@/lib/db";
 import { isNamedOperator, OperatorOnlyError, requireOperator } from "@/lib/data/operators";
+import { db } from "@/lib/db";
+import { NotFoundError, UserFacingError } from "@/lib/errors";
 import type { ApiKeyReach, ApiKeyScope } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/view-types";
-import { NotFoundError, UserFacingError } from "@/lib/errors";
 
 export type { ApiKeyReach, ApiKeyScope };
 

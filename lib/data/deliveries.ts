@@ -5,14 +5,14 @@
  */
 import "server-only";
 
-import { db } from "@/lib/db";
 import { LeaseLostError, leaseColumns, leaseReleased } from "@/lib/data/lease";
 import { asJson } from "@/lib/data/steps";
+import { db } from "@/lib/db";
+import { UserFacingError } from "@/lib/errors";
 import { Prisma, type Delivery, type DeliveryDestination } from "@/lib/generated/prisma/client";
 import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { unknownIdMessages } from "@/lib/validations/ids";
 import type { Actor } from "@/lib/view-types";
-import { UserFacingError } from "@/lib/errors";
 
 export type DeliveryRow = Delivery;
 

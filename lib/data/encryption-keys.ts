@@ -8,7 +8,6 @@
 import "server-only";
 
 import type { Encryption, Sealed } from "@/lib/crypto/cipher";
-import { db } from "@/lib/db";
 import {
   integrationSecretContext,
   onboardingSecretContext,
@@ -17,6 +16,7 @@ import {
   vantageTokenContext,
   webhookSecretContext,
 } from "@/lib/crypto/contexts";
+import { db } from "@/lib/db";
 
 export type RotationReport = {
   keyId: string;

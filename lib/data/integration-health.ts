@@ -8,10 +8,10 @@ import "server-only";
 
 import { createHash } from "node:crypto";
 
-import { db } from "@/lib/db";
-import { checkLeaseColumns, leaseFor, leaseFree, leaseReleased } from "@/lib/data/lease";
 import { integrationSecretContext } from "@/lib/crypto/contexts";
 import { decryptSecret } from "@/lib/crypto/vault";
+import { checkLeaseColumns, leaseFor, leaseFree, leaseReleased } from "@/lib/data/lease";
+import { db } from "@/lib/db";
 
 /** Statuses the health job watches: a pending one is still step 5's, a disconnected one is gone. */
 export const checkedStatuses = ["active", "failing"] as const;

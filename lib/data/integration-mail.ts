@@ -4,8 +4,8 @@
  */
 import "server-only";
 
-import { db } from "@/lib/db";
 import { leaseFor, leaseFree, leaseReleased, mailLeaseColumns } from "@/lib/data/lease";
+import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 
 /** Watched integrations whose secret expires between now and `until`, with their owner's address. */

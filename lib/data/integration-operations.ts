@@ -5,16 +5,16 @@
  */
 import "server-only";
 
-import { db } from "@/lib/db";
-import { isUniqueViolation } from "@/lib/db/errors";
-import { LeaseLostError, leaseColumns, leaseReleased } from "@/lib/data/lease";
-import { asJson } from "@/lib/data/steps";
-import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
 import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
 import type { VerificationRecord } from "@/lib/data/integrations";
-import type { Actor, IntegrationOperationView } from "@/lib/view-types";
+import { LeaseLostError, leaseColumns, leaseReleased } from "@/lib/data/lease";
+import { asJson } from "@/lib/data/steps";
+import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
+import { Prisma, type IntegrationOperation } from "@/lib/generated/prisma/client";
+import type { Actor, IntegrationOperationView } from "@/lib/view-types";
 
 export type OperationRow = IntegrationOperation;
 export type OperationKind = IntegrationOperation["kind"];

@@ -5,11 +5,11 @@
  */
 import "server-only";
 
-import { db } from "@/lib/db";
 import { listIntegrationEvents } from "@/lib/data/integration-events";
 import { listIntegrationMails } from "@/lib/data/integration-mail";
 import { IntegrationNotFoundError } from "@/lib/data/integration-operations";
 import { requireOperator } from "@/lib/data/operators";
+import { db } from "@/lib/db";
 import type { Actor } from "@/lib/view-types";
 
 // One class for "no such integration of yours", wherever it is thrown: the action wrapper maps it.

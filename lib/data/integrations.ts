@@ -2,14 +2,14 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import { db } from "@/lib/db";
-import { isUniqueViolation } from "@/lib/db/errors";
+import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import { LeaseLostError } from "@/lib/data/lease";
 import { fencedTransactionWait } from "@/lib/data/steps";
+import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { Prisma, Onboarding } from "@/lib/generated/prisma/client";
-import { integrationSecretContext, onboardingSecretContext } from "@/lib/crypto/contexts";
-import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 
 type Client = Prisma.TransactionClient;
 

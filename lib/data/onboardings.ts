@@ -5,10 +5,10 @@
 import "server-only";
 
 import { db } from "@/lib/db";
+import { NotFoundError as UnknownIdError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { stepIds, type StepId } from "@/lib/onboardings/catalog";
 import type { Actor } from "@/lib/view-types";
-import { NotFoundError as UnknownIdError } from "@/lib/errors";
 
 /**
  * No onboarding (or share link of one) the actor may reach. People get the unknown onboarding's answer

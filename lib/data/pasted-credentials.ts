@@ -9,9 +9,9 @@ import "server-only";
 import type { Sealed } from "@/lib/crypto/cipher";
 import { NotFoundError } from "@/lib/data/onboardings";
 import { db } from "@/lib/db";
+import { UserFacingError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/onboardings/types";
-import { UserFacingError } from "@/lib/errors";
 
 export class StepsBusyError extends UserFacingError {
   constructor() {

@@ -5,13 +5,13 @@
  */
 import "server-only";
 
-import { db } from "@/lib/db";
+import { integrationSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret } from "@/lib/crypto/vault";
 import { recordAudit } from "@/lib/data/audit";
 import { NotFoundError } from "@/lib/data/onboardings";
-import { integrationSecretContext } from "@/lib/crypto/contexts";
-import type { Actor } from "@/lib/view-types";
-import { decryptSecret } from "@/lib/crypto/vault";
+import { db } from "@/lib/db";
 import { UserFacingError } from "@/lib/errors";
+import type { Actor } from "@/lib/view-types";
 
 /** How recent the sign-in must be: long enough to come back from Entra and click, short for a desk. */
 export const freshSignInMs = 5 * 60_000;

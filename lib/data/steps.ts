@@ -7,10 +7,10 @@ import "server-only";
 
 import { LeaseLostError, leaseColumns, leaseReleased } from "@/lib/data/lease";
 import { NotFoundError } from "@/lib/data/onboardings";
-import { signalProgress } from "@/lib/onboardings/progress-signal";
 import { db } from "@/lib/db";
 import { Prisma, type Onboarding, type OnboardingStatus } from "@/lib/generated/prisma/client";
 import type { StepId } from "@/lib/onboardings/catalog";
+import { signalProgress } from "@/lib/onboardings/progress-signal";
 import type { Actor } from "@/lib/view-types";
 
 export type StepRow = Prisma.OnboardingStepGetPayload<object>;

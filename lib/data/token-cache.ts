@@ -5,9 +5,9 @@
  */
 import "server-only";
 
-import { db } from "@/lib/db";
 import { tokenCacheContext } from "@/lib/crypto/contexts";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
+import { db } from "@/lib/db";
 
 /**
  * The account's cache, or null when there is none. `serialized` is null when the row cannot be read

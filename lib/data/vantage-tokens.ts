@@ -4,13 +4,13 @@
  */
 import "server-only";
 
-import { db } from "@/lib/db";
-import { asJson } from "@/lib/data/steps";
 import { vantageTokenContext } from "@/lib/crypto/contexts";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
+import { asJson } from "@/lib/data/steps";
+import { db } from "@/lib/db";
+import { UserFacingError } from "@/lib/errors";
 import type { VantageMe, VantageWorkspace } from "@/lib/vantage/client";
 import type { Actor } from "@/lib/view-types";
-import { UserFacingError } from "@/lib/errors";
 
 /** What a page shows of the token: never its value, only its first characters. */
 export type VantageTokenView = {

@@ -8,14 +8,14 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import { db } from "@/lib/db";
-import { leaseColumns, leaseFor, leaseFree, leaseReleased } from "@/lib/data/lease";
-import { isOperator, OperatorOnlyError } from "@/lib/data/operators";
+import type { Sealed } from "@/lib/crypto/cipher";
 import { webhookSecretContext } from "@/lib/crypto/contexts";
 import { encryptSecret } from "@/lib/crypto/vault";
-import type { Sealed } from "@/lib/crypto/cipher";
-import type { Actor } from "@/lib/view-types";
+import { leaseColumns, leaseFor, leaseFree, leaseReleased } from "@/lib/data/lease";
+import { isOperator, OperatorOnlyError } from "@/lib/data/operators";
+import { db } from "@/lib/db";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
+import type { Actor } from "@/lib/view-types";
 
 export class WebhookNotAllowedError extends OperatorOnlyError {
   constructor() {

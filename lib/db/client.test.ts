@@ -6,10 +6,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { ENGINES, openTestDb, type TestDb } from "@/test/support/test-engines";
 
 import { createDbClient } from "./client";
 import { isUniqueViolation, uniqueViolation } from "./errors";
-import { ENGINES, openTestDb, type TestDb } from "@/test/support/test-engines";
 import { parseDatabaseUrl } from "./url";
 
 let seq = 0;

@@ -7,6 +7,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { createPostgresDatabase, ENGINES, type EngineName } from "@/test/support/test-engines";
+
 import {
   applyMigrations,
   createMigration,
@@ -18,7 +20,6 @@ import {
 } from "./migrate";
 import { openPglite } from "./pglite";
 import { openSchemaEngine } from "./schema-engine";
-import { createPostgresDatabase, ENGINES, type EngineName } from "@/test/support/test-engines";
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 

@@ -6,8 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { call, control } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
+import { call, control } from "@/emulator/test/helpers";
 import { startDriver, type Actor, type Driver } from "@/test/support/onboarding-driver";
 
 const hour = 3_600_000;

@@ -7,8 +7,6 @@
  */
 import "server-only";
 
-import { newLeaseOwner } from "@/lib/data/lease";
-
 import {
   costQuerySpacingMs,
   entraDescription,
@@ -29,6 +27,7 @@ import {
   scheduleUnscheduled,
 } from "@/lib/data/integration-health";
 import { recordVerification } from "@/lib/data/integrations";
+import { newLeaseOwner } from "@/lib/data/lease";
 import { getEnv } from "@/lib/env";
 import { utcDate } from "@/lib/format";
 import { log } from "@/lib/log";

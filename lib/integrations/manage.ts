@@ -4,7 +4,6 @@
  */
 import "server-only";
 
-import { getEnv } from "@/lib/env";
 import {
   getIntegrationForManagingOrThrow,
   IntegrationOperationError,
@@ -13,6 +12,7 @@ import {
   startOperation,
 } from "@/lib/data/integration-operations";
 import { cancelOpenSteps } from "@/lib/data/steps";
+import { getEnv } from "@/lib/env";
 import { runDueOperations, runOperation } from "@/lib/integrations/operations";
 import type { BackgroundJob } from "@/lib/jobs/background";
 import type { Actor } from "@/lib/view-types";

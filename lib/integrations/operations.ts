@@ -24,8 +24,8 @@ import {
 import { LeaseLostError } from "@/lib/data/lease";
 import { getUserById } from "@/lib/data/users";
 import { disconnectPhases } from "@/lib/integrations/disconnect";
-import { rotationPhases } from "@/lib/integrations/rotation";
 import type { OperationContext, PhaseHandler, PhaseResult } from "@/lib/integrations/operation-types";
+import { rotationPhases } from "@/lib/integrations/rotation";
 import { classifyFailure } from "@/lib/jobs/failure-outcome";
 import { runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { call, control } from "@/emulator/test/helpers";
+import { startDriver, type Driver } from "@/test/support/onboarding-driver";
 import { renderPage } from "@/test/support/render-page";
 import { resetScope, scope } from "@/test/support/request-scope";
-import { startDriver, type Driver } from "@/test/support/onboarding-driver";
 
 vi.mock("@/lib/auth", async (importOriginal) => {
   const { scope, nextNavigation } = await import("@/test/support/request-scope");

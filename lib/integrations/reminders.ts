@@ -6,9 +6,6 @@
  */
 import "server-only";
 
-import { newLeaseOwner } from "@/lib/data/lease";
-
-import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import {
   claimDueMail,
@@ -19,8 +16,10 @@ import {
   markMailSent,
   type ExpiringIntegration,
 } from "@/lib/data/integration-mail";
+import { newLeaseOwner } from "@/lib/data/lease";
 import { getEnv } from "@/lib/env";
 import { utcDateTime } from "@/lib/format";
+import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
 import { log } from "@/lib/log";
 import { describeMailError, mailConfigured, sendMail } from "@/lib/mail";
 

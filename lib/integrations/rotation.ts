@@ -16,16 +16,16 @@ import { ArmClient } from "@/lib/azure/arm";
 import { azureEndpoints } from "@/lib/azure/endpoints";
 import { AzureCallError, scrub } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
+import { rotationSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import { deliverRotatedSecretFenced } from "@/lib/data/integration-operations";
 import { recordVerification, type VerificationRecord } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/lease";
 import { utcDateTime } from "@/lib/format";
 import type { OperationContext, PhaseHandler, PhaseResult } from "@/lib/integrations/operation-types";
-import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboardings/retry";
 import { secretDescription } from "@/lib/onboardings/catalog";
-import { rotationSecretContext } from "@/lib/crypto/contexts";
-import { decryptSecret, encryptSecret } from "@/lib/crypto/vault";
+import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboardings/retry";
 
 /** How long refusals of the new secret read as "not propagated yet" (as step 5). */
 const propagationPatienceMs = 15 * 60_000;

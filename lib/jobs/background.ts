@@ -6,11 +6,11 @@
 import "server-only";
 
 import { revokeGrantsOfNonOperators } from "@/lib/data/api-keys";
-import { webhookJob } from "@/lib/webhooks/jobs";
 import { runHealthChecks } from "@/lib/integrations/health";
-import { runExpiryReminders } from "@/lib/integrations/reminders";
 import { integrationOperationsJob } from "@/lib/integrations/manage";
+import { runExpiryReminders } from "@/lib/integrations/reminders";
 import { runDueDeliveries } from "@/lib/vantage/delivery";
+import { webhookJob } from "@/lib/webhooks/jobs";
 
 export interface BackgroundJob {
   name: string;

@@ -6,8 +6,8 @@
  */
 import "server-only";
 
-import { backgroundJobs } from "@/lib/jobs/background";
 import { listCandidateSteps } from "@/lib/data/steps";
+import { backgroundJobs } from "@/lib/jobs/background";
 import { log } from "@/lib/log";
 import { advanceUnattended, dueSteps } from "@/lib/onboardings/engine";
 

@@ -4,11 +4,10 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control } from "@/emulator/test/helpers";
-import { portalHarnessForFile } from "@/test/support/use-portal-harness";
 import { DELAY_PROFILES } from "@/emulator/src/settings";
-
+import { control } from "@/emulator/test/helpers";
 import { chooseBillingAccountSchema } from "@/lib/validations/onboardings";
+import { portalHarnessForFile } from "@/test/support/use-portal-harness";
 
 let currentUser: unknown = null;
 vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => currentUser }));

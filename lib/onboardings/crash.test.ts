@@ -16,15 +16,15 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { control, registerPortal, sleep } from "@/emulator/test/helpers";
-import type { RunningEmulator } from "@/emulator/src/server";
 import type { SeedResult } from "@/emulator/src/scenario";
+import type { RunningEmulator } from "@/emulator/src/server";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
+import { control, registerPortal, sleep } from "@/emulator/test/helpers";
 import { createDbClient } from "@/lib/db/client";
-import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 import { applyMigrations } from "@/lib/db/migrations";
 import { driveToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
-import { DELAY_PROFILES } from "@/emulator/src/settings";
+import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 
 const RUNNER = path.join(__dirname, "../../test/support/crash-runner.ts");
 

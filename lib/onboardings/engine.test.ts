@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
+import type { RunningEmulator } from "@/emulator/src/server";
+import { DELAY_PROFILES, type Delays } from "@/emulator/src/settings";
 import { control } from "@/emulator/test/helpers";
 import { runToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
-import type { RunningEmulator } from "@/emulator/src/server";
-import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
-import { DELAY_PROFILES, type Delays } from "@/emulator/src/settings";
 
 type Modules = {
   engine: typeof import("@/lib/onboardings/engine");

@@ -13,8 +13,8 @@ import "server-only";
 import { delegatedClients } from "@/lib/azure/delegated-clients";
 import { scrub } from "@/lib/azure/errors";
 import { recordAudit } from "@/lib/data/audit";
-import { LeaseLostError } from "@/lib/data/lease";
 import { integrationLifecycleOfOnboarding } from "@/lib/data/integration-operations";
+import { LeaseLostError } from "@/lib/data/lease";
 import {
   findOnboardingForActing,
   finishLeasedStep,
@@ -34,15 +34,15 @@ import {
   type StepRunner,
 } from "@/lib/data/steps";
 import { getUserById } from "@/lib/data/users";
+import { UserFacingError } from "@/lib/errors";
 import { utcDateTime } from "@/lib/format";
 import { classifyFailure } from "@/lib/jobs/failure-outcome";
 import { runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
-import { lifecycleRefusal } from "@/lib/onboardings/lifecycle-guard";
 import { stepCatalog, stepInfo, unmetNeeds, type EarlyField, type StepId } from "@/lib/onboardings/catalog";
+import { lifecycleRefusal } from "@/lib/onboardings/lifecycle-guard";
 import { stepModules } from "@/lib/onboardings/steps";
 import type { Actor, StepContext, StepOutcome } from "@/lib/onboardings/types";
-import { UserFacingError } from "@/lib/errors";
 
 /** A step waits this long for the person it runs as to sign in again, then needs attention. */
 const signInPatienceMs = 24 * 60 * 60_000;

@@ -12,9 +12,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { control, sleep } from "@/emulator/test/helpers";
-import type { RunningEmulator } from "@/emulator/src/server";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
+import type { RunningEmulator } from "@/emulator/src/server";
+import { control, sleep } from "@/emulator/test/helpers";
 import { stepIds, type StepId } from "@/lib/onboardings/catalog";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 

@@ -11,10 +11,10 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 import { control } from "@/emulator/test/helpers";
 import { connectedOnboarding, inAzure, secretOf } from "@/test/support/integrations";
 import { portalHarnessForFile } from "@/test/support/use-portal-harness";
-import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => undefined }) }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));

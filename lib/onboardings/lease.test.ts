@@ -5,9 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { DELAY_PROFILES } from "@/emulator/src/settings";
 import { control, sleep } from "@/emulator/test/helpers";
 import { portalHarnessForFile } from "@/test/support/use-portal-harness";
-import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 const portal = portalHarnessForFile();
 let engine: typeof import("@/lib/onboardings/engine");

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
+import { control } from "@/emulator/test/helpers";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
 let currentUser: unknown = null;

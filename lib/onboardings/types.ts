@@ -3,10 +3,10 @@ import type { SafeError } from "@/lib/azure/errors";
 import type { GraphClient } from "@/lib/azure/graph";
 import type { OnboardingFields, OnboardingRecord } from "@/lib/data/steps";
 import type { StepId } from "@/lib/onboardings/catalog";
+import type { Actor, AuditInput } from "@/lib/view-types";
 
 export type { Actor, AuditInput } from "@/lib/view-types";
 export type { OnboardingFields } from "@/lib/data/steps";
-import type { Actor, AuditInput } from "@/lib/view-types";
 
 export type StepContext = {
   readonly stepId: StepId;

@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control, signIn } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
+import { control, signIn } from "@/emulator/test/helpers";
 import type { Harness } from "@/test/support/portal-harness";
 import { portalHarnessForFile } from "@/test/support/use-portal-harness";
 

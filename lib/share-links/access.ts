@@ -15,9 +15,9 @@ import { getCurrentUser } from "@/lib/auth";
 import { randomToken, sha256Hex } from "@/lib/crypto/cipher";
 import { findShareLink, findShareLinkByTokenHash, type ShareLinkForAccess } from "@/lib/data/share-links";
 import { getEnv } from "@/lib/env";
-import type { AccessRole, Actor } from "@/lib/view-types";
-import { isId, unknownIdMessages } from "@/lib/validations/ids";
 import { UserFacingError } from "@/lib/errors";
+import { isId, unknownIdMessages } from "@/lib/validations/ids";
+import type { AccessRole, Actor } from "@/lib/view-types";
 
 /** base64url of 32 random bytes. */
 const tokenPattern = /^[A-Za-z0-9_-]{43}$/;

@@ -5,8 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 
-import { hostileText, hostileValue, zodDefaultMessage } from "@/test/support/hostile-input";
 import {
   appNameSchema,
   chooseBillingAccountSchema,
@@ -15,7 +15,7 @@ import {
   onboardingSettingsSchema,
   stepRequestSchema,
 } from "@/lib/validations/onboardings";
-import type { z } from "zod";
+import { hostileText, hostileValue, zodDefaultMessage } from "@/test/support/hostile-input";
 
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
+import { secretExpiryChoices } from "@/lib/onboardings/secret-expiry";
 import { isMcaBillingAccountId } from "@/lib/validations/billing-account";
 import { idField, type unknownIdMessages } from "@/lib/validations/ids";
-import { secretExpiryChoices } from "@/lib/onboardings/secret-expiry";
 
 /**
  * For what no person types: hidden fields and the form as a whole. A crafted post (any value of any

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { hostileValue, zodDefaultMessage } from "@/test/support/hostile-input";
 import {
   checkBillingAccount,
   checkClientId,
@@ -13,6 +12,7 @@ import {
   type Checked,
 } from "@/lib/validations/paste-back";
 import { pasteBackFormSchema } from "@/lib/validations/paste-back-form";
+import { hostileValue, zodDefaultMessage } from "@/test/support/hostile-input";
 
 const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const client = "1a2b3c4d-1111-2222-3333-444455556666";

@@ -6,13 +6,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 
-import { hostileValue, zodDefaultMessage } from "@/test/support/hostile-input";
 import {
   askBillingOwnerSchema,
   createShareLinkSchema,
   revokeShareLinkSchema,
   shareLinkMaxDays,
 } from "@/lib/validations/share-links";
+import { hostileValue, zodDefaultMessage } from "@/test/support/hostile-input";
 
 function parse<S extends z.ZodType>(schema: S, input: unknown) {
   const result = schema.safeParse(input);

@@ -1,7 +1,6 @@
 import { z } from "zod";
 
 import { formNumber, formUnreadable, onboardingIdSchema } from "@/lib/validations/onboardings";
-
 import { shareLinkMaxDays } from "@/lib/validations/share-link-limits";
 
 export { shareLinkDefaultDays, shareLinkMaxDays } from "@/lib/validations/share-link-limits";

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { registerPortal, sleep, startTestEmulator } from "@/emulator/test/helpers";
 import type { RunningEmulator } from "@/emulator/src/server";
+import { registerPortal, sleep, startTestEmulator } from "@/emulator/test/helpers";
 import { startVantageEmulator, type RunningVantageEmulator } from "@/emulator/vantage/src/server";
 import { connectedOnboarding, secretOf, signsIn, type Connected } from "@/test/support/integrations";
 import { connectPortal, type Harness } from "@/test/support/portal-harness";

@@ -19,6 +19,8 @@
  */
 import "server-only";
 
+import { integrationSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret } from "@/lib/crypto/vault";
 import { recordAudit } from "@/lib/data/audit";
 import {
   finishDeliveryRun,
@@ -41,11 +43,9 @@ import { getEnv } from "@/lib/env";
 import { utcTime } from "@/lib/format";
 import { defaultLeaseSlackMs, runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
-import { integrationSecretContext } from "@/lib/crypto/contexts";
 import { decideAdoption } from "@/lib/vantage/adoption";
 import { VantageClient, type VantageIntegration } from "@/lib/vantage/client";
 import { VantageError } from "@/lib/vantage/errors";
-import { decryptSecret } from "@/lib/crypto/vault";
 import type { AuditInput } from "@/lib/view-types";
 
 /** An imported integration is looked at again this often (its status beside Azure's). */

@@ -13,8 +13,10 @@
  */
 import "server-only";
 
+import { CryptoError } from "@/lib/crypto/cipher";
+import { webhookSecretContext } from "@/lib/crypto/contexts";
+import { decryptSecret } from "@/lib/crypto/vault";
 import { newLeaseOwner } from "@/lib/data/lease";
-
 import {
   claimDueDeliveries,
   createDeliveries,
@@ -23,11 +25,8 @@ import {
   type AttemptResult,
   type ClaimedDelivery,
 } from "@/lib/data/webhooks";
-import { CryptoError } from "@/lib/crypto/cipher";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { webhookSecretContext } from "@/lib/crypto/contexts";
-import { decryptSecret } from "@/lib/crypto/vault";
 import type { WebhookAddressPolicy } from "@/lib/webhooks/address-policy";
 import { buildWebhookPayload } from "@/lib/webhooks/payload";
 import { sendWebhook, type SendOutcome } from "@/lib/webhooks/send";

@@ -13,9 +13,9 @@ import addFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { control } from "@/emulator/test/helpers";
-import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
-import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { computeSignature, verifyWebhook, WebhookVerificationError } from "@/lib/webhooks/verify";
+import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
+import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 
 let currentUser: unknown = null;
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => undefined }) }));

@@ -18,11 +18,9 @@ import path from "node:path";
 import type { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
+import { control } from "@/emulator/test/helpers";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
-import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
-import { seedConnectedOwner } from "@/test/support/world";
 import {
   installCommonJsNextHeaders,
   NotFoundSignal,
@@ -30,6 +28,8 @@ import {
   resetScope,
   scope,
 } from "@/test/support/request-scope";
+import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
+import { seedConnectedOwner } from "@/test/support/world";
 
 vi.mock("@/lib/auth", async (importOriginal) => {
   const { scope, nextNavigation } = await import("@/test/support/request-scope");

@@ -17,9 +17,9 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { control, sleep } from "@/emulator/test/helpers";
 import type { SeedResult } from "@/emulator/src/scenario";
-import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
+import { control, sleep } from "@/emulator/test/helpers";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { RedirectSignal, resetScope, scope } from "@/test/support/request-scope";
 import {
@@ -31,7 +31,7 @@ import {
   type Source,
 } from "@/test/support/secret-scan";
 import type { ActionResult } from "@/test/support/server-actions";
-import { DELAY_PROFILES } from "@/emulator/src/settings";
+import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 
 const logFile = vi.hoisted(() => {
   const file = `${process.env.TMPDIR ?? "/tmp"}/mca-leak-log-${process.pid}-${Date.now()}.jsonl`;

@@ -10,10 +10,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 import { RedirectSignal, resetScope, scope } from "@/test/support/request-scope";
 import { exportedActions, type ActionResult, type ServerAction } from "@/test/support/server-actions";
+import { createPostgresDatabase, TEST_POSTGRES_URL } from "@/test/support/test-engines";
 import { seedOwnerWorld } from "@/test/support/world";
 
 const unexpected = "Something went wrong on our side. Nothing was lost; try again.";

@@ -4,9 +4,9 @@
  * advance until nothing is due, and read the emulator's state to assert exactly-once. Shared by the
  * integration tests that are not the engine's own (engine.test.ts keeps its helpers inline).
  */
-import { control } from "@/emulator/test/helpers";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
 import { DELAY_PROFILES, type TenantSettingsPatch } from "@/emulator/src/settings";
+import { control } from "@/emulator/test/helpers";
 import * as drive from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 

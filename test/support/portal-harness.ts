@@ -4,6 +4,9 @@
  * imported), and signs users in through the emulator's real pages, the code redeemed by the portal's
  * MSAL broker into its encrypted cache.
  */
+import { randomUUID } from "node:crypto";
+
+import type { RunningEmulator } from "@/emulator/src/server";
 import {
   control,
   PORTAL_SCOPES,
@@ -12,8 +15,6 @@ import {
   signIn,
   startTestEmulator,
 } from "@/emulator/test/helpers";
-import type { RunningEmulator } from "@/emulator/src/server";
-import { randomUUID } from "node:crypto";
 
 type SignedIn = {
   id: string;

@@ -7,9 +7,9 @@
  *   link, an Integration row, and the operator's webhook endpoint with one queued delivery.
  * - `seedConnectedOwner`: a fresh tenant's onboarding connected for real through the engine.
  */
-import { control } from "@/emulator/test/helpers";
-import { DELAY_PROFILES } from "@/emulator/src/settings";
 import type { SeedResult } from "@/emulator/src/scenario";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
+import { control } from "@/emulator/test/helpers";
 import { driveToRest } from "@/test/support/drive";
 import type { Harness } from "@/test/support/portal-harness";
 

@@ -5,9 +5,9 @@ import { NewOnboardingForm } from "@/components/onboardings/new-onboarding-form"
 import { OnboardingList } from "@/components/onboardings/onboarding-list";
 import { PageShell } from "@/components/ui/page-shell";
 import { requireUser } from "@/lib/auth";
-import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 import { warmDelegatedTokens } from "@/lib/azure/token-broker";
 import { listOnboardings } from "@/lib/data/onboardings";
+import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 
 export const metadata: Metadata = { title: "Your onboardings" };
 

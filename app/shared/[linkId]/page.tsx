@@ -1,22 +1,22 @@
 import type { Metadata } from "next";
 
+import { AuditLog } from "@/components/audit/audit-log";
 import { SignInButton } from "@/components/auth/sign-in-button";
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import { AuditLog } from "@/components/audit/audit-log";
-import { ConnectForm } from "@/components/onboardings/connect-form";
-import { LiveProgress } from "@/components/onboardings/live-progress";
-import { StepCard } from "@/components/steps/step-card";
 import { DisconnectedBanner } from "@/components/integrations/disconnected-banner";
 import { SiteHeader } from "@/components/layout/site-header";
+import { ConnectForm } from "@/components/onboardings/connect-form";
+import { LiveProgress } from "@/components/onboardings/live-progress";
 import { LinkUnavailable, unavailableReasons } from "@/components/share-links/link-unavailable";
+import { StepCard } from "@/components/steps/step-card";
 import { resourcesForSteps, signInScopes } from "@/lib/azure/token-broker";
 import { listAudit } from "@/lib/data/audit";
 import { listDeliveriesOfOnboarding } from "@/lib/data/deliveries";
 import { getSharedOnboarding } from "@/lib/data/onboardings";
 import { recordShareVisit } from "@/lib/data/share-links";
 import { utcDate } from "@/lib/format";
-import { progressSnapshot } from "@/lib/onboardings/progress";
 import { stepCatalog } from "@/lib/onboardings/catalog";
+import { progressSnapshot } from "@/lib/onboardings/progress";
 import { resolveShareAccess } from "@/lib/share-links/access";
 
 // "same-origin", not "no-referrer": see next.config.ts (a form posted before hydration needs its Origin).

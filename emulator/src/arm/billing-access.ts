@@ -7,8 +7,8 @@ import { windowOver } from "../delay-window";
 import { isObject, type Ctx } from "../http";
 import type { BillingAccount, BillingRoleAssignment, DirectoryRole } from "../store";
 import { now, type World } from "../world";
-import { API_VERSIONS, armError, armJson, armRoute, authorizationFailed, readArmBody } from "./common";
 import { CONTRIBUTOR, EA_ADMIN, OWNER, READER, definitionsFor, isEa } from "./billing-roles";
+import { API_VERSIONS, armError, armJson, armRoute, authorizationFailed, readArmBody } from "./common";
 
 export function accountId(name: string): string {
   return `/providers/Microsoft.Billing/billingAccounts/${name}`;

@@ -6,7 +6,6 @@ import type { Caller } from "../auth";
 import type { Ctx } from "../http";
 import type { BillingAccount } from "../store";
 import type { World } from "../world";
-import { API_VERSIONS, armError, armJson, armPage, armRoute } from "./common";
 import {
   accountId,
   billingAccess,
@@ -17,6 +16,7 @@ import {
   roleDefinitionId,
 } from "./billing-access";
 import { definitionsFor } from "./billing-roles";
+import { API_VERSIONS, armError, armJson, armPage, armRoute } from "./common";
 import { enrollmentExpansion } from "./ea";
 
 export const MODERN = "2024-04-01";

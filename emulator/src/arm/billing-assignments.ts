@@ -6,10 +6,10 @@ import type { Caller } from "../auth";
 import { send, type Ctx } from "../http";
 import type { BillingRoleAssignment } from "../store";
 import type { World } from "../world";
-import { API_VERSIONS, armError, armJson, armPage, armRoute } from "./common";
 import { accountId, canManageRoles, forbidden, readableAccount, roleDefinitionId } from "./billing-access";
 import { isModern, MODERN } from "./billing-accounts";
 import { isEa } from "./billing-roles";
+import { API_VERSIONS, armError, armJson, armPage, armRoute } from "./common";
 
 export const ASSIGNMENTS = { namespace: "Microsoft.Billing", type: "billingAccounts/billingRoleAssignments" };
 const READ = "Microsoft.Billing/billingAccounts/billingRoleAssignments/read";

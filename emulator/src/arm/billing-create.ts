@@ -10,7 +10,6 @@ import { isObject, send, type Ctx } from "../http";
 import { guid, isGuid } from "../ids";
 import type { BillingAccount, BillingRoleAssignment, PendingOperation } from "../store";
 import { now, type World } from "../world";
-import { API_VERSIONS, armError, armJson, armRoute, readArmBody } from "./common";
 import {
   accountId,
   accountNotFound,
@@ -21,6 +20,7 @@ import {
 } from "./billing-access";
 import { assignmentJson } from "./billing-assignments";
 import { definitionsFor, isEa } from "./billing-roles";
+import { API_VERSIONS, armError, armJson, armRoute, readArmBody } from "./common";
 
 export type AssignmentInput = {
   principalId?: string;

@@ -8,8 +8,8 @@
 import type { Caller } from "../auth";
 import type { Ctx } from "../http";
 import type { World } from "../world";
-import { armJson, armRoute } from "./common";
 import { accountId, readableAccount, roleDefinitionId } from "./billing-access";
+import { armJson, armRoute } from "./common";
 
 export function resolveAssignments(world: World, ctx: Ctx, caller: Caller, name: string): void {
   const version = armRoute(

@@ -11,9 +11,9 @@ import type { World } from "../world";
 import { billingPermissions, checkAccess } from "./billing-access";
 import { getAccount, listAccounts, roleDefinitions } from "./billing-accounts";
 import { deleteAssignment, getAssignment, listAssignments } from "./billing-assignments";
+import { createAssignment, operationResult, operationStatus, settleOperations } from "./billing-create";
 import { resolveAssignments } from "./billing-resolve";
 import { applyErrorShape } from "./common";
-import { createAssignment, operationResult, operationStatus, settleOperations } from "./billing-create";
 import { enrollmentChildren, putAssignment } from "./ea";
 
 export { settleOperations };

@@ -10,11 +10,11 @@ import type { Caller } from "../auth";
 import { isObject, type Ctx } from "../http";
 import type { BillingAccount, Enrollment } from "../store";
 import type { World } from "../world";
-import { API_VERSIONS, armError, armJson, armPage, armRoute, readArmBody } from "./common";
 import { accountId, canManageRoles, forbidden, readableAccount } from "./billing-access";
 import { ASSIGNMENTS, assignmentJson } from "./billing-assignments";
 import { buildAssignment, type AssignmentInput } from "./billing-create";
 import { EA_ADMIN, isEa } from "./billing-roles";
+import { API_VERSIONS, armError, armJson, armPage, armRoute, readArmBody } from "./common";
 
 const WRITE = "Microsoft.Billing/billingAccounts/billingRoleAssignments/write";
 

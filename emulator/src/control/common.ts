@@ -1,6 +1,6 @@
 /** What the control API's handlers share: their context, error answers, body parsing, tenant lookup. */
-import { isObject, readJson, send, type Ctx } from "../http";
 import type { Faults } from "../faults";
+import { isObject, readJson, send, type Ctx } from "../http";
 import type { Tenant } from "../store";
 import type { World } from "../world";
 

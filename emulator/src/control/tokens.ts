@@ -1,6 +1,6 @@
 /** POST /_emulator/tokens: an access token minted directly, for a user or an app's service principal. */
-import { audienceFor } from "../entra/scopes";
 import { issueAppAccessToken, issueUserAccessToken } from "../entra/minting";
+import { audienceFor } from "../entra/scopes";
 import { send, type Ctx } from "../http";
 import { bad, type ControlContext } from "./common";
 

@@ -6,10 +6,8 @@
 import { readForm, redirect, sendHtml, type Ctx } from "../http";
 import { randomString } from "../ids";
 import { now, sweep, type AuthFlow, type World } from "../world";
+import { continueWithUser, missingKeys } from "./consent";
 import { errorPage } from "./errors";
-import { signedOutPage } from "./pages";
-import { RESOURCES, isKnownPermission, parseScopes } from "./scopes";
-import { redirectUriAllowed, resolveClient } from "./minting";
 import {
   FLOW_TTL_MS,
   SSO_COOKIE,
@@ -27,7 +25,9 @@ import {
   startSession,
   tenantNotFoundText,
 } from "./flow";
-import { continueWithUser, missingKeys } from "./consent";
+import { redirectUriAllowed, resolveClient } from "./minting";
+import { signedOutPage } from "./pages";
+import { RESOURCES, isKnownPermission, parseScopes } from "./scopes";
 
 /** GET or POST /{tenant}/oauth2/v2.0/authorize */
 export function handleAuthorize(world: World, ctx: Ctx, segment: string): void {

@@ -8,16 +8,6 @@ import { randomString } from "../ids";
 import type { User } from "../store";
 import { now, sweep, type AuthFlow, type World } from "../world";
 import { errorPage } from "./errors";
-import { consentPage, needAdminApprovalPage, type PermissionLine } from "./pages";
-import { RESOURCES, describe, parseScopes, splitKey } from "./scopes";
-import {
-  grantedKeys,
-  isAdminForConsent,
-  isOidcKey,
-  redirectUriAllowed,
-  requestedKeys,
-  resolveClient,
-} from "./minting";
 import {
   FLOW_TTL_MS,
   appNotFoundText,
@@ -30,6 +20,16 @@ import {
   showPicker,
   tenantNotFoundText,
 } from "./flow";
+import {
+  grantedKeys,
+  isAdminForConsent,
+  isOidcKey,
+  redirectUriAllowed,
+  requestedKeys,
+  resolveClient,
+} from "./minting";
+import { consentPage, needAdminApprovalPage, type PermissionLine } from "./pages";
+import { RESOURCES, describe, parseScopes, splitKey } from "./scopes";
 
 function neededKeys(world: World, flow: AuthFlow): string[] {
   const client = resolveClient(world, flow.clientId);

@@ -9,8 +9,8 @@ import { randomString } from "../ids";
 import type { Tenant, User } from "../store";
 import { now, type AuthFlow, type SsoSession, type World } from "../world";
 import { describeWithTrace, errorPage } from "./errors";
-import { accountPicker, formPostPage } from "./pages";
 import { clientInfo, resolveClient, type ResolvedClient } from "./minting";
+import { accountPicker, formPostPage } from "./pages";
 
 export const FLOW_TTL_MS = 30 * 60_000;
 export const CODE_TTL_MS = 10 * 60_000;

@@ -10,11 +10,11 @@ import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { send, type Ctx } from "../http";
 import type { Tenant, User } from "../store";
 import { now, type World } from "../world";
-import { appNotFoundText } from "./flow";
-import { tokenError } from "./errors";
-import { parseScopes } from "./scopes";
 import { authenticateClient } from "./client-auth";
+import { tokenError } from "./errors";
+import { appNotFoundText } from "./flow";
 import type { ResolvedClient } from "./minting";
+import { parseScopes } from "./scopes";
 import { userTokenResponse } from "./user-token";
 
 /** Stored as scrypt$<salt>$<hash>, so neither the state file nor the control API holds the password. */

@@ -4,6 +4,15 @@ import type { Tenant, User } from "../store";
 import type { World } from "../world";
 import { tokenError } from "./errors";
 import {
+  clientInfo,
+  grantedKeys,
+  issueIdToken,
+  issueRefreshToken,
+  issueUserAccessToken,
+  requestedKeys,
+  type ResolvedClient,
+} from "./minting";
+import {
   OIDC_SCOPES,
   audienceFor,
   fullScope,
@@ -13,15 +22,6 @@ import {
   type ParsedScope,
   type ResourceId,
 } from "./scopes";
-import {
-  clientInfo,
-  grantedKeys,
-  issueIdToken,
-  issueRefreshToken,
-  issueUserAccessToken,
-  requestedKeys,
-  type ResolvedClient,
-} from "./minting";
 
 function resourcesOf(scopes: ParsedScope[]): Map<ResourceId, ParsedScope[]> {
   const map = new Map<ResourceId, ParsedScope[]>();

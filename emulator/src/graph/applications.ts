@@ -5,6 +5,7 @@ import { header, isObject, readJson, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { Application, Tenant } from "../store";
 import { now, type World } from "../world";
+import { APPLICATION_PROPERTIES, applicationJson } from "./application-json";
 import {
   contextUrl,
   graphDate,
@@ -20,7 +21,6 @@ import {
   WRITE_APPS_DELEGATED,
 } from "./common";
 import { listOptions, page, pickSelect } from "./odata";
-import { APPLICATION_PROPERTIES, applicationJson } from "./application-json";
 
 const SIGN_IN_AUDIENCES = [
   "AzureADMyOrg",

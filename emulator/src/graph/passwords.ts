@@ -3,10 +3,10 @@ import type { Caller } from "../auth";
 import { openWindow } from "../delay-window";
 import { isObject, send, type Ctx } from "../http";
 import { clientSecretValue, guid } from "../ids";
+import { recordIssued } from "../issued";
 import { durationMs } from "../settings";
 import type { PasswordCredential } from "../store";
 import { now, type World } from "../world";
-import { recordIssued } from "../issued";
 import { notFound, readBody, replicatedApp, type AppRef } from "./applications";
 import {
   contextUrl,

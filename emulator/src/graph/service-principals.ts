@@ -1,11 +1,11 @@
 /** Graph v1.0 servicePrincipals: create, upsert by appId, get, list by appId, delete. */
 import type { Caller } from "../auth";
 import { openWindow, windowOver } from "../delay-window";
+import { resolveClient } from "../entra/minting";
 import { header, isObject, readJson, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { Application, ServicePrincipal, Tenant } from "../store";
 import { now, type World } from "../world";
-import { resolveClient } from "../entra/minting";
 import {
   contextUrl,
   graphDate,

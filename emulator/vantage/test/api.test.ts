@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { RunningVantageEmulator } from "../src/server";
 import { account, api, startVantage, vControl, type Answer } from "./helpers";
 import { checkAnswer, documentExamples, validatorFor } from "./spec";
+import type { RunningVantageEmulator } from "../src/server";
 
 let v: RunningVantageEmulator;
 const GUID = "3f2b9c1e-7a4d-4e8b-9c0a-1d2e3f405162";

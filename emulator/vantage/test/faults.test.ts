@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { RunningVantageEmulator } from "../src/server";
 import { account, api, startVantage, vControl } from "./helpers";
+import type { RunningVantageEmulator } from "../src/server";
 
 let v: RunningVantageEmulator;
 const create = { tenant: "9a1b2c3d-0000-4000-8000-000000000001", app_id: "app", password: "pw" };

@@ -4,6 +4,7 @@
  * through Graph and ARM as the portal does).
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are checked by the document and assertions. */
+import { checkAnswer } from "./spec";
 import type { RunningEmulator } from "../../src/server";
 import {
   arm,
@@ -20,7 +21,6 @@ import {
   type RunningVantageEmulator,
   type VantageEmulatorOptions,
 } from "../src/server";
-import { checkAnswer } from "./spec";
 
 export { sleep } from "../../test/helpers";
 

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { account, api, azureApp, startAzure, startVantage, vControl, waitForStatus } from "./helpers";
 import type { RunningEmulator } from "../../src/server";
 import { clientCredentials } from "../../test/helpers";
 import type { RunningVantageEmulator } from "../src/server";
-import { account, api, azureApp, startAzure, startVantage, vControl, waitForStatus } from "./helpers";
 
 let azure: RunningEmulator;
 let v: RunningVantageEmulator;

@@ -10,6 +10,7 @@ import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
+import { stepIds } from "@/lib/onboardings/catalog";
 import {
   cliLinesForStep,
   cliPreamble,
@@ -18,7 +19,6 @@ import {
   shellQuote,
   type ManualValues,
 } from "@/lib/onboardings/manual/cli";
-import { stepIds } from "@/lib/onboardings/catalog";
 
 const TENANT = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
 const CLIENT = "11111111-2222-4333-8444-555555555555";

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { arm, control, graph } from "@/emulator/test/helpers";
 import type { ScenarioSpec, SeedResult } from "@/emulator/src/scenario";
 import type { RunningEmulator } from "@/emulator/src/server";
+import { DELAY_PROFILES } from "@/emulator/src/settings";
+import { arm, control, graph } from "@/emulator/test/helpers";
 import { runToRest } from "@/test/support/drive";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
-import { DELAY_PROFILES } from "@/emulator/src/settings";
 
 type Modules = {
   engine: typeof import("@/lib/onboardings/engine");

@@ -8,6 +8,7 @@ import "server-only";
 
 import { azureEndpoints } from "@/lib/azure/endpoints";
 import { TenantLookupError, tenantIdForDomain } from "@/lib/azure/tenant-discovery";
+import { encryptSecret } from "@/lib/crypto/vault";
 import { getOnboardingOrThrow } from "@/lib/data/onboardings";
 import { integrationOfAnotherOnboarding, savePastedCredentials } from "@/lib/data/pasted-credentials";
 import { advance, queueSteps } from "@/lib/onboardings/engine";
@@ -20,7 +21,6 @@ import {
   type PasteBackCheck,
   type PasteField,
 } from "@/lib/validations/paste-back";
-import { encryptSecret } from "@/lib/crypto/vault";
 
 export type PasteBackOutcome = Pick<PasteBackCheck, "notes" | "cleaned"> &
   (

@@ -4,8 +4,8 @@
  * with the known values (app name, tenant ID, client ID, ...) filled in where the person types or
  * checks them, and the catalog's pictures placed at the screen they show.
  */
-import type { ManualValues } from "@/lib/onboardings/manual/cli";
 import { secretDescription, type StepId } from "@/lib/onboardings/catalog";
+import type { ManualValues } from "@/lib/onboardings/manual/cli";
 
 export type ManualValueKey = keyof Pick<
   ManualValues,

@@ -5,14 +5,14 @@
  */
 import { AzureCallError } from "@/lib/azure/errors";
 import type { GraphApplication } from "@/lib/azure/graph";
+import { onboardingSecretContext } from "@/lib/crypto/contexts";
+import { encryptSecret } from "@/lib/crypto/vault";
 import { findIntegrationForOnboarding } from "@/lib/data/integrations";
 import { LeaseLostError } from "@/lib/data/lease";
+import { secretDescription } from "@/lib/onboardings/catalog";
 import { lifecycleRefusal } from "@/lib/onboardings/lifecycle-guard";
 import { mayStillReplicate, whileAzureCatchesUp } from "@/lib/onboardings/retry";
-import { secretDescription } from "@/lib/onboardings/catalog";
-import { onboardingSecretContext } from "@/lib/crypto/contexts";
 import type { StepModule } from "@/lib/onboardings/types";
-import { encryptSecret } from "@/lib/crypto/vault";
 
 export { secretDescription };
 

@@ -7,11 +7,11 @@
  * adopts, and never posts. Azure can take a little while to list a new assignment, so it keeps looking
  * for a couple of minutes before it says what it did not find.
  */
-import { AzureCallError } from "@/lib/azure/errors";
-import { isMcaBillingAccountId } from "@/lib/validations/billing-account";
 import { billingAccountReaderRoleId } from "@/lib/azure/arm";
+import { AzureCallError } from "@/lib/azure/errors";
 import { mayStillReplicate, StillWaiting, whileAzureCatchesUp } from "@/lib/onboardings/retry";
 import type { StepModule } from "@/lib/onboardings/types";
+import { isMcaBillingAccountId } from "@/lib/validations/billing-account";
 
 const ownerMessage =
   "Only a Billing account owner of this billing account, or a Global Administrator of its tenant, may assign billing roles.";

@@ -7,8 +7,6 @@
  * Credentials pasted in manual mode (a secret whose keyId we never saw) get shorter patience where a
  * refusal more likely means a wrong value than a slow Azure, and every failure names the step to redo.
  */
-import { ArmClient } from "@/lib/azure/arm";
-import { azureEndpoints } from "@/lib/azure/endpoints";
 import {
   costQuerySpacingMs,
   entraDescription,
@@ -21,8 +19,11 @@ import {
   withoutSecret,
   type Refusal,
 } from "@/lib/azure/app-check";
+import { ArmClient } from "@/lib/azure/arm";
+import { azureEndpoints } from "@/lib/azure/endpoints";
 import { AzureCallError } from "@/lib/azure/errors";
 import { appCredential } from "@/lib/azure/token-broker";
+import { decryptSecret } from "@/lib/crypto/vault";
 import {
   CredentialsChangedError,
   IntegrationTakenError,
@@ -30,13 +31,12 @@ import {
   saveProvedIntegrationFenced,
 } from "@/lib/data/integrations";
 import { clearRetiringSecretFenced } from "@/lib/data/steps";
-import { utcTime } from "@/lib/format";
 import type { OnboardingRecord } from "@/lib/data/steps";
-import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboardings/retry";
+import { utcTime } from "@/lib/format";
 import type { StepId } from "@/lib/onboardings/catalog";
+import { StillWaiting, whileAzureCatchesUp } from "@/lib/onboardings/retry";
 import { secretContext } from "@/lib/onboardings/steps/client-secret";
 import type { StepError, StepModule } from "@/lib/onboardings/types";
-import { decryptSecret } from "@/lib/crypto/vault";
 
 // How long refusals are read as "not propagated yet" before they count as real failures.
 const propagationPatienceMs = 15 * 60_000;

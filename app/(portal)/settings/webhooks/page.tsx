@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
-import { CreateWebhookForm } from "@/components/webhooks/create-webhook-form";
 import { PageShell } from "@/components/ui/page-shell";
 import { SectionCard } from "@/components/ui/section-card";
+import { CreateWebhookForm } from "@/components/webhooks/create-webhook-form";
 import { EndpointList } from "@/components/webhooks/endpoint-list";
 import { RefreshWhilePending } from "@/components/webhooks/refresh-while-pending";
 import { requireUser } from "@/lib/auth";

@@ -1,25 +1,25 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
-import { CheckAgainForm } from "@/components/steps/check-again-form";
-import { LiveProgress } from "@/components/onboardings/live-progress";
-import { StatusBadge } from "@/components/steps/status-badge";
-import { displayState } from "@/components/steps/step-state";
 import { CodeBlock } from "@/components/manual/code-block";
 import { KnownValue } from "@/components/manual/known-value";
 import { PasteBackForm } from "@/components/manual/paste-back-form";
 import { PortalInstructions, type KnownValues } from "@/components/manual/portal-instructions";
 import { ScrollToHash } from "@/components/manual/scroll-to-hash";
 import { VerificationStatus } from "@/components/manual/verification-status";
+import { LiveProgress } from "@/components/onboardings/live-progress";
+import { CheckAgainForm } from "@/components/steps/check-again-form";
+import { StatusBadge } from "@/components/steps/status-badge";
+import { displayState } from "@/components/steps/step-state";
 import { PageShell } from "@/components/ui/page-shell";
 import { SectionCard } from "@/components/ui/section-card";
 import { requireUser } from "@/lib/auth";
 import { getOnboarding } from "@/lib/data/onboardings";
+import { stepCatalog } from "@/lib/onboardings/catalog";
+import { secretDescription } from "@/lib/onboardings/catalog";
 import { cliLinesForStep, cliScript, type ManualValues } from "@/lib/onboardings/manual/cli";
 import { knownValuesOf, portalPaths } from "@/lib/onboardings/manual/portal-path";
 import { progressSnapshot } from "@/lib/onboardings/progress";
-import { stepCatalog } from "@/lib/onboardings/catalog";
-import { secretDescription } from "@/lib/onboardings/catalog";
 import { isId } from "@/lib/validations/ids";
 
 export const metadata: Metadata = { title: "Connect by hand" };

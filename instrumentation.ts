@@ -7,7 +7,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { ConfigError, getEnv } = await import("@/lib/env");
-  const { servedWithClientAddress } = await import("@/lib/client-address");
+  const { servedWithClientAddress } = await import("@/lib/http/client-address");
   try {
     getEnv();
     // Under a bare `next start` any client could name its own address, and dodge the rate limits or

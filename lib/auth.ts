@@ -15,8 +15,8 @@ import { Issuer, TokenSet } from "openid-client";
 import { authorityFor, forgetAccount, redeemAuthorizationCode, signInScopes } from "@/lib/azure/token-broker";
 import { getUserById, upsertUserFromSignIn, type SignedInUser } from "@/lib/data/users";
 import { getEnv } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/http/safe-redirect";
 import { log } from "@/lib/log";
-import { safeCallbackPath } from "@/lib/safe-redirect";
 
 type IdTokenClaims = {
   oid?: string;

@@ -1,7 +1,7 @@
 /**
  * The portal's HTTP server: Next's production server (what `next start` runs) behind a listener of our
  * own, which is the one place that sees each request's socket. It works out the client's address
- * (lib/client-address.ts: the socket's, or X-Forwarded-For as far as TRUSTED_PROXY_HOPS trusts it) and
+ * (lib/http/client-address.ts: the socket's, or X-Forwarded-For as far as TRUSTED_PROXY_HOPS trusts it) and
  * passes it to the handlers in a header of its own, overwriting any copy a client sent. Run by the
  * launcher (scripts/start.ts) and by `npm run serve`; needs a built portal (`next build`).
  *
@@ -13,8 +13,8 @@ import { parseArgs } from "node:util";
 
 import { loadEnvConfig } from "@next/env";
 
-import { markClientAddressServer, stampClientAddress } from "../lib/client-address";
 import { ConfigError, parseEnv } from "../lib/env";
+import { markClientAddressServer, stampClientAddress } from "../lib/http/client-address";
 
 const { values: args } = parseArgs({
   options: { port: { type: "string" }, hostname: { type: "string" } },

@@ -6,7 +6,7 @@ import { SignInProblem } from "@/components/auth/sign-in-problem";
 import { SiteHeader } from "@/components/layout/site-header";
 import { getCurrentUser } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
-import { safeCallbackPath } from "@/lib/safe-redirect";
+import { safeCallbackPath } from "@/lib/http/safe-redirect";
 
 export const metadata: Metadata = { title: "Sign in" };
 

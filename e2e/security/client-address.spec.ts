@@ -3,7 +3,7 @@
  * front of Next). Real HTTP requests to the built portal from several source addresses of this machine
  * (all of 127.0.0.0/8 is loopback): with no proxy trusted (the default), a forged X-Forwarded-For
  * neither dodges the share-link limit nor spends another address's. How TRUSTED_PROXY_HOPS picks from
- * the header is lib/client-address.test.ts's.
+ * the header is lib/http/client-address.test.ts's.
  */
 import { randomInt } from "node:crypto";
 import http from "node:http";
@@ -11,7 +11,7 @@ import http from "node:http";
 import { portalPort } from "../../playwright.config";
 import { expect, test } from "../fixtures/test";
 
-/** lib/rate-limit.ts, limits["share-link"]: lookups per client per 10 minutes. */
+/** lib/http/rate-limit.ts, limits["share-link"]: lookups per client per 10 minutes. */
 const SHARE_LINK_POINTS = 60;
 
 /** A fresh address of this machine per test, so runs and tests never share a count. */

@@ -6,9 +6,9 @@ import { formValues, withActor, type ActionResult } from "@/lib/actions/safe-act
 import { getIntegrationForManagingOrThrow } from "@/lib/data/integration-operations";
 import { getIntegrationForOwnerOrThrow } from "@/lib/data/integration-views";
 import { utcTime } from "@/lib/format";
+import { consumeKey } from "@/lib/http/rate-limit";
 import { checkIntegration } from "@/lib/integrations/health";
 import { startDisconnect, startRotation } from "@/lib/integrations/manage";
-import { consumeKey } from "@/lib/rate-limit";
 import { checkIntegrationSchema, disconnectSchema, rotateSecretSchema } from "@/lib/validations/integrations";
 
 /**

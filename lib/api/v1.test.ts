@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { SeedResult } from "@/emulator/src/scenario";
 import { control } from "@/emulator/test/helpers";
-import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
 let currentUser: unknown = null;
@@ -413,7 +413,7 @@ describe("API keys", () => {
   });
 
   it("brakes a client guessing keys with 429 and Retry-After, counted before any lookup", async () => {
-    const rateLimit = await import("@/lib/rate-limit");
+    const rateLimit = await import("@/lib/http/rate-limit");
     const guesser = "203.0.113.99";
     const guess = () =>
       listRoute.GET(

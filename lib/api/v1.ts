@@ -14,7 +14,7 @@ import {
   listIntegrationsForKey,
   type IntegrationForApi,
 } from "@/lib/data/integrations";
-import { clientKey, consume } from "@/lib/rate-limit";
+import { clientKey, consume } from "@/lib/http/rate-limit";
 
 const baseHeaders = {
   "Cache-Control": "no-store",

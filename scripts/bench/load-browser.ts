@@ -2,7 +2,7 @@
  * A browser without a screen for the load benchmark: a cookie jar per host, redirects followed by hand
  * (so each hop's cookies are kept, as a browser does), and forms read from the HTML it is served. Each
  * may come from an address of its own on the loopback network (127.x.y.z), as people come from their
- * own networks: the portal counts sign-ins per client address (lib/rate-limit.ts).
+ * own networks: the portal counts sign-ins per client address (lib/http/rate-limit.ts).
  */
 import http from "node:http";
 

@@ -1,5 +1,5 @@
 import { getEnv } from "@/lib/env";
-import { safeCallbackPath } from "@/lib/safe-redirect";
+import { safeCallbackPath } from "@/lib/http/safe-redirect";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import { getCurrentUser } from "@/lib/auth";
 import { recordShareVisit } from "@/lib/data/share-links";
 import { getEnv } from "@/lib/env";
-import { consume, tooManyRequests } from "@/lib/rate-limit";
+import { consume, tooManyRequests } from "@/lib/http/rate-limit";
 import { exchangeShareToken } from "@/lib/share-links/access";
 
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import NextAuth from "next-auth";
 
 import { authOptions } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
-import { consume, tooManyRequests } from "@/lib/rate-limit";
+import { consume, tooManyRequests } from "@/lib/http/rate-limit";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 

@@ -4,7 +4,7 @@ const GLOBAL_KEY = Symbol.for("mca-connect.db");
 
 describe("lib/db", () => {
   afterAll(async () => {
-    const { closeDb } = await import("./db");
+    const { closeDb } = await import("@/lib/db");
     await closeDb();
     vi.unstubAllEnvs();
   });
@@ -16,7 +16,7 @@ describe("lib/db", () => {
     vi.stubEnv("PUBLIC_BASE_URL", "http://localhost:3000");
     vi.stubEnv("SESSION_SECRET", "s".repeat(40));
     vi.stubEnv("ENCRYPTION_KEY", Buffer.alloc(32, 1).toString("base64"));
-    const { db } = await import("./db");
+    const { db } = await import("@/lib/db");
     expect((globalThis as Record<symbol, unknown>)[GLOBAL_KEY]).toBeUndefined();
 
     expect(await db.user.count()).toBe(0);

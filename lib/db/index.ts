@@ -4,9 +4,10 @@
 // `db`, the database at the first query. So `next build` needs neither.
 import "server-only";
 
-import { createDbClient, type DbClient } from "./db/client";
-import { getEnv } from "./env";
-import type { PrismaClient } from "./generated/prisma/client";
+import { getEnv } from "@/lib/env";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+import { createDbClient, type DbClient } from "./client";
 
 function databaseUrl(): string {
   return getEnv().databaseUrl;

@@ -4,20 +4,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { startPortalHarness, type Harness } from "@/test/support/portal-harness";
 
 vi.mock("next/headers", () => ({ cookies: async () => ({ set: () => undefined, get: () => undefined }) }));
 vi.mock("@/lib/auth", () => ({ getCurrentUser: async () => null }));
 
 let harness: Harness;
-let rateLimit: typeof import("@/lib/rate-limit");
+let rateLimit: typeof import("@/lib/http/rate-limit");
 let shareRoute: typeof import("@/app/s/[token]/route");
 let db: typeof import("@/lib/db");
 
 beforeAll(async () => {
   harness = await startPortalHarness();
-  rateLimit = await import("@/lib/rate-limit");
+  rateLimit = await import("@/lib/http/rate-limit");
   shareRoute = await import("@/app/s/[token]/route");
   db = await import("@/lib/db");
 }, 120_000);

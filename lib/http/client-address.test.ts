@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { CLIENT_ADDRESS_HEADER, clientAddress, stampClientAddress } from "@/lib/client-address";
+import { CLIENT_ADDRESS_HEADER, clientAddress, stampClientAddress } from "@/lib/http/client-address";
 
 const servers: http.Server[] = [];
 

@@ -5,8 +5,8 @@
  */
 import "server-only";
 
-import { clientAddressOf } from "@/lib/client-address";
 import { consumeRateLimit, type RateLimitVerdict } from "@/lib/data/rate-limits";
+import { clientAddressOf } from "@/lib/http/client-address";
 
 type Door = "share-link" | "sign-in-callback" | "api" | "integration-check";
 

@@ -68,7 +68,7 @@ export async function claimIntegrationCheck(
   id: string,
   owner: string,
   now: Date,
-  leaseMs: number,
+  until: Date,
   { force = false }: { force?: boolean } = {},
 ): Promise<boolean> {
   const claimed = await db.integration.updateMany({
@@ -78,9 +78,18 @@ export async function claimIntegrationCheck(
       ...(force ? {} : { nextCheckAt: { lte: now } }),
       ...leaseFree(checkLeaseColumns.until, now),
     },
-    data: leaseFor(checkLeaseColumns, owner, new Date(now.getTime() + leaseMs)),
+    data: leaseFor(checkLeaseColumns, owner, until),
   });
   return claimed.count === 1;
+}
+
+/** Extends a check's lease while its holder still holds it; false when it was taken over. */
+export async function renewIntegrationCheck(id: string, owner: string, until: Date): Promise<boolean> {
+  const renewed = await db.integration.updateMany({
+    where: { id, checkLeaseOwner: owner },
+    data: { checkLeaseUntil: until },
+  });
+  return renewed.count === 1;
 }
 
 /** Ends a check: the next one is at `nextCheckAt`; only the lease's holder may end it. */

@@ -90,7 +90,7 @@ export async function enqueueMail(mail: {
 }
 
 /** Claims the next mail due, under a lease; null when none is free. */
-export async function claimDueMail(now: Date, owner: string, leaseMs: number) {
+export async function claimDueMail(now: Date, owner: string, until: Date) {
   for (let tries = 0; tries < 5; tries++) {
     const candidate = await db.integrationMail.findFirst({
       where: {
@@ -111,7 +111,7 @@ export async function claimDueMail(now: Date, owner: string, leaseMs: number) {
         leaseUntil: candidate.leaseUntil,
         attempts: candidate.attempts,
       },
-      data: leaseFor(mailLeaseColumns, owner, new Date(now.getTime() + leaseMs)),
+      data: leaseFor(mailLeaseColumns, owner, until),
     });
     if (claimed.count === 1)
       return db.integrationMail.findUniqueOrThrow({
@@ -120,6 +120,15 @@ export async function claimDueMail(now: Date, owner: string, leaseMs: number) {
       });
   }
   return null;
+}
+
+/** Extends a mail's lease while its holder still holds it; false when it was taken over. */
+export async function renewMailLease(id: string, owner: string, until: Date): Promise<boolean> {
+  const renewed = await db.integrationMail.updateMany({
+    where: { id, leaseOwner: owner },
+    data: { leaseUntil: until },
+  });
+  return renewed.count === 1;
 }
 
 export async function markMailSent(id: string, owner: string, now: Date): Promise<void> {

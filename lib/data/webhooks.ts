@@ -300,6 +300,15 @@ export type ClaimedDelivery = {
   sealedSecrets: Sealed[];
 };
 
+/** Extends the leases `owner` still holds on deliveries; false when it holds none any more. */
+export async function renewDeliveryLeases(owner: string, until: Date): Promise<boolean> {
+  const { count } = await db.webhookDelivery.updateMany({
+    where: { [leaseColumns.owner]: owner },
+    data: { [leaseColumns.until]: until },
+  });
+  return count > 0;
+}
+
 /**
  * Takes the lease on up to `limit` due deliveries for `owner`: a conditional update, so of several
  * instances asking at once exactly one gets each delivery; an expired lease (a crashed sender) may be
@@ -308,7 +317,7 @@ export type ClaimedDelivery = {
 export async function claimDueDeliveries(
   now: Date,
   owner: string,
-  { limit, leaseMs }: { limit: number; leaseMs: number },
+  { limit, until }: { limit: number; until: Date },
 ): Promise<ClaimedDelivery[]> {
   const free = leaseFree(leaseColumns.until, now);
   const due = {
@@ -327,7 +336,7 @@ export async function claimDueDeliveries(
   for (const { id } of candidates) {
     const { count } = await db.webhookDelivery.updateMany({
       where: { id, status: "pending", nextAttemptAt: { lte: now }, ...free },
-      data: leaseFor(leaseColumns, owner, new Date(now.getTime() + leaseMs)),
+      data: leaseFor(leaseColumns, owner, until),
     });
     if (count === 0) continue;
     const row = await db.webhookDelivery.findUnique({

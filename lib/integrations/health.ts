@@ -24,12 +24,13 @@ import {
   getIntegrationForCheck,
   listDueIntegrationIds,
   releaseIntegrationCheck,
+  renewIntegrationCheck,
   scheduleUnscheduled,
 } from "@/lib/data/integration-health";
 import { recordVerification } from "@/lib/data/integrations";
-import { newLeaseOwner } from "@/lib/data/lease";
 import { getEnv } from "@/lib/env";
 import { utcDate } from "@/lib/format";
+import { runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
 
 /** A check may take this long (token, billing read, cost query, throttling waits); the lease a bit more. */
@@ -119,42 +120,57 @@ export async function checkIntegration(
     intervalMs = getEnv().healthCheckIntervalMs,
   }: { force?: boolean; intervalMs?: number } = {},
 ): Promise<CheckOutcome> {
-  const owner = newLeaseOwner();
   const started = new Date();
-  if (!(await claimIntegrationCheck(id, owner, started, leaseMs, { force }))) return { outcome: "busy" };
   let next = new Date(started.getTime() + intervalMs);
-  try {
-    const integration = await getIntegrationForCheck(id);
-    if (!integration) return { outcome: "busy" };
-    const outcome = await verifyAsApp(integration);
-    if (outcome.outcome === "deferred") {
-      next = new Date(outcome.retryAtMs);
-    } else if (outcome.outcome === "active") {
-      await recordVerification(id, {
-        ok: true,
-        amount: outcome.amount,
-        currency: outcome.currency,
-        from: outcome.from,
-        to: outcome.to,
-      });
-    } else {
-      await recordVerification(id, {
-        ok: false,
-        message: outcome.message,
-        code: outcome.code,
-        reason: outcome.reason,
-        action: outcome.action,
-      });
-    }
-    log.info({ integrationId: id, outcome: outcome.outcome }, "integration checked");
-    if (outcome.outcome === "active")
-      return { outcome: "active", amount: outcome.amount, currency: outcome.currency };
-    if (outcome.outcome === "failing")
-      return { outcome: "failing", reason: outcome.reason, message: outcome.message, action: outcome.action };
-    return outcome;
-  } finally {
-    await releaseIntegrationCheck(id, owner, next);
-  }
+  let result: CheckOutcome = { outcome: "busy" };
+  await runUnderLease({
+    deadline: started.getTime() + checkBudgetMs,
+    slackMs: leaseMs - checkBudgetMs,
+    take: async (owner, until) =>
+      (await claimIntegrationCheck(id, owner, started, until, { force })) ? id : null,
+    renew: (owner, until) => renewIntegrationCheck(id, owner, until),
+    run: async (_id, owner) => {
+      try {
+        const integration = await getIntegrationForCheck(id);
+        if (!integration) return;
+        const outcome = await verifyAsApp(integration);
+        if (outcome.outcome === "deferred") {
+          next = new Date(outcome.retryAtMs);
+        } else if (outcome.outcome === "active") {
+          await recordVerification(id, {
+            ok: true,
+            amount: outcome.amount,
+            currency: outcome.currency,
+            from: outcome.from,
+            to: outcome.to,
+          });
+        } else {
+          await recordVerification(id, {
+            ok: false,
+            message: outcome.message,
+            code: outcome.code,
+            reason: outcome.reason,
+            action: outcome.action,
+          });
+        }
+        log.info({ integrationId: id, outcome: outcome.outcome }, "integration checked");
+        if (outcome.outcome === "active")
+          result = { outcome: "active", amount: outcome.amount, currency: outcome.currency };
+        else if (outcome.outcome === "failing")
+          result = {
+            outcome: "failing",
+            reason: outcome.reason,
+            message: outcome.message,
+            action: outcome.action,
+          };
+        else result = outcome;
+      } finally {
+        await releaseIntegrationCheck(id, owner, next);
+      }
+    },
+    onLost: () => log.warn({ integrationId: id }, "integration check's lease was taken over"),
+  });
+  return result;
 }
 
 type Verified =

@@ -9,6 +9,7 @@ import "server-only";
 import { recordIntegrationEvent } from "@/lib/data/integration-events";
 import {
   claimDueMail,
+  renewMailLease,
   enqueueMail,
   listIntegrationsExpiringBefore,
   listRemindersWithoutMail,
@@ -16,10 +17,10 @@ import {
   markMailSent,
   type ExpiringIntegration,
 } from "@/lib/data/integration-mail";
-import { newLeaseOwner } from "@/lib/data/lease";
 import { getEnv } from "@/lib/env";
 import { utcDateTime } from "@/lib/format";
 import { daysLeft, reminderThresholds } from "@/lib/integrations/expiry";
+import { defaultLeaseSlackMs, runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
 import { describeMailError, mailConfigured, sendMail } from "@/lib/mail";
 
@@ -147,27 +148,38 @@ export async function queueReminderMails(now: Date): Promise<number> {
 /** Sends the mails due, one at a time under a lease; a failure is retried later with backoff. */
 export async function deliverMails(now: Date): Promise<{ sent: number; failed: number }> {
   if (!mailConfigured()) return { sent: 0, failed: 0 };
-  const owner = newLeaseOwner();
   let sent = 0;
   let failed = 0;
   for (let n = 0; n < mailsPerRound; n++) {
-    const mail = await claimDueMail(now, owner, mailLeaseMs);
-    if (!mail) break;
-    try {
-      await sendMail({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.text });
-      await markMailSent(mail.id, owner, new Date());
-      sent++;
-    } catch (error) {
-      const attempt = mail.attempts + 1;
-      const retryAt =
-        attempt >= maxMailAttempts
-          ? null
-          : new Date(Date.now() + Math.min(60 * 60_000, 60_000 * 2 ** (attempt - 1)));
-      const reason = describeMailError(error);
-      await markMailFailed(mail.id, owner, reason, retryAt);
-      log.warn({ mailId: mail.id, attempt, err: reason }, "reminder mail not sent");
-      failed++;
-    }
+    let mailId = "";
+    const ran = await runUnderLease({
+      deadline: Date.now() + mailLeaseMs - defaultLeaseSlackMs,
+      take: async (owner, until) => {
+        const mail = await claimDueMail(now, owner, until);
+        mailId = mail?.id ?? "";
+        return mail;
+      },
+      renew: (owner, until) => renewMailLease(mailId, owner, until),
+      run: async (mail, owner) => {
+        try {
+          await sendMail({ id: mail.id, to: mail.recipient, subject: mail.subject, text: mail.text });
+          await markMailSent(mail.id, owner, new Date());
+          sent++;
+        } catch (error) {
+          const attempt = mail.attempts + 1;
+          const retryAt =
+            attempt >= maxMailAttempts
+              ? null
+              : new Date(Date.now() + Math.min(60 * 60_000, 60_000 * 2 ** (attempt - 1)));
+          const reason = describeMailError(error);
+          await markMailFailed(mail.id, owner, reason, retryAt);
+          log.warn({ mailId: mail.id, attempt, err: reason }, "reminder mail not sent");
+          failed++;
+        }
+      },
+      onLost: () => log.warn({ mailId }, "reminder mail's lease was taken over"),
+    });
+    if (!ran) break;
   }
   return { sent, failed };
 }

@@ -1,6 +1,8 @@
 /**
- * The exactly-once core of every job that works on one row at a time (a step, an integration operation,
- * a delivery): a run takes the row's lease, renews it while it lives, and saves only while it holds it.
+ * The exactly-once core of every job that works on a row (or a batch of rows) at a time: a step (so the
+ * engine), an integration operation (rotation, disconnect), a Vantage delivery, a health check, a
+ * reminder mail, a round of webhook deliveries. A run takes the lease, renews it while it lives, and
+ * saves only while it holds it.
  * A lease that outlived its holder (a killed server) is taken over once it expires, and then nothing
  * the old holder does afterwards lands: each fenced save throws LeaseLostError, which ends the run.
  */

@@ -16,9 +16,9 @@ import "server-only";
 import { CryptoError } from "@/lib/crypto/cipher";
 import { webhookSecretContext } from "@/lib/crypto/contexts";
 import { decryptSecret } from "@/lib/crypto/vault";
-import { newLeaseOwner } from "@/lib/data/lease";
 import {
   claimDueDeliveries,
+  renewDeliveryLeases,
   createDeliveries,
   findEventsToFanOut,
   recordAttempt,
@@ -26,6 +26,7 @@ import {
   type ClaimedDelivery,
 } from "@/lib/data/webhooks";
 import { getEnv } from "@/lib/env";
+import { runUnderLease } from "@/lib/jobs/leased-run";
 import { log } from "@/lib/log";
 import type { WebhookAddressPolicy } from "@/lib/webhooks/address-policy";
 import { buildWebhookPayload } from "@/lib/webhooks/payload";
@@ -171,13 +172,24 @@ export async function deliverDueWebhooks(
 ): Promise<AttemptResult[]> {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const policy = options.policy ?? getEnv().webhooks;
-  const owner = newLeaseOwner();
-  const claimed = await claimDueDeliveries(now, owner, {
-    limit: options.limit ?? BATCH,
-    // Long enough for the request's timeout and the write after it.
-    leaseMs: timeoutMs + 20_000,
+  let results: AttemptResult[] = [];
+  await runUnderLease({
+    deadline: Date.now() + timeoutMs,
+    // Beyond the request's timeout: long enough for the write after it.
+    slackMs: 20_000,
+    take: async (owner, until) => {
+      const claimed = await claimDueDeliveries(now, owner, { limit: options.limit ?? BATCH, until });
+      return claimed.length > 0 ? claimed : null;
+    },
+    renew: (owner, until) => renewDeliveryLeases(owner, until),
+    run: async (claimed, owner) => {
+      results = await Promise.all(
+        claimed.map((delivery) => attempt(delivery, owner, now, { timeoutMs, policy })),
+      );
+    },
+    onLost: () => log.warn("webhook deliveries' lease was taken over"),
   });
-  return Promise.all(claimed.map((delivery) => attempt(delivery, owner, now, { timeoutMs, policy })));
+  return results;
 }
 
 export const webhookJob = {

@@ -8,14 +8,13 @@ import { SiteHeader } from "@/components/layout/site-header";
 import { ConnectForm } from "@/components/onboardings/connect-form";
 import { LiveProgress } from "@/components/onboardings/live-progress";
 import { LinkUnavailable, unavailableReasons } from "@/components/share-links/link-unavailable";
-import { StepCard } from "@/components/steps/step-card";
+import { Checklist } from "@/components/steps/checklist";
 import { resourcesForSteps, signInScopes } from "@/lib/azure/token-broker";
 import { listAudit } from "@/lib/data/audit";
 import { listDeliveriesOfOnboarding } from "@/lib/data/deliveries";
 import { getSharedOnboarding } from "@/lib/data/onboardings";
 import { recordShareVisit } from "@/lib/data/share-links";
 import { utcDate } from "@/lib/format";
-import { stepCatalog } from "@/lib/onboardings/catalog";
 import { progressSnapshot } from "@/lib/onboardings/progress";
 import { resolveShareAccess } from "@/lib/share-links/access";
 
@@ -155,26 +154,7 @@ export default async function SharedOnboardingPage({ params }: { params: Promise
           />
         ) : null}
 
-        <section aria-labelledby="checklist-heading" className="mt-8">
-          <h2 id="checklist-heading" className="sr-only">
-            Checklist
-          </h2>
-          <ol className="space-y-4">
-            {stepCatalog.map((info) => {
-              const step = onboarding.steps.find((s) => s.stepId === info.id);
-              return step ? (
-                <StepCard
-                  key={info.id}
-                  info={info}
-                  step={step}
-                  onboarding={onboarding}
-                  access={cardAccess}
-                  deliveries={deliveries}
-                />
-              ) : null;
-            })}
-          </ol>
-        </section>
+        <Checklist onboarding={onboarding} access={cardAccess} deliveries={deliveries} />
 
         <AuditLog events={audit} />
       </main>

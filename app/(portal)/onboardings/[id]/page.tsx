@@ -11,7 +11,7 @@ import { ConnectForm } from "@/components/onboardings/connect-form";
 import { LiveProgress } from "@/components/onboardings/live-progress";
 import { SettingsForm } from "@/components/onboardings/settings-form";
 import { SharePanel } from "@/components/share-links/share-panel";
-import { StepCard } from "@/components/steps/step-card";
+import { Checklist } from "@/components/steps/checklist";
 import { PageShell } from "@/components/ui/page-shell";
 import { SectionCard } from "@/components/ui/section-card";
 import { requireUser } from "@/lib/auth";
@@ -24,7 +24,6 @@ import { listShareLinks } from "@/lib/data/share-links";
 import { getVantageTokenView } from "@/lib/data/vantage-tokens";
 import { getEnv } from "@/lib/env";
 import { graceChoices } from "@/lib/integrations/manage";
-import { stepCatalog } from "@/lib/onboardings/catalog";
 import { progressSnapshot } from "@/lib/onboardings/progress";
 import { isId } from "@/lib/validations/ids";
 
@@ -117,25 +116,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ id:
         </SectionCard>
       ) : null}
 
-      <section aria-labelledby="checklist-heading" className="mt-8">
-        <h2 id="checklist-heading" className="sr-only">
-          Checklist
-        </h2>
-        <ol className="space-y-4">
-          {stepCatalog.map((info) => {
-            const step = onboarding.steps.find((s) => s.stepId === info.id);
-            return step ? (
-              <StepCard
-                key={info.id}
-                info={info}
-                step={step}
-                onboarding={onboarding}
-                deliveries={deliveries}
-              />
-            ) : null;
-          })}
-        </ol>
-      </section>
+      <Checklist onboarding={onboarding} deliveries={deliveries} />
 
       {!onboarding.disconnected && notChosen.length > 0 ? (
         <SectionCard label="Destinations" className="mt-6">

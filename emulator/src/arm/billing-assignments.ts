@@ -61,16 +61,35 @@ export function assignmentJson(
   };
 }
 
+/**
+ * The route of a request on one billing account's role assignments: its api-version, and the account as
+ * the caller may see it for `action`; undefined once it has answered (an unknown version, no access).
+ */
+export function assignmentsRoute(
+  world: World,
+  ctx: Ctx,
+  caller: Caller,
+  name: string,
+  route: string,
+  action: string,
+) {
+  const version = armRoute(ctx, route, API_VERSIONS.billing, ASSIGNMENTS);
+  if (!version) return undefined;
+  const found = readableAccount(world, ctx, caller, name, action);
+  return found ? { version, ...found } : undefined;
+}
+
 export function listAssignments(world: World, ctx: Ctx, caller: Caller, name: string): void {
-  const version = armRoute(
+  const found = assignmentsRoute(
+    world,
     ctx,
+    caller,
+    name,
     "GET /billingAccounts/{name}/billingRoleAssignments",
-    API_VERSIONS.billing,
-    ASSIGNMENTS,
+    READ,
   );
-  if (!version) return;
-  const found = readableAccount(world, ctx, caller, name, READ);
   if (!found) return;
+  const { version } = found;
   const ea = isEa(found.account.agreementType);
   const items = world.store.assignmentsOf(name).map((a) => assignmentJson(a, version, ea));
   armJson(ctx, 200, armPage(world, ctx, items, caller.tenant.settings.armPageSize));
@@ -83,15 +102,16 @@ export function getAssignment(
   name: string,
   assignmentName: string,
 ): void {
-  const version = armRoute(
+  const found = assignmentsRoute(
+    world,
     ctx,
+    caller,
+    name,
     "GET /billingAccounts/{name}/billingRoleAssignments/{id}",
-    API_VERSIONS.billing,
-    ASSIGNMENTS,
+    READ,
   );
-  if (!version) return;
-  const found = readableAccount(world, ctx, caller, name, READ);
   if (!found) return;
+  const { version } = found;
   const a = world.store.assignmentsOf(name).find((x) => x.name === assignmentName.toLowerCase());
   if (!a)
     return armError(ctx, 404, "NotFound", `The billing role assignment '${assignmentName}' was not found.`);
@@ -105,15 +125,16 @@ export function deleteAssignment(
   name: string,
   assignmentName: string,
 ): void {
-  const version = armRoute(
+  const found = assignmentsRoute(
+    world,
     ctx,
+    caller,
+    name,
     "DELETE /billingAccounts/{name}/billingRoleAssignments/{id}",
-    API_VERSIONS.billing,
-    ASSIGNMENTS,
+    DELETE,
   );
-  if (!version) return;
-  const found = readableAccount(world, ctx, caller, name, DELETE);
   if (!found) return;
+  const { version } = found;
   if (!canManageRoles(found.account, found.access))
     return forbidden(world, ctx, caller, DELETE, accountId(name));
   const list = world.store.assignmentsOf(name);

@@ -11,7 +11,7 @@ import { isObject, type Ctx } from "../http";
 import type { BillingAccount, Enrollment } from "../store";
 import type { World } from "../world";
 import { accountId, canManageRoles, forbidden, readableAccount } from "./billing-access";
-import { ASSIGNMENTS, assignmentJson } from "./billing-assignments";
+import { assignmentJson, assignmentsRoute } from "./billing-assignments";
 import { buildAssignment, type AssignmentInput } from "./billing-create";
 import { EA_ADMIN, isEa } from "./billing-roles";
 import { API_VERSIONS, armError, armJson, armPage, armRoute, readArmBody } from "./common";
@@ -145,16 +145,16 @@ export function putAssignment(
   name: string,
   assignmentName: string,
 ): void {
-  const version = armRoute(
+  const found = assignmentsRoute(
+    world,
     ctx,
+    caller,
+    name,
     "PUT /billingAccounts/{name}/billingRoleAssignments/{id}",
-    API_VERSIONS.billing,
-    ASSIGNMENTS,
+    WRITE,
   );
-  if (!version) return;
-  const found = readableAccount(world, ctx, caller, name, WRITE);
   if (!found) return;
-  const { account, access } = found;
+  const { version, account, access } = found;
   if (!isEa(account.agreementType)) {
     const message =
       "The operation is supported only for billing accounts with agreement type Enterprise Agreement. Use createBillingRoleAssignment for Microsoft Customer Agreement and Microsoft Partner Agreement billing accounts.";

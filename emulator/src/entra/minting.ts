@@ -326,3 +326,12 @@ export function readRefreshToken(world: World, token: string): RefreshTokenPaylo
 }
 
 export { parseScopes };
+
+/** What the token endpoint hands a user grant (authorization code, refresh token) once it knows the client. */
+export interface UserGrantRequest {
+  urlTenant?: Tenant;
+  client: ResolvedClient;
+  secret?: string;
+  form: URLSearchParams;
+  wantClientInfo: boolean;
+}

@@ -6,7 +6,7 @@ import type { Tenant } from "../../store";
 import { now, type AuthCode, type World } from "../../world";
 import { authenticateClient } from "../client-auth";
 import { tokenError } from "../errors";
-import type { ResolvedClient } from "../minting";
+import type { ResolvedClient, UserGrantRequest } from "../minting";
 import { parseScopes } from "../scopes";
 import { userTokenResponse } from "../user-token";
 
@@ -73,17 +73,7 @@ function scopeParamFor(code: AuthCode, form: URLSearchParams): string {
     .join(" ");
 }
 
-export function authorizationCodeGrant(
-  world: World,
-  ctx: Ctx,
-  opts: {
-    urlTenant?: Tenant;
-    client: ResolvedClient;
-    secret?: string;
-    form: URLSearchParams;
-    wantClientInfo: boolean;
-  },
-): void {
+export function authorizationCodeGrant(world: World, ctx: Ctx, opts: UserGrantRequest): void {
   const { urlTenant, client, secret, form, wantClientInfo } = opts;
   const code = usableCode(world, ctx, client, urlTenant, form);
   if (!code) return;

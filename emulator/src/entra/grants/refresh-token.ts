@@ -1,24 +1,13 @@
 /** grant_type=refresh_token: a sealed refresh token of this client, for a new access (and id) token. */
 import type { Ctx } from "../../http";
-import type { Tenant } from "../../store";
 import { now, type World } from "../../world";
 import { authenticateClient } from "../client-auth";
 import { tokenError } from "../errors";
-import { readRefreshToken, type ResolvedClient } from "../minting";
+import { readRefreshToken, type UserGrantRequest } from "../minting";
 import { localGraphIdentifiers, parseScopes } from "../scopes";
 import { userTokenResponse } from "../user-token";
 
-export function refreshTokenGrant(
-  world: World,
-  ctx: Ctx,
-  opts: {
-    urlTenant?: Tenant;
-    client: ResolvedClient;
-    secret?: string;
-    form: URLSearchParams;
-    wantClientInfo: boolean;
-  },
-): void {
+export function refreshTokenGrant(world: World, ctx: Ctx, opts: UserGrantRequest): void {
   const { urlTenant, client, secret, form, wantClientInfo } = opts;
   const raw = form.get("refresh_token");
   if (!raw)

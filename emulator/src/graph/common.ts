@@ -95,6 +95,19 @@ export function requirePermission(
   return ok;
 }
 
+/** A /me request: only with a user's token (400 otherwise), carrying one of these delegated scopes. */
+export function meRequest(
+  ctx: Ctx,
+  caller: Caller,
+  delegated: string[],
+): caller is Extract<Caller, { kind: "user" }> {
+  if (caller.kind !== "user") {
+    graphError(ctx, 400, "BadRequest", "/me request is only valid with delegated authentication flow.");
+    return false;
+  }
+  return requirePermission(ctx, caller, delegated, []);
+}
+
 export const WRITE_APPS_DELEGATED = [
   "Application.ReadWrite.All",
   "Directory.ReadWrite.All",

@@ -9,7 +9,14 @@ import { header, type Ctx } from "../http";
 import { stableGuid } from "../ids";
 import { DIRECTORY_ROLES } from "../store";
 import type { World } from "../world";
-import { contextUrl, graphError, graphJson, insufficientPrivileges, requirePermission } from "./common";
+import {
+  contextUrl,
+  graphError,
+  graphJson,
+  insufficientPrivileges,
+  meRequest,
+  requirePermission,
+} from "./common";
 
 /**
  * Scopes that let the caller read directory roles in full. With less (User.Read, the documented least
@@ -28,20 +35,14 @@ const FULL_READ = [
 export function memberOf(world: World, ctx: Ctx, caller: Caller, transitive: boolean, cast: boolean): void {
   const name = transitive ? "transitiveMemberOf" : "memberOf";
   ctx.route = `GET /me/${name}${cast ? "/microsoft.graph.directoryRole" : ""}`;
-  if (caller.kind !== "user")
-    return graphError(
-      ctx,
-      400,
-      "BadRequest",
-      "/me request is only valid with delegated authentication flow.",
-    );
   if (
-    !requirePermission(
-      ctx,
-      caller,
-      ["User.Read", "User.ReadBasic.All", "User.Read.All", "GroupMember.Read.All", ...FULL_READ],
-      [],
-    )
+    !meRequest(ctx, caller, [
+      "User.Read",
+      "User.ReadBasic.All",
+      "User.Read.All",
+      "GroupMember.Read.All",
+      ...FULL_READ,
+    ])
   )
     return;
   // The docs require ConsistencyLevel: eventual for the OData cast on transitiveMemberOf; the error's

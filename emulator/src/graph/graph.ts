@@ -17,6 +17,7 @@ import {
   graphError,
   graphHeaders,
   graphJson,
+  meRequest,
   requirePermission,
 } from "./common";
 import { defaultAppManagementPolicy, memberOf } from "./directory";
@@ -56,28 +57,16 @@ const USER_PROPERTIES = [
 
 function me(world: World, ctx: Ctx, caller: Caller): void {
   ctx.route = "GET /me";
-  if (caller.kind !== "user")
-    return graphError(
-      ctx,
-      400,
-      "BadRequest",
-      "/me request is only valid with delegated authentication flow.",
-    );
   if (
-    !requirePermission(
-      ctx,
-      caller,
-      [
-        "User.Read",
-        "User.ReadWrite",
-        "User.Read.All",
-        "User.ReadBasic.All",
-        "Directory.Read.All",
-        "Directory.ReadWrite.All",
-        "Directory.AccessAsUser.All",
-      ],
-      [],
-    )
+    !meRequest(ctx, caller, [
+      "User.Read",
+      "User.ReadWrite",
+      "User.Read.All",
+      "User.ReadBasic.All",
+      "Directory.Read.All",
+      "Directory.ReadWrite.All",
+      "Directory.AccessAsUser.All",
+    ])
   )
     return;
   const opts = listOptions(ctx, USER_PROPERTIES, 1, "user");

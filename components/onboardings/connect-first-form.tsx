@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 
 import { DestinationFields } from "@/components/destinations/destination-fields";
+import { AppNameField } from "@/components/onboardings/app-name-field";
 import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { createAndConnectAction } from "@/lib/actions/onboardings";
@@ -40,23 +41,7 @@ export function ConnectFirstForm({ vantageTokenHint }: { vantageTokenHint: strin
           Settings: app “vantage”, secret valid {defaultSecretExpiryMonths} months
         </summary>
         <div className="mt-3 flex flex-wrap items-end gap-4">
-          <div>
-            <label htmlFor="first-app-name" className="block text-sm font-medium text-slate-700">
-              App registration name
-            </label>
-            <input
-              id="first-app-name"
-              name="appDisplayName"
-              defaultValue="vantage"
-              required
-              maxLength={120}
-              aria-invalid={Boolean(errors?.appDisplayName)}
-              className="mt-1 block w-56 rounded-md border border-slate-300 px-3 py-2 text-sm"
-            />
-            {errors?.appDisplayName ? (
-              <p className="mt-1 text-xs text-red-700">{errors.appDisplayName[0]}</p>
-            ) : null}
-          </div>
+          <AppNameField id="first-app-name" error={errors?.appDisplayName?.[0]} />
           <ExpiryField id="first-expiry" defaultMonths={defaultSecretExpiryMonths} />
         </div>
       </details>

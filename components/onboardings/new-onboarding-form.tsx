@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 
+import { AppNameField } from "@/components/onboardings/app-name-field";
 import { ExpiryField } from "@/components/onboardings/expiry-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { createOnboardingAction } from "@/lib/actions/onboardings";
@@ -19,23 +20,7 @@ export function NewOnboardingForm() {
       action={action}
       className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
     >
-      <div>
-        <label htmlFor="new-app-name" className="block text-sm font-medium text-slate-700">
-          App registration name
-        </label>
-        <input
-          id="new-app-name"
-          name="appDisplayName"
-          defaultValue="vantage"
-          required
-          maxLength={120}
-          aria-invalid={Boolean(errors?.appDisplayName)}
-          className="mt-1 block w-56 rounded-md border border-slate-300 px-3 py-2 text-sm"
-        />
-        {errors?.appDisplayName ? (
-          <p className="mt-1 text-xs text-red-700">{errors.appDisplayName[0]}</p>
-        ) : null}
-      </div>
+      <AppNameField id="new-app-name" error={errors?.appDisplayName?.[0]} />
       <ExpiryField id="new-expiry" defaultMonths={defaultSecretExpiryMonths} />
       <fieldset className="w-full">
         <legend className="text-sm font-medium text-slate-700">How to connect</legend>

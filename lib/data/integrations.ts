@@ -367,27 +367,3 @@ export async function getIntegrationForKey(
 }
 
 export type IntegrationForApi = Awaited<ReturnType<typeof listIntegrationsForTenant>>[number];
-
-/**
- * One integration of the tenant, with its secret decrypted only when asked (a key allowed to read
- * secrets); null when it is missing or another tenant's, which the caller cannot tell apart.
- */
-export async function getIntegrationForTenant(
-  tenantId: string,
-  id: string,
-  { withSecret }: { withSecret: boolean },
-): Promise<(IntegrationForApi & { clientSecret?: string }) | null> {
-  const row = await db.integration.findFirst({
-    where: { id, tenantId, ...servedByApi },
-    select: { ...apiFields, secretCiphertext: true, secretEncryptionKeyId: true },
-  });
-  if (!row) return null;
-  const { secretCiphertext, secretEncryptionKeyId, ...rest } = row;
-  // A disconnected integration's app is gone: it has no secret to hand out (the value was dropped).
-  if (!withSecret || rest.status === "disconnected") return rest;
-  const clientSecret = decryptSecret(
-    { ciphertext: secretCiphertext, keyId: secretEncryptionKeyId },
-    integrationSecretContext(row.id),
-  );
-  return { ...rest, clientSecret };
-}

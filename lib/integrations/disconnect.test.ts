@@ -65,9 +65,13 @@ describe("disconnect", () => {
     expect(await leftInAzure(w)).toEqual(nothingLeft);
     expect(await signsIn(portal, w, w.secret)).not.toBe("ok");
 
-    const after = await integrations.getIntegrationForTenant(w.integration.tenantId, w.integration.id, {
-      withSecret: true,
-    });
+    const after = await integrations.getIntegrationForKey(
+      { reach: "tenants", tenantIds: [w.integration.tenantId] },
+      w.integration.id,
+      {
+        withSecret: true,
+      },
+    );
     expect(after?.status).toBe("disconnected");
     expect(after).not.toHaveProperty("clientSecret");
     const row = await db.db.integration.findUniqueOrThrow({ where: { id: w.integration.id } });
@@ -183,9 +187,13 @@ describe("disconnect", () => {
     expect((op.error as { message: string }).message).toMatch(/only a Billing account owner/);
     expect((op.error as { resolution: string }).resolution).toBe("needs-billing-owner");
     expect(await leftInAzure(w)).toEqual(everything);
-    const still = await integrations.getIntegrationForTenant(w.integration.tenantId, w.integration.id, {
-      withSecret: true,
-    });
+    const still = await integrations.getIntegrationForKey(
+      { reach: "tenants", tenantIds: [w.integration.tenantId] },
+      w.integration.id,
+      {
+        withSecret: true,
+      },
+    );
     expect(still?.status).toBe("active");
     expect(still?.clientSecret).toBe(w.secret);
     const refused = await db.db.auditEvent.findFirstOrThrow({

@@ -163,45 +163,56 @@ export async function revokeIfMakerNotOperator(key: ApiKeyForAccess): Promise<Ap
  * Run when the portal starts; the API checks each key's maker again on every request.
  */
 export async function revokeGrantsOfNonOperators(now = new Date()) {
-  const keys = await db.apiKey.findMany({
-    where: { revokedAt: null, createdById: { not: null } },
+  const madeBy = {
+    where: { createdById: { not: null } },
     select: {
       id: true,
       createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } },
     },
-  });
-  let revoked = 0;
-  for (const key of keys) {
-    if (key.createdBy && isNamedOperator(key.createdBy)) continue;
-    const maker = key.createdBy?.name ?? key.createdBy?.email ?? "someone no longer known to the portal";
-    const { count } = await db.apiKey.updateMany({
-      where: { id: key.id, revokedAt: null },
-      data: { revokedAt: now, revokedReason: notOperatorReason(maker) },
-    });
-    revoked += count;
-  }
-  const endpoints = await db.webhookEndpoint.findMany({
-    where: { disabledAt: null, createdById: { not: null } },
-    select: {
-      id: true,
-      createdBy: { select: { tenantId: true, entraObjectId: true, name: true, email: true } },
-    },
-  });
-  let disabled = 0;
-  for (const endpoint of endpoints) {
-    if (endpoint.createdBy && isNamedOperator(endpoint.createdBy)) continue;
-    const maker =
-      endpoint.createdBy?.name ?? endpoint.createdBy?.email ?? "someone no longer known to the portal";
-    const { count } = await db.webhookEndpoint.updateMany({
-      where: { id: endpoint.id, disabledAt: null },
-      data: {
-        disabledAt: now,
-        disabledReason: `Disabled by the portal: made by ${maker}, who is not one of the operators named in its configuration (OPERATORS). Only operators manage webhooks.`,
-      },
-    });
-    disabled += count;
-  }
+  } as const;
+  const revoked = await endGrantsOfNonOperators(
+    await db.apiKey.findMany({ ...madeBy, where: { ...madeBy.where, revokedAt: null } }),
+    async (id, maker) =>
+      (
+        await db.apiKey.updateMany({
+          where: { id, revokedAt: null },
+          data: { revokedAt: now, revokedReason: notOperatorReason(maker) },
+        })
+      ).count,
+  );
+  const disabled = await endGrantsOfNonOperators(
+    await db.webhookEndpoint.findMany({ ...madeBy, where: { ...madeBy.where, disabledAt: null } }),
+    async (id, maker) =>
+      (
+        await db.webhookEndpoint.updateMany({
+          where: { id, disabledAt: null },
+          data: {
+            disabledAt: now,
+            disabledReason: `Disabled by the portal: made by ${maker}, who is not one of the operators named in its configuration (OPERATORS). Only operators manage webhooks.`,
+          },
+        })
+      ).count,
+  );
   return { revoked, disabled };
+}
+
+/** Ends each grant (`end` by id, with its maker's name) whose maker is not a named operator: how many. */
+async function endGrantsOfNonOperators(
+  grants: {
+    id: string;
+    createdBy: { tenantId: string; entraObjectId: string; name: string | null; email: string | null } | null;
+  }[],
+  end: (id: string, maker: string) => Promise<number>,
+): Promise<number> {
+  let ended = 0;
+  for (const grant of grants) {
+    if (grant.createdBy && isNamedOperator(grant.createdBy)) continue;
+    ended += await end(
+      grant.id,
+      grant.createdBy?.name ?? grant.createdBy?.email ?? "someone no longer known to the portal",
+    );
+  }
+  return ended;
 }
 
 export { OperatorOnlyError };

@@ -1,7 +1,7 @@
 /** Graph v1.0 applications: create, upsert by uniqueName, get, list, update, delete (secrets: passwords.ts). */
 import type { Caller } from "../auth";
 import { openWindow, windowOver } from "../delay-window";
-import { header, isObject, readJson, send, type Ctx } from "../http";
+import { header, isObject, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { Application, Tenant } from "../store";
 import { now, type World } from "../world";
@@ -19,6 +19,8 @@ import {
   requirePermission,
   WRITE_APPS_APP,
   WRITE_APPS_DELEGATED,
+  notFound,
+  readBody,
 } from "./common";
 import { listOptions, page, pickSelect } from "./odata";
 
@@ -93,15 +95,6 @@ export function replicatedApp(world: World, tenant: Tenant, ref: AppRef): Applic
   )
     return undefined;
   return app;
-}
-
-export function notFound(ctx: Ctx, id: string): void {
-  graphError(
-    ctx,
-    404,
-    "Request_ResourceNotFound",
-    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-  );
 }
 
 type BodyCheck = { ok: true; props: Record<string, unknown> } | { ok: false };
@@ -250,18 +243,6 @@ function entityBody(world: World, app: Application, select?: string[]): Record<s
 
 function creationLocation(world: World, app: Application): string {
   return `${world.baseUrl}/graph/v1.0/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application`;
-}
-
-export function readBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false } {
-  const parsed = readJson(ctx);
-  if (!parsed.ok)
-    graphError(
-      ctx,
-      400,
-      "BadRequest",
-      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-    );
-  return parsed;
 }
 
 export function listApplications(world: World, ctx: Ctx, caller: Caller): void {

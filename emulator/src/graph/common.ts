@@ -8,7 +8,7 @@ import {
   type Caller,
 } from "../auth";
 import { localGraphIdentifiers } from "../entra/scopes";
-import { header, send, type Ctx } from "../http";
+import { header, readJson, send, type Ctx } from "../http";
 import type { Application, Tenant, User } from "../store";
 import type { World } from "../world";
 
@@ -164,4 +164,27 @@ export function graphDate(ms: number): string {
 
 export function contextUrl(world: World, fragment: string): string {
   return `${world.baseUrl}/graph/v1.0/$metadata#${fragment}`;
+}
+
+/** Graph's 404 for an object id (or key) it does not find. */
+export function notFound(ctx: Ctx, id: string): void {
+  graphError(
+    ctx,
+    404,
+    "Request_ResourceNotFound",
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+}
+
+/** The request's JSON body, or Graph's 400 for one it cannot read. */
+export function readBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false } {
+  const parsed = readJson(ctx);
+  if (!parsed.ok)
+    graphError(
+      ctx,
+      400,
+      "BadRequest",
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
+  return parsed;
 }

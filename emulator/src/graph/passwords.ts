@@ -7,7 +7,7 @@ import { recordIssued } from "../issued";
 import { durationMs } from "../settings";
 import type { PasswordCredential } from "../store";
 import { now, type World } from "../world";
-import { notFound, readBody, replicatedApp, type AppRef } from "./applications";
+import { replicatedApp, type AppRef } from "./applications";
 import {
   contextUrl,
   graphDate,
@@ -18,6 +18,8 @@ import {
   requirePermission,
   WRITE_APPS_APP,
   WRITE_APPS_DELEGATED,
+  notFound,
+  readBody,
 } from "./common";
 
 function parseDate(value: unknown): number | undefined {

@@ -2,7 +2,7 @@
 import type { Caller } from "../auth";
 import { openWindow, windowOver } from "../delay-window";
 import { resolveClient } from "../entra/minting";
-import { header, isObject, readJson, send, type Ctx } from "../http";
+import { header, isObject, send, type Ctx } from "../http";
 import { guid } from "../ids";
 import type { Application, ServicePrincipal, Tenant } from "../store";
 import { now, type World } from "../world";
@@ -18,6 +18,8 @@ import {
   requirePermission,
   WRITE_APPS_APP,
   WRITE_APPS_DELEGATED,
+  notFound,
+  readBody,
 } from "./common";
 import { listOptions, page, pickSelect } from "./odata";
 
@@ -116,27 +118,6 @@ function findSp(world: World, tenantId: string, ref: SpRef): ServicePrincipal | 
   if (ref.by === "appId") return world.store.spByAppId(tenantId, ref.value);
   const sp = world.store.servicePrincipals.get(ref.value.toLowerCase());
   return sp && sp.tenantId === tenantId ? sp : undefined;
-}
-
-function notFound(ctx: Ctx, id: string): void {
-  graphError(
-    ctx,
-    404,
-    "Request_ResourceNotFound",
-    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-  );
-}
-
-function readBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false } {
-  const parsed = readJson(ctx);
-  if (!parsed.ok)
-    graphError(
-      ctx,
-      400,
-      "BadRequest",
-      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-    );
-  return parsed;
 }
 
 function checkProps(ctx: Ctx, body: unknown): Record<string, unknown> | undefined {

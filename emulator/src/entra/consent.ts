@@ -69,19 +69,20 @@ export function continueWithUser(world: World, ctx: Ctx, flow: AuthFlow, user: U
   const tenant = world.store.tenants.get(user.tenantId)!;
   const admin = isAdminForConsent(user);
   const consentAction = `/${flow.tenantSegment}/Consent/Set`;
+  const needApproval = () =>
+    sendHtml(
+      ctx,
+      200,
+      needAdminApprovalPage({
+        action: consentAction,
+        flowId: flow.id,
+        clientName: flow.clientName,
+        user,
+        tenant,
+      }),
+    );
   if (flow.kind === "adminconsent" || flow.prompt === "admin_consent") {
-    if (!admin)
-      return sendHtml(
-        ctx,
-        200,
-        needAdminApprovalPage({
-          action: consentAction,
-          flowId: flow.id,
-          clientName: flow.clientName,
-          user,
-          tenant,
-        }),
-      );
+    if (!admin) return needApproval();
     return sendHtml(
       ctx,
       200,
@@ -103,18 +104,7 @@ export function continueWithUser(world: World, ctx: Ctx, flow: AuthFlow, user: U
   const needsAdmin = missing.some(
     (k) => !isOidcKey(k) && describe(splitKey(k).resource, splitKey(k).name).adminOnly,
   );
-  if (needsAdmin && !admin)
-    return sendHtml(
-      ctx,
-      200,
-      needAdminApprovalPage({
-        action: consentAction,
-        flowId: flow.id,
-        clientName: flow.clientName,
-        user,
-        tenant,
-      }),
-    );
+  if (needsAdmin && !admin) return needApproval();
   sendHtml(
     ctx,
     200,

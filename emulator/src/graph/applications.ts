@@ -130,16 +130,11 @@ function checkBody(ctx: Ctx, body: unknown, opts: { creating: boolean; existing?
     }
     props[k] = v;
   }
-  if (opts.creating && (typeof props.displayName !== "string" || props.displayName.trim() === "")) {
-    graphError(
-      ctx,
-      400,
-      "Request_BadRequest",
-      "Invalid value specified for property 'displayName' of resource 'Application'.",
-    );
-    return { ok: false };
-  }
-  if ("displayName" in props && (typeof props.displayName !== "string" || props.displayName.trim() === "")) {
+  // Required when creating; when given, a name that is not blank.
+  if (
+    (opts.creating || "displayName" in props) &&
+    (typeof props.displayName !== "string" || props.displayName.trim() === "")
+  ) {
     graphError(
       ctx,
       400,

@@ -34,14 +34,25 @@ function addYears(ms: number, years: number): number {
   return d.getTime();
 }
 
-export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
-  ctx.route = "POST /applications/{id}/addPassword";
-  if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
+/**
+ * The app a password write names, if the caller may write it, with the request's body; undefined once
+ * Graph has answered (no permission, not found or not yet replicated, not theirs, an unreadable body).
+ */
+function writableApp(world: World, ctx: Ctx, caller: Caller, ref: AppRef) {
+  if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return undefined;
   const app = replicatedApp(world, caller.tenant, ref);
   if (!app) return notFound(ctx, ref.value);
   if (!mayModifyApp(caller, app)) return insufficientPrivileges(ctx);
   const parsed = readBody(ctx);
-  if (!parsed.ok) return;
+  if (!parsed.ok) return undefined;
+  return { app, parsed };
+}
+
+export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
+  ctx.route = "POST /applications/{id}/addPassword";
+  const target = writableApp(world, ctx, caller, ref);
+  if (!target) return;
+  const { app, parsed } = target;
   const body = parsed.value ?? {};
   if (!isObject(body) || (body.passwordCredential !== undefined && !isObject(body.passwordCredential))) {
     return graphError(
@@ -135,12 +146,9 @@ export function addPassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef)
 
 export function removePassword(world: World, ctx: Ctx, caller: Caller, ref: AppRef): void {
   ctx.route = "POST /applications/{id}/removePassword";
-  if (!requirePermission(ctx, caller, WRITE_APPS_DELEGATED, WRITE_APPS_APP)) return;
-  const app = replicatedApp(world, caller.tenant, ref);
-  if (!app) return notFound(ctx, ref.value);
-  if (!mayModifyApp(caller, app)) return insufficientPrivileges(ctx);
-  const parsed = readBody(ctx);
-  if (!parsed.ok) return;
+  const target = writableApp(world, ctx, caller, ref);
+  if (!target) return;
+  const { app, parsed } = target;
   const keyId = isObject(parsed.value) ? parsed.value.keyId : undefined;
   if (typeof keyId !== "string")
     return graphError(

@@ -126,24 +126,25 @@ async function create(
     requestTimeoutMs: ctx.timeoutMs,
     now: new Date(),
   });
-  const fields = (made: VantageIntegration) =>
-    slot === "current"
-      ? {
-          vantageIntegrationToken: made.token,
-          vantageStatus: made.status,
-          vantageMessage: statusMessage(made, "current"),
-          vantageSecretTag: tag,
-        }
-      : { nextIntegrationToken: made.token, nextStatus: made.status, nextSecretTag: tag };
-  if ("adopt" in decision) {
-    const made = decision.adopt;
-    await ctx.save({
-      ...fields(made),
+  // What Vantage made (or what we adopt as ours): this slot's token and status, followed from now on.
+  const saveMade = (made: VantageIntegration) =>
+    ctx.save({
+      ...(slot === "current"
+        ? {
+            vantageIntegrationToken: made.token,
+            vantageStatus: made.status,
+            vantageMessage: statusMessage(made, "current"),
+            vantageSecretTag: tag,
+          }
+        : { nextIntegrationToken: made.token, nextStatus: made.status, nextSecretTag: tag }),
       knownIntegrationToken: made.token,
       createStartedAt: null,
       followSince: new Date(),
       timeline: ctx.mark(slot === "current" ? "created" : "replacementCreated"),
     });
+  if ("adopt" in decision) {
+    const made = decision.adopt;
+    await saveMade(made);
     await ctx.audit({
       action: "Adopt Vantage integration (its creation's answer was lost)",
       target: made.token,
@@ -195,13 +196,7 @@ async function create(
       });
     throw error;
   }
-  await ctx.save({
-    ...fields(made),
-    knownIntegrationToken: made.token,
-    createStartedAt: null,
-    followSince: new Date(),
-    timeline: ctx.mark(slot === "current" ? "created" : "replacementCreated"),
-  });
+  await saveMade(made);
   await ctx.audit({
     action:
       slot === "current" ? "Create Vantage integration" : "Create Vantage integration with the new secret",

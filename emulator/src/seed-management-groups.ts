@@ -2,10 +2,9 @@
  * Seeding a tenant's management groups: the tenant root group (named by the tenant id, as Azure names it)
  * holding every subscription not placed elsewhere, the scenario's groups under it, and their Azure roles.
  */
-import { builtInRole } from "./arm/rbac-roles";
 import { guid, stableGuid } from "./ids";
 import { ScenarioError } from "./scenario-spec";
-import { userRef, type SeedContext } from "./seed-steps";
+import { seedRbacAssignments, type SeedContext } from "./seed-steps";
 import { mgKey } from "./store";
 
 export function seedManagementGroups(c: SeedContext): void {
@@ -47,22 +46,7 @@ export function seedManagementGroups(c: SeedContext): void {
     });
     const scope = `/providers/Microsoft.Management/managementGroups/${name}`;
     c.result.managementGroups[name] = { name, id: scope, displayName: g.displayName };
-    for (const ra of g.roleAssignments ?? []) {
-      const role = builtInRole(ra.role);
-      if (!role) throw new ScenarioError(`Unknown Azure role '${ra.role}'`);
-      const user = userRef(c, ra.user);
-      store.rbac.push({
-        name: c.fixed ? stableGuid(`emulator/${name}/${user.id}/${role.guid}`) : guid(),
-        scope,
-        roleDefinitionGuid: role.guid,
-        principalId: user.id,
-        principalType: "User",
-        tenantId: c.tenantId,
-        createdOn: new Date().toISOString(),
-        createdBy: null,
-        description: null,
-      });
-    }
+    seedRbacAssignments(c, scope, name, g.roleAssignments);
   }
   root.subscriptionIds = c.subscriptionIds.filter((id) => !placed.has(id));
 }

@@ -9,7 +9,13 @@ import { generateCosts } from "./costs";
 import { hashPassword } from "./entra/password-grant";
 import { permissionToKey } from "./entra/scopes";
 import { guid, isGuid, randomString, stableGuid } from "./ids";
-import { ScenarioError, type BillingAccountSpec, type ScenarioSpec, type SeedResult } from "./scenario-spec";
+import {
+  ScenarioError,
+  type BillingAccountSpec,
+  type RoleRef,
+  type ScenarioSpec,
+  type SeedResult,
+} from "./scenario-spec";
 import { applySettings, defaultAppManagementPolicy, defaultSettings } from "./settings";
 import { DIRECTORY_ROLES, type BillingAccount, type Enrollment, type User } from "./store";
 import type { World } from "./world";
@@ -181,6 +187,34 @@ export function seedPasswords(c: SeedContext): void {
   }
 }
 
+/**
+ * A scope's Azure RBAC role assignments to the scenario's users; `key` names the scope in the stable
+ * assignment names of a fixed-id seed.
+ */
+export function seedRbacAssignments(
+  c: SeedContext,
+  scope: string,
+  key: string,
+  assignments: RoleRef[] | undefined,
+): void {
+  for (const ra of assignments ?? []) {
+    const role = builtInRole(ra.role);
+    if (!role) throw new ScenarioError(`Unknown Azure role '${ra.role}'`);
+    const user = userRef(c, ra.user);
+    c.world.store.rbac.push({
+      name: c.fixed ? stableGuid(`emulator/${key}/${user.id}/${role.guid}`) : guid(),
+      scope,
+      roleDefinitionGuid: role.guid,
+      principalId: user.id,
+      principalType: "User",
+      tenantId: c.tenantId,
+      createdOn: new Date().toISOString(),
+      createdBy: null,
+      description: null,
+    });
+  }
+}
+
 export function seedSubscriptions(c: SeedContext): void {
   const store = c.world.store;
   (c.spec.subscriptions ?? []).forEach((s, index) => {
@@ -195,22 +229,7 @@ export function seedSubscriptions(c: SeedContext): void {
     });
     c.subscriptionIds.push(id);
     c.result.subscriptions[key] = { subscriptionId: id, displayName: s.displayName };
-    for (const ra of s.roleAssignments ?? []) {
-      const role = builtInRole(ra.role);
-      if (!role) throw new ScenarioError(`Unknown Azure role '${ra.role}'`);
-      const user = userRef(c, ra.user);
-      store.rbac.push({
-        name: c.fixed ? stableGuid(`emulator/${id}/${user.id}/${role.guid}`) : guid(),
-        scope: `/subscriptions/${id}`,
-        roleDefinitionGuid: role.guid,
-        principalId: user.id,
-        principalType: "User",
-        tenantId: c.tenantId,
-        createdOn: new Date().toISOString(),
-        createdBy: null,
-        description: null,
-      });
-    }
+    seedRbacAssignments(c, `/subscriptions/${id}`, id, s.roleAssignments);
   });
 }
 
